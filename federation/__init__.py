@@ -1,0 +1,138 @@
+"""The federation platform: `create_app()` and the steps that build it."""
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from federation.config import BASE_DIR, INSTANCE_DIR, load_config
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Session cookie marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app):
+        from flask import has_request_context
+
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    load_config(app, config)
+    app.session_interface = SessionInterface()
+    if app.config.get("PROXY_FIX_COUNT"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],
+                                x_proto=app.config["PROXY_FIX_COUNT"])
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from federation import models  # noqa: F401  (one metadata for Alembic)
+    from federation.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from federation.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    login_manager.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from federation.security import configure_login_manager
+
+    configure_login_manager(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from federation.blueprints import BLUEPRINTS
+
+    for blueprint, prefix in BLUEPRINTS:
+        app.register_blueprint(blueprint, url_prefix=prefix or None)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from federation.errors import register_errorhandlers as register
+
+    register(app)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from federation.extensions import db, write_intent
+
+    @app.before_request
+    def mark_write_intent():
+        # On SQLite, a request that may write starts its transaction with
+        # BEGIN IMMEDIATE (see extensions.write_intent).
+        g._write_token = write_intent.set(request.method not in {"GET", "HEAD", "OPTIONS"})
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if current_user and getattr(current_user, "is_authenticated", False):
+            response.headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
+        return response
+
+    @app.after_request
+    def deliver_mail_after_request(response):
+        ids = db.session.info.pop("queued_mail_ids", None)
+        if ids and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
+            from federation.services.mail import deliver_outbox
+
+            def deliver():
+                with app.app_context():
+                    deliver_outbox(ids=ids)
+
+            response.call_on_close(deliver)
+        return response
+
+    @app.teardown_request
+    def reset_write_intent(_exc):
+        token = g.pop("_write_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+    @app.before_request
+    def permanent_session():
+        session.permanent = True
+
+
+def register_template_helpers(app: Flask) -> None:
+    from federation.i18n import register_template_helpers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from federation.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

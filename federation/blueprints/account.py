@@ -1,0 +1,97 @@
+"""The signed-in person's own account: profile, email, password, tokens."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+
+from federation.extensions import db
+from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
+                                      ProfileForm, TokenForm)
+from federation.forms.base import submit
+from federation.services import accounts
+
+bp = Blueprint("account", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+@bp.route("/", methods=["GET", "POST"])
+def profile():
+    form = ProfileForm(obj=current_user)
+    done, _r = submit(form, lambda: accounts.update_profile(
+        current_user, family_name=form.family_name.data, given_name=form.given_name.data,
+        family_name_kana=form.family_name_kana.data, given_name_kana=form.given_name_kana.data,
+    ))
+    if done:
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form, resend_form=ConfirmForm())
+
+
+@bp.route("/resend-verification", methods=["POST"])
+def resend_verification():
+    form = ConfirmForm()
+    if form.validate_on_submit() and not current_user.is_verified:
+        accounts.send_verification(current_user, current_user.email)
+        db.session.commit()
+        flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email),
+              "info")
+    return redirect(url_for("account.profile"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = ChangePasswordForm()
+
+    def change():
+        user = current_user._get_current_object()
+        accounts.change_password(user, form.current_password.data, form.new_password.data)
+        # Every session ended, this one too; this browser gets a fresh one.
+        accounts.start_login_session(user, request.user_agent.string)
+        return user
+
+    done, user = submit(form, change)
+    if done:
+        login_user(user)
+        flash(_("Your password is changed. Other browsers have been signed out."), "success")
+        return redirect(url_for("account.profile"))
+    return render_template("account/password.html", form=form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+def email():
+    form = ChangeEmailForm()
+    done, _r = submit(form, lambda: accounts.request_email_change(
+        current_user, form.new_email.data, form.password.data))
+    if done:
+        flash(_("Open the link we sent to %(email)s to confirm the new address.",
+                email=form.new_email.data.strip()), "info")
+        return redirect(url_for("account.profile"))
+    return render_template("account/email.html", form=form)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens():
+    form = TokenForm()
+    done, created = submit(form, lambda: accounts.create_api_token(current_user, form.name.data))
+    new_token = created[1] if done else None
+    if done:
+        form = TokenForm(formdata=None)
+    return render_template("account/tokens.html", form=form, new_token=new_token,
+                           tokens=accounts.active_api_tokens(current_user),
+                           revoke_form=ConfirmForm())
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        token = accounts.revoke_api_token(current_user, token_id)
+        db.session.commit()
+        flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
+    return redirect(url_for("account.tokens"))

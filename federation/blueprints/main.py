@@ -1,0 +1,35 @@
+"""The home page and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from federation.extensions import db
+from federation.forms.account import LanguageForm
+from federation.security import is_safe_redirect
+from federation.services import accounts, groups
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html", overview=groups.federation_overview(current_user))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    form = LanguageForm()
+    target = form.next.data if is_safe_redirect(form.next.data, request.host_url) else url_for("main.home")
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, form.locale.data)
+            db.session.commit()
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def health():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,112 @@
+"""Commands for operators of the installation and for scripts. They call the
+same services as the web UI and the API, and commit once each."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import AppGroup
+
+from federation.errors import DomainError
+from federation.extensions import db, writing
+from federation.models import Role
+
+users = AppGroup("users", help="Create users and API tokens.")
+mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
+
+
+def _fail(error: DomainError):
+    message = error.message
+    if error.fields:
+        message += " " + "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+    raise click.ClickException(message)
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Family and given name, e.g. '山田 花子'.")
+@click.option("--kana", default="", help="Reading in kana, e.g. 'やまだ はなこ'.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value)
+@click.option("--locale", type=click.Choice(["ja", "en"]), default="ja")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(email, name, kana, role, locale, password_stdin):
+    """Create a verified user."""
+    from federation.services import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    family, _, given = name.replace("\u3000", " ").partition(" ")
+    kana_family, _, kana_given = kana.replace("\u3000", " ").partition(" ")
+    try:
+        with writing():
+            user = accounts.register_user(
+                email=email, password=password, family_name=family,
+                given_name=given or family, family_name_kana=kana_family or "めい",
+                given_name_kana=kana_given or "めい", locale=locale, role=Role(role),
+                verified=True,
+            )
+            if user is None:
+                raise click.ClickException(f"A user with the address {email} exists already.")
+            db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error)
+    click.echo(f"Created {user.email} ({user.role.value}).")
+
+
+@users.command("token")
+@click.option("--email", required=True)
+@click.option("--name", default="cli", help="A name to recognise the token by.")
+def create_token(email, name):
+    """Print a new API token for a user."""
+    from federation.services import accounts
+
+    with writing():
+        user = accounts.find_user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"No user with the address {email}.")
+        _token, raw = accounts.create_api_token(user, name)
+        db.session.commit()
+    click.echo(raw)
+
+
+@mail_cli.command("deliver")
+@click.option("--loop", is_flag=True, help="Keep delivering every few seconds.")
+@click.option("--interval", default=5.0, show_default=True)
+def deliver(loop, interval):
+    """Send due mails from the outbox over SMTP (needs MAIL_SERVER)."""
+    from federation.services.mail import deliver_outbox, delivery_configured
+
+    if not delivery_configured():
+        raise click.ClickException("MAIL_SERVER is not set: mails stay in the outbox.")
+    while True:
+        counts = deliver_outbox()
+        if any(counts.values()) or not loop:
+            click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@click.command("demo")
+@click.option("--password", default="demo-password", show_default=True,
+              help="Password of every demo account.")
+def demo(password):
+    """Load a realistic demo federation (fictional companies only)."""
+    from federation.demo import load_demo
+
+    with writing():
+        logins = load_demo(password)
+        db.session.commit()
+    if not logins:
+        click.echo("Demo data is already loaded.")
+        return
+    click.echo("Demo federation loaded. Sign in at http://127.0.0.1:5000 with:")
+    for role, email in logins:
+        click.echo(f"  {role:<12} {email:<40} password: {password}")
+
+
+COMMANDS = [users, mail_cli, demo]

@@ -1,0 +1,162 @@
+"""Configuration classes. Environment variables override the class defaults.
+
+`create_app()` picks the class named by FEDERATION_CONFIG (development,
+testing, production); every setting listed in ENV_OVERRIDES can then be set
+from the environment, so one image runs anywhere.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+class Config:
+    SECRET_KEY = "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'federation.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Languages: Japanese first, English too. Times are always shown in Tokyo.
+    LANGUAGES = ("ja", "en")
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "federation" / "translations")
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set per request when served over HTTPS
+    SESSION_COOKIE_NAME = "federation_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    LOGIN_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PREFERRED_URL_SCHEME = "http"
+    SERVER_NAME = None
+    # Base URL used in mails, where there is no request to take it from.
+    EXTERNAL_URL = "http://127.0.0.1:5000"
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Tokens sent by mail.
+    EMAIL_TOKEN_LIFETIME = timedelta(hours=48)
+    RESET_TOKEN_LIFETIME = timedelta(hours=2)
+
+    # Rate limits (Flask-Limiter); in memory unless RATELIMIT_STORAGE_URI says Redis.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
+    RATELIMIT_REGISTER = "10 per hour"
+
+    # Mail: written to the outbox, delivered by `flask mail deliver` (or right
+    # after the request when MAIL_DELIVER_AFTER_REQUEST is on). No MAIL_SERVER:
+    # mails stay in the outbox, readable by admins.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "企業アルムナイ運営者コミュニティ <noreply@federation.example.jp>"
+    MAIL_TIMEOUT = 10
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_SUPPRESS_SEND = False  # the outbox decides; tests deliver to a real SMTP server
+    MAIL_DELIVER_AFTER_REQUEST = False
+
+    API_DEFAULT_PER_PAGE = 20
+    API_MAX_PER_PAGE = 100
+
+    HTTPS_REDIRECT = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False
+    # Fast hashing keeps the suite quick; production keeps scrypt.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    SECRET_KEY = None  # must come from the environment
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+# name -> parser for settings the environment may override
+ENV_OVERRIDES = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "EXTERNAL_URL": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USE_SSL": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_DELIVER_AFTER_REQUEST": lambda v: v.lower() in {"1", "true", "yes"},
+    "RATELIMIT_STORAGE_URI": str,
+    "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(app, config: str | type | dict | None) -> None:
+    name = os.environ.get("FEDERATION_CONFIG", "development")
+    if isinstance(config, str):
+        name = config
+    base = config if isinstance(config, type) else CONFIGS[name]
+    app.config.from_object(base)
+    for key, parse in ENV_OVERRIDES.items():
+        raw = os.environ.get(key)
+        if raw is None or raw == "":
+            continue
+        if key == "DATABASE_URL":
+            app.config["SQLALCHEMY_DATABASE_URI"] = raw
+        else:
+            app.config[key] = parse(raw)
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY)")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite: one writer at a time; wait for the lock instead of failing.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+            "connect_args": {"timeout": 30},
+        }

@@ -1,0 +1,143 @@
+"""Domain exceptions and the one error handler that answers HTML or JSON.
+
+Services raise these; views never build error responses by hand. The JSON shape
+is the API contract: {"error": {"code", "message", "fields"}}.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+    default_message = _l("The request could not be understood.")
+
+    def __init__(self, message: str | None = None, fields: dict | None = None):
+        super().__init__(message or str(self.default_message))
+        self.message = message or str(self.default_message)
+        self.fields = fields or {}
+
+
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+    default_message = _l("Sign in first.")
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+    default_message = _l("You are not allowed to do this.")
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+    default_message = _l("Not found.")
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+    default_message = _l("This conflicts with the current state.")
+
+
+class Invalid(DomainError):
+    status, code = 422, "validation_error"
+    default_message = _l("Some fields are not valid.")
+
+
+class RateLimited(DomainError):
+    status, code = 429, "rate_limited"
+    default_message = _l("Too many requests. Try again later.")
+
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error",
+}
+
+HTTP_MESSAGES = {
+    400: _l("The request could not be understood."),
+    401: _l("Sign in first."),
+    403: _l("You are not allowed to do this."),
+    404: _l("The page you are looking for does not exist, or you may not see it."),
+    405: _l("This method is not allowed here."),
+    409: _l("This conflicts with the current state."),
+    413: _l("The request is too large."),
+    415: _l("This content type is not supported."),
+    422: _l("Some fields are not valid."),
+    429: _l("Too many requests. Try again later."),
+    500: _l("Something went wrong on our side. It has been logged."),
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, message: str, code: str | None = None,
+                   fields: dict | None = None, headers: dict | None = None):
+    code = code or HTTP_CODES.get(status, "error")
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        response = current_app.response_class(
+            current_app.json.dumps(body), status=status, mimetype="application/json"
+        )
+    else:
+        template = f"errors/{status}.html" if status in (403, 404, 500) else "errors/error.html"
+        response = current_app.make_response(
+            (render_template(template, status=status, message=message), status)
+        )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from federation.extensions import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status, error.message, error.code, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        db.session.rollback()
+        return error_response(
+            400, _("The form has expired or was sent from elsewhere. Reload the page and try again."),
+            code="csrf_failed",
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        db.session.rollback()
+        status = error.code or 500
+        headers = {}
+        if status == 429:
+            retry_after = getattr(error, "retry_after", None)
+            limit = getattr(error, "limit", None)
+            if retry_after is None and limit is not None:
+                retry_after = int(limit.limit.get_expiry())
+            headers["Retry-After"] = str(retry_after or 60)
+        if status == 405 and error.valid_methods:
+            headers["Allow"] = ", ".join(error.valid_methods)
+        return error_response(status, str(HTTP_MESSAGES.get(status, error.description)),
+                              headers=headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, str(HTTP_MESSAGES[500]))

@@ -1,0 +1,1 @@
+"""WTForms for the pages. Every form derives from `BaseForm`, which carries CSRF."""

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField
+
+from federation.forms.base import BaseForm, choices, max_length, required
+
+
+class NameFields:
+    family_name = StringField(_l("Family name"), validators=[required(), max_length(80)],
+                              render_kw={"autocomplete": "family-name"})
+    given_name = StringField(_l("Given name"), validators=[required(), max_length(80)],
+                             render_kw={"autocomplete": "given-name"})
+    family_name_kana = StringField(_l("Family name (kana)"),
+                                   validators=[required(), max_length(80)],
+                                   description=_l("For example: やまだ"))
+    given_name_kana = StringField(_l("Given name (kana)"),
+                                  validators=[required(), max_length(80)],
+                                  description=_l("For example: はなこ"))
+
+
+class RegisterForm(NameFields, BaseForm):
+    email = EmailField(_l("Email address"), validators=[required(), max_length(254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), validators=[required(), max_length(256)],
+                             description=_l("At least 10 characters."),
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Create account"))
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("Email address"), validators=[required(), max_length(254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[required(), max_length(256)],
+                             render_kw={"autocomplete": "current-password"})
+    next = HiddenField()
+    submit = SubmitField(_l("Sign in"))
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("Email address"), validators=[required(), max_length(254)],
+                       render_kw={"autocomplete": "email"})
+    submit = SubmitField(_l("Send reset link"))
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), validators=[required(), max_length(256)],
+                             description=_l("At least 10 characters."),
+                             render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Set new password"))
+
+
+class ProfileForm(NameFields, BaseForm):
+    submit = SubmitField(_l("Save"))
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[required()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[required(), max_length(256)],
+                                 description=_l("At least 10 characters."),
+                                 render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
+
+
+class ChangeEmailForm(BaseForm):
+    new_email = EmailField(_l("New email address"), validators=[required(), max_length(254)],
+                           render_kw={"autocomplete": "email"})
+    password = PasswordField(_l("Password"), validators=[required()],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Send confirmation link"))
+
+
+class TokenForm(BaseForm):
+    name = StringField(_l("Token name"), validators=[required(), max_length(80)],
+                       description=_l("For example: the script or service that uses it."))
+    submit = SubmitField(_l("Create token"))
+
+
+class LanguageForm(BaseForm):
+    locale = RadioField(_l("Language"), choices=choices([("ja", "日本語"), ("en", "English")]),
+                        validators=[required()])
+    next = HiddenField()
+    submit = SubmitField(_l("Switch"))
+
+
+class ConfirmForm(BaseForm):
+    """A bare POST button (revoke, sign out, resend): CSRF only."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from federation.errors import Invalid
+from federation.extensions import db
+
+
+class BaseForm(FlaskForm):
+    """CSRF-protected form that can show a service's field errors in place."""
+
+    def show_errors(self, error: Invalid) -> None:
+        if error.fields:
+            for name, messages in error.fields.items():
+                field = getattr(self, name, None)
+                if field is not None and hasattr(field, "errors"):
+                    field.errors = list(field.errors) + list(messages)
+                else:
+                    self.form_errors.extend(messages)
+        else:
+            self.form_errors.append(error.message)
+
+
+def submit(form: BaseForm, action):
+    """Validate the form, run one service call, commit.
+
+    Returns (True, result) when done; (False, None) when the form was not sent
+    or the service refused the input, in which case the errors are on the form
+    and nothing was written.
+    """
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = action()
+    except Invalid as error:
+        db.session.rollback()
+        form.show_errors(error)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,0 +1,156 @@
+"""People, their login sessions, API tokens and one-time mail tokens."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from federation.models.base import Base, TimestampMixin
+
+
+class Role(str, enum.Enum):
+    """Federation-wide role. Being an operator *of a group* is a separate
+    membership (GroupOperator); `operator` here says the person runs a group."""
+
+    member = "member"
+    operator = "operator"
+    coordinator = "coordinator"
+    admin = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+def enum_column(enum_cls, name: str):
+    # Stored as plain strings with a CHECK, so adding a value is a small migration.
+    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
+                validate_strings=True, length=32)
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    family_name: Mapped[str] = mapped_column(String(80))
+    given_name: Mapped[str] = mapped_column(String(80))
+    family_name_kana: Mapped[str] = mapped_column(String(80), default="")
+    given_name_kana: Mapped[str] = mapped_column(String(80), default="")
+    # Sort key: the kana reading in hiragana, family then given.
+    sort_key: Mapped[str] = mapped_column(String(170), default="", index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="ja")
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.member)
+    email_verified_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    deactivated_at: Mapped[datetime | None]
+
+    login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    api_tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ApiToken.created_at.desc()",
+    )
+
+    # Flask-Login: the identifier kept in the cookie is the login session's
+    # random key, not the user id, so ending that session ends the cookie.
+    current_session_key = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.current_session_key
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name} {self.given_name}"
+
+    @property
+    def display_name_kana(self) -> str:
+        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    def has_role(self, role: Role) -> bool:
+        return self.role.rank >= role.rank
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class LoginSession(Base):
+    """One signed-in browser. Deleting the row signs that browser out for good."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+    user: Mapped[User] = relationship(back_populates="login_sessions")
+
+
+class ApiToken(Base):
+    """A personal API token. Only its SHA-256 is stored; the prefix helps people
+    recognise a token in the list without revealing it."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="api_tokens")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class TokenPurpose(str, enum.Enum):
+    verify_email = "verify_email"
+    reset_password = "reset_password"
+
+
+class OneTimeToken(Base):
+    """A token sent by mail (email verification, password reset): stored hashed,
+    expires, and works once."""
+
+    __tablename__ = "one_time_token"
+    __table_args__ = (Index("ix_one_time_token_user_purpose", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # For email verification: the address being verified (new address on change).
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,33 @@
+"""Page arguments shared by pages and the API: bounded, never unbounded lists."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from federation.errors import Invalid
+
+
+def page_args(args, strict: bool = False) -> tuple[int, int]:
+    """Read ?page=&per_page=. Pages clamp silly values; the API (strict) refuses them."""
+    default = current_app.config["API_DEFAULT_PER_PAGE"]
+    maximum = current_app.config["API_MAX_PER_PAGE"]
+    errors = {}
+    values = {}
+    for name, fallback in (("page", 1), ("per_page", default)):
+        raw = args.get(name)
+        if raw is None or raw == "":
+            values[name] = fallback
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            errors[name] = [_("Must be a whole number.")]
+            values[name] = fallback
+    if strict:
+        if values["page"] < 1:
+            errors["page"] = [_("Must be 1 or more.")]
+        if not 1 <= values["per_page"] <= maximum:
+            errors["per_page"] = [_("Must be between %(low)d and %(high)d.", low=1, high=maximum)]
+        if errors:
+            raise Invalid(fields=errors)
+    return max(values["page"], 1), min(max(values["per_page"], 1), maximum)

@@ -1,0 +1,100 @@
+"""Secrets, hashing and permission checks. Permission rules live here only."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from urllib.parse import urljoin, urlsplit
+
+from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from federation.models import Role, User
+
+API_TOKEN_PREFIX = "fed_"
+
+
+def new_secret(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_secret(raw: str) -> str:
+    """Tokens are long random values, so one SHA-256 is enough (no salt needed)."""
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password(password_hash: str, password: str) -> bool:
+    return check_password_hash(password_hash, password)
+
+
+# A real hash to compare against when no user matches, so that a wrong email
+# costs the same time as a wrong password.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def burn_password_check(password: str) -> None:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash("x" * 16, method=method)
+    check_password_hash(_DUMMY_HASH[method], password)
+
+
+def constant_time_equals(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def is_safe_redirect(target: str | None, host_url: str) -> bool:
+    """Only same-origin relative paths are followed after login."""
+    if not target or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(urljoin(host_url, target))
+    host = urlsplit(host_url)
+    return parts.scheme in {"http", "https"} and parts.netloc == host.netloc
+
+
+def is_admin(actor: User | None) -> bool:
+    return actor is not None and actor.is_authenticated and actor.role == Role.admin
+
+
+def is_coordinator(actor: User | None) -> bool:
+    return actor is not None and actor.is_authenticated and actor.has_role(Role.coordinator)
+
+
+def can_manage_group(actor: User | None, group) -> bool:
+    """Coordinators manage every group; operators only the groups they run."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if is_coordinator(actor):
+        return True
+    return any(op.user_id == actor.id for op in group.operators)
+
+
+def configure_login_manager(login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    # The session row is the protection; Flask-Login's own check is redundant.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(session_key: str):
+        from federation.services.accounts import load_login_session
+
+        return load_login_session(session_key)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, request, url_for
+
+        from federation.errors import Unauthorized, wants_json
+
+        if wants_json():
+            raise Unauthorized()
+        flash(str(login_manager.login_message), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,392 @@
+"""Accounts: registration, email verification, sign-in sessions, passwords,
+API tokens, language and roles."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from federation.errors import Conflict, Forbidden, Invalid, NotFound
+from federation.extensions import db
+from federation.models import (ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User,
+                               utcnow)
+from federation.security import (API_TOKEN_PREFIX, burn_password_check, check_password,
+                                 hash_password, hash_secret, is_admin, new_secret)
+from federation.services.mail import queue_mail
+from federation.text import is_kana, kana_sort_key, normalise
+
+LOCALES = ("ja", "en")
+
+
+# --- validation ---------------------------------------------------------------
+
+def normalise_email(raw: str) -> str:
+    """Validate syntax (no DNS lookups) and lower-case the address."""
+    try:
+        result = validate_email(normalise(raw), check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid(fields={"email": [_("Enter a valid email address.")]}) from None
+    return result.normalized.lower()
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise Invalid(fields={field: [_("Use at least %(n)d characters.", n=minimum)]})
+    if len(password) > 256:
+        raise Invalid(fields={field: [_("Use at most %(n)d characters.", n=256)]})
+
+
+def _check_names(names: dict[str, str]) -> dict[str, str]:
+    cleaned, errors = {}, {}
+    for field, value in names.items():
+        value = normalise(value)
+        if field.endswith("_kana"):
+            if not value:
+                errors[field] = [_("Enter the reading in kana.")]
+            elif not is_kana(value):
+                errors[field] = [_("Use hiragana or katakana only.")]
+        elif not value:
+            errors[field] = [_("This field is required.")]
+        if len(value) > 80:
+            errors[field] = [_("Use at most %(n)d characters.", n=80)]
+        cleaned[field] = value
+    if errors:
+        raise Invalid(fields=errors)
+    return cleaned
+
+
+def validate_together(*checks):
+    """Run several checks and report every field error at once, not just the first."""
+    results, errors = [], {}
+    for check in checks:
+        try:
+            results.append(check())
+        except Invalid as error:
+            errors.update(error.fields or {"_form": [error.message]})
+            results.append(None)
+    if errors:
+        raise Invalid(fields=errors)
+    return results
+
+
+def _locale(locale: str | None) -> str:
+    return locale if locale in LOCALES else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+# --- registration and verification -----------------------------------------
+
+def register_user(*, email: str, password: str, family_name: str, given_name: str,
+                  family_name_kana: str, given_name_kana: str, locale: str = "ja",
+                  role: Role = Role.member, verified: bool = False) -> User | None:
+    """Create an account and mail a verification link.
+
+    If the address already has an account, nothing is created and its owner is
+    told by mail instead: the page a stranger sees is the same either way, so
+    registration does not reveal who is a member.
+    """
+    email, _ok, names = validate_together(
+        lambda: normalise_email(email),
+        lambda: check_password_strength(password),
+        lambda: _check_names({
+            "family_name": family_name, "given_name": given_name,
+            "family_name_kana": family_name_kana, "given_name_kana": given_name_kana,
+        }),
+    )
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_mail(existing.email, "account_exists", existing.locale, user=existing)
+        return None
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        locale=_locale(locale),
+        role=role,
+        sort_key=kana_sort_key(names["family_name_kana"], names["given_name_kana"]),
+        email_verified_at=utcnow() if verified else None,
+        **names,
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # Someone registered the same address a moment ago.
+        raise Conflict(fields={"email": [_("This address was just registered.")]}) from None
+    if not verified:
+        send_verification(user, user.email)
+    return user
+
+
+def update_profile(actor: User, *, family_name: str, given_name: str,
+                   family_name_kana: str, given_name_kana: str) -> None:
+    names = _check_names({
+        "family_name": family_name, "given_name": given_name,
+        "family_name_kana": family_name_kana, "given_name_kana": given_name_kana,
+    })
+    for key, value in names.items():
+        setattr(actor, key, value)
+    actor.sort_key = kana_sort_key(names["family_name_kana"], names["given_name_kana"])
+
+
+def _issue_token(user: User, purpose: TokenPurpose, email: str | None = None) -> str:
+    lifetime = current_app.config[
+        "EMAIL_TOKEN_LIFETIME" if purpose == TokenPurpose.verify_email else "RESET_TOKEN_LIFETIME"
+    ]
+    # A new link replaces older unused ones of the same kind.
+    db.session.execute(
+        delete(OneTimeToken).where(
+            OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+        )
+    )
+    raw = new_secret()
+    db.session.add(OneTimeToken(
+        user_id=user.id, purpose=purpose, token_hash=hash_secret(raw), email=email,
+        expires_at=utcnow() + lifetime,
+    ))
+    db.session.flush()
+    return raw
+
+
+def _consume_token(raw: str, purpose: TokenPurpose) -> OneTimeToken:
+    """Mark a token used; raise if unknown, expired or used. The conditional
+    UPDATE makes it work once even when two clicks race."""
+    invalid = Invalid(_("This link is invalid, has expired or was already used."))
+    token = db.session.scalar(
+        select(OneTimeToken).where(OneTimeToken.token_hash == hash_secret(raw or ""),
+                                   OneTimeToken.purpose == purpose)
+    )
+    now = utcnow()
+    if token is None or token.used_at is not None or token.expires_at <= now:
+        raise invalid
+    used = db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == token.id, OneTimeToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if used != 1:
+        raise invalid
+    db.session.refresh(token)
+    return token
+
+
+def send_verification(user: User, email: str) -> None:
+    from flask import url_for
+
+    raw = _issue_token(user, TokenPurpose.verify_email, email=email)
+    queue_mail(email, "verify_email", user.locale, user=user,
+               link=url_for("auth.verify", token=raw, _external=True),
+               hours=int(current_app.config["EMAIL_TOKEN_LIFETIME"].total_seconds() // 3600))
+
+
+def verify_email(raw: str) -> User:
+    token = _consume_token(raw, TokenPurpose.verify_email)
+    user = token.user
+    if token.email and token.email != user.email:
+        if find_user_by_email(token.email) is not None:
+            raise Conflict(_("Another account uses this address now."))
+        old = user.email
+        user.email = token.email
+        queue_mail(old, "email_changed", user.locale, user=user, new_email=token.email)
+    user.email_verified_at = utcnow()
+    return user
+
+
+# --- sign-in sessions -------------------------------------------------------
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for a correct email and password; one vague error otherwise."""
+    error = Invalid(_("The email address or password is incorrect."))
+    user = find_user_by_email(email or "")
+    if user is None:
+        burn_password_check(password or "")
+        raise error
+    if not check_password(user.password_hash, password or "") or not user.is_active:
+        raise error
+    return user
+
+
+def sign_in(email: str, password: str, user_agent: str = "") -> User:
+    """Check the credentials and open a login session; the user carries its key."""
+    user = authenticate(email, password)
+    start_login_session(user, user_agent)
+    return user
+
+
+def start_login_session(user: User, user_agent: str = "") -> str:
+    raw = new_secret()
+    db.session.add(LoginSession(
+        user_id=user.id, key_hash=hash_secret(raw), user_agent=(user_agent or "")[:255],
+        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"],
+    ))
+    user.last_login_at = utcnow()
+    user.current_session_key = raw
+    db.session.flush()
+    return raw
+
+
+def load_login_session(raw: str) -> User | None:
+    row = db.session.execute(
+        select(User, LoginSession.expires_at)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.key_hash == hash_secret(raw or ""))
+    ).first()
+    if row is None:
+        return None
+    user, expires_at = row
+    if expires_at <= utcnow() or not user.is_active:
+        return None
+    user.current_session_key = raw
+    return user
+
+
+def end_login_session(raw: str | None) -> None:
+    if raw:
+        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == hash_secret(raw)))
+
+
+def end_all_login_sessions(user: User) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+# --- passwords and email ---------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address has an account; say nothing either way."""
+    from flask import url_for
+
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        return
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    raw = _issue_token(user, TokenPurpose.reset_password)
+    queue_mail(user.email, "reset_password", user.locale, user=user,
+               link=url_for("auth.reset_password", token=raw, _external=True),
+               minutes=int(current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() // 60))
+
+
+def reset_password(raw: str, new_password: str) -> User:
+    check_password_strength(new_password)
+    token = _consume_token(raw, TokenPurpose.reset_password)
+    user = token.user
+    user.password_hash = hash_password(new_password)
+    # Whoever knew the old password is signed out everywhere.
+    end_all_login_sessions(user)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link proves the address
+    queue_mail(user.email, "password_changed", user.locale, user=user)
+    return user
+
+
+def change_password(actor: User, current_password: str, new_password: str) -> None:
+    if not check_password(actor.password_hash, current_password or ""):
+        raise Invalid(fields={"current_password": [_("The current password is incorrect.")]})
+    check_password_strength(new_password, "new_password")
+    actor.password_hash = hash_password(new_password)
+    end_all_login_sessions(actor)
+    queue_mail(actor.email, "password_changed", actor.locale, user=actor)
+
+
+def request_email_change(actor: User, new_email: str, password: str) -> None:
+    if not check_password(actor.password_hash, password or ""):
+        raise Invalid(fields={"password": [_("The password is incorrect.")]})
+    try:
+        new_email = normalise_email(new_email)
+    except Invalid:
+        raise Invalid(fields={"new_email": [_("Enter a valid email address.")]}) from None
+    if new_email == actor.email:
+        raise Invalid(fields={"new_email": [_("This is already your address.")]})
+    if find_user_by_email(new_email) is not None:
+        raise Invalid(fields={"new_email": [_("Another account uses this address.")]})
+    # The address changes only when the link sent to it is opened.
+    send_verification(actor, new_email)
+
+
+def set_locale(actor: User, locale: str) -> None:
+    if locale not in LOCALES:
+        raise Invalid(fields={"locale": [_("Choose Japanese or English.")]})
+    actor.locale = locale
+
+
+# --- API tokens --------------------------------------------------------------
+
+def create_api_token(actor: User, name: str) -> tuple[ApiToken, str]:
+    name = normalise(name)
+    if not name or len(name) > 80:
+        raise Invalid(fields={"name": [_("Give the token a name of 1 to 80 characters.")]})
+    secret = new_secret()
+    raw = API_TOKEN_PREFIX + secret
+    token = ApiToken(user_id=actor.id, name=name, prefix=raw[:12], token_hash=hash_secret(raw))
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def revoke_api_token(actor: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def authenticate_api_token(raw: str) -> User | None:
+    row = db.session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if not user.is_active:
+        return None
+    now = utcnow()
+    # Record use at most once a minute, so reads do not turn into writes.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+    return user
+
+
+# --- roles -------------------------------------------------------------------
+
+def grant_role(actor: User | None, user: User, role: Role) -> None:
+    """Admins grant and withdraw coordinator and admin rights. `actor=None` is
+    the installation's own CLI."""
+    if actor is not None and not is_admin(actor):
+        raise Forbidden()
+    if actor is not None and actor.id == user.id and role != Role.admin:
+        raise Conflict(_("You cannot remove your own admin rights."))
+    user.role = role
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User))
+
+
+def login_sessions_of(user: User) -> list[LoginSession]:
+    return list(db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id)
+        .order_by(LoginSession.created_at.desc())
+    ))
+
+
+def active_api_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ))
+
+

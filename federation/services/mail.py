@@ -1,0 +1,173 @@
+"""Queue mails into the outbox, and deliver the outbox over SMTP.
+
+`queue_mail` runs inside the caller's transaction, so a mail exists exactly
+when the action that caused it was committed. `deliver_outbox` runs on its own
+(CLI, worker or after a request) and commits each step, so an SMTP outage or a
+crash loses nothing.
+"""
+from __future__ import annotations
+
+import html
+import re
+import smtplib
+import socket
+from datetime import timedelta
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Message
+from markupsafe import Markup
+from sqlalchemy import or_, select, update
+
+from federation.extensions import db, mail, writing
+from federation.models import MailStatus, OutboxMail, utcnow
+
+# A deliverer that crashed mid-send leaves its row 'sending'; after this long the
+# row is taken up again (with the same Message-ID).
+CLAIM_LEASE = timedelta(minutes=10)
+_URL_RE = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
+    """Render `email/<template>.txt` in the recipient's language.
+
+    The first line of the text template is the subject; the rest is the body.
+    The HTML part wraps the same text in the mail layout.
+    """
+    with force_locale(locale):
+        rendered = render_template(f"email/{template}.txt", **context).lstrip()
+        subject, _, body = rendered.partition("\n")
+        body = body.strip() + "\n"
+        paragraphs = [
+            Markup(_URL_RE.sub(r'<a href="\1">\1</a>', html.escape(p)).replace("\n", "<br>"))
+            for p in body.split("\n\n")
+        ]
+        body_html = render_template("email/_layout.html", subject=subject.strip(),
+                                    paragraphs=paragraphs)
+    return subject.strip(), body, body_html
+
+
+def queue_mail(recipient: str, template: str, locale: str, **context) -> OutboxMail:
+    subject, body_text, body_html = render_mail(template, locale, **context)
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or None
+    row = OutboxMail(
+        message_id=make_msgid(domain=domain),
+        template=template,
+        locale=locale,
+        recipient=recipient,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        status=MailStatus.pending,
+    )
+    db.session.add(row)
+    db.session.flush()
+    db.session.info.setdefault("queued_mail_ids", []).append(row.id)
+    return row
+
+
+def delivery_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def _claim(mail_id: int) -> bool:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == mail_id,
+            or_(
+                OutboxMail.status == MailStatus.pending,
+                (OutboxMail.status == MailStatus.sending) & (OutboxMail.claimed_at < now - CLAIM_LEASE),
+            ),
+        )
+        .values(status=MailStatus.sending, claimed_at=now, attempts=OutboxMail.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _send(row: OutboxMail) -> None:
+    message = Message(
+        subject=row.subject,
+        recipients=[row.recipient],
+        body=row.body_text,
+        html=row.body_html,
+        sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        charset="utf-8",
+    )
+    message.msgId = row.message_id
+    mail.send(message)
+
+
+def deliver_outbox(limit: int = 100, ids: list[int] | None = None) -> dict[str, int]:
+    """Deliver due mails; return counts by outcome. Safe to run concurrently:
+    each mail is claimed by one deliverer before it is sent."""
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not delivery_configured():
+        return counts
+    with writing():
+        _deliver_due(counts, limit, ids)
+    return counts
+
+
+def _deliver_due(counts: dict[str, int], limit: int, ids: list[int] | None) -> None:
+    now = utcnow()
+    query = (
+        select(OutboxMail.id)
+        .where(
+            or_(
+                (OutboxMail.status == MailStatus.pending) & (OutboxMail.next_attempt_at <= now),
+                (OutboxMail.status == MailStatus.sending) & (OutboxMail.claimed_at < now - CLAIM_LEASE),
+            )
+        )
+        .order_by(OutboxMail.id)
+        .limit(limit)
+    )
+    if ids is not None:
+        query = query.where(OutboxMail.id.in_(ids))
+    due = db.session.scalars(query).all()
+    db.session.commit()
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    for mail_id in due:
+        if not _claim(mail_id):
+            continue
+        row = db.session.get(OutboxMail, mail_id)
+        try:
+            _send(row)
+        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts >= max_attempts:
+                row.status = MailStatus.failed
+                counts["failed"] += 1
+            else:
+                row.status = MailStatus.pending
+                row.next_attempt_at = utcnow() + _backoff(row.attempts)
+                counts["retry"] += 1
+            row.claimed_at = None
+        else:
+            row.status = MailStatus.sent
+            row.sent_at = utcnow()
+            row.last_error = ""
+            counts["sent"] += 1
+        db.session.commit()
+
+
+def retry_mail(actor, mail_row: OutboxMail) -> None:
+    """An admin puts a failed mail back in the queue."""
+    from federation.errors import Conflict, Forbidden
+    from federation.security import is_admin
+
+    if not is_admin(actor):
+        raise Forbidden()
+    if mail_row.status != MailStatus.failed:
+        raise Conflict()
+    mail_row.status = MailStatus.pending
+    mail_row.attempts = 0
+    mail_row.next_attempt_at = utcnow()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the platform needs into .venv and compiles the translations.
+# Re-running is cheap: packages are reinstalled only when a requirements file changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+REQUIREMENTS=${1:-requirements.txt}
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> Creating the virtual environment (.venv)"
+  "$PYTHON" -m venv .venv
+fi
+
+stamp=".venv/.stamp-$(basename "$REQUIREMENTS")"
+digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+  echo "==> Installing Python packages from $REQUIREMENTS"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  echo "$digest" > "$stamp"
+fi
+
+# Compiled catalogues are build output, never committed.
+.venv/bin/pybabel compile --use-fuzzy -q -d federation/translations -D messages 2>/dev/null \
+  || .venv/bin/pybabel compile -d federation/translations -D messages
+mkdir -p instance

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command: install everything the tests need and run the whole suite.
+# Runs on SQLite by default; set DATABASE_URL=postgresql://... to run on PostgreSQL.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k accounts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh requirements-test.txt
+
+# Browser tests drive Debian's Chromium; Japanese pages need CJK fonts.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing chromium and fonts-noto-cjk"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else
+    echo "!! chromium is missing and cannot be installed: browser tests will fail" >&2
+  fi
+fi
+
+echo "==> Running the tests on ${DATABASE_URL:-SQLite}"
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,58 @@
+"""Builders of realistic test data. Each returns committed records."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from federation.extensions import db
+from federation.models import AlumniGroup, GovernanceType, Role, User
+from federation.services import accounts, groups
+
+PASSWORD = "correct horse battery"
+
+_FAMILY = [("山田", "やまだ"), ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"),
+           ("田中", "たなか"), ("伊藤", "いとう"), ("渡辺", "わたなべ"), ("中村", "なかむら")]
+_GIVEN = [("花子", "はなこ"), ("太郎", "たろう"), ("美咲", "みさき"), ("健太", "けんた"),
+          ("陽菜", "ひな"), ("翔", "しょう")]
+
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+        self.seq = itertools.count(1)
+
+    def user(self, email: str | None = None, role: Role = Role.member, verified: bool = True,
+             locale: str = "ja", password: str = PASSWORD, **names) -> User:
+        n = next(self.seq)
+        family, family_kana = _FAMILY[n % len(_FAMILY)]
+        given, given_kana = _GIVEN[n % len(_GIVEN)]
+        user = accounts.register_user(
+            email=email or f"person{n}@alumni.example.jp", password=password,
+            family_name=names.get("family_name", family),
+            given_name=names.get("given_name", given),
+            family_name_kana=names.get("family_name_kana", family_kana),
+            given_name_kana=names.get("given_name_kana", given_kana),
+            locale=locale, role=role, verified=verified,
+        )
+        db.session.commit()
+        return user
+
+    def group(self, slug: str | None = None, operators: tuple[User, ...] = (), **fields) -> AlumniGroup:
+        n = next(self.seq)
+        group = AlumniGroup(
+            slug=slug or f"group-{n}",
+            name_ja=fields.pop("name_ja", f"テスト商事{n} アルムナイ"),
+            name_en=fields.pop("name_en", f"Test Trading {n} Alumni"),
+            name_kana=fields.pop("name_kana", f"てすとしょうじ{n}"),
+            company_name=fields.pop("company_name", f"テスト商事{n}株式会社"),
+            founded_on=fields.pop("founded_on", date(2019, 4, 1)),
+            governance_type=fields.pop("governance_type", GovernanceType.company_backed),
+            maturity_level=fields.pop("maturity_level", 3),
+            registered_members=fields.pop("registered_members", 800),
+            **fields,
+        )
+        db.session.add(group)
+        for operator in operators:
+            groups.add_operator(group, operator)
+        db.session.commit()
+        return group
