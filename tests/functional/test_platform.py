@@ -21,12 +21,14 @@ def test_migrations_build_exactly_the_models(app_config, tmp_path):
     """Upgrade an empty database to head; the models then match it exactly."""
     if ON_POSTGRES:
         # A database of its own, so the tests' shared schema stays untouched.
+        base, name = app_config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)
+        check = f"{name}_migrations_check"
         admin = create_engine(app_config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS federation_migrations_check"))
-            conn.execute(text("CREATE DATABASE federation_migrations_check"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{check}"'))
+            conn.execute(text(f'CREATE DATABASE "{check}"'))
         admin.dispose()
-        uri = app_config["SQLALCHEMY_DATABASE_URI"].rsplit("/", 1)[0] + "/federation_migrations_check"
+        uri = f"{base}/{check}"
     else:
         uri = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": uri})
