@@ -1,15 +1,17 @@
 """The signed-in person's own account: profile, email, password, tokens."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from federation.extensions import db
 from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
-                                      ProfileForm, TokenForm)
+                                      DeleteAccountForm, ProfileForm, TokenForm)
 from federation.forms.base import submit
-from federation.services import accounts
+from federation.services import accounts, privacy
 
 bp = Blueprint("account", __name__)
 
@@ -95,3 +97,34 @@ def revoke_token(token_id: int):
         db.session.commit()
         flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("account.tokens"))
+
+
+@bp.route("/data", methods=["GET"])
+def data():
+    return render_template("account/data.html", export_form=ConfirmForm(),
+                           delete_form=DeleteAccountForm())
+
+
+@bp.route("/data/export", methods=["POST"])
+def export_data():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("account.data"))
+    document = privacy.export_personal_data(current_user)
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="federation-my-data.json"'},
+    )
+
+
+@bp.route("/data/delete", methods=["POST"])
+def delete_account():
+    form = DeleteAccountForm()
+    user = current_user._get_current_object()
+    done, _r = submit(form, lambda: privacy.delete_account(user, form.password.data))
+    if done:
+        logout_user()
+        flash(_("Your account is deleted. Thank you for taking part."), "success")
+        return redirect(url_for("main.home"))
+    return render_template("account/data.html", export_form=ConfirmForm(), delete_form=form), 422

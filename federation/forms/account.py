@@ -88,3 +88,9 @@ class ConfirmForm(BaseForm):
     """A bare POST button (revoke, sign out, resend): CSRF only."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class DeleteAccountForm(BaseForm):
+    password = PasswordField(_l("Password"), validators=[required()],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Delete my account"))

@@ -161,3 +161,13 @@ def test_api_messages_follow_the_callers_language(client, make, token_for):
                                                           "Content-Type": "application/json"})
     assert en.get_json()["error"]["message"] == "The body is not valid JSON."
     assert ja.get_json()["error"]["message"] != en.get_json()["error"]["message"]
+
+
+def test_validation_messages_are_in_the_callers_language(client, make, token_for):
+    japanese = client.post("/api/v1/tokens", json={}, headers=token_for(make.user(locale="ja")))
+    english = client.post("/api/v1/tokens", json={}, headers=token_for(make.user(locale="en")))
+    assert english.get_json()["error"]["fields"]["name"] == ["This field is required."]
+    assert japanese.get_json()["error"]["fields"]["name"] == ["この項目は必須です。"]
+    long_name = client.post("/api/v1/tokens", json={"name": "x" * 81},
+                            headers=token_for(make.user(locale="en")))
+    assert long_name.get_json()["error"]["fields"]["name"] == ["Use 1 to 80 characters."]

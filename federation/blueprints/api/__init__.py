@@ -15,6 +15,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, ValidationError
 from werkzeug.wrappers import Response
@@ -73,18 +74,58 @@ def authenticate(required: bool = True):
     return None
 
 
+# marshmallow's built-in messages, in the caller's language.
+_FIXED_MESSAGES = {
+    "Missing data for required field.": _l("This field is required."),
+    "Field may not be null.": _l("This field may not be empty."),
+    "Unknown field.": _l("Unknown field."),
+    "Not a valid string.": _l("Must be text."),
+    "Not a valid integer.": _l("Must be a whole number."),
+    "Not a valid number.": _l("Must be a number."),
+    "Not a valid boolean.": _l("Must be true or false."),
+    "Not a valid email address.": _l("Enter a valid email address."),
+    "Not a valid URL.": _l("Enter a valid URL."),
+    "Not a valid datetime.": _l("Must be a date and time in ISO 8601 with an offset."),
+    "Not a valid date.": _l("Must be a date (YYYY-MM-DD)."),
+    "Not a valid list.": _l("Must be a list."),
+    "Invalid input type.": _l("Must be a JSON object."),
+}
+_LENGTH = re.compile(r"^(Shorter|Longer) than (?:minimum|maximum) length (\d+)\.$|^Length must be between (\d+) and (\d+)\.$")
+_RANGE = re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$")
+
+
+def translate_message(message: str) -> str:
+    if message in _FIXED_MESSAGES:
+        return str(_FIXED_MESSAGES[message])
+    if message.startswith("Must be one of: "):
+        return _("Must be one of: %(choices)s", choices=message[len("Must be one of: "):].rstrip("."))
+    length = _LENGTH.match(message)
+    if length:
+        kind, bound, low, high = length.groups()
+        if low is not None:
+            return _("Use %(low)s to %(high)s characters.", low=low, high=high)
+        if kind == "Shorter":
+            return _("Use at least %(n)s characters.", n=bound)
+        return _("Use at most %(n)s characters.", n=bound)
+    bounds = _RANGE.match(message)
+    if bounds:
+        return _("Must be between %(low)s and %(high)s.", low=bounds.group(1), high=bounds.group(2))
+    return message
+
+
 def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"field.sub": ["..."]}."""
+    """marshmallow's nested messages as {"field.sub": ["..."]}, translated."""
     flat: dict[str, list[str]] = {}
     if isinstance(messages, list):
-        flat[prefix or "_schema"] = [str(m) for m in messages]
+        flat[prefix or "_schema"] = [translate_message(str(m)) for m in messages]
         return flat
     for key, value in messages.items():
         name = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
             flat.update(flatten_messages(value, name))
         else:
-            flat[name] = [str(m) for m in (value if isinstance(value, list) else [value])]
+            flat[name] = [translate_message(str(m))
+                          for m in (value if isinstance(value, list) else [value])]
     return flat
 
 
