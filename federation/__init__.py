@@ -34,6 +34,7 @@ def create_app(config=None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
+    register_instrumentation(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -123,6 +124,12 @@ def register_request_hooks(app: Flask) -> None:
     @app.before_request
     def permanent_session():
         session.permanent = True
+
+
+def register_instrumentation(app: Flask) -> None:
+    from federation import instrumentation
+
+    instrumentation.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -77,6 +77,8 @@ class Config:
     API_MAX_PER_PAGE = 100
 
     HTTPS_REDIRECT = False
+    # Adds X-Query-Count to responses (used by the benchmark).
+    QUERY_COUNT_HEADER = False
 
 
 class DevelopmentConfig(Config):
@@ -121,6 +123,7 @@ ENV_OVERRIDES = {
     "RATELIMIT_STORAGE_URI": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "QUERY_COUNT_HEADER": lambda v: v.lower() in {"1", "true", "yes"},
 }
 
 

@@ -16,12 +16,11 @@ stamp=".venv/.stamp-$(basename "$REQUIREMENTS")"
 digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   echo "==> Installing Python packages from $REQUIREMENTS"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
   echo "$digest" > "$stamp"
 fi
 
 # Compiled catalogues are build output, never committed.
-.venv/bin/pybabel compile --use-fuzzy -q -d federation/translations -D messages 2>/dev/null \
+.venv/bin/pybabel compile -d federation/translations -D messages >/dev/null 2>&1 \
   || .venv/bin/pybabel compile -d federation/translations -D messages
 mkdir -p instance

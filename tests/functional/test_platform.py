@@ -188,3 +188,12 @@ def test_visitors_see_only_public_groups(client, make, login):
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_query_count_header_for_the_benchmark(app_config):
+    counted = create_app({**app_config, "QUERY_COUNT_HEADER": True})
+    with counted.app_context():
+        db.create_all() if not ON_POSTGRES else None
+        response = counted.test_client().get("/")
+        assert int(response.headers["X-Query-Count"]) >= 3
+        db.engine.dispose()

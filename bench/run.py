@@ -1,0 +1,301 @@
+"""Run the benchmark and write the report; or compare two reports.
+
+    python -m bench.run [--db sqlite|postgres|both] [--profiles 100000] [--groups 300]
+                        [--curve 1000,10000] [--duration 8] [--concurrency 4] [--out DIR]
+    python -m bench.run compare OLD.json NEW.json
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, text
+from werkzeug.security import generate_password_hash
+
+from bench import generate as gen
+from bench.scenarios import SCENARIOS, Scenario
+from federation.config import normalise_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+
+
+def scale_for(profiles: int, groups: int) -> dict:
+    ratio = profiles / 100_000
+    return {
+        "profiles": profiles,
+        "groups": groups,
+        "events": max(20, int(5_000 * ratio)),
+        "registrations": max(200, int(500_000 * ratio)),
+        "assets": max(20, int(2_000 * ratio)),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_database(kind: str, profiles: int) -> str:
+    if kind == "sqlite":
+        data = ROOT / "bench" / "data"
+        data.mkdir(parents=True, exist_ok=True)
+        path = data / f"bench-{profiles}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    name = f"federation_bench_{profiles}"
+    admin = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
+                          "LC_CTYPE 'C.UTF-8' TEMPLATE template0"))
+    admin.dispose()
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def server_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url, "FEDERATION_CONFIG": "development",
+        "SECRET_KEY": "benchmark-secret", "QUERY_COUNT_HEADER": "1", "RATELIMIT_ENABLED": "0",
+        "PYTHONPATH": str(ROOT),
+    })
+    env.pop("MAIL_SERVER", None)
+    return env
+
+
+def start_server(app: str, port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+         "--worker-class", "sync", "--keep-alive", "30", "--log-level", "warning", app],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{app} did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    raise RuntimeError(f"{app} did not start in time")
+
+
+def login_cookie(base_url: str) -> str:
+    """Sign the benchmark user in through the real form (with its CSRF token)."""
+    host = urlsplit(base_url)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    conn.request("GET", "/auth/login")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    from urllib.parse import urlencode
+
+    body = urlencode({"email": gen.BENCH_EMAIL, "password": gen.BENCH_PASSWORD, "csrf_token": token})
+    conn.request("POST", "/auth/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    if response.status != 302:
+        raise RuntimeError(f"benchmark login failed with {response.status}")
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
+    rng = random.Random(7)
+    plans = []
+    for scenario in scenarios:
+        headers = {}
+        if scenario.auth == "member":
+            headers["Cookie"] = cookie
+        elif scenario.auth == "token":
+            headers["Authorization"] = f"Bearer {gen.BENCH_TOKEN}"
+        paths = scenario.paths(rng, made)
+        bodies = scenario.body(rng, made) if scenario.body else [None] * len(paths)
+        plans.append({
+            "name": scenario.name, "method": scenario.method, "headers": headers,
+            "expect": list(scenario.expect),
+            "requests": [{"path": p, "body": b} for p, b in zip(paths, bodies)],
+        })
+    return plans
+
+
+def run_load(base_url: str, plans: list[dict], args) -> dict:
+    plan = {"base_url": base_url, "scenarios": plans, "duration": args.duration,
+            "concurrency": args.concurrency, "warmup": args.warmup}
+    result = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(plan),
+                            capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(result.stdout)
+
+
+def measure(kind: str, profiles: int, args) -> dict:
+    scale = scale_for(profiles, args.groups)
+    database_url = prepare_database(kind, profiles)
+    env = server_env(database_url)
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
+    engine = create_engine(normalise_database_url(database_url))
+    started = time.perf_counter()
+    made, timings = gen.generate(engine, scale, generate_password_hash(gen.BENCH_PASSWORD))
+    generation_s = round(time.perf_counter() - started, 1)
+    if kind == "postgres":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    engine.dispose()
+    print(f"  generated {kind} at {profiles:,} profiles in {generation_s}s {timings}", flush=True)
+
+    app_port, ceiling_port = free_port(), free_port()
+    servers = [start_server("wsgi:app", app_port, env),
+               start_server("bench.ceiling:app", ceiling_port, env)]
+    try:
+        app_url = f"http://127.0.0.1:{app_port}"
+        cookie = login_cookie(app_url)
+        ceiling = run_load(f"http://127.0.0.1:{ceiling_port}", [
+            {"name": "ceiling: hello", "method": "GET", "headers": {}, "expect": [200],
+             "requests": [{"path": "/hello", "body": None}]},
+            {"name": "ceiling: 50 rows", "method": "GET", "headers": {}, "expect": [200],
+             "requests": [{"path": "/rows", "body": None}]},
+        ], args)
+        results = run_load(app_url, plan_for(SCENARIOS, made, cookie), args)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+    return {"db": kind, "scale": scale, "generation_s": generation_s, "ceiling": ceiling,
+            "results": results}
+
+
+def judge(run: dict) -> list[dict]:
+    rows_ceiling = run["ceiling"]["ceiling: 50 rows"]
+    hello = run["ceiling"]["ceiling: hello"]
+    verdicts = []
+    for scenario in SCENARIOS:
+        r = run["results"].get(scenario.name)
+        if r is None:
+            continue
+        target = 50.0 if scenario.kind == "search" else scenario.p95_target_ms
+        checks = {"p95": r["p95_ms"] is not None and r["p95_ms"] < target, "errors": r["errors"] == 0}
+        if scenario.paginated:
+            checks["throughput"] = r["rps"] >= 0.5 * rows_ceiling["rps"]
+        verdicts.append({
+            "name": scenario.name, "target_p95_ms": target, **r,
+            "rps_vs_rows_ceiling": round(r["rps"] / rows_ceiling["rps"], 2) if rows_ceiling["rps"] else None,
+            "p95_vs_hello": round(r["p95_ms"] / hello["p95_ms"], 1) if hello["p95_ms"] else None,
+            "checks": checks, "met": all(checks.values()),
+        })
+    return verdicts
+
+
+def write_report(report: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    lines = [f"# Benchmark report", "",
+             f"Run at {report['started_at']} on {report['machine']}; gunicorn with {WORKERS} sync "
+             f"workers; load from a separate process with {report['concurrency']} connections, "
+             f"{report['duration']} s per scenario after {report['warmup']} s warm-up.", ""]
+    for run in report["runs"]:
+        if run["scale"]["profiles"] != report["main_profiles"]:
+            continue
+        s = run["scale"]
+        lines += [f"## {run['db']} at {s['profiles']:,} profiles, {s['groups']} groups", "",
+                  f"Data generated in {run['generation_s']} s.", "",
+                  "| scenario | req/s | p50 ms | p95 ms | target p95 | errors | queries/req | req/s ÷ 50-row ceiling | met |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|:---:|"]
+        for name, c in run["ceiling"].items():
+            lines.append(f"| {name} | {c['rps']} | {c['p50_ms']} | {c['p95_ms']} | | {c['errors']} | | | |")
+        for v in run["verdicts"]:
+            lines.append(
+                f"| {v['name']} | {v['rps']} | {v['p50_ms']} | {v['p95_ms']} | {v['target_p95_ms']:.0f} | "
+                f"{v['errors']} | {v['queries_per_request']} | {v['rps_vs_rows_ceiling']} | "
+                f"{'yes' if v['met'] else '**no**'} |")
+        missed = [v for v in run["verdicts"] if not v["met"]]
+        lines += ["", "All targets met." if not missed else
+                  "Missed: " + "; ".join(f"{v['name']} ({', '.join(k for k, ok in v['checks'].items() if not ok)})"
+                                          for v in missed), ""]
+    curve = [r for r in report["runs"]]
+    if len({r["scale"]["profiles"] for r in curve}) > 1:
+        lines += ["## Scale curve (p95 ms / queries per request)", ""]
+        for db in sorted({r["db"] for r in curve}):
+            runs = sorted((r for r in curve if r["db"] == db), key=lambda r: r["scale"]["profiles"])
+            lines += [f"### {db}", "", "| scenario | " + " | ".join(f"{r['scale']['profiles']:,}" for r in runs) + " |",
+                      "|---|" + "---:|" * len(runs)]
+            for scenario in SCENARIOS:
+                cells = []
+                for r in runs:
+                    m = r["results"].get(scenario.name)
+                    cells.append(f"{m['p95_ms']} / {m['queries_per_request']}" if m else "")
+                lines.append(f"| {scenario.name} | " + " | ".join(cells) + " |")
+            lines.append("")
+    if report.get("notes"):
+        lines += ["## Notes", "", *report["notes"], ""]
+    (out / "report.md").write_text("\n".join(lines))
+
+
+def compare(old_path: str, new_path: str) -> None:
+    old, new = (json.loads(Path(p).read_text()) for p in (old_path, new_path))
+
+    def index(report):
+        return {(run["db"], run["scale"]["profiles"], v["name"]): v
+                for run in report["runs"] for v in run.get("verdicts", [])}
+
+    a, b = index(old), index(new)
+    print("| db | profiles | scenario | p95 ms (old → new) | req/s (old → new) | queries (old → new) |")
+    print("|---|---:|---|---|---|---|")
+    for key in sorted(set(a) & set(b)):
+        x, y = a[key], b[key]
+        print(f"| {key[0]} | {key[1]:,} | {key[2]} | {x['p95_ms']} → {y['p95_ms']} | "
+              f"{x['rps']} → {y['rps']} | {x['queries_per_request']} → {y['queries_per_request']} |")
+
+
+def main(argv=None) -> None:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["compare"]:
+        compare(*argv[1:3])
+        return
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--profiles", type=int, default=100_000)
+    parser.add_argument("--groups", type=int, default=300)
+    parser.add_argument("--curve", default="1000,10000", help="smaller scales for the curve ('' for none)")
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument("--concurrency", type=int, default=WORKERS,
+                        help="load connections; default: one per server worker")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "reports" / "latest"))
+    args = parser.parse_args(argv)
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    scales = sorted({int(x) for x in args.curve.split(",") if x.strip()} | {args.profiles})
+    report = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "machine": f"{os.cpu_count()} cores", "duration": args.duration,
+              "warmup": args.warmup, "concurrency": args.concurrency,
+              "main_profiles": args.profiles, "runs": [], "notes": []}
+    for db in dbs:
+        for profiles in scales:
+            print(f"==> {db} at {profiles:,} profiles", flush=True)
+            run = measure(db, profiles, args)
+            run["verdicts"] = judge(run)
+            report["runs"].append(run)
+            write_report(report, Path(args.out))
+    print(f"Report: {Path(args.out) / 'report.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""What the benchmark measures. Each capability appends its key pages and calls.
+
+A scenario's `paths` function gets a random generator and what the data
+generator made, and returns the request targets to cycle through.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass
+class Scenario:
+    name: str
+    paths: Callable[[object, dict], list[str]]
+    auth: str = "member"  # anonymous | member (session cookie) | token (API)
+    method: str = "GET"
+    body: Callable[[object, dict], list[dict]] | None = None
+    kind: str = "page"  # page | search | api | write
+    p95_target_ms: float = 100.0
+    paginated: bool = False  # must reach half the 50-row ceiling's throughput
+    expect: tuple[int, ...] = (200,)
+    tags: list[str] = field(default_factory=list)
+
+
+def fixed(path: str):
+    return lambda rng, made: [path]
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("home page (visitor)", fixed("/"), auth="anonymous"),
+    Scenario("home page (member)", fixed("/"), auth="member"),
+    Scenario("API: me", fixed("/api/v1/me"), auth="token", kind="api"),
+    Scenario("API: my tokens (paginated)", fixed("/api/v1/tokens?per_page=20"), auth="token",
+             kind="api", paginated=True),
+]

@@ -1,0 +1,35 @@
+"""Optional per-request SQL statement counting (the benchmark reads it).
+
+With QUERY_COUNT_HEADER on, every response carries `X-Query-Count`: the number
+of SQL statements the request ran. Off by default: it costs a little per query.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_listening = False
+
+
+def _count(conn, cursor, statement, parameters, context, executemany):
+    if has_request_context() and "query_count" in g:
+        g.query_count += 1
+
+
+def register(app: Flask) -> None:
+    global _listening
+    if not app.config.get("QUERY_COUNT_HEADER"):
+        return
+    if not _listening:
+        event.listen(Engine, "before_cursor_execute", _count)
+        _listening = True
+
+    @app.before_request
+    def start_counting():
+        g.query_count = 0
+
+    @app.after_request
+    def report_count(response):
+        response.headers["X-Query-Count"] = str(g.get("query_count", 0))
+        return response
