@@ -73,6 +73,11 @@ class Config:
     MAIL_SUPPRESS_SEND = False  # the outbox decides; tests deliver to a real SMTP server
     MAIL_DELIVER_AFTER_REQUEST = False
 
+    # Venue photos: checked by content, stored outside the web root.
+    UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
+    PHOTO_MAX_BYTES = 1024 * 1024
+    PHOTOS_PER_ASSET = 8
+
     API_DEFAULT_PER_PAGE = 20
     API_MAX_PER_PAGE = 100
 
@@ -121,6 +126,7 @@ ENV_OVERRIDES = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_DELIVER_AFTER_REQUEST": lambda v: v.lower() in {"1", "true", "yes"},
     "RATELIMIT_STORAGE_URI": str,
+    "UPLOAD_DIR": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "QUERY_COUNT_HEADER": lambda v: v.lower() in {"1", "true", "yes"},

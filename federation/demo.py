@@ -6,7 +6,9 @@ from datetime import date
 from sqlalchemy import select
 
 from federation.extensions import db
-from federation.models import AlumniGroup, GovernanceType, Role
+from federation.models import (AlumniGroup, AssetKind, ChannelType, CompanyHope, ContentType,
+                               GovernanceType, GroupMemberCount, GroupNeed, NeedPair, Platform,
+                               RevenueModel, Role, SharedAsset, utcnow)
 from federation.services import accounts, groups
 
 G = GovernanceType
@@ -69,6 +71,59 @@ OPERATOR_NAMES = [
 
 DEMO_DOMAIN = "demo.federation.example.jp"
 
+NEEDS = [NeedPair.networking, NeedPair.job_hiring, NeedPair.learning_speaking,
+         NeedPair.sales_procurement, NeedPair.investment_fundraising,
+         NeedPair.entrepreneur_cofounder, NeedPair.startup_supporter, NeedPair.pr]
+REVENUES = list(RevenueModel)
+EVENINGS = [{"weekday": d, "start": "18:00", "end": "21:30"} for d in range(5)]
+SATURDAY = [{"weekday": 5, "start": "10:00", "end": "17:00"}]
+
+
+def _demo_profiles_and_assets() -> None:
+    """Survey profiles, dated member counts and a few assets of each kind."""
+    rows = db.session.scalars(select(AlumniGroup).order_by(AlumniGroup.id)).all()
+    for i, group in enumerate(rows):
+        group.founder_name = OPERATOR_NAMES[(2 * i) % len(OPERATOR_NAMES)][0] + " 一郎"
+        group.representative_name = " ".join(OPERATOR_NAMES[(2 * i) % len(OPERATOR_NAMES)][:2])
+        group.eligibility_rule = "社員または契約社員として1年以上在籍した方（現役社員を除く）"
+        group.revenue_model = REVENUES[i % len(REVENUES)]
+        group.liaison_department = ("人事部 アルムナイ担当", "広報部", "経営企画部")[i % 3]
+        group.platforms = [p.value for p in (Platform.facebook, Platform.zoom, Platform.peatix,
+                                             Platform.slack)[: 2 + i % 3]]
+        group.company_hopes = [h.value for h in (CompanyHope.rehiring, CompanyHope.co_creation,
+                                                 CompanyHope.pr_brand)[: 1 + i % 3]]
+        for need in {NEEDS[i % 8], NEEDS[(i + 3) % 8], NeedPair.networking}:
+            group.needs.append(GroupNeed(need=need))
+        for years_ago, share in ((2, 0.6), (1, 0.8), (0, 1.0)):
+            group.member_counts.append(GroupMemberCount(
+                counted_on=date(2025 - years_ago, 4, 1),
+                members=int(group.registered_members * share)))
+    a, b, c, d = rows[0], rows[5], rows[8], rows[9]
+    db.session.add_all([
+        SharedAsset(group=a, kind=AssetKind.venue, title="本社 大会議室（丸の内）",
+                    area="東京都千代田区", address="丸の内二丁目（架空）", capacity=120,
+                    equipment="プロジェクター2台、ワイヤレスマイク4本、配信用カメラ",
+                    house_rules="飲食は軽食まで。21:30 完全退館。", availability=EVENINGS),
+        SharedAsset(group=b, kind=AssetKind.venue, title="青葉ホール（大手町）",
+                    area="東京都千代田区", address="大手町一丁目（架空）", capacity=200,
+                    equipment="演台、音響設備、同時通訳ブース", availability=EVENINGS + SATURDAY),
+        SharedAsset(group=c, kind=AssetKind.pr_channel, title="卒業生向けメールマガジン",
+                    channel_type=ChannelType.newsletter, reach=2300, audience="広告業界の卒業生",
+                    lead_time_days=14),
+        SharedAsset(group=c, kind=AssetKind.content, title="セミナーのグラレコ制作",
+                    content_type=ContentType.graphic_recording, turnaround_days=5),
+        SharedAsset(group=a, kind=AssetKind.content, title="登壇動画の編集と公開",
+                    content_type=ContentType.video, turnaround_days=10),
+        SharedAsset(group=d, kind=AssetKind.speaker, title="ものづくり現場のDX",
+                    speaker_name="白石 誠", speaker_name_kana="しらいし まこと",
+                    speaker_title="元 生産技術本部長（架空）", topics="DX 製造業 技術顧問",
+                    languages="日本語", consent_confirmed_at=utcnow()),
+        SharedAsset(group=b, kind=AssetKind.speaker, title="スタートアップの資金調達入門",
+                    speaker_name="青木 玲奈", speaker_name_kana="あおき れいな",
+                    speaker_title="ベンチャーキャピタリスト（架空）", topics="資金調達 出資",
+                    languages="日本語 English", consent_confirmed_at=utcnow()),
+    ])
+
 
 def load_demo(password: str) -> list[tuple[str, str]]:
     """Create the demo federation; return (role, email) logins. Idempotent."""
@@ -105,6 +160,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
             groups.add_operator(group, user)
             if index == 0 and n == 0:
                 logins.append(("operator", email))
+    _demo_profiles_and_assets()
     person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
     logins.append(("member", f"member@{DEMO_DOMAIN}"))
     db.session.flush()

@@ -52,6 +52,11 @@ class Invalid(DomainError):
     default_message = _l("Some fields are not valid.")
 
 
+class TooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+    default_message = _l("The request is too large.")
+
+
 class RateLimited(DomainError):
     status, code = 429, "rate_limited"
     default_message = _l("Too many requests. Try again later.")

@@ -73,6 +73,40 @@ def can_manage_group(actor: User | None, group) -> bool:
     return any(op.user_id == actor.id for op in group.operators)
 
 
+def is_member(actor: User | None) -> bool:
+    """A signed-in person of the federation (the registry is for them)."""
+    return actor is not None and actor.is_authenticated and actor.is_active
+
+
+def can_view_group(actor: User | None, group) -> bool:
+    """Members see every group; visitors only groups whose profile is public."""
+    return is_member(actor) or bool(group.is_public)
+
+
+def can_export_registry(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
+def can_request_for_group(actor: User | None, group) -> bool:
+    """Asking for another group's asset is done on behalf of a group one runs."""
+    return can_manage_group(actor, group)
+
+
+def can_decide_asset_request(actor: User | None, asset_request) -> bool:
+    """The owning group's operators (or coordinators) accept or decline."""
+    return can_manage_group(actor, asset_request.asset.group)
+
+
+def can_cancel_asset_request(actor: User | None, asset_request) -> bool:
+    """The requesting group's operators (or coordinators) cancel."""
+    return can_manage_group(actor, asset_request.requester_group)
+
+
+def can_see_asset_request(actor: User | None, asset_request) -> bool:
+    return (can_decide_asset_request(actor, asset_request)
+            or can_cancel_asset_request(actor, asset_request))
+
+
 def configure_login_manager(login_manager) -> None:
     from flask_babel import lazy_gettext as _l
 

@@ -56,3 +56,47 @@ class Factory:
             groups.add_operator(group, operator)
         db.session.commit()
         return group
+
+    # --- registry and shared assets (issue 4) -----------------------------------
+
+    ALL_WEEK = [{"weekday": d, "start": "09:00", "end": "21:00"} for d in range(7)]
+
+    def asset(self, group: AlumniGroup, kind: str = "venue", **fields):
+        from federation.models import AssetKind, AssetStatus, SharedAsset, utcnow
+
+        n = next(self.seq)
+        kind = AssetKind(kind)
+        defaults = {
+            AssetKind.venue: dict(title=f"本社セミナールーム{n}", area="東京都千代田区",
+                                  address="丸の内1-1-1", capacity=80,
+                                  availability=list(self.ALL_WEEK), blocked_dates=[]),
+            AssetKind.pr_channel: dict(title=f"公式メールマガジン{n}", channel_type="newsletter",
+                                       reach=1500, audience="卒業生"),
+            AssetKind.content: dict(title=f"グラレコ制作{n}", content_type="graphic_recording",
+                                    turnaround_days=7),
+            AssetKind.speaker: dict(title=f"新規事業の立ち上げ{n}", speaker_name="星野 光",
+                                    speaker_name_kana="ほしの ひかる", topics="新規事業 DX",
+                                    languages="日本語 English",
+                                    consent_confirmed_at=utcnow()),
+        }[kind]
+        values = {**defaults, **fields}
+        for key in ("channel_type", "content_type"):
+            if isinstance(values.get(key), str):
+                from federation.models import ChannelType, ContentType
+                values[key] = (ChannelType if key == "channel_type" else ContentType)(values[key])
+        asset = SharedAsset(group=group, kind=kind, status=values.pop("status", AssetStatus.active),
+                            **values)
+        db.session.add(asset)
+        db.session.commit()
+        return asset
+
+    def asset_request(self, asset, requester_group: AlumniGroup, by: User, starts_at=None,
+                      ends_at=None, status: str = "pending", message: str = "使わせてください"):
+        from federation.models import AssetRequest, RequestStatus
+
+        row = AssetRequest(asset=asset, requester_group=requester_group, requested_by=by,
+                           starts_at=starts_at, ends_at=ends_at, message=message,
+                           status=RequestStatus(status))
+        db.session.add(row)
+        db.session.commit()
+        return row

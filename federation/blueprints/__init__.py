@@ -1,5 +1,5 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import account, admin, auth, main
+from federation.blueprints import account, admin, assets, auth, groups, main
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -7,5 +7,7 @@ BLUEPRINTS = [
     (auth.bp, "/auth"),
     (account.bp, "/account"),
     (admin.bp, "/admin"),
+    (groups.bp, "/groups"),
+    (assets.bp, "/assets"),
     (api_bp, "/api/v1"),
 ]

@@ -1,10 +1,16 @@
 """All models, imported here so that Alembic and the app see one metadata."""
+from federation.models.asset import (AssetKind, AssetPhoto, AssetRequest, AssetStatus, ChannelType,
+                                     ContentType, RequestStatus, SharedAsset)
 from federation.models.base import Base, utcnow
-from federation.models.group import AlumniGroup, GovernanceType, GroupOperator
+from federation.models.group import (AlumniGroup, CompanyHope, GovernanceType, GroupMemberCount,
+                                     GroupNeed, GroupOperator, NeedPair, Platform, RevenueModel)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
+    "AssetKind", "AssetPhoto", "AssetRequest", "AssetStatus", "ChannelType", "CompanyHope",
+    "ContentType", "GroupMemberCount", "GroupNeed", "NeedPair", "Platform", "RequestStatus",
+    "RevenueModel", "SharedAsset",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]

@@ -1,0 +1,179 @@
+"""Shared assets that groups lend each other, and the requests to use them."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (DDL, JSON, CheckConstraint, ForeignKey, Index, String, Text, event,
+                        func, literal_column, text)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from federation.models.base import Base, TimestampMixin
+from federation.models.group import AlumniGroup
+from federation.models.user import User, enum_column
+
+
+class AssetKind(str, enum.Enum):
+    venue = "venue"  # 会場
+    pr_channel = "pr_channel"  # PR
+    content = "content"  # コンテンツ化
+    speaker = "speaker"  # 登壇者
+
+
+class AssetStatus(str, enum.Enum):
+    active = "active"
+    paused = "paused"
+    removed = "removed"  # kept for the history of requests and the give-first balance
+
+
+class ChannelType(str, enum.Enum):
+    website = "website"
+    sns = "sns"
+    mailing_list = "mailing_list"
+    newsletter = "newsletter"
+
+
+class ContentType(str, enum.Enum):
+    video = "video"
+    article = "article"
+    graphic_recording = "graphic_recording"
+
+
+class SharedAsset(TimestampMixin, Base):
+    """One thing a group offers. Common fields first, then the fields that
+    matter for each kind (empty for the other kinds)."""
+
+    __tablename__ = "shared_asset"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        Index("ix_shared_asset_kind_status", "kind", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[AssetKind] = mapped_column(enum_column(AssetKind, "asset_kind"))
+    status: Mapped[AssetStatus] = mapped_column(
+        enum_column(AssetStatus, "asset_status"), default=AssetStatus.active
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Venue.
+    area: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(String(255), default="")
+    capacity: Mapped[int | None]
+    equipment: Mapped[str] = mapped_column(Text, default="")
+    is_free: Mapped[bool] = mapped_column(default=True)
+    fee_note: Mapped[str] = mapped_column(String(255), default="")
+    house_rules: Mapped[str] = mapped_column(Text, default="")
+    # [{"weekday": 0-6 (Monday 0), "start": "HH:MM", "end": "HH:MM"}], Tokyo time.
+    availability: Mapped[list] = mapped_column(JSON, default=list)
+    blocked_dates: Mapped[list] = mapped_column(JSON, default=list)  # ["YYYY-MM-DD"]
+    # PR channel.
+    channel_type: Mapped[ChannelType | None] = mapped_column(
+        enum_column(ChannelType, "channel_type")
+    )
+    url: Mapped[str] = mapped_column(String(500), default="")
+    reach: Mapped[int | None]
+    audience: Mapped[str] = mapped_column(String(255), default="")
+    lead_time_days: Mapped[int | None]
+    # Content production.
+    content_type: Mapped[ContentType | None] = mapped_column(
+        enum_column(ContentType, "content_type")
+    )
+    turnaround_days: Mapped[int | None]
+    # Speaker.
+    speaker_name: Mapped[str] = mapped_column(String(120), default="")
+    speaker_name_kana: Mapped[str] = mapped_column(String(160), default="")
+    speaker_title: Mapped[str] = mapped_column(String(160), default="")
+    topics: Mapped[str] = mapped_column(String(500), default="")
+    languages: Mapped[str] = mapped_column(String(120), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    consent_confirmed_at: Mapped[datetime | None]
+
+    group: Mapped[AlumniGroup] = relationship()
+    photos: Mapped[list[AssetPhoto]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="AssetPhoto.id",
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == AssetStatus.active
+
+
+class AssetPhoto(Base):
+    """A venue photo, stored under instance/uploads with a random name."""
+
+    __tablename__ = "asset_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("shared_asset.id", ondelete="CASCADE"), index=True
+    )
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    asset: Mapped[SharedAsset] = relationship(back_populates="photos")
+
+
+class RequestStatus(str, enum.Enum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    cancelled = "cancelled"
+
+
+class AssetRequest(TimestampMixin, Base):
+    """Another group's operator asks to use an asset (a venue: for a slot)."""
+
+    __tablename__ = "asset_request"
+    __table_args__ = (
+        CheckConstraint("(starts_at IS NULL AND ends_at IS NULL) OR starts_at < ends_at",
+                        name="slot_order"),
+        Index("ix_asset_request_asset_status", "asset_id", "status"),
+        # Two accepted bookings of one venue never overlap, even when two
+        # acceptances race. PostgreSQL only; SQLite serialises writers instead.
+        ExcludeConstraint(
+            (literal_column("asset_id"), "="),
+            (func.tstzrange(literal_column("starts_at"), literal_column("ends_at")), "&&"),
+            name="ex_asset_request_no_overlap",
+            using="gist",
+            where=text("status = 'accepted' AND starts_at IS NOT NULL"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("shared_asset.id", ondelete="CASCADE"))
+    requester_group_id: Mapped[int] = mapped_column(
+        ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    status: Mapped[RequestStatus] = mapped_column(
+        enum_column(RequestStatus, "request_status"), default=RequestStatus.pending
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    joint_event: Mapped[str] = mapped_column(String(200), default="")
+    response_message: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+    asset: Mapped[SharedAsset] = relationship()
+    requester_group: Mapped[AlumniGroup] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+# The exclusion constraint needs btree_gist for the "=" on an integer column.
+event.listen(
+    AssetRequest.__table__, "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
