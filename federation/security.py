@@ -73,6 +73,13 @@ def can_manage_group(actor: User | None, group) -> bool:
     return any(op.user_id == actor.id for op in group.operators)
 
 
+def can_see_application(actor: User | None, application) -> bool:
+    """Coordinators see every application; an applicant only their own."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return is_coordinator(actor) or application.applicant_id == actor.id
+
+
 def configure_login_manager(login_manager) -> None:
     from flask_babel import lazy_gettext as _l
 

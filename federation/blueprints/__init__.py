@@ -1,5 +1,5 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import account, admin, auth, main
+from federation.blueprints import account, admin, applications, auth, main
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -7,5 +7,6 @@ BLUEPRINTS = [
     (auth.bp, "/auth"),
     (account.bp, "/account"),
     (admin.bp, "/admin"),
+    (applications.bp, "/applications"),
     (api_bp, "/api/v1"),
 ]

@@ -1,10 +1,18 @@
 """All models, imported here so that Alembic and the app see one metadata."""
 from federation.models.base import Base, utcnow
+from federation.models.application import (CRITERIA, ApplicationEvent, ApplicationStatus,
+                                           Audience, CriterionOverride, EventKind,
+                                           GroupEndorsement, Involvement, MembershipScope,
+                                           OperatorApplication, Purpose, ScreeningSetting,
+                                           SettingChange, Verdict)
 from federation.models.group import AlumniGroup, GovernanceType, GroupOperator
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
+    "CRITERIA", "ApplicationEvent", "ApplicationStatus", "Audience", "CriterionOverride",
+    "EventKind", "GroupEndorsement", "Involvement", "MembershipScope", "OperatorApplication",
+    "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]
