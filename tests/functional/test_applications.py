@@ -415,3 +415,54 @@ def test_self_introduction_on_the_profile(client, make, login):
         "self_introduction": "東光コンサルティングのアルムナイ運営をしています。"})
     assert response.status_code == 302
     assert db.session.get(User, user.id).self_introduction.startswith("東光")
+
+
+def test_two_coordinators_deciding_at_once_one_wins(app, make):
+    """Real concurrent requests (threads, own connections): exactly one 302, one 409."""
+    import threading
+
+    from flask.testing import FlaskClient
+
+    from tests.factories import PASSWORD
+
+    application_id = make.application().id
+    coordinators = [make.user(role=Role.coordinator) for _n in range(2)]
+    emails = [c.email for c in coordinators]
+    db.session.commit()
+    clients = []
+    for email in emails:
+        c = FlaskClient(app, use_cookies=True)
+        assert c.post("/auth/login", data={"email": email,
+                                           "password": PASSWORD}).status_code == 302
+        clients.append(c)
+        db.session.commit()  # the login ran in this context: end its transaction
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def decide(c, decision):
+        barrier.wait()
+        response = c.post(f"/applications/{application_id}/decision",
+                          data={"decision": decision, "message": "結果のお知らせ"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=decide, args=(c, d))
+               for c, d in zip(clients, ("approve", "reject"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(statuses) == [302, 409]
+    db.session.expire_all()
+    decided = db.session.get(OperatorApplication, application_id)
+    assert decided.status in (ApplicationStatus.approved, ApplicationStatus.rejected)
+    decisions = [e for e in decided.events if e.kind.value in ("approved", "rejected")]
+    assert len(decisions) == 1
+    assert db.session.scalar(select(func.count(AlumniGroup.id))) == (
+        1 if decided.status == ApplicationStatus.approved else 0)
+
+
+def test_pages_in_english(client, make, login):
+    login(make.user(locale="en"))
+    page = client.get("/applications/new").get_data(as_text=True)
+    assert "Apply as an operator" in page and "Governance type" in page
+    assert "Company-hosted" in page
