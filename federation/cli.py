@@ -109,4 +109,21 @@ def demo(password):
         click.echo(f"  {role:<12} {email:<40} password: {password}")
 
 
-COMMANDS = [users, mail_cli, demo]
+applications_cli = AppGroup("applications", help="Operator applications.")
+
+
+@applications_cli.command("remind")
+def remind():
+    """Mail coordinators about applications waiting longer than the setting (for cron)."""
+    from flask import current_app
+
+    from federation.services.applications import remind_coordinators
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = remind_coordinators()
+        db.session.commit()
+    click.echo(f"{count} application(s) waiting; coordinators reminded." if count
+               else "No application is waiting too long.")
+
+
+COMMANDS = [users, mail_cli, demo, applications_cli]

@@ -105,6 +105,11 @@ def can_cancel_asset_request(actor: User | None, asset_request) -> bool:
 def can_see_asset_request(actor: User | None, asset_request) -> bool:
     return (can_decide_asset_request(actor, asset_request)
             or can_cancel_asset_request(actor, asset_request))
+def can_see_application(actor: User | None, application) -> bool:
+    """Coordinators see every application; an applicant only their own."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return is_coordinator(actor) or application.applicant_id == actor.id
 
 
 def configure_login_manager(login_manager) -> None:

@@ -1,5 +1,5 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import account, admin, assets, auth, groups, main
+from federation.blueprints import account, admin, applications, assets, auth, groups, main
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -9,5 +9,6 @@ BLUEPRINTS = [
     (admin.bp, "/admin"),
     (groups.bp, "/groups"),
     (assets.bp, "/assets"),
+    (applications.bp, "/applications"),
     (api_bp, "/api/v1"),
 ]

@@ -11,7 +11,7 @@ from federation.extensions import db
 from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
                                       DeleteAccountForm, ProfileForm, TokenForm)
 from federation.forms.base import submit
-from federation.services import accounts, privacy
+from federation.services import accounts, groups, privacy
 
 bp = Blueprint("account", __name__)
 
@@ -28,11 +28,13 @@ def profile():
     done, _r = submit(form, lambda: accounts.update_profile(
         current_user, family_name=form.family_name.data, given_name=form.given_name.data,
         family_name_kana=form.family_name_kana.data, given_name_kana=form.given_name_kana.data,
+        self_introduction=form.self_introduction.data or "",
     ))
     if done:
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form, resend_form=ConfirmForm())
+    return render_template("account/profile.html", form=form, resend_form=ConfirmForm(),
+                           my_groups=groups.groups_operated_by(current_user))
 
 
 @bp.route("/resend-verification", methods=["POST"])

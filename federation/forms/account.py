@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import (EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField,
+                     TextAreaField)
 
 from federation.forms.base import BaseForm, choices, max_length, required
 
@@ -51,6 +52,10 @@ class ResetPasswordForm(BaseForm):
 
 
 class ProfileForm(NameFields, BaseForm):
+    self_introduction = TextAreaField(
+        _l("Self-introduction"), validators=[max_length(4000)],
+        description=_l("Introduce yourself to the other operators: your group, your role, "
+                       "what you can offer and what you are looking for."))
     submit = SubmitField(_l("Save"))
 
 

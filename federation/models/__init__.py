@@ -4,6 +4,11 @@ from federation.models.asset import (AssetKind, AssetPhoto, AssetRequest, AssetS
 from federation.models.base import Base, utcnow
 from federation.models.group import (AlumniGroup, CompanyHope, GovernanceType, GroupMemberCount,
                                      GroupNeed, GroupOperator, NeedPair, Platform, RevenueModel)
+from federation.models.application import (CRITERIA, ApplicationEvent, ApplicationStatus,
+                                           Audience, CriterionOverride, EventKind,
+                                           GroupEndorsement, Involvement, MembershipScope,
+                                           OperatorApplication, Purpose, ScreeningSetting,
+                                           SettingChange, Verdict)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
@@ -11,6 +16,9 @@ __all__ = [
     "AssetKind", "AssetPhoto", "AssetRequest", "AssetStatus", "ChannelType", "CompanyHope",
     "ContentType", "GroupMemberCount", "GroupNeed", "NeedPair", "Platform", "RequestStatus",
     "RevenueModel", "SharedAsset",
+    "CRITERIA", "ApplicationEvent", "ApplicationStatus", "Audience", "CriterionOverride",
+    "EventKind", "GroupEndorsement", "Involvement", "MembershipScope", "OperatorApplication",
+    "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, func
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models.base import Base, TimestampMixin
@@ -47,6 +47,8 @@ class User(TimestampMixin, Base):
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    # Written after approval as an operator; shown on the group's page.
+    self_introduction: Mapped[str | None] = mapped_column(Text)
 
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

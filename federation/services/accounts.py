@@ -127,7 +127,10 @@ def register_user(*, email: str, password: str, family_name: str, given_name: st
 
 
 def update_profile(actor: User, *, family_name: str, given_name: str,
-                   family_name_kana: str, given_name_kana: str) -> None:
+                   family_name_kana: str, given_name_kana: str,
+                   self_introduction: str | None = None) -> None:
+    if self_introduction is not None and len(self_introduction) > 4000:
+        raise Invalid(fields={"self_introduction": [_("Use at most %(n)d characters.", n=4000)]})
     names = _check_names({
         "family_name": family_name, "given_name": given_name,
         "family_name_kana": family_name_kana, "given_name_kana": given_name_kana,
@@ -135,6 +138,8 @@ def update_profile(actor: User, *, family_name: str, given_name: str,
     for key, value in names.items():
         setattr(actor, key, value)
     actor.sort_key = kana_sort_key(names["family_name_kana"], names["given_name_kana"])
+    if self_introduction is not None:
+        actor.self_introduction = self_introduction.strip() or None
 
 
 def _issue_token(user: User, purpose: TokenPurpose, email: str | None = None) -> str:

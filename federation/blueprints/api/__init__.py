@@ -278,3 +278,4 @@ def openapi():
 # Capability modules register their endpoints on `bp` when imported.
 from federation.blueprints.api import account  # noqa: E402,F401
 from federation.blueprints.api import registry  # noqa: E402,F401
+from federation.blueprints.api import applications  # noqa: E402,F401
