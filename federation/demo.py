@@ -163,5 +163,47 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     _demo_profiles_and_assets()
     person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
     logins.append(("member", f"member@{DEMO_DOMAIN}"))
+    _demo_applications(person)
     db.session.flush()
     return logins
+
+
+def _demo_applications(person) -> None:
+    """A few applications waiting in the coordinators' queue: one that passes
+    every criterion, one borderline, one a second operator of a member group."""
+    from datetime import timedelta
+
+    from federation.models import utcnow
+    from federation.services import applications
+
+    today = utcnow().date()
+    base = {
+        "group_id": None, "founded_on": date(2019, 4, 1), "platforms": "Facebook group, Slack",
+        "members_counted_on": today - timedelta(days=20), "governance_type": "delegated",
+        "liaison_department": "人事部 アルムナイ担当", "liaison_email": "",
+        "membership_scope": "company", "admits_outsiders": False, "audience": "working",
+        "purpose": "co_creation", "operating_since": today - timedelta(days=600),
+        "involvement": "monthly", "role_description": "イベント企画と会員対応を担当しています。",
+        "event_examples": [{"title": "年次交流会", "held_on": today - timedelta(days=45),
+                            "attendance": 120}],
+    }
+    cases = [
+        ("applicant-1", ("石川", "恵", "いしかわ", "めぐみ"), {
+            "name_ja": "朝日エネルギー アルムナイ", "name_en": "Asahi Energy Alumni",
+            "name_kana": "あさひえねるぎー", "company_name": "朝日エネルギー株式会社",
+            "registered_members": 900, "events_last_12_months": 6}),
+        ("applicant-2", ("前田", "俊", "まえだ", "しゅん"), {
+            "name_ja": "若葉ソフトウェア OB会", "name_en": "Wakaba Software Alumni",
+            "name_kana": "わかばそふとうぇあ", "company_name": "若葉ソフトウェア株式会社",
+            "registered_members": 140, "events_last_12_months": 2,
+            "governance_type": "independent", "liaison_department": "",
+            "audience": "mixed"}),
+    ]
+    for key, (family, given, fk, gk), fields in cases:
+        user = person(f"{key}@{DEMO_DOMAIN}", family, given, fk, gk, Role.member)
+        applications.submit_application(user, {**base, **fields})
+    existing = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == "aoba-bank"))
+    third = person(f"applicant-3@{DEMO_DOMAIN}", "藤田", "舞", "ふじた", "まい", Role.member)
+    applications.submit_application(third, {**base, "group_id": existing.id,
+                                            "registered_members": existing.registered_members,
+                                            "events_last_12_months": 10})

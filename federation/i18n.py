@@ -44,9 +44,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
 
-    from federation import labels
+    from federation import labels, navigation
 
     labels.register(app)
+    navigation.register(app)
 
     @app.context_processor
     def inject_locale():

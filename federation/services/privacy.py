@@ -51,6 +51,7 @@ def _export_account(user: User) -> dict:
         "given_name_kana": user.given_name_kana,
         "locale": user.locale,
         "role": user.role.value,
+        "self_introduction": user.self_introduction or "",
         "created_at": _iso(user.created_at),
         "email_verified_at": _iso(user.email_verified_at),
         "last_login_at": _iso(user.last_login_at),
@@ -103,6 +104,7 @@ def delete_account(actor: User, password: str) -> None:
     actor.family_name_kana = ""
     actor.given_name_kana = ""
     actor.sort_key = ""
+    actor.self_introduction = None
     actor.password_hash = hash_password(new_secret())
     actor.email_verified_at = None
     actor.deactivated_at = utcnow()

@@ -62,3 +62,22 @@ def test_the_last_admin_cannot_delete_themselves(client, make, login):
     response = client.post("/account/data/delete", data={"password": PASSWORD})
     assert response.status_code == 409
     assert db.session.get(User, admin.id).is_active
+
+
+def test_applications_and_self_introduction_join_the_export_and_the_deletion(client, make, login):
+    from federation.models import OperatorApplication
+
+    me = make.user(email="applicant@alumni.example.jp")
+    me.self_introduction = "東光コンサルティングの卒業生会を運営しています。"
+    db.session.commit()
+    application = make.application(me)
+    login(me)
+    data = json.loads(client.post("/account/data/export").get_data(as_text=True))
+    assert data["account"]["self_introduction"].startswith("東光")
+    [exported] = data["applications"]
+    assert exported["id"] == application.id and exported["role_description"]
+
+    assert client.post("/account/data/delete", data={"password": PASSWORD}).status_code == 302
+    kept = db.session.get(OperatorApplication, application.id)
+    assert kept is not None and kept.role_description == ""
+    assert db.session.get(User, me.id).self_introduction is None

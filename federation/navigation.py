@@ -1,0 +1,50 @@
+"""The site's primary navigation: one list, each entry with who may see it.
+
+A capability adds its entry here; the layout renders the entries the viewer
+may use, so templates hold no permission logic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask_babel import lazy_gettext as _l
+
+from federation.security import is_admin, is_member
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    blueprint: str
+    label: object
+    visible: Callable[[object], bool]
+
+
+def _anyone(_user) -> bool:
+    return True
+
+
+PRIMARY = [
+    NavItem("main.home", "main", _l("Home"), _anyone),
+    NavItem("groups.list", "groups", _l("Registry"), is_member),
+    NavItem("assets.list", "assets", _l("Shared assets"), is_member),
+    NavItem("applications.list", "applications", _l("Applications"), is_member),
+]
+
+ACCOUNT = [
+    NavItem("account.profile", "account", _l("Account"), is_member),
+    NavItem("admin.users", "admin", _l("Admin"), is_admin),
+]
+
+
+def register(app) -> None:
+    @app.context_processor
+    def navigation():
+        from flask_login import current_user
+
+        user = current_user if current_user and current_user.is_authenticated else None
+        return {
+            "primary_nav": [item for item in PRIMARY if item.visible(user)],
+            "account_nav": [item for item in ACCOUNT if item.visible(user)],
+        }
