@@ -197,3 +197,28 @@ def test_query_count_header_for_the_benchmark(app_config):
         response = counted.test_client().get("/")
         assert int(response.headers["X-Query-Count"]) >= 3
         db.engine.dispose()
+
+
+@pytest.mark.rate_limited
+def test_rate_limits_can_live_in_redis(app_config, make):
+    """With RATELIMIT_STORAGE_URI set, limits are shared through Redis
+    (so several server processes count together)."""
+    import socket
+    import uuid
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    config = {**app_config, "RATELIMIT_ENABLED": True,
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+              "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    first, second = create_app(config), create_app(config)
+    from tests.conftest import RequestClient
+
+    first.test_client_class = second.test_client_class = RequestClient
+    user = make.user()
+    data = {"email": user.email, "password": "wrong password!"}
+    statuses = [first.test_client().post("/auth/login", data=data).status_code for _ in range(5)]
+    statuses += [second.test_client().post("/auth/login", data=data).status_code for _ in range(6)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
