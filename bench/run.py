@@ -206,7 +206,7 @@ def judge(run: dict) -> list[dict]:
 def write_report(report: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    lines = [f"# Benchmark report", "",
+    lines = ["# Benchmark report", "",
              f"Run at {report['started_at']} on {report['machine']}; gunicorn with {WORKERS} sync "
              f"workers; load from a separate process with {report['concurrency']} connections, "
              f"{report['duration']} s per scenario after {report['warmup']} s warm-up.", ""]

@@ -187,6 +187,19 @@ def login(client, app):
 
 
 @pytest.fixture
+def token_for(app):
+    """API headers carrying a fresh personal token of the given user."""
+    from federation.services import accounts
+
+    def issue(user):
+        _token, raw = accounts.create_api_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {raw}"}
+
+    return issue
+
+
+@pytest.fixture
 def count_queries(app):
     """Count SQL statements run inside a `with count_queries() as n:` block."""
     from contextlib import contextmanager

@@ -2,8 +2,6 @@
 API tokens, language and roles."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _

@@ -621,9 +621,8 @@ def decide(actor: User, application: OperatorApplication, decision: str, message
     db.session.refresh(application)
     _log(application, kind, actor, message=message[:8000], note=(note or "").strip()[:4000])
     applicant = application.applicant
-    group = None
     if status == ApplicationStatus.approved:
-        group = _approve(application)
+        _approve(application)
     queue_mail(applicant.email, f"application_{decision}", applicant.locale,
                user=applicant, application=application, message=message,
                group_name=application.group_name_for(applicant.locale),

@@ -413,13 +413,20 @@ def _answer_message(message: str) -> str:
     return message
 
 
-def accept_request(actor: User, asset_request: AssetRequest, message: str = "") -> AssetRequest:
+def _pending_for_answer(actor: User, asset_request: AssetRequest,
+                        message: str) -> tuple[AssetRequest, str]:
+    """The owner's answer: allowed, message valid, request locked and still pending."""
     if not can_decide_asset_request(actor, asset_request):
         raise Forbidden()
     message = _answer_message(message)
     asset_request = _locked(asset_request)
     if asset_request.status != RequestStatus.pending:
         raise Conflict(_("This request has already been answered or cancelled."))
+    return asset_request, message
+
+
+def accept_request(actor: User, asset_request: AssetRequest, message: str = "") -> AssetRequest:
+    asset_request, message = _pending_for_answer(actor, asset_request, message)
     asset = asset_request.asset
     if asset.status != AssetStatus.active:
         raise Conflict(_("This asset is not available at the moment."))
@@ -446,12 +453,7 @@ def accept_request(actor: User, asset_request: AssetRequest, message: str = "") 
 
 
 def decline_request(actor: User, asset_request: AssetRequest, message: str = "") -> AssetRequest:
-    if not can_decide_asset_request(actor, asset_request):
-        raise Forbidden()
-    message = _answer_message(message)
-    asset_request = _locked(asset_request)
-    if asset_request.status != RequestStatus.pending:
-        raise Conflict(_("This request has already been answered or cancelled."))
+    asset_request, message = _pending_for_answer(actor, asset_request, message)
     asset_request.status = RequestStatus.declined
     asset_request.response_message = message
     asset_request.decided_by = actor

@@ -7,14 +7,6 @@ from federation.models import ApiToken
 from federation.services import accounts
 
 
-@pytest.fixture
-def token_for(app):
-    def issue(user):
-        _token, raw = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {raw}"}
-    return issue
-
 
 def assert_error(response, status, code):
     assert response.status_code == status, response.get_data(as_text=True)

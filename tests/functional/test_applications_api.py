@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from federation.extensions import db
 from federation.models import AlumniGroup, OperatorApplication, Role
-from tests.functional.test_api_base import assert_error, token_for  # noqa: F401
+from tests.functional.test_api_base import assert_error
 
 
 def body(**overrides) -> dict:

@@ -5,18 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from federation.extensions import db
-from federation.models import AlumniGroup, AssetRequest, OutboxMail, Role
-from federation.services import accounts
+from federation.models import AlumniGroup, OutboxMail, Role
 from tests.functional.test_assets import slot
 
-
-@pytest.fixture
-def token_for(app):
-    def issue(user):
-        _token, raw = accounts.create_api_token(user, "test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {raw}"}
-    return issue
 
 
 @pytest.fixture
