@@ -97,7 +97,62 @@ def gen_people_and_groups(conn, scale: dict, made: dict, password_hash: str) -> 
             "rng": rng, "now": now, "horizon": now + timedelta(days=180)}
 
 
-GENERATORS = [gen_people_and_groups]
+BIOS = ["新規事業の立ち上げと投資の経験があります", "人事と採用を担当してきました",
+        "スタートアップの支援をしています", "営業と調達の仕組みづくりが得意です",
+        "DXと新規事業開発、海外展開", "広報とPRの経験を活かしたい", "財務と投資、M&Aの実務",
+        "人事制度の設計とキャリア支援"]
+SKILLS = ["投資 財務", "人事 採用", "新規事業 企画", "営業 マーケティング", "広報 PR", "DX データ分析"]
+INDUSTRIES = ["金融", "IT", "製造", "コンサルティング", "小売", "広告"]
+
+
+def gen_directory(conn, scale: dict, made: dict) -> dict:
+    """Directory profiles for the bench people: alumni memberships, Japanese
+    bios and skills, two offers or asks each, and their search tokens."""
+    from federation.models import DirectoryProfile, GroupMembership, NeedPair, ProfileNeed, SearchToken
+    from federation.services.directory import CONSENT_VERSION, VISIBILITY_FIELDS, industry_key, text_tokens
+
+    rng, now = made["rng"], made["now"]
+    group_ids, user_ids = made["group_ids"], made["user_ids"] + [made["bench_user_id"]]
+    needs = list(NeedPair)
+    shared = {f: "federation" for f in VISIBILITY_FIELDS}
+    bulk(conn, GroupMembership.__table__, [
+        {"group_id": group_ids[i % len(group_ids)], "user_id": uid, "verified_at": now}
+        for i, uid in enumerate(user_ids)])
+    sort_keys = dict(conn.execute(select(User.id, User.sort_key)).all())
+    profiles = []
+    for i, uid in enumerate(user_ids):
+        profiles.append({
+            "user_id": uid, "organisation": f"{COMPANY_STEMS[i % 20]}ホールディングス",
+            "title": "マネージャー", "industries": [INDUSTRIES[i % 6]], "skills": SKILLS[i % 6],
+            "bio": BIOS[i % len(BIOS)], "visibility": shared, "consented_at": now,
+            "consent_version": CONSENT_VERSION, "digest_opt_in": False,
+            "sort_key": sort_keys.get(uid, ""), "search_document": "", "created_at": now,
+            "updated_at": now})
+    bulk(conn, DirectoryProfile.__table__, profiles)
+    profile_ids = list(conn.scalars(select(DirectoryProfile.id).order_by(DirectoryProfile.id)))
+    need_rows, token_rows = [], []
+    for i, pid in enumerate(profile_ids):
+        picked = [(needs[(i + k * 3) % len(needs)], ("offer", "ask")[(i + k) % 2]) for k in range(2)]
+        if pid == profile_ids[-1]:
+            picked = [(NeedPair.investment_fundraising, "ask"), (NeedPair.job_hiring, "offer")]
+        tokens = (text_tokens(BIOS[i % len(BIOS)]) | text_tokens(SKILLS[i % 6])
+                  | text_tokens(profiles[i]["organisation"]) | {"p:", f"i:{industry_key(INDUSTRIES[i % 6])}",
+                                                              f"g:{group_ids[i % len(group_ids)]}"})
+        for need, side in picked:
+            need_rows.append({"profile_id": pid, "need": need.value, "side": side,
+                              "detail": f"{side} {need.value}", "wide": True, "created_at": now})
+            tokens |= {f"n:{need.value}", f"{side[0]}:{need.value}", f"{side[0]}:"}
+        token_rows.extend({"profile_id": pid, "token": t, "wide": True} for t in tokens)
+        if len(token_rows) > 50000:
+            bulk(conn, SearchToken.__table__, token_rows)
+            token_rows = []
+    bulk(conn, ProfileNeed.__table__, need_rows)
+    bulk(conn, SearchToken.__table__, token_rows)
+    rng.random()
+    return {"profile_ids": profile_ids[:1000]}
+
+
+GENERATORS = [gen_people_and_groups, gen_directory]
 
 
 def generate(engine, scale: dict, password_hash: str) -> tuple[dict, dict]:

@@ -34,3 +34,10 @@ SCENARIOS: list[Scenario] = [
     Scenario("API: my tokens (paginated)", fixed("/api/v1/tokens?per_page=20"), auth="token",
              kind="api", paginated=True),
 ]
+
+# --- co-creation directory (issue 6) -------------------------------------------------
+SCENARIOS += [
+    Scenario("directory search (3-char word)", fixed("/directory/?q=新規事業"), kind="search"),
+    Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search"),
+    Scenario("match list", fixed("/directory/matches")),
+]

@@ -126,4 +126,20 @@ def remind():
                else "No application is waiting too long.")
 
 
-COMMANDS = [users, mail_cli, demo, applications_cli]
+directory_cli = AppGroup("directory", help="The co-creation directory.")
+
+
+@directory_cli.command("digest")
+def digest():
+    """Mail this week's new matches to people who opted in (once per week; for cron)."""
+    from flask import current_app
+
+    from federation.services.directory import send_digests
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = send_digests()
+        db.session.commit()
+    click.echo(f"{count} digest(s) queued.")
+
+
+COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli]

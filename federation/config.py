@@ -57,6 +57,11 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     RATELIMIT_REGISTER = "10 per hour"
+    # The co-creation directory cannot be bulk-dumped, nor used to spam.
+    RATELIMIT_DIRECTORY_SEARCH = "60 per minute;600 per hour"
+    RATELIMIT_INTRODUCTION = "10 per minute;30 per hour"
+    DIRECTORY_INTRODUCTIONS_PER_DAY = 10
+    DIRECTORY_INVITATION_LIFETIME = timedelta(days=14)
 
     # Mail: written to the outbox, delivered by `flask mail deliver` (or right
     # after the request when MAIL_DELIVER_AFTER_REQUEST is on). No MAIL_SERVER:

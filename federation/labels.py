@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from federation.models import (ApplicationStatus, AssetKind, AssetStatus, Audience, ChannelType,
+from federation.models import (ApplicationStatus, IntroductionStatus, AssetKind, AssetStatus, Audience, ChannelType,
                                CompanyHope, ContentType, EventKind, GovernanceType, Involvement,
                                MailStatus, MembershipScope, NeedPair, Platform, Purpose,
                                RequestStatus, RevenueModel, Role, Verdict)
@@ -161,6 +161,12 @@ EVENT_KIND_LABELS = {
     EventKind.endorsed: _l("Endorsed by the company"),
 }
 
+INTRODUCTION_STATUS_LABELS = {
+    IntroductionStatus.pending: _l("Waiting for an answer"),
+    IntroductionStatus.accepted: _l("Accepted"),
+    IntroductionStatus.declined: _l("Declined"),
+}
+
 
 def _label(table):
     # The enums are str enums: a stored "pass" finds Verdict.passed too.
@@ -190,4 +196,5 @@ def register(app) -> None:
         purpose_label=_label(PURPOSE_LABELS),
         involvement_label=_label(INVOLVEMENT_LABELS),
         event_kind_label=_label(EVENT_KIND_LABELS),
+        introduction_status_label=_label(INTRODUCTION_STATUS_LABELS),
     )

@@ -112,6 +112,28 @@ def can_see_application(actor: User | None, application) -> bool:
     return is_coordinator(actor) or application.applicant_id == actor.id
 
 
+def is_alumnus_of(actor: User | None, group) -> bool:
+    """A verified alumnus/alumna of the group (linked through an invitation)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import GroupMembership
+
+    return db.session.scalar(select(GroupMembership.id).where(
+        GroupMembership.group_id == group.id, GroupMembership.user_id == actor.id)) is not None
+
+
+def can_invite_alumni(actor: User | None, group) -> bool:
+    """A group's operators (or coordinators) bring its alumni into the directory."""
+    return can_manage_group(actor, group)
+
+
+def can_see_abuse_reports(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
 def configure_login_manager(login_manager) -> None:
     from flask_babel import lazy_gettext as _l
 

@@ -135,3 +135,26 @@ class Factory:
                                                           self.evidence(**overrides))
             db.session.commit()
         return application
+
+    # --- co-creation directory (issue 6) ----------------------------------------
+
+    def alumnus(self, group: AlumniGroup, user: User | None = None, **profile) -> User:
+        """A verified alumnus/alumna of the group with a directory profile."""
+        from federation.models import GroupMembership, utcnow
+        from federation.services import directory
+
+        user = user or self.user()
+        db.session.add(GroupMembership(group_id=group.id, user_id=user.id, verified_at=utcnow()))
+        db.session.flush()
+        with self.app.test_request_context():
+            directory.update_profile(user, profile)
+        db.session.commit()
+        return user
+
+    @staticmethod
+    def shared(**levels) -> dict:
+        """Visibility with every field shared to the federation, and consent."""
+        from federation.services.directory import VISIBILITY_FIELDS
+
+        return {"visibility": {f: levels.get(f, "federation") for f in VISIBILITY_FIELDS},
+                "consent": True}

@@ -9,10 +9,17 @@ from federation.models.application import (CRITERIA, ApplicationEvent, Applicati
                                            GroupEndorsement, Involvement, MembershipScope,
                                            OperatorApplication, Purpose, ScreeningSetting,
                                            SettingChange, Verdict)
+from federation.models.directory import (AbuseReport, AlumniInvitation, DigestLog,
+                                         DirectoryBlock, DirectoryProfile, GroupMembership,
+                                         Introduction, IntroductionStatus, ProfileNeed,
+                                         SearchToken, Side, Visibility)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
+    "AbuseReport", "AlumniInvitation", "DigestLog", "DirectoryBlock", "DirectoryProfile",
+    "GroupMembership", "Introduction", "IntroductionStatus", "ProfileNeed", "SearchToken",
+    "Side", "Visibility",
     "AssetKind", "AssetPhoto", "AssetRequest", "AssetStatus", "ChannelType", "CompanyHope",
     "ContentType", "GroupMemberCount", "GroupNeed", "NeedPair", "Platform", "RequestStatus",
     "RevenueModel", "SharedAsset",

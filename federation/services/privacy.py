@@ -108,3 +108,10 @@ def delete_account(actor: User, password: str) -> None:
     actor.password_hash = hash_password(new_secret())
     actor.email_verified_at = None
     actor.deactivated_at = utcnow()
+
+
+# Capabilities' sections (imported here so that they are always registered).
+from federation.services import directory as _directory  # noqa: E402
+
+exporter("directory")(_directory.export_directory)
+eraser(_directory.erase_directory)
