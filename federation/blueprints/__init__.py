@@ -1,5 +1,6 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import account, admin, applications, assets, auth, groups, main
+from federation.blueprints import (account, admin, applications, assets, auth, calendar, events,
+                                  groups, main)
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -10,5 +11,7 @@ BLUEPRINTS = [
     (groups.bp, "/groups"),
     (assets.bp, "/assets"),
     (applications.bp, "/applications"),
+    (events.bp, "/events"),
+    (calendar.bp, "/calendar"),
     (api_bp, "/api/v1"),
 ]

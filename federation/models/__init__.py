@@ -9,10 +9,15 @@ from federation.models.application import (CRITERIA, ApplicationEvent, Applicati
                                            GroupEndorsement, Involvement, MembershipScope,
                                            OperatorApplication, Purpose, ScreeningSetting,
                                            SettingChange, Verdict)
+from federation.models.event import (CalendarFeed, EventAudience, EventFormat, EventHost,
+                                     EventRegistration, EventSpeaker, EventStatus, HostStatus,
+                                     JointEvent, RegistrationStatus)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
+    "CalendarFeed", "EventAudience", "EventFormat", "EventHost", "EventRegistration",
+    "EventSpeaker", "EventStatus", "HostStatus", "JointEvent", "RegistrationStatus",
     "AssetKind", "AssetPhoto", "AssetRequest", "AssetStatus", "ChannelType", "CompanyHope",
     "ContentType", "GroupMemberCount", "GroupNeed", "NeedPair", "Platform", "RequestStatus",
     "RevenueModel", "SharedAsset",

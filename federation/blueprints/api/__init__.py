@@ -279,3 +279,4 @@ def openapi():
 from federation.blueprints.api import account  # noqa: E402,F401
 from federation.blueprints.api import registry  # noqa: E402,F401
 from federation.blueprints.api import applications  # noqa: E402,F401
+from federation.blueprints.api import events  # noqa: E402,F401
