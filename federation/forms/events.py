@@ -134,7 +134,7 @@ HOST_STATUS_LABELS = {
     HostStatus.declined: _l("Declined"),
 }
 REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.confirmed: _l("Confirmed"),
+    RegistrationStatus.confirmed: _l("Seat confirmed"),
     RegistrationStatus.waitlisted: _l("Waitlisted"),
     RegistrationStatus.cancelled: _l("Cancelled"),
 }
