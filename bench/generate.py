@@ -152,7 +152,57 @@ def gen_directory(conn, scale: dict, made: dict) -> dict:
     return {"profile_ids": profile_ids[:1000]}
 
 
-GENERATORS = [gen_people_and_groups, gen_directory]
+
+def gen_events(conn, scale: dict, made: dict) -> dict:
+    """Joint events (two hosts each), a third in the past, and registrations
+    spread over them without duplicates."""
+    from federation.models import EventHost, EventRegistration, JointEvent
+
+    rng, now = made["rng"], made["now"]
+    group_ids, user_ids = made["group_ids"], made["user_ids"]
+    total = scale["events"]
+    per_event = max(1, scale["registrations"] // total)
+    rows = []
+    for n in range(total):
+        past = n % 3 == 0
+        start = now + timedelta(days=(-1 if past else 1) * (1 + n % 170), hours=n % 9)
+        rows.append({
+            "lead_group_id": group_ids[n % len(group_ids)], "status": "completed" if past
+            else "published", "title_ja": f"合同交流会 第{n}回", "title_en": f"Joint meetup #{n}",
+            "description_ja": "業界を越えた**合同**交流会です。", "description_en": "",
+            "format": ("in_person", "online", "hybrid")[n % 3], "starts_at": start,
+            "ends_at": start + timedelta(hours=2), "place": "丸の内ホール",
+            "online_url": "https://meet.example.jp/bench", "capacity": per_event * 2,
+            "audience": "public" if n % 4 == 0 else "members",
+            "tags": ["networking"] if n % 2 else ["learning_speaking"], "sequence": 0,
+            "published_at": now, "created_at": now, "updated_at": now,
+        })
+    bulk(conn, JointEvent.__table__, rows)
+    event_ids = list(conn.scalars(select(JointEvent.id).order_by(JointEvent.id)))
+    hosts = []
+    for n, event_id in enumerate(event_ids):
+        lead = group_ids[n % len(group_ids)]
+        co = group_ids[(n + 1) % len(group_ids)]
+        hosts.append({"event_id": event_id, "group_id": lead, "status": "confirmed"})
+        if co != lead:
+            hosts.append({"event_id": event_id, "group_id": co, "status": "confirmed"})
+    bulk(conn, EventHost.__table__, hosts)
+    registrations = []
+    for n, event_id in enumerate(event_ids):
+        past = n % 3 == 0
+        for user_id in rng.sample(user_ids, min(per_event, len(user_ids))):
+            registrations.append({
+                "event_id": event_id, "user_id": user_id, "status": "confirmed",
+                "listed": user_id % 2 == 0, "created_at": now, "queued_at": now,
+                "checked_in_at": now if past and user_id % 5 else None,
+                "group_id": group_ids[user_id % len(group_ids)],
+            })
+    bulk(conn, EventRegistration.__table__, registrations)
+    upcoming = [e for n, e in enumerate(event_ids) if n % 3]  # published, in the future
+    return {"event_ids": upcoming}
+
+
+GENERATORS = [gen_people_and_groups, gen_directory, gen_events]
 
 
 def generate(engine, scale: dict, password_hash: str) -> tuple[dict, dict]:

@@ -41,3 +41,22 @@ SCENARIOS += [
     Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search"),
     Scenario("match list", fixed("/directory/matches")),
 ]
+
+# --- the joint-event board (issue 5) ------------------------------------------------------
+
+def _event_pages(rng, made):
+    ids = made.get("event_ids") or [1]
+    return [f"/events/{rng.choice(ids)}" for _ in range(50)]
+
+
+def _register_paths(rng, made):
+    ids = made.get("event_ids") or [1]
+    return [f"/api/v1/events/{rng.choice(ids)}/registrations" for _ in range(50)]
+
+
+SCENARIOS += [
+    Scenario("event board", fixed("/events/"), auth="member", paginated=True),
+    Scenario("event page", _event_pages, auth="member"),
+    Scenario("register for an event (API)", _register_paths, auth="token", method="POST",
+             body=lambda rng, made: [{} for _ in range(50)], kind="write", expect=(201,)),
+]

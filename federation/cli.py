@@ -142,4 +142,20 @@ def digest():
     click.echo(f"{count} digest(s) queued.")
 
 
-COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli]
+events_cli = AppGroup("events", help="Joint events.")
+
+
+@events_cli.command("remind")
+def remind_events():
+    """Mail attendees of tomorrow's joint events (for cron; never twice)."""
+    from flask import current_app
+
+    from federation.services.events import send_reminders
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = send_reminders()
+        db.session.commit()
+    click.echo(f"{count} reminder(s) queued.")
+
+
+COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli]

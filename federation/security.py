@@ -159,3 +159,84 @@ def configure_login_manager(login_manager) -> None:
             raise Unauthorized()
         flash(str(login_manager.login_message), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+# --- joint events ---------------------------------------------------------------
+
+def member_group_ids(actor: User | None):
+    """A select() of the ids of the groups the actor belongs to: the groups
+    they operate and those they are verified alumni of."""
+    from sqlalchemy import select, union
+
+    from federation.models import GroupMembership, GroupOperator
+
+    user_id = actor.id if actor is not None and actor.is_authenticated else -1
+    return union(
+        select(GroupOperator.group_id).where(GroupOperator.user_id == user_id),
+        select(GroupMembership.group_id).where(GroupMembership.user_id == user_id),
+    )
+
+
+def event_visibility(viewer: User | None):
+    """THE audience rule of joint events, as a SQL condition on JointEvent.
+
+    Hosts' operators and coordinators see their events in every state; others
+    see published, completed and cancelled events whose audience includes them:
+    public -> everyone; members -> signed-in members of the federation;
+    hosts -> members of a confirmed host group. Pages, lists, the API and the
+    calendar feeds all use this one condition (can_see_event too)."""
+    from sqlalchemy import and_, exists, or_, true
+
+    from federation.models import EventAudience, EventHost, EventStatus, HostStatus, JointEvent
+
+    if is_coordinator(viewer):
+        return true()
+    listed = JointEvent.status.in_(
+        (EventStatus.published, EventStatus.completed, EventStatus.cancelled))
+    public = JointEvent.audience == EventAudience.public
+    if not is_member(viewer):
+        return and_(listed, public)
+    mine = member_group_ids(viewer)
+    hosted_by_mine = exists().where(EventHost.event_id == JointEvent.id,
+                                    EventHost.status == HostStatus.confirmed,
+                                    EventHost.group_id.in_(mine))
+    runs_it = exists().where(EventHost.event_id == JointEvent.id,
+                             EventHost.status != HostStatus.declined,
+                             EventHost.group_id.in_(manageable_group_ids(viewer)))
+    return or_(runs_it, and_(listed, or_(
+        public, JointEvent.audience == EventAudience.members,
+        and_(JointEvent.audience == EventAudience.hosts, hosted_by_mine))))
+
+
+def manageable_group_ids(actor: User | None):
+    from sqlalchemy import select
+
+    from federation.models import GroupOperator
+
+    user_id = actor.id if actor is not None and actor.is_authenticated else -1
+    return select(GroupOperator.group_id).where(GroupOperator.user_id == user_id)
+
+
+def can_see_event(viewer: User | None, event) -> bool:
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import JointEvent
+
+    return db.session.scalar(
+        select(JointEvent.id).where(JointEvent.id == event.id, event_visibility(viewer))
+    ) is not None
+
+
+def can_manage_event(actor: User | None, event) -> bool:
+    """Coordinators, and operators of a host group that has not declined."""
+    if is_coordinator(actor):
+        return True
+    from federation.models import HostStatus
+
+    return any(h.status != HostStatus.declined and can_manage_group(actor, h.group)
+               for h in event.hosts)
+
+
+def can_approve_event(actor: User | None) -> bool:
+    return is_coordinator(actor)

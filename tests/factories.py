@@ -158,3 +158,46 @@ class Factory:
 
         return {"visibility": {f: levels.get(f, "federation") for f in VISIBILITY_FIELDS},
                 "consent": True}
+    # --- joint events (issue 5) -------------------------------------------------
+
+    def event(self, lead, *, cohosts=(), status: str = "published", capacity: int = 50,
+              audience: str = "members", days: int = 10, by: User | None = None,
+              quotas: dict | None = None, **fields):
+        """A joint event led by `lead`, co-hosted (confirmed) by `cohosts`."""
+        from datetime import datetime, timedelta, timezone
+
+        from federation.models import (EventAudience, EventFormat, EventHost, EventStatus,
+                                       HostStatus, JointEvent)
+
+        n = next(self.seq)
+        start = fields.pop("starts_at", None) or (
+            datetime.now(timezone.utc) + timedelta(days=days)).replace(microsecond=0)
+        event = JointEvent(
+            lead_group=lead, created_by=by, status=EventStatus(status),
+            title_ja=fields.pop("title_ja", f"合同交流会{n}"),
+            title_en=fields.pop("title_en", f"Joint meetup {n}"),
+            description_ja=fields.pop("description_ja", "**業界を越えた**交流会です。"),
+            format=EventFormat(fields.pop("format", "hybrid")), starts_at=start,
+            ends_at=fields.pop("ends_at", None) or start + timedelta(hours=2),
+            online_url=fields.pop("online_url", "https://meet.example.jp/secret-room"),
+            place=fields.pop("place", "丸の内ホール 3F"), capacity=capacity,
+            audience=EventAudience(audience), tags=fields.pop("tags", ["networking"]),
+            sequence=0, **fields)
+        quotas = quotas or {}
+        for group in (lead, *cohosts):
+            event.hosts.append(EventHost(group=group, status=HostStatus.confirmed,
+                                         seat_quota=quotas.get(group.slug)))
+        db.session.add(event)
+        db.session.commit()
+        return event
+
+    def registration(self, event, user: User, status: str = "confirmed", group=None,
+                     listed: bool = False, checked_in: bool = False):
+        from federation.models import EventRegistration, RegistrationStatus, utcnow
+
+        row = EventRegistration(event=event, user=user, status=RegistrationStatus(status),
+                                group=group, listed=listed, queued_at=utcnow(),
+                                checked_in_at=utcnow() if checked_in else None)
+        db.session.add(row)
+        db.session.commit()
+        return row

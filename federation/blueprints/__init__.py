@@ -1,6 +1,6 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import (account, admin, applications, assets, auth, directory, groups,
-                                   main)
+from federation.blueprints import (account, admin, applications, assets, auth, calendar,
+                                   directory, events, groups, main)
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -12,5 +12,7 @@ BLUEPRINTS = [
     (assets.bp, "/assets"),
     (applications.bp, "/applications"),
     (directory.bp, "/directory"),
+    (events.bp, "/events"),
+    (calendar.bp, "/calendar"),
     (api_bp, "/api/v1"),
 ]

@@ -11,7 +11,7 @@ from federation.forms.registry import AssetForm, GroupForm
 from federation.models import AssetKind, GovernanceType, NeedPair
 from federation.pagination import page_args
 from federation.security import can_export_registry, can_manage_group, is_member
-from federation.services import assets, groups
+from federation.services import assets, events, groups
 
 bp = Blueprint("groups", __name__)
 
@@ -61,7 +61,8 @@ def detail(slug: str):
     return render_template(
         "groups/detail.html", group=group, operators=groups.group_operators(group),
         assets=assets.group_assets(group, include_paused=manage),
-        balance=groups.give_balance(group), can_manage=manage, kinds=AssetKind)
+        balance=groups.give_balance(group), can_manage=manage, kinds=AssetKind,
+        upcoming_events=events.group_upcoming_events(current_user, group))
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -13,6 +13,9 @@ from federation.models.directory import (AbuseReport, AlumniInvitation, DigestLo
                                          DirectoryBlock, DirectoryProfile, GroupMembership,
                                          Introduction, IntroductionStatus, ProfileNeed,
                                          SearchToken, Side, Visibility)
+from federation.models.event import (CalendarFeed, EventAudience, EventFormat, EventHost,
+                                     EventRegistration, EventSpeaker, EventStatus, HostStatus,
+                                     JointEvent, RegistrationStatus)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
@@ -20,6 +23,8 @@ __all__ = [
     "AbuseReport", "AlumniInvitation", "DigestLog", "DirectoryBlock", "DirectoryProfile",
     "GroupMembership", "Introduction", "IntroductionStatus", "ProfileNeed", "SearchToken",
     "Side", "Visibility",
+    "CalendarFeed", "EventAudience", "EventFormat", "EventHost", "EventRegistration",
+    "EventSpeaker", "EventStatus", "HostStatus", "JointEvent", "RegistrationStatus",
     "AssetKind", "AssetPhoto", "AssetRequest", "AssetStatus", "ChannelType", "CompanyHope",
     "ContentType", "GroupMemberCount", "GroupNeed", "NeedPair", "Platform", "RequestStatus",
     "RevenueModel", "SharedAsset",

@@ -280,3 +280,4 @@ from federation.blueprints.api import account  # noqa: E402,F401
 from federation.blueprints.api import registry  # noqa: E402,F401
 from federation.blueprints.api import applications  # noqa: E402,F401
 from federation.blueprints.api import directory  # noqa: E402,F401
+from federation.blueprints.api import events  # noqa: E402,F401

@@ -1,0 +1,378 @@
+"""The joint-event board: planning, publishing, registration, host tools and
+calendar files."""
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from federation.extensions import db
+from federation.forms.base import choices, submit
+from federation.forms.events import (AUDIENCE_LABELS, FORMAT_LABELS, ActionForm,
+                                     AssetChoiceForm, CheckInForm, EventForm, InviteForm,
+                                     MailForm, RegisterForm, SettingForm)
+from federation.i18n import current_locale
+from federation.labels import NEED_LABELS
+from federation.models import (AlumniGroup, AssetKind, AssetStatus, EventFormat, EventStatus,
+                               HostStatus, NeedPair, RegistrationStatus, SharedAsset)
+from federation.pagination import page_args
+from federation.security import can_manage_event, can_manage_group, is_coordinator, is_member
+from federation.services import calendars
+from federation.services import events as service
+from federation.services import groups as group_service
+
+bp = Blueprint("events", __name__)
+
+@bp.app_context_processor
+def event_labels():
+    from federation.forms.events import (HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS,
+                                         STATUS_LABELS)
+
+    return {
+        "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
+        "event_audience_label": lambda v: AUDIENCE_LABELS[v],
+        "event_status_label": lambda v: STATUS_LABELS[v],
+        "host_status_label": lambda v: HOST_STATUS_LABELS[v],
+        "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
+    }
+
+
+def _filters() -> dict:
+    args = request.args
+    return {
+        "when": args.get("when", "upcoming") if args.get("when") in ("past", "all") else "upcoming",
+        "group": args.get("group", "")[:64],
+        "format": args.get("format", "") if args.get("format") in EventFormat.__members__ else "",
+        "month": args.get("month", "")[:7],
+        "tag": args.get("tag", "") if args.get("tag") in NeedPair.__members__ else "",
+        "q": args.get("q", "")[:100],
+    }
+
+
+@bp.route("/")
+def list():
+    filters = _filters()
+    page, per_page = page_args(request.args)
+    pagination = db.paginate(service.board_query(current_user, **filters), page=page,
+                             per_page=per_page, error_out=False)
+    url_args = {k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")}
+    setting = None
+    if is_coordinator(current_user):
+        setting = SettingForm(enabled=service.publish_without_approval())
+    return render_template(
+        "events/list.html", pagination=pagination, filters=filters, url_args=url_args,
+        seats=service.seat_counts(pagination.items), formats=FORMAT_LABELS,
+        needs=NEED_LABELS, groups=db.session.scalars(
+            group_service.visible_groups_query(current_user)).all() if is_member(current_user)
+        else [], setting=setting,
+        can_create=bool(is_member(current_user)
+                        and group_service.groups_operated_by(current_user)))
+
+
+@bp.route("/settings", methods=["POST"])
+@login_required
+def settings():
+    form = SettingForm()
+    done, _r = submit(form, lambda: service.set_publish_without_approval(
+        current_user, bool(form.enabled.data)))
+    if done:
+        flash(_("The setting is saved."), "success")
+    return redirect(url_for("events.list"))
+
+
+def _my_groups():
+    return group_service.groups_operated_by(current_user)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    mine = _my_groups()
+    if not mine:
+        abort(403)
+    form = EventForm()
+    slug = request.values.get("group") or mine[0].slug
+    group = next((g for g in mine if g.slug == slug), None)
+    if group is None:
+        abort(403)
+    done, event = submit(form, lambda: service.create_event(current_user, group,
+                                                            form.service_data()))
+    if done:
+        flash(_("The event is saved as a draft. Invite co-hosts, then propose it."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None, groups=mine, group=group)
+
+
+def _load(event_id: int):
+    return service.get_event(current_user, event_id)
+
+
+def _manage(event_id: int):
+    event = _load(event_id)
+    if not can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+@bp.route("/<int:event_id>")
+def detail(event_id: int):
+    event = _load(event_id)
+    manage = can_manage_event(current_user, event)
+    mine = service.my_registration(current_user, event)
+    invite = venue_form = speaker_form = None
+    if manage and event.status in (EventStatus.draft, EventStatus.proposed):
+        invite = _invite_form(event)
+    if manage and event.status not in (EventStatus.completed, EventStatus.cancelled):
+        venue_form = _asset_form(event, AssetKind.venue)
+        speaker_form = _asset_form(event, AssetKind.speaker)
+    answerable = [h for h in event.hosts if h.status == HostStatus.invited
+                  and can_manage_group(current_user, h.group)]
+    return render_template(
+        "events/detail.html", event=event, manage=manage, mine=mine,
+        title=event.title_for(current_locale()),
+        description=service.render_markdown(event.description_for(current_locale())),
+        seats_left=service.seats_left(event), venue=service.venue_of(event),
+        place=service.place_text(event), speakers=service.speakers_of(event),
+        show_link=service.can_see_online_link(current_user, event),
+        attendees=service.visible_attendees(current_user, event) if not manage else [],
+        stats=service.event_stats(current_user, event) if manage else None,
+        can_publish=service.can_publish(current_user, event), answerable=answerable,
+        registration_open=service.registration_open(event), action=ActionForm(),
+        register_form=RegisterForm(), invite=invite, venue_form=venue_form,
+        speaker_form=speaker_form, my_host_groups=[
+            h.group for h in event.hosts if h.status == HostStatus.confirmed
+            and can_manage_group(current_user, h.group)])
+
+
+def _invite_form(event):
+    form = InviteForm()
+    taken = {h.group_id for h in event.hosts}
+    form.group.choices = choices(
+        (g.slug, g.name_for(current_locale())) for g in db.session.scalars(
+            group_service.visible_groups_query(current_user)) if g.id not in taken)
+    return form
+
+
+def _asset_form(event, kind: AssetKind):
+    from sqlalchemy import select
+
+    form = AssetChoiceForm(prefix=kind.value)
+    host_ids = {h.group_id for h in event.hosts}
+    assets = db.session.scalars(
+        select(SharedAsset).where(SharedAsset.kind == kind,
+                                  SharedAsset.status == AssetStatus.active,
+                                  SharedAsset.group_id.not_in(host_ids))
+        .order_by(SharedAsset.title).limit(200)).all()
+    form.asset.choices = choices(
+        (a.id, a.speaker_name + " — " + a.title if kind == AssetKind.speaker else a.title)
+        for a in assets)
+    return form
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(event_id: int):
+    event = _manage(event_id)
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        form.fill(event)
+    done, _r = submit(form, lambda: service.update_event(current_user, event,
+                                                         form.service_data()))
+    if done:
+        flash(_("The event is saved."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event, groups=[],
+                           group=event.lead_group)
+
+
+@bp.route("/<int:event_id>/invite", methods=["POST"])
+@login_required
+def invite(event_id: int):
+    event = _manage(event_id)
+    form = _invite_form(event)
+    target = None
+
+    def action():
+        nonlocal target
+        target = db.session.scalar(db.select(AlumniGroup).where(
+            AlumniGroup.slug == form.group.data))
+        if target is None:
+            abort(404)
+        return service.invite_host(current_user, event, target, form.seat_quota.data)
+
+    done, _r = submit(form, action)
+    if done:
+        flash(_("The co-host is invited."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/hosts/<slug>/<answer>", methods=["POST"])
+@login_required
+def answer_host(event_id: int, slug: str, answer: str):
+    if answer not in ("confirm", "decline"):
+        abort(404)
+    event = _load(event_id)
+    form = ActionForm()
+    done, _r = submit(form, lambda: service.confirm_host(current_user, event, slug,
+                                                         accept=answer == "confirm"))
+    if done:
+        flash(_("Your answer is saved."), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/state/<action>", methods=["POST"])
+@login_required
+def change_state(event_id: int, action: str):
+    if action not in ("propose", "publish", "cancel", "complete"):
+        abort(404)
+    event = _load(event_id)
+    form = ActionForm()
+    done, _r = submit(form, lambda: service.transition(current_user, event, action))
+    if done:
+        flash(_("The event's state is changed."), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/venue", methods=["POST"])
+@login_required
+def venue(event_id: int):
+    return _ask_asset(event_id, AssetKind.venue)
+
+
+@bp.route("/<int:event_id>/speakers", methods=["POST"])
+@login_required
+def speakers(event_id: int):
+    return _ask_asset(event_id, AssetKind.speaker)
+
+
+def _ask_asset(event_id: int, kind: AssetKind):
+    event = _manage(event_id)
+    form = _asset_form(event, kind)
+
+    def action():
+        asset = db.session.get(SharedAsset, form.asset.data)
+        if asset is None:
+            abort(404)
+        if kind == AssetKind.venue:
+            return service.request_venue(current_user, event, asset, form.message.data or "")
+        return service.request_speaker(current_user, event, asset, form.message.data or "")
+
+    done, _r = submit(form, action)
+    if done:
+        flash(_("The request is sent to the asset's group."), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/register", methods=["POST"])
+@login_required
+def register(event_id: int):
+    event = _load(event_id)
+    form = RegisterForm()
+    done, result = submit(form, lambda: service.register(current_user, event,
+                                                         listed=bool(form.listed.data)))
+    if done:
+        registration, _created = result
+        if registration.status == RegistrationStatus.confirmed:
+            flash(_("You are registered. See you there!"), "success")
+        else:
+            flash(_("The event is full: you are on the waitlist."), "info")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/unregister", methods=["POST"])
+@login_required
+def unregister(event_id: int):
+    event = _load(event_id)
+    form = ActionForm()
+    done, _r = submit(form, lambda: service.cancel_registration(current_user, event))
+    if done:
+        flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/attendees")
+@login_required
+def attendees(event_id: int):
+    event = _manage(event_id)
+    return render_template(
+        "events/attendees.html", event=event, title=event.title_for(current_locale()),
+        registrations=service.registrations_of(event), check_in=CheckInForm(),
+        mail_form=MailForm(), my_host_groups=[
+            h.group for h in event.hosts if h.status == HostStatus.confirmed
+            and can_manage_group(current_user, h.group)])
+
+
+@bp.route("/<int:event_id>/check-in", methods=["POST"])
+@login_required
+def check_in(event_id: int):
+    event = _manage(event_id)
+    form = CheckInForm()
+    registration_id = int(form.registration.data) if (form.registration.data or "").isdigit() else 0
+    done, _r = submit(form, lambda: service.check_in(current_user, event, registration_id,
+                                                     present=form.present.data != "0"))
+    if done:
+        flash(_("Checked in."), "success")
+    return redirect(url_for("events.attendees", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/mail", methods=["POST"])
+@login_required
+def mail(event_id: int):
+    event = _manage(event_id)
+    form = MailForm()
+    done, count = submit(form, lambda: service.mail_registrants(
+        current_user, event, form.subject.data, form.body.data))
+    if done:
+        flash(_("The message is sent to %(n)d registrants.", n=count), "success")
+        return redirect(url_for("events.attendees", event_id=event.id))
+    return render_template(
+        "events/attendees.html", event=event, title=event.title_for(current_locale()),
+        registrations=service.registrations_of(event), check_in=CheckInForm(),
+        mail_form=form, my_host_groups=[])
+
+
+@bp.route("/<int:event_id>/attendees.csv")
+@login_required
+def export(event_id: int):
+    event = _load(event_id)
+    group = db.session.scalar(db.select(AlumniGroup).where(
+        AlumniGroup.slug == request.args.get("group", "")))
+    if group is None:
+        abort(404)
+    body = service.export_attendees_csv(current_user, event, group)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-{group.slug}.csv"'})
+
+
+def ics_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<int:event_id>.ics")
+def ics(event_id: int):
+    event = _load(event_id)
+    return ics_response(calendars.event_ics(current_user, event, current_locale()),
+                        f"event-{event.id}.ics")
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():
+    form = ActionForm()
+    done, _r = submit(form, lambda: calendars.reset_feed_secret(current_user))
+    if done:
+        flash(_("A new address is made; the old one no longer works."), "success")
+        return redirect(url_for("events.calendar"))
+    feed = url_for("calendar.feed", secret=calendars.feed_secret(current_user), _external=True)
+    return render_template("events/calendar.html", feed=feed, form=form,
+                           groups=_my_groups())

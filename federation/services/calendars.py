@@ -1,0 +1,159 @@
+"""iCalendar files of joint events: one event, a personal feed and a group feed.
+
+The personal feed's secret is not stored: it is derived from the user id and a
+generation number with an HMAC keyed by SECRET_KEY. The feed URL can be shown
+again at any time, resetting raises the generation (the old URL stops working),
+and a leaked database alone does not reveal working feed URLs. (Rotating
+SECRET_KEY invalidates every feed URL, as it does every session.)
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event, Timezone, vText
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from federation.errors import NotFound
+from federation.extensions import db
+from federation.models import (CalendarFeed, EventHost, EventRegistration, EventStatus,
+                               HostStatus, JointEvent, RegistrationStatus, User, utcnow)
+from federation.security import constant_time_equals, event_visibility, member_group_ids
+from federation.services import events as event_service
+
+TOKYO_TZID = "Asia/Tokyo"
+
+
+# --- the personal feed's secret -----------------------------------------------------------
+
+def _signature(user_id: int, generation: int) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"calendar-feed:{user_id}:{generation}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def feed_secret(user: User) -> str:
+    feed = db.session.get(CalendarFeed, user.id)
+    generation = feed.generation if feed else 1
+    return f"{user.id}-{generation}-{_signature(user.id, generation)}"
+
+
+def reset_feed_secret(user: User) -> str:
+    feed = db.session.get(CalendarFeed, user.id)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, generation=1)
+        db.session.add(feed)
+    feed.generation += 1
+    feed.reset_at = utcnow()
+    db.session.flush()
+    return feed_secret(user)
+
+
+def user_for_secret(secret: str) -> User:
+    try:
+        user_id, generation, signature = secret.split("-", 2)
+        user_id, generation = int(user_id), int(generation)
+    except ValueError:
+        raise NotFound() from None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound()
+    feed = db.session.get(CalendarFeed, user.id)
+    current = feed.generation if feed else 1
+    if generation != current or not constant_time_equals(signature,
+                                                         _signature(user.id, generation)):
+        raise NotFound()
+    return user
+
+
+# --- building the files ------------------------------------------------------------------
+
+def _uid(event: JointEvent) -> str:
+    host = current_app.config["EXTERNAL_URL"].split("://", 1)[-1].split("/", 1)[0]
+    return f"joint-event-{event.id}@{host}"
+
+
+def _vevent(event: JointEvent, locale: str, show_link: bool) -> Event:
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo(TOKYO_TZID)
+    item = Event()
+    item.add("uid", _uid(event))
+    item.add("sequence", event.sequence)
+    item.add("dtstamp", event.updated_at or utcnow())
+    item.add("dtstart", event.starts_at.astimezone(tokyo))
+    item.add("dtend", event.ends_at.astimezone(tokyo))
+    item.add("summary", event.title_for(locale))
+    description = event.description_for(locale)
+    if show_link and event.online_url:
+        description = (description + "\n\n" + event.online_url).strip()
+    if description:
+        item.add("description", description)
+    place = event_service.place_text(event)
+    if place:
+        item.add("location", vText(place))
+    item.add("url", event_service._link("events.detail", event_id=event.id))
+    item.add("status", "CANCELLED" if event.status == EventStatus.cancelled else "CONFIRMED")
+    if event.updated_at:
+        item.add("last-modified", event.updated_at)
+    return item
+
+
+def build_calendar(events: list[JointEvent], locale: str, name: str,
+                   linked: set[int] | None = None) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Alumni Operators Federation//Joint events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TOKYO_TZID)
+    calendar.add_component(Timezone.from_tzid(TOKYO_TZID))
+    for event in events:
+        calendar.add_component(_vevent(event, locale, bool(linked and event.id in linked)))
+    return calendar.to_ical()
+
+
+def _recent():
+    return JointEvent.ends_at >= utcnow() - timedelta(days=180)
+
+
+def event_ics(viewer: User | None, event: JointEvent, locale: str) -> bytes:
+    linked = {event.id} if event_service.can_see_online_link(viewer, event) else set()
+    return build_calendar([event], locale, event.title_for(locale), linked)
+
+
+def personal_feed(user: User) -> bytes:
+    """Events I registered for (not cancelled) or that my groups host, as far
+    as my audience allows."""
+    mine = select(EventRegistration.event_id).where(
+        EventRegistration.user_id == user.id,
+        EventRegistration.status != RegistrationStatus.cancelled)
+    hosted = select(EventHost.event_id).where(EventHost.status == HostStatus.confirmed,
+                                              EventHost.group_id.in_(member_group_ids(user)))
+    events = list(db.session.scalars(
+        select(JointEvent).where(event_visibility(user), _recent(),
+                                 JointEvent.status.in_((EventStatus.published,
+                                                        EventStatus.completed,
+                                                        EventStatus.cancelled)),
+                                 or_(JointEvent.id.in_(mine), JointEvent.id.in_(hosted)))
+        .options(selectinload(JointEvent.venue_request))
+        .order_by(JointEvent.starts_at).limit(500)))
+    confirmed = set(db.session.scalars(select(EventRegistration.event_id).where(
+        EventRegistration.user_id == user.id,
+        EventRegistration.status == RegistrationStatus.confirmed)))
+    return build_calendar(events, user.locale, "Joint events", confirmed)
+
+
+def group_feed(viewer: User | None, group, locale: str) -> bytes:
+    events = list(db.session.scalars(
+        select(JointEvent).where(
+            event_visibility(viewer), _recent(),
+            JointEvent.status.in_((EventStatus.published, EventStatus.completed,
+                                   EventStatus.cancelled)),
+            JointEvent.hosts.any((EventHost.group_id == group.id)
+                                 & (EventHost.status == HostStatus.confirmed)))
+        .order_by(JointEvent.starts_at).limit(500)))
+    return build_calendar(events, locale, group.name_for(locale))
