@@ -164,6 +164,8 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
     logins.append(("member", f"member@{DEMO_DOMAIN}"))
     _demo_applications(person)
+    _demo_directory(person)
+    _demo_events()
     db.session.flush()
     return logins
 
@@ -207,3 +209,106 @@ def _demo_applications(person) -> None:
     applications.submit_application(third, {**base, "group_id": existing.id,
                                             "registered_members": existing.registered_members,
                                             "events_last_12_months": 10})
+
+
+# name, kana, organisation, title, industry, skills, bio, home group, needs
+DIRECTORY_PEOPLE = [
+    (("岡田", "真由", "おかだ", "まゆ"), "株式会社ミライ投資", "パートナー", "金融",
+     "投資 事業開発 M&A", "元銀行員。シード期のスタートアップへの投資と事業開発を支援しています。",
+     "aoba-bank", [("investment_fundraising", "offer", "シード〜シリーズAへの出資を検討できます"),
+                   ("networking", "ask", "製造業の新規事業担当の方とつながりたい")]),
+    (("長谷川", "翼", "はせがわ", "つばさ"), "ネクストモビリティ株式会社", "代表取締役", "製造",
+     "新規事業 EV ハードウェア", "自動車メーカー出身。EV 向け部品のスタートアップを起業しました。",
+     "shinonome-motors", [("investment_fundraising", "ask", "シリーズAの資金調達を準備中です"),
+                          ("entrepreneur_cofounder", "ask", "CTO 候補の共同創業者を探しています")]),
+    (("村上", "彩香", "むらかみ", "あやか"), "フリーランス", "人事コンサルタント", "コンサルティング",
+     "人事 採用 組織開発", "コンサルティング会社で人事制度設計を担当。現在は独立して採用支援をしています。",
+     "toko-consulting", [("job_hiring", "offer", "スタートアップの採用設計を支援できます"),
+                         ("learning_speaking", "offer", "人事制度をテーマに登壇できます")]),
+    (("近藤", "大樹", "こんどう", "だいき"), "株式会社データブリッジ", "CTO", "IT",
+     "データ分析 DX クラウド", "SIer 出身のエンジニア。製造業の DX を支えるプロダクトを開発しています。",
+     "mirai-data", [("entrepreneur_cofounder", "offer", "技術面での共同創業を検討できます"),
+                    ("sales_procurement", "ask", "製造業への販路を探しています")]),
+    (("坂本", "菜々子", "さかもと", "ななこ"), "さくらリテールラボ", "ブランドマネージャー", "小売",
+     "ブランディング PR 店舗開発", "百貨店で売場づくりを担当。現在は地方ブランドの立ち上げを支援中。",
+     "sakura-dept", [("pr", "offer", "地方ブランドの PR を手伝えます"),
+                     ("sales_procurement", "offer", "百貨店・小売への販路をご紹介できます")]),
+]
+
+
+def _demo_directory(person) -> None:
+    """Alumni with directory profiles, offers and asks that match each other."""
+    from federation.models import GroupMembership
+    from federation.services import directory
+
+    for n, ((family, given, fk, gk), org, title, industry, skills, bio, slug, needs) in \
+            enumerate(DIRECTORY_PEOPLE, start=1):
+        user = person(f"alumni-{n}@{DEMO_DOMAIN}", family, given, fk, gk, Role.member)
+        group = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == slug))
+        db.session.add(GroupMembership(group_id=group.id, user_id=user.id, year_left=2015 + n))
+        db.session.flush()
+        directory.update_profile(user, {
+            "organisation": org, "title": title, "industries": [industry], "skills": skills,
+            "bio": bio, "consent": True,
+            "visibility": {field: "federation" for field in directory.VISIBILITY_FIELDS},
+            "needs": [{"need": need, "side": side, "detail": detail} for need, side, detail in needs],
+        })
+
+
+def _demo_events() -> None:
+    """An upcoming co-hosted event with registrations, one proposed, one past."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from federation.models import (EventAudience, EventFormat, EventHost, EventRegistration,
+                                   EventStatus, HostStatus, JointEvent, RegistrationStatus, User,
+                                   utcnow)
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    today = utcnow().astimezone(tokyo).date()
+
+    def at(days: int, hour: int) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour), tokyo)
+
+    def group(slug):
+        return db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == slug))
+
+    specs = [
+        ("toko-consulting", ["aoba-bank", "mirai-data"], EventStatus.published, 21,
+         "業界を越えた新規事業ピッチ＆交流会", "Cross-industry new-business pitch night",
+         "3社のアルムナイが合同で開催する、新規事業のピッチと交流の夕べです。\n\n"
+         "- 登壇: 卒業生起業家 3名\n- 懇親会あり（軽食付き）", EventFormat.hybrid, 60,
+         ["startup_supporter", "networking"]),
+        ("kofu-ad", ["sakura-dept"], EventStatus.proposed, 35,
+         "アルムナイ広報の始め方 勉強会", "Getting started with alumni PR",
+         "広報・PR の実務を共有する運営者向けの勉強会です。", EventFormat.online, 100, ["pr"]),
+        ("aoba-bank", ["hokuto-pharma"], EventStatus.completed, -30,
+         "ヘルスケア×金融 キャリア交流会", "Healthcare x finance career meetup",
+         "ヘルスケアと金融の卒業生がキャリアを語り合いました。", EventFormat.in_person, 40,
+         ["job_hiring", "networking"]),
+    ]
+    from federation.models import GroupOperator
+
+    people = list(db.session.scalars(select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))
+                                     .order_by(User.id)))
+    home_group = dict(db.session.execute(select(GroupOperator.user_id, GroupOperator.group_id)).all())
+    for lead, cohosts, status, days, title_ja, title_en, description, fmt, capacity, tags in specs:
+        event = JointEvent(
+            lead_group=group(lead), status=status, title_ja=title_ja, title_en=title_en,
+            description_ja=description, format=fmt, starts_at=at(days, 19),
+            ends_at=at(days, 21), place="" if fmt == EventFormat.online else "東京都千代田区 丸の内",
+            online_url="" if fmt == EventFormat.in_person else "https://meet.example.jp/demo",
+            capacity=capacity, audience=EventAudience.members, tags=tags, sequence=0,
+        )
+        for slug in [lead, *cohosts]:
+            event.hosts.append(EventHost(group=group(slug), status=HostStatus.confirmed))
+        db.session.add(event)
+        if status in (EventStatus.published, EventStatus.completed):
+            for n, user in enumerate(people[2:14]):
+                db.session.add(EventRegistration(
+                    event=event, user_id=user.id, group_id=home_group.get(user.id),
+                    status=RegistrationStatus.confirmed,
+                    listed=n % 2 == 0, queued_at=utcnow(),
+                    checked_in_at=event.starts_at if status == EventStatus.completed and n % 4 else None,
+                ))
+    db.session.flush()

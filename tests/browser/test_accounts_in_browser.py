@@ -50,7 +50,8 @@ def test_register_verify_login_and_switch_language(live_server, page, smtp, make
     screenshot("home-en-signed-in")
 
     # The choice sticks to the account: a new browser context gets English after sign-in.
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
     page.goto(live_server + "/auth/login")
     page.get_by_label("Email address").fill("hanako@alumni.example.jp")
     page.get_by_label("Password").fill(PASSWORD)

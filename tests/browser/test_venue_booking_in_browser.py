@@ -15,7 +15,13 @@ def sign_in(page, live_server, email):
     page.goto(live_server + "/auth/login")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="ログイン").click()
+
+
+def sign_out(page):
+    with page.expect_navigation():
+        page.get_by_role("button", name="ログアウト").click()
 
 
 def test_offer_request_accept_booked(live_server, page, make, screenshot):
@@ -35,7 +41,7 @@ def test_offer_request_accept_booked(live_server, page, make, screenshot):
     page.get_by_role("heading", name="本社 大会議室").wait_for()
     venue_url = page.url
     screenshot("venue-offered")
-    page.get_by_role("button", name="ログアウト").click()
+    sign_out(page)
 
     start = (datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(days=8)).replace(
         hour=18, minute=0, second=0, microsecond=0)
@@ -47,11 +53,12 @@ def test_offer_request_accept_booked(live_server, page, make, screenshot):
     page.get_by_role("button", name="依頼を送る").click()
     page.wait_for_url("**/assets/requests?box=outgoing")
     assert "回答待ち" in page.content()
-    page.get_by_role("button", name="ログアウト").click()
+    sign_out(page)
 
     sign_in(page, live_server, owner.email)
     page.goto(live_server + "/assets/requests?box=incoming")
-    page.get_by_role("button", name="承諾").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="承諾").click()
     assert "承諾済み" in page.content()
     page.goto(venue_url)
     booked = page.locator("tr.booking-accepted")
