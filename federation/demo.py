@@ -166,6 +166,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     _demo_applications(person)
     _demo_directory(person)
     _demo_events()
+    _demo_conference()
     db.session.flush()
     return logins
 
@@ -312,3 +313,64 @@ def _demo_events() -> None:
                     checked_in_at=event.starts_at if status == EventStatus.completed and n % 4 else None,
                 ))
     db.session.flush()
+def _demo_conference() -> None:
+    """Last year's conference as an archive (with content links) and next
+    year's edition with its call for proposals open. Fictional."""
+    from datetime import datetime, time, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from federation.models import (ConferenceEdition, ConferenceSession, Proposal,
+                                   ProposalFormat, ProposalSpeaker, ProposalStatus, User)
+    from federation.services.conferences import DEFAULT_CATEGORIES
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    today = now.astimezone(tokyo).date()
+    speakers = list(db.session.scalars(select(User).where(User.email.like(f"%-1@{DEMO_DOMAIN}"))
+                                       .order_by(User.id).limit(3)))
+    past_day = date(today.year - 1, 11, 14)
+    past_at = datetime.combine(past_day, time(0), tokyo)
+    past = ConferenceEdition(
+        year=past_day.year, theme_ja="アルムナイが企業の外に価値をつくる",
+        theme_en="Alumni creating value beyond the company", starts_on=past_day,
+        ends_on=past_day, place="丸の内カンファレンスホール（架空）",
+        rooms=["ホールA", "ルームB"], tracks=["キャリア", "共創"],
+        score_categories=[dict(c) for c in DEFAULT_CATEGORIES],
+        proposals_open_at=past_at - timedelta(days=150),
+        proposals_close_at=past_at - timedelta(days=120),
+        review_open_at=past_at - timedelta(days=119), review_close_at=past_at - timedelta(days=100),
+        registration_open_at=past_at - timedelta(days=90),
+        registration_close_at=past_at - timedelta(days=1), capacity=300, sequence=0)
+    db.session.add(past)
+    talks = [("出戻り社員が拓く新規事業", "キャリア", "ホールA", 10),
+             ("三社合同アルムナイ交流会の作り方", "共創", "ルームB", 10),
+             ("卒業生ネットワークと採用の未来", "キャリア", "ホールA", 11)]
+    for index, (title, track, room, hour) in enumerate(talks):
+        proposal = Proposal(edition=past, submitter=speakers[index % len(speakers)]
+                            if speakers else None, title=title,
+                            abstract="運営者の実践を共有しました（デモ用の架空の講演です）。",
+                            format=ProposalFormat.talk, length_minutes=50, language="ja",
+                            track=track, status=ProposalStatus.accepted,
+                            confirmed_at=past_at - timedelta(days=90))
+        if speakers:
+            proposal.speakers.append(ProposalSpeaker(user=speakers[index % len(speakers)]))
+        db.session.add(proposal)
+        start = datetime.combine(past_day, time(hour), tokyo)
+        db.session.add(ConferenceSession(
+            edition=past, proposal=proposal, room=room, starts_at=start,
+            ends_at=start + timedelta(minutes=50), sequence=0,
+            video_url=f"https://video.example.jp/conference/{past_day.year}/{index + 1}",
+            graphic_recording_url=f"https://gr.example.jp/{past_day.year}/{index + 1}"
+            if index == 0 else ""))
+    next_day = date(today.year + 1, 11, 13)
+    db.session.add(ConferenceEdition(
+        year=next_day.year, theme_ja="越境する卒業生、つながる企業",
+        theme_en="Alumni across borders, companies connected", starts_on=next_day,
+        ends_on=next_day, place="丸の内カンファレンスホール（架空）",
+        rooms=["ホールA", "ルームB", "ワークショップ室"], tracks=["キャリア", "共創", "運営"],
+        score_categories=[dict(c) for c in DEFAULT_CATEGORIES],
+        proposals_open_at=now - timedelta(days=1), proposals_close_at=now + timedelta(days=60),
+        review_open_at=now + timedelta(days=61), review_close_at=now + timedelta(days=90),
+        registration_open_at=now, registration_close_at=datetime.combine(
+            next_day, time(0), tokyo) - timedelta(days=1),
+        capacity=300, nomination_quota=2, sequence=0))

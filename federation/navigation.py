@@ -29,6 +29,7 @@ PRIMARY = [
     NavItem("main.home", "main", _l("Home"), _anyone),
     NavItem("groups.list", "groups", _l("Registry"), is_member),
     NavItem("events.list", "events", _l("Joint events"), _anyone),
+    NavItem("conferences.list", "conferences", _l("Conference"), _anyone),
     NavItem("directory.list", "directory", _l("Directory"), is_member),
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
     NavItem("applications.list", "applications", _l("Applications"), is_member),

@@ -240,3 +240,21 @@ def can_manage_event(actor: User | None, event) -> bool:
 
 def can_approve_event(actor: User | None) -> bool:
     return is_coordinator(actor)
+
+
+# --- the annual conference ------------------------------------------------------
+
+def can_review_conference(actor: User | None, edition) -> bool:
+    """Coordinators, and the people they invited to review this edition."""
+    if is_coordinator(actor):
+        return True
+    if actor is None or not actor.is_authenticated:
+        return False
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import ConferenceReviewer
+
+    return db.session.scalar(select(ConferenceReviewer.id).where(
+        ConferenceReviewer.edition_id == edition.id,
+        ConferenceReviewer.user_id == actor.id)) is not None

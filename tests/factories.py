@@ -201,3 +201,65 @@ class Factory:
         db.session.add(row)
         db.session.commit()
         return row
+    # --- the annual conference (issue 7) ----------------------------------------
+
+    def edition(self, year: int = 2031, *, phase: str = "proposals", capacity: int = 100,
+                by: User | None = None, **fields):
+        """An edition whose windows put it in `phase` now: proposals, review,
+        decided (review over, registration open) or past (the archive)."""
+        from datetime import datetime, timedelta, timezone
+
+        from federation.models import ConferenceEdition
+        from federation.services.conferences import DEFAULT_CATEGORIES
+
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        day = timedelta(days=1)
+        offsets = {  # (proposals open, review open) relative to now, in days
+            "proposals": (-1, 5), "review": (-10, -1), "decided": (-20, -10),
+            "past": (-400, -390)}[phase]
+        p_open = now + offsets[0] * day
+        r_open = now + offsets[1] * day
+        r_close = r_open + 4 * day if phase != "review" else now + 4 * day
+        p_close = min(p_open + 5 * day, r_open + 2 * day) if phase != "proposals" \
+            else now + 4 * day
+        first = (r_close + 30 * day).astimezone(timezone(timedelta(hours=9))).date()
+        edition = ConferenceEdition(
+            year=year, theme_ja=fields.pop("theme_ja", "アルムナイがつなぐ次の一歩"),
+            theme_en=fields.pop("theme_en", "Alumni: the next step together"),
+            starts_on=fields.pop("starts_on", first), ends_on=fields.pop("ends_on", first),
+            place=fields.pop("place", "丸の内ホール"),
+            rooms=fields.pop("rooms", ["Hall A", "Room B"]),
+            tracks=fields.pop("tracks", ["キャリア", "共創"]),
+            score_categories=fields.pop("score_categories", [dict(c) for c in DEFAULT_CATEGORIES]),
+            proposals_open_at=p_open, proposals_close_at=p_close,
+            review_open_at=r_open, review_close_at=r_close,
+            registration_open_at=fields.pop("registration_open_at", now - day),
+            registration_close_at=fields.pop("registration_close_at", now + 20 * day),
+            capacity=capacity, nomination_quota=fields.pop("nomination_quota", 1),
+            blind_review=fields.pop("blind_review", True), sequence=0,
+            created_by_id=by.id if by else None, **fields)
+        db.session.add(edition)
+        db.session.commit()
+        return edition
+
+    def proposal(self, edition, submitter: User, *, status: str = "submitted", speakers=(),
+                 title: str | None = None, **fields):
+        from federation.models import (Proposal, ProposalFormat, ProposalSpeaker,
+                                       ProposalStatus)
+
+        n = next(self.seq)
+        proposal = Proposal(edition=edition, submitter=submitter, title=title or f"登壇案{n}",
+                            abstract=fields.pop("abstract", "アルムナイ活動の実践知を共有します。"),
+                            format=ProposalFormat(fields.pop("format", "talk")),
+                            length_minutes=fields.pop("length_minutes", 30),
+                            language=fields.pop("language", "ja"),
+                            track=fields.pop("track", "キャリア"),
+                            status=ProposalStatus(status), **fields)
+        for speaker in speakers or (submitter,):
+            if isinstance(speaker, User):
+                proposal.speakers.append(ProposalSpeaker(user=speaker))
+            else:
+                proposal.speakers.append(ProposalSpeaker(asset=speaker))
+        db.session.add(proposal)
+        db.session.commit()
+        return proposal

@@ -1,6 +1,6 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
 from federation.blueprints import (account, admin, applications, assets, auth, calendar,
-                                   directory, events, groups, main)
+                                   conferences, directory, events, groups, main)
 from federation.blueprints.api import bp as api_bp
 
 BLUEPRINTS = [
@@ -14,5 +14,6 @@ BLUEPRINTS = [
     (directory.bp, "/directory"),
     (events.bp, "/events"),
     (calendar.bp, "/calendar"),
+    (conferences.bp, "/conferences"),
     (api_bp, "/api/v1"),
 ]

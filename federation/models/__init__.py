@@ -16,10 +16,17 @@ from federation.models.directory import (AbuseReport, AlumniInvitation, DigestLo
 from federation.models.event import (CalendarFeed, EventAudience, EventFormat, EventHost,
                                      EventRegistration, EventSpeaker, EventStatus, HostStatus,
                                      JointEvent, RegistrationStatus)
+from federation.models.conference import (ConferenceEdition, ConferenceRegistration,
+                                          ConferenceReviewer, ConferenceSession, Nomination,
+                                          Proposal, ProposalFormat, ProposalSpeaker,
+                                          ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
+    "ConferenceEdition", "ConferenceRegistration", "ConferenceReviewer", "ConferenceSession",
+    "Nomination", "Proposal", "ProposalFormat", "ProposalSpeaker", "ProposalStatus", "Review",
+    "SessionSignup",
     "AbuseReport", "AlumniInvitation", "DigestLog", "DirectoryBlock", "DirectoryProfile",
     "GroupMembership", "Introduction", "IntroductionStatus", "ProfileNeed", "SearchToken",
     "Side", "Visibility",

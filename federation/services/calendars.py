@@ -102,18 +102,24 @@ def _vevent(event: JointEvent, locale: str, show_link: bool) -> Event:
     return item
 
 
-def build_calendar(events: list[JointEvent], locale: str, name: str,
-                   linked: set[int] | None = None) -> bytes:
+def calendar_file(items: list[Event], name: str, product: str = "Joint events") -> bytes:
+    """A calendar in Tokyo time holding the given VEVENTs (shared with the conference)."""
     calendar = Calendar()
-    calendar.add("prodid", "-//Alumni Operators Federation//Joint events//EN")
+    calendar.add("prodid", f"-//Alumni Operators Federation//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TOKYO_TZID)
     calendar.add_component(Timezone.from_tzid(TOKYO_TZID))
-    for event in events:
-        calendar.add_component(_vevent(event, locale, bool(linked and event.id in linked)))
+    for item in items:
+        calendar.add_component(item)
     return calendar.to_ical()
+
+
+def build_calendar(events: list[JointEvent], locale: str, name: str,
+                   linked: set[int] | None = None) -> bytes:
+    return calendar_file([_vevent(event, locale, bool(linked and event.id in linked))
+                          for event in events], name)
 
 
 def _recent():

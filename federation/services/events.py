@@ -36,6 +36,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, CalendarFee
 from federation.security import (can_approve_event, can_manage_event, can_manage_group,
                                  can_see_event, event_visibility, is_coordinator, is_member,
                                  member_group_ids, new_secret)
+from federation.services import seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.mail import queue_mail
 from federation.services.privacy import eraser, exporter
@@ -258,8 +259,7 @@ NOTIFY = ("starts_at", "ends_at", "place")
 def _lock(event: JointEvent) -> JointEvent:
     """Re-read the event with a row lock (PostgreSQL); on SQLite the write
     transaction already holds the database's one write lock."""
-    return db.session.scalar(select(JointEvent).where(JointEvent.id == event.id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return seats.lock(JointEvent, event.id)
 
 
 def update_event(actor: User, event: JointEvent, data: dict) -> JointEvent:
@@ -495,17 +495,13 @@ def _attendee_group_id(actor: User, event: JointEvent) -> int | None:
 def _has_seat(event: JointEvent, group_id: int | None) -> bool:
     """Inside the locked transaction: a seat remains (and one of the quota of
     the attendee's host group, when that group has a quota)."""
-    confirmed = db.session.scalar(select(func.count(EventRegistration.id)).where(
-        EventRegistration.event_id == event.id,
-        EventRegistration.status == RegistrationStatus.confirmed))
-    if confirmed >= event.capacity:
+    if seats.confirmed_count(EventRegistration.event_id, event.id) >= event.capacity:
         return False
     quota = next((h.seat_quota for h in event.hosts if h.group_id == group_id
                   and h.status == HostStatus.confirmed), None)
     if quota is not None:
-        taken = db.session.scalar(select(func.count(EventRegistration.id)).where(
-            EventRegistration.event_id == event.id, EventRegistration.group_id == group_id,
-            EventRegistration.status == RegistrationStatus.confirmed))
+        taken = seats.confirmed_count(EventRegistration.event_id, event.id,
+                                      EventRegistration.group_id == group_id)
         if taken >= quota:
             return False
     return True
@@ -524,20 +520,17 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
         raise Forbidden()
     event = _lock(event)
     existing = my_registration(actor, event)
-    if existing is not None and existing.status != RegistrationStatus.cancelled:
+    if seats.is_active(existing):
         return existing, False
     if not registration_open(event):
         raise Conflict(_("Registration for this event is closed."))
     group_id = _attendee_group_id(actor, event)
-    status = RegistrationStatus.confirmed if _has_seat(event, group_id) \
-        else RegistrationStatus.waitlisted
-    now = utcnow()
+    has_seat = _has_seat(event, group_id)
     if existing is None:
         existing = EventRegistration(event=event, user=actor)
         db.session.add(existing)
-    existing.status, existing.group_id, existing.listed = status, group_id, bool(listed)
-    existing.queued_at, existing.cancelled_at, existing.reminded_at = now, None, None
-    db.session.flush()
+    existing.group_id, existing.listed, existing.reminded_at = group_id, bool(listed), None
+    seats.take(existing, has_seat)
     return existing, True
 
 
@@ -546,13 +539,11 @@ def cancel_registration(actor: User, event: JointEvent) -> EventRegistration:
     and mailed."""
     event = _lock(event)
     registration = my_registration(actor, event)
-    if registration is None or registration.status == RegistrationStatus.cancelled:
+    if not seats.is_active(registration):
         raise NotFound()
     if event.status != EventStatus.published or event.starts_at <= utcnow():
         raise Conflict(_("This registration can no longer be cancelled."))
-    registration.status = RegistrationStatus.cancelled
-    registration.cancelled_at = utcnow()
-    db.session.flush()
+    seats.release(registration)
     _promote(event)
     return registration
 
@@ -561,23 +552,16 @@ def _promote(event: JointEvent) -> list[EventRegistration]:
     """Fill free seats from the waitlist, in order, respecting quotas."""
     if event.status != EventStatus.published:
         return []
-    promoted = []
-    waiting = db.session.scalars(
-        select(EventRegistration).where(EventRegistration.event_id == event.id,
-                                        EventRegistration.status == RegistrationStatus.waitlisted)
-        .order_by(EventRegistration.queued_at, EventRegistration.id)
-        .options(selectinload(EventRegistration.user))).all()
-    for registration in waiting:
-        if not _has_seat(event, None):
-            break
-        if _has_seat(event, registration.group_id):
-            registration.status = RegistrationStatus.confirmed
-            db.session.flush()
-            promoted.append(registration)
-            user = registration.user
-            if user is not None and user.is_active:
-                queue_mail(user.email, "event_promoted", user.locale, user=user, event=event,
-                           link=_link("events.detail", event_id=event.id))
+    promoted = seats.promote(
+        EventRegistration, EventRegistration.event_id, event.id,
+        room_left=lambda: _has_seat(event, None),
+        fits=lambda registration: _has_seat(event, registration.group_id),
+        options=(selectinload(EventRegistration.user),))
+    for registration in promoted:
+        user = registration.user
+        if user is not None and user.is_active:
+            queue_mail(user.email, "event_promoted", user.locale, user=user, event=event,
+                       link=_link("events.detail", event_id=event.id))
     return promoted
 
 

@@ -1,0 +1,123 @@
+"""Forms of the annual conference."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (DateField, DateTimeLocalField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import NumberRange, Optional
+
+from federation.forms.base import BaseForm, choices, max_length, required
+from federation.models import ProposalFormat, ProposalStatus
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+FORMAT_LABELS = {
+    ProposalFormat.talk: _l("Talk"),
+    ProposalFormat.panel: _l("Panel"),
+    ProposalFormat.workshop: _l("Workshop"),
+}
+STATUS_LABELS = {
+    ProposalStatus.submitted: _l("Submitted"),
+    ProposalStatus.accepted: _l("Accepted"),
+    ProposalStatus.rejected: _l("Not accepted"),
+    ProposalStatus.withdrawn: _l("Withdrawn"),
+}
+LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
+
+
+def _local(value):
+    return value.replace(tzinfo=TOKYO) if value else None
+
+
+class EditionForm(BaseForm):
+    year = IntegerField(_l("Year"), validators=[required()])
+    theme_ja = StringField(_l("Theme (Japanese)"), validators=[max_length(200)])
+    theme_en = StringField(_l("Theme (English)"), validators=[max_length(200)])
+    starts_on = DateField(_l("First day"), validators=[required()])
+    ends_on = DateField(_l("Last day"), validators=[required()])
+    place = StringField(_l("Place"), validators=[max_length(255)])
+    rooms = TextAreaField(_l("Rooms"), description=_l("One per line."))
+    tracks = TextAreaField(_l("Tracks"), description=_l("One per line."))
+    capacity = IntegerField(_l("Capacity"), validators=[required(), NumberRange(min=1)])
+    nomination_quota = IntegerField(_l("Nominations per group"), default=1,
+                                    validators=[NumberRange(min=0)])
+    proposals_open_at = DateTimeLocalField(_l("Proposals open (Japan time)"),
+                                           validators=[required()])
+    proposals_close_at = DateTimeLocalField(_l("Proposals close (Japan time)"),
+                                            validators=[required()])
+    review_open_at = DateTimeLocalField(_l("Review opens (Japan time)"), validators=[required()])
+    review_close_at = DateTimeLocalField(_l("Review closes (Japan time)"),
+                                         validators=[required()])
+    registration_open_at = DateTimeLocalField(_l("Registration opens (Japan time)"),
+                                              validators=[required()])
+    registration_close_at = DateTimeLocalField(_l("Registration closes (Japan time)"),
+                                               validators=[required()])
+    submit = SubmitField(_l("Save"))
+
+    def service_data(self) -> dict:
+        data = {name: self[name].data for name in (
+            "year", "theme_ja", "theme_en", "starts_on", "ends_on", "place", "rooms", "tracks",
+            "capacity", "nomination_quota")}
+        for name in ("proposals", "review", "registration"):
+            for end in ("open_at", "close_at"):
+                data[f"{name}_{end}"] = _local(self[f"{name}_{end}"].data)
+        return data
+
+
+class ProposalForm(BaseForm):
+    title = StringField(_l("Title"), validators=[required(), max_length(200)])
+    abstract = TextAreaField(_l("Abstract"), validators=[required(), max_length(5000)])
+    format = SelectField(_l("Format"), choices=choices(
+        [(k.value, v) for k, v in FORMAT_LABELS.items()]))
+    length_minutes = IntegerField(_l("Length (minutes)"), default=30,
+                                  validators=[required(), NumberRange(min=5, max=240)])
+    language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS.items()))
+    track = SelectField(_l("Track"), choices=[])
+    speakers = SelectMultipleField(_l("Speakers"), choices=[], validate_choice=False,
+                                   description=_l("Members or speakers offered by groups. "
+                                                  "Without a choice, you are the speaker."))
+    submit = SubmitField(_l("Submit the proposal"))
+
+    def service_data(self) -> dict:
+        data = {name: self[name].data for name in (
+            "title", "abstract", "format", "length_minutes", "language", "track")}
+        if self.speakers.data:
+            data["speakers"] = list(self.speakers.data)
+        return data
+
+
+class ReviewForm(BaseForm):
+    comment = TextAreaField(_l("Comment"), validators=[max_length(3000)])
+    submit = SubmitField(_l("Save the review"))
+
+
+class DecisionForm(BaseForm):
+    message = TextAreaField(_l("Message to the speakers"), validators=[max_length(3000)])
+    accept = SubmitField(_l("Accept"))
+    reject = SubmitField(_l("Reject"))
+
+
+class NominateForm(BaseForm):
+    group = SelectField(_l("Group"), choices=[])
+    submit = SubmitField(_l("Nominate"))
+
+
+class ScheduleForm(BaseForm):
+    proposal_id = SelectField(_l("Session"), choices=[], coerce=int)
+    room = SelectField(_l("Room"), choices=[])
+    starts_at = DateTimeLocalField(_l("Starts (Japan time)"), validators=[required()])
+    capacity = IntegerField(_l("Seats (limited sessions only)"), validators=[Optional()])
+    submit = SubmitField(_l("Schedule"))
+
+
+class ContentForm(BaseForm):
+    video_url = StringField(_l("Video"), validators=[max_length(500)])
+    article_url = StringField(_l("Article"), validators=[max_length(500)])
+    graphic_recording_url = StringField(_l("Graphic recording"), validators=[max_length(500)])
+    submit = SubmitField(_l("Save the content"))
+
+
+class ActionForm(BaseForm):
+    submit = SubmitField(_l("Send"))
