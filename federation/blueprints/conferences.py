@@ -263,6 +263,8 @@ def proposals(year: int):
     if is_coordinator(current_user):
         ranking = service.ranking(current_user, edition)
         schedule_form = _schedule_form(edition)
+        if not schedule_form.proposal_id.choices:  # nothing accepted is left to place
+            schedule_form = None
     return render_template(
         "conferences/proposals.html", edition=edition, proposals=proposals, ranking=ranking,
         candidates=candidates, my_groups=mine, schedule_form=schedule_form,

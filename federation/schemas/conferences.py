@@ -137,3 +137,10 @@ class ConferenceRegistrationSchema(ApiSchema):
     checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
     name = fields.Function(lambda r: r.user.display_name if r.user else None, dump_only=True,
                            allow_none=True)
+
+
+class SessionSignupSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    status = fields.Function(lambda r: r.status.value, dump_only=True)
+    signed_up_at = fields.DateTime(attribute="queued_at", dump_only=True)

@@ -406,6 +406,7 @@ def test_coordinators_follow_the_ranking_during_a_blind_review(client, login, pe
     assert "5.00" in ranking and "1.50" in ranking
     speaker = people["member"].display_name
     assert speaker not in page  # blind: speakers stay hidden, even from coordinators
+    assert 'id="schedule-heading"' not in page  # nothing accepted to place yet
     login(people["reviewer"])  # an invited reviewer: no ranking, no names, no others' scores
     page = client.get("/conferences/2031/proposals").get_data(as_text=True)
     assert 'id="ranking-heading"' not in page and speaker not in page
@@ -419,3 +420,22 @@ def test_coordinator_pages_need_a_sign_in(client, make, path):
     response = client.get(path)
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
+
+
+def test_session_seats_through_the_api(client, people, make, token_for):
+    edition = make.edition(phase="decided")
+    session = session_for(make, edition, people, room="Room B", capacity=1)
+    member_h, other_h = token_for(people["member"]), token_for(people["other"])
+    url = f"/api/v1/conferences/2031/sessions/{session.id}/signups"
+    assert client.post(url, headers=member_h).status_code == 409  # not registered yet
+    for h in (member_h, other_h):
+        client.post("/api/v1/conferences/2031/registrations", headers=h, json={})
+    first = client.post(url, headers=member_h)
+    assert first.status_code == 201 and first.get_json()["status"] == "confirmed"
+    assert client.post(url, headers=other_h).get_json()["status"] == "waitlisted"
+    assert client.post(f"/api/v1/conferences/2030/sessions/{session.id}/signups",
+                       headers=member_h).status_code == 404
+    assert client.delete(url + "/me", headers=member_h).status_code == 204
+    assert client.delete(url + "/me", headers=member_h).status_code == 404
+    assert db.session.scalar(select(SessionSignup.status).where(
+        SessionSignup.user_id == people["other"].id)) == RegistrationStatus.confirmed

@@ -9,7 +9,7 @@ from federation.blueprints.api import operation
 from federation.pagination import page_args
 from federation.schemas.conferences import (ConferenceRegistrationSchema, ProposalDecisionSchema,
                                             EditionSchema, ProposalSchema,
-                                            ReviewSchema, SessionSchema)
+                                            ReviewSchema, SessionSchema, SessionSignupSchema)
 from federation.security import is_coordinator
 from federation.services import conferences
 from federation.services import groups as group_service
@@ -138,10 +138,7 @@ def conference_withdraw_nomination(actor, proposal_id, slug):
            summary="Take a session out of the schedule before it begins (coordinators)",
            tag="conferences", status=204, errors=(403, 404, 409))
 def conference_unschedule(actor, year, session_id):
-    session = conferences.get_session(session_id)
-    if session.edition.year != year:
-        raise NotFound()
-    conferences.unschedule(actor, session)
+    conferences.unschedule(actor, _session_of(year, session_id))
 
 
 @operation("/conferences/<int:year>/registrations/me", "DELETE",
@@ -167,3 +164,26 @@ def conference_list_registrations(actor, year):
            response=ConferenceRegistrationSchema, errors=(403, 404, 409))
 def conference_check_in(actor, year, registration_id):
     return conferences.check_in(actor, conferences.get_edition(year), registration_id)
+
+
+def _session_of(year: int, session_id: int):
+    session = conferences.get_session(session_id)
+    if session.edition.year != year:
+        raise NotFound()
+    return session
+
+
+@operation("/conferences/<int:year>/sessions/<int:session_id>/signups", "POST",
+           summary="Take a seat in a limited session (confirmed attendees): 201 with "
+                   "confirmed or waitlisted", tag="conferences", response=SessionSignupSchema,
+           status=201, errors=(403, 404, 409))
+def conference_sign_up(actor, year, session_id):
+    signup, _created = conferences.sign_up(actor, _session_of(year, session_id))
+    return signup
+
+
+@operation("/conferences/<int:year>/sessions/<int:session_id>/signups/me", "DELETE",
+           summary="Give my seat in a limited session back (its waitlist moves up)",
+           tag="conferences", status=204, errors=(404, 409))
+def conference_cancel_signup(actor, year, session_id):
+    conferences.cancel_signup(actor, _session_of(year, session_id))
