@@ -11,9 +11,11 @@ from sqlalchemy import select
 from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.conferences import (FORMAT_LABELS, LANGUAGE_LABELS, STATUS_LABELS,
-                                          ActionForm, ContentForm, DecisionForm, EditionForm,
-                                          NominateForm, ProposalForm, ReviewForm, ScheduleForm)
+                                          ActionForm, CheckInForm, ContentForm, DecisionForm,
+                                          EditionEditForm, EditionForm, NominateForm,
+                                          ProposalForm, ReviewForm, ScheduleForm)
 from federation.i18n import current_locale
+from federation.pagination import page_args
 from federation.models import (AssetKind, AssetStatus, ProposalStatus, SharedAsset, User)
 from federation.security import can_manage_group, can_review_conference, is_coordinator
 from federation.services import conferences as service
@@ -51,6 +53,21 @@ def create():
         flash(_("The edition is saved."), "success")
         return redirect(url_for("conferences.detail", year=edition.year))
     return render_template("conferences/form.html", form=form)
+
+
+@bp.route("/<int:year>/edit", methods=["GET", "POST"])
+@login_required
+def edit(year: int):
+    edition = service.get_edition(year)
+    if not is_coordinator(current_user):
+        abort(403)
+    form = EditionEditForm(data=EditionEditForm.initial(edition))
+    done, _r = submit(form, lambda: service.update_edition(current_user, edition,
+                                                           form.service_data()))
+    if done:
+        flash(_("The edition is saved."), "success")
+        return redirect(url_for("conferences.detail", year=year))
+    return render_template("conferences/form.html", form=form, edition=edition)
 
 
 @bp.route("/<int:year>")
@@ -169,6 +186,7 @@ def proposal(proposal_id: int):
         reviews=service.visible_reviews(current_user, proposal), my_review=my_review,
         review_form=review_form, decision_form=decision_form, nominate_form=nominate_form,
         is_speaker=service.is_speaker(current_user, proposal), action=ActionForm(),
+        my_nominations=[n for n in proposal.nominations if n.group in mine],
         review_open=service.window_open(edition, "review"),
         weighted=lambda r: service.weighted(r.scores, edition.score_categories))
 
@@ -242,12 +260,15 @@ def proposals(year: int):
     candidates = service.nominatable_proposals(edition) if mine else []
     ranking = None
     schedule_form = None
-    if is_coordinator(current_user) and not service.is_blind(current_user, edition):
+    if is_coordinator(current_user):
         ranking = service.ranking(current_user, edition)
         schedule_form = _schedule_form(edition)
+        if not schedule_form.proposal_id.choices:  # nothing accepted is left to place
+            schedule_form = None
     return render_template(
         "conferences/proposals.html", edition=edition, proposals=proposals, ranking=ranking,
         candidates=candidates, my_groups=mine, schedule_form=schedule_form,
+        my_group_ids={g.id for g in mine},
         quota={g.id: service.nominations_left(edition, g) for g in mine},
         can_review=can_review_conference(current_user, edition),
         blind=service.is_blind(current_user, edition), coordinator=is_coordinator(current_user),
@@ -353,3 +374,91 @@ def invite(year: int):
         if done:
             flash(_("The reviewer is invited."), "success")
     return redirect(url_for("conferences.proposals", year=year))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(proposal_id: int):
+    proposal = service.get_proposal(current_user, proposal_id)
+    if proposal.submitter_id != current_user.id:
+        abort(403)
+    done, _r = submit(ActionForm(), lambda: service.withdraw_proposal(current_user, proposal))
+    if done:
+        flash(_("Your proposal is withdrawn."), "success")
+    return _back(proposal_id)
+
+
+@bp.route("/proposals/<int:proposal_id>/unnominate", methods=["POST"])
+@login_required
+def unnominate(proposal_id: int):
+    proposal = service.get_proposal_for_nomination(current_user, proposal_id)
+    form = NominateForm()
+    mine = group_service.groups_operated_by(current_user)
+    form.group.choices = choices((g.slug, g.slug) for g in mine)
+    group = next((g for g in mine if g.slug == form.group.data), None)
+    if group is None or not can_manage_group(current_user, group):
+        abort(403)
+    done, _r = submit(form, lambda: service.withdraw_nomination(current_user, proposal, group))
+    if done:
+        flash(_("Your group's nomination is withdrawn."), "success")
+    return redirect(url_for("conferences.proposals", year=proposal.edition.year))
+
+
+@bp.route("/sessions/<int:session_id>/delete", methods=["POST"])
+@login_required
+def unschedule(session_id: int):
+    session = service.get_session(session_id)
+    if not is_coordinator(current_user):
+        abort(403)
+    year = session.edition.year
+    done, _r = submit(ActionForm(), lambda: service.unschedule(current_user, session))
+    if done:
+        flash(_("The session is out of the schedule; its proposal can be placed again."),
+              "success")
+    return redirect(url_for("conferences.proposals", year=year))
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+@login_required
+def cancel_signup(session_id: int):
+    session = service.get_session(session_id)
+    done, _r = submit(ActionForm(), lambda: service.cancel_signup(current_user, session))
+    if done:
+        flash(_("Your seat in the session is cancelled."), "success")
+    return redirect(url_for("conferences.detail", year=session.edition.year))
+
+
+@bp.route("/<int:year>/attendees")
+@login_required
+def attendees(year: int):
+    """Coordinators check attendees in at the door: a searchable, paged list."""
+    edition = service.get_edition(year)
+    if not is_coordinator(current_user):
+        abort(403)
+    q = request.args.get("q", "")[:100]
+    page, per_page = page_args(request.args)
+    pagination = db.paginate(service.attendees_query(edition, q), page=page,
+                             per_page=per_page, error_out=False)
+    return render_template(
+        "conferences/attendees.html", edition=edition, pagination=pagination, q=q,
+        theme=edition.theme_for(current_locale()), check_in=CheckInForm(),
+        seats_left=service.seats_left(edition),
+        checked_in=service.checked_in_count(edition))
+
+
+@bp.route("/<int:year>/check-in", methods=["POST"])
+@login_required
+def check_in(year: int):
+    edition = service.get_edition(year)
+    if not is_coordinator(current_user):
+        abort(403)
+    form = CheckInForm()
+    raw = form.registration.data or ""
+    registration_id = int(raw) if raw.isdigit() else 0
+    done, _r = submit(form, lambda: service.check_in(current_user, edition, registration_id,
+                                                     present=form.present.data != "0"))
+    if done:
+        flash(_("Checked in.") if form.present.data != "0" else _("Check-in undone."),
+              "success")
+    return redirect(url_for("conferences.attendees", year=year, q=request.form.get("q") or None,
+                            page=request.form.get("page") or None))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, DateTimeLocalField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
+                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
@@ -19,12 +19,16 @@ FORMAT_LABELS = {
     ProposalFormat.workshop: _l("Workshop"),
 }
 STATUS_LABELS = {
-    ProposalStatus.submitted: _l("Submitted"),
+    ProposalStatus.submitted: _l("Submitted, in review"),
     ProposalStatus.accepted: _l("Accepted"),
     ProposalStatus.rejected: _l("Not accepted"),
     ProposalStatus.withdrawn: _l("Withdrawn"),
 }
 LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
+
+
+# Shown as minutes with a "T" (what datetime-local inputs fill in); seconds accepted.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
 def _local(value):
@@ -35,6 +39,8 @@ class EditionForm(BaseForm):
     year = IntegerField(_l("Year"), validators=[required()])
     theme_ja = StringField(_l("Theme (Japanese)"), validators=[max_length(200)])
     theme_en = StringField(_l("Theme (English)"), validators=[max_length(200)])
+    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[max_length(20000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
     starts_on = DateField(_l("First day"), validators=[required()])
     ends_on = DateField(_l("Last day"), validators=[required()])
     place = StringField(_l("Place"), validators=[max_length(255)])
@@ -43,26 +49,51 @@ class EditionForm(BaseForm):
     capacity = IntegerField(_l("Capacity"), validators=[required(), NumberRange(min=1)])
     nomination_quota = IntegerField(_l("Nominations per group"), default=1,
                                     validators=[NumberRange(min=0)])
+    blind_review = BooleanField(_l("Blind review"), default=True,
+                                description=_l("Reviewers other than coordinators see neither "
+                                               "the speakers nor each other's scores while the "
+                                               "review runs."))
     proposals_open_at = DateTimeLocalField(_l("Proposals open (Japan time)"),
-                                           validators=[required()])
+                                           format=LOCAL_FORMATS, validators=[required()])
     proposals_close_at = DateTimeLocalField(_l("Proposals close (Japan time)"),
-                                            validators=[required()])
-    review_open_at = DateTimeLocalField(_l("Review opens (Japan time)"), validators=[required()])
+                                            format=LOCAL_FORMATS, validators=[required()])
+    review_open_at = DateTimeLocalField(_l("Review opens (Japan time)"), format=LOCAL_FORMATS,
+                                        validators=[required()])
     review_close_at = DateTimeLocalField(_l("Review closes (Japan time)"),
-                                         validators=[required()])
+                                         format=LOCAL_FORMATS, validators=[required()])
     registration_open_at = DateTimeLocalField(_l("Registration opens (Japan time)"),
-                                              validators=[required()])
+                                              format=LOCAL_FORMATS, validators=[required()])
     registration_close_at = DateTimeLocalField(_l("Registration closes (Japan time)"),
-                                               validators=[required()])
+                                               format=LOCAL_FORMATS, validators=[required()])
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
         data = {name: self[name].data for name in (
-            "year", "theme_ja", "theme_en", "starts_on", "ends_on", "place", "rooms", "tracks",
-            "capacity", "nomination_quota")}
+            "year", "theme_ja", "theme_en", "description_ja", "description_en", "starts_on",
+            "ends_on", "place", "rooms", "tracks", "capacity", "nomination_quota",
+            "blind_review") if name in self}
         for name in ("proposals", "review", "registration"):
             for end in ("open_at", "close_at"):
                 data[f"{name}_{end}"] = _local(self[f"{name}_{end}"].data)
+        return data
+
+
+class EditionEditForm(EditionForm):
+    """Coordinators change an edition after creating it; the year stays."""
+
+    year = None
+
+    @staticmethod
+    def initial(edition) -> dict:
+        data = {name: getattr(edition, name) for name in (
+            "theme_ja", "theme_en", "description_ja", "description_en", "starts_on",
+            "ends_on", "place", "capacity", "nomination_quota", "blind_review")}
+        data["rooms"] = "\n".join(edition.rooms or [])
+        data["tracks"] = "\n".join(edition.tracks or [])
+        for name in ("proposals", "review", "registration"):
+            for end in ("open_at", "close_at"):
+                value = getattr(edition, f"{name}_{end}")
+                data[f"{name}_{end}"] = value.astimezone(TOKYO).replace(tzinfo=None)
         return data
 
 
@@ -117,6 +148,12 @@ class ContentForm(BaseForm):
     article_url = StringField(_l("Article"), validators=[max_length(500)])
     graphic_recording_url = StringField(_l("Graphic recording"), validators=[max_length(500)])
     submit = SubmitField(_l("Save the content"))
+
+
+class CheckInForm(BaseForm):
+    registration = HiddenField(validators=[required()])
+    present = HiddenField(default="1")
+    submit = SubmitField(_l("Check in"))
 
 
 class ActionForm(BaseForm):

@@ -134,3 +134,13 @@ class ConferenceRegistrationSchema(ApiSchema):
     year = fields.Function(lambda r: r.edition.year, dump_only=True)
     status = fields.Function(lambda r: r.status.value, dump_only=True)
     registered_at = fields.DateTime(attribute="queued_at", dump_only=True)
+    checked_in_at = fields.DateTime(dump_only=True, allow_none=True)
+    name = fields.Function(lambda r: r.user.display_name if r.user else None, dump_only=True,
+                           allow_none=True)
+
+
+class SessionSignupSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    status = fields.Function(lambda r: r.status.value, dump_only=True)
+    signed_up_at = fields.DateTime(attribute="queued_at", dump_only=True)

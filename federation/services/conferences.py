@@ -253,14 +253,25 @@ def book_venue(actor: User, edition: ConferenceEdition, data: dict):
 
 
 def update_edition(actor: User, edition: ConferenceEdition, data: dict) -> ConferenceEdition:
+    """Coordinators change an edition (not its year). A room that still holds a
+    session cannot go; more seats move the waitlist up."""
     if not is_coordinator(actor):
         raise Forbidden()
+    edition = seats.lock(ConferenceEdition, edition.id)
     data = {k: v for k, v in data.items() if k != "year"}
     changes = _clean_edition(data, edition)
+    if "rooms" in changes:
+        used = set(db.session.scalars(select(ConferenceSession.room).where(
+            ConferenceSession.edition_id == edition.id)))
+        missing = sorted(used - set(changes["rooms"]))
+        if missing:
+            raise Invalid(fields={"rooms": [_("Sessions are scheduled in %(rooms)s: move them "
+                                              "first.", rooms=", ".join(missing))]})
     for field, value in changes.items():
         setattr(edition, field, value)
     edition.sequence += 1
     db.session.flush()
+    _promote_attendees(edition)
     return edition
 
 
@@ -467,11 +478,15 @@ def update_proposal(actor: User, proposal: Proposal, data: dict) -> Proposal:
 
 
 def withdraw_proposal(actor: User, proposal: Proposal) -> Proposal:
+    """The submitter withdraws a proposal until it is decided; the nominations
+    it held go back to the groups' quotas."""
     if proposal.submitter_id != actor.id:
         raise Forbidden()
+    proposal = seats.lock(Proposal, proposal.id)
     if proposal.status != ProposalStatus.submitted:
         raise Conflict(_("A decided or withdrawn proposal cannot be changed."))
     proposal.status = ProposalStatus.withdrawn
+    proposal.nominations.clear()
     db.session.flush()
     return proposal
 
@@ -506,11 +521,18 @@ def nominate(actor: User, proposal: Proposal, group: AlumniGroup) -> Nomination:
 
 
 def withdraw_nomination(actor: User, proposal: Proposal, group: AlumniGroup) -> None:
+    """A group's operator takes a nomination back while nominations are open;
+    the group's quota is freed."""
     if not can_manage_group(actor, group):
         raise Forbidden()
+    edition = seats.lock(ConferenceEdition, proposal.edition_id)
     nomination = next((n for n in proposal.nominations if n.group_id == group.id), None)
     if nomination is None:
         raise NotFound()
+    if proposal.status != ProposalStatus.submitted:
+        raise Conflict(_("The proposal is decided: its nominations stay."))
+    if not (window_open(edition, "proposals") or window_open(edition, "review")):
+        raise Conflict(_("Nominations are open during the call for proposals and the review."))
     proposal.nominations.remove(nomination)
     db.session.flush()
 
@@ -584,11 +606,10 @@ def visible_reviews(viewer: User | None, proposal: Proposal) -> list[Review]:
 
 def ranking(actor: User, edition: ConferenceEdition) -> list[dict]:
     """Proposals by weighted average score, then nominations: a fixed number
-    of queries. Coordinators only, once a blind review is over."""
+    of queries. Coordinators only; they follow it during the review too (speaker
+    names stay hidden while a blind review runs, see speaker_names_hidden)."""
     if not is_coordinator(actor):
         raise Forbidden()
-    if is_blind(actor, edition):
-        raise Conflict(_("The ranking is shown when the blind review closes."))
     proposals = list(db.session.scalars(select(Proposal).where(
         Proposal.edition_id == edition.id, Proposal.status != ProposalStatus.withdrawn)
         .options(*_proposal_options())))
@@ -732,11 +753,21 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
     return session
 
 
-def unschedule(actor: User, session: ConferenceSession) -> None:
+def unschedule(actor: User, session: ConferenceSession) -> Proposal:
+    """Take a session out of the schedule before it begins; its proposal stays
+    accepted (to be placed again) and its sign-ups go with it."""
     if not is_coordinator(actor):
         raise Forbidden()
+    edition = seats.lock(ConferenceEdition, session.edition_id)
+    if session.starts_at <= utcnow():
+        raise Conflict(_("A session that has begun stays in the schedule."))
+    proposal = session.proposal
+    db.session.execute(delete(SessionSignup).where(SessionSignup.session_id == session.id)
+                       .execution_options(synchronize_session=False))
     db.session.delete(session)
+    edition.sequence += 1
     db.session.flush()
+    return proposal
 
 
 def get_session(session_id: int) -> ConferenceSession:
@@ -877,6 +908,17 @@ def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRe
     if datetime.combine(edition.starts_on, time(0), TOKYO) <= utcnow():
         raise Conflict(_("This registration can no longer be cancelled."))
     seats.release(registration)
+    # Without a conference seat, the person's seats in limited sessions go too.
+    for signup in db.session.scalars(select(SessionSignup).join(SessionSignup.session).where(
+            ConferenceSession.edition_id == edition.id, SessionSignup.user_id == actor.id,
+            SessionSignup.status != RegistrationStatus.cancelled)).all():
+        _release_signup(seats.lock(ConferenceSession, signup.session_id), signup)
+    _promote_attendees(edition)
+    return registration
+
+
+def _promote_attendees(edition: ConferenceEdition) -> None:
+    """Free seats go to the waitlist, in order; each promoted person is told."""
     promoted = seats.promote(
         ConferenceRegistration, ConferenceRegistration.edition_id, edition.id,
         room_left=lambda: seats_left(edition) > 0,
@@ -885,7 +927,29 @@ def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRe
         if row.user is not None and row.user.is_active:
             queue_mail(row.user.email, "conference_promoted", row.user.locale, user=row.user,
                        edition=edition, link=_link("conferences.detail", year=edition.year))
-    return registration
+
+
+def attendees_query(edition: ConferenceEdition, q: str = ""):
+    """Coordinators' check-in list: active registrations, confirmed first,
+    searchable by name or email; paginated by the caller."""
+    query = (select(ConferenceRegistration).join(ConferenceRegistration.user, isouter=True)
+             .where(ConferenceRegistration.edition_id == edition.id,
+                    ConferenceRegistration.status != RegistrationStatus.cancelled)
+             .options(selectinload(ConferenceRegistration.user))
+             .order_by(ConferenceRegistration.status, User.sort_key,
+                       ConferenceRegistration.id))
+    q = normalise(q or "")[:100].replace("%", "").replace("_", "")
+    if q:
+        like = f"%{q}%"
+        query = query.where(User.email.ilike(like) | User.family_name.like(like)
+                            | User.given_name.like(like) | User.sort_key.like(like))
+    return query
+
+
+def checked_in_count(edition: ConferenceEdition) -> int:
+    return db.session.scalar(select(func.count(ConferenceRegistration.id)).where(
+        ConferenceRegistration.edition_id == edition.id,
+        ConferenceRegistration.checked_in_at.is_not(None)))
 
 
 def registrations_of(edition: ConferenceEdition) -> list[ConferenceRegistration]:
@@ -952,10 +1016,17 @@ def cancel_signup(actor: User, session: ConferenceSession) -> SessionSignup:
     signup = my_signup(actor, session)
     if not seats.is_active(signup):
         raise NotFound()
+    if session.starts_at <= utcnow():
+        raise Conflict(_("This session has already begun."))
+    _release_signup(session, signup)
+    return signup
+
+
+def _release_signup(session: ConferenceSession, signup: SessionSignup) -> None:
+    """Free a seat in a limited session; the first on its waitlist takes it."""
     seats.release(signup)
     seats.promote(SessionSignup, SessionSignup.session_id, session.id,
                   room_left=lambda: session_seats_left(session) > 0)
-    return signup
 
 
 # --- personal data ----------------------------------------------------------------------

@@ -222,3 +222,9 @@ def test_rate_limits_can_live_in_redis(app_config, make):
     statuses = [first.test_client().post("/auth/login", data=data).status_code for _ in range(5)]
     statuses += [second.test_client().post("/auth/login", data=data).status_code for _ in range(6)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
+
+
+def test_fields_without_hints_or_errors_carry_no_empty_aria_attributes(client):
+    page = client.get("/auth/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page and 'aria-invalid="None"' not in page
+    assert 'aria-describedby' not in page.split('id="email"')[0].rsplit("<input", 1)[-1]

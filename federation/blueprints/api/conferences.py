@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from federation.errors import Forbidden, NotFound
+
 from federation.blueprints.api import operation
 from federation.pagination import page_args
 from federation.schemas.conferences import (ConferenceRegistrationSchema, ProposalDecisionSchema,
                                             EditionSchema, ProposalSchema,
-                                            ReviewSchema, SessionSchema)
+                                            ReviewSchema, SessionSchema, SessionSignupSchema)
+from federation.security import is_coordinator
 from federation.services import conferences
+from federation.services import groups as group_service
 
 
 @operation("/conferences", summary="Editions of the annual conference, newest first",
@@ -28,6 +32,17 @@ def conference_create_edition(actor, data):
            response=EditionSchema, auth=False, errors=(404,))
 def conference_get_edition(actor, year):
     return conferences.get_edition(year)
+
+
+@operation("/conferences/<int:year>", "PATCH",
+           summary="Change an edition: theme, dates, rooms, windows... (coordinators; "
+                   "not the year)", tag="conferences", body=EditionSchema,
+           response=EditionSchema, partial=True, errors=(403, 404))
+def conference_update_edition(actor, year, data):
+    edition = conferences.get_edition(year)
+    for field in ("venue_asset_id", "venue_group", "venue_starts_at", "venue_ends_at"):
+        data.pop(field, None)
+    return conferences.update_edition(actor, edition, data)
 
 
 @operation("/conferences/<int:year>/proposals", "POST",
@@ -100,3 +115,75 @@ def conference_schedule(actor, year, data):
 def conference_register(actor, year):
     registration, _created = conferences.register(actor, conferences.get_edition(year))
     return registration
+
+
+@operation("/proposals/<int:proposal_id>/withdraw", "POST",
+           summary="The submitter withdraws a proposal before the decision",
+           tag="conferences", response=ProposalSchema, errors=(403, 404, 409))
+def conference_withdraw_proposal(actor, proposal_id):
+    proposal = conferences.get_proposal(actor, proposal_id)
+    return conferences.withdraw_proposal(actor, proposal)
+
+
+@operation("/proposals/<int:proposal_id>/nominations/<slug>", "DELETE",
+           summary="A group's operator withdraws the group's nomination (frees its quota)",
+           tag="conferences", status=204, errors=(403, 404, 409))
+def conference_withdraw_nomination(actor, proposal_id, slug):
+    proposal = conferences.get_proposal_for_nomination(actor, proposal_id)
+    group = group_service.get_group(actor, slug)
+    conferences.withdraw_nomination(actor, proposal, group)
+
+
+@operation("/conferences/<int:year>/sessions/<int:session_id>", "DELETE",
+           summary="Take a session out of the schedule before it begins (coordinators)",
+           tag="conferences", status=204, errors=(403, 404, 409))
+def conference_unschedule(actor, year, session_id):
+    conferences.unschedule(actor, _session_of(year, session_id))
+
+
+@operation("/conferences/<int:year>/registrations/me", "DELETE",
+           summary="Cancel my registration before the conference (the waitlist moves up)",
+           tag="conferences", status=204, errors=(404, 409))
+def conference_unregister(actor, year):
+    conferences.cancel_registration(actor, conferences.get_edition(year))
+
+
+@operation("/conferences/<int:year>/registrations",
+           summary="Attendees for the check-in, confirmed first (coordinators; ?q= name or "
+                   "email)", tag="conferences", response=ConferenceRegistrationSchema,
+           paginated=True, errors=(403, 404), query={"q": {"type": "string"}})
+def conference_list_registrations(actor, year):
+    edition = conferences.get_edition(year)
+    if not is_coordinator(actor):
+        raise Forbidden()
+    return conferences.attendees_query(edition, request.args.get("q", ""))
+
+
+@operation("/conferences/<int:year>/registrations/<int:registration_id>/check-in", "POST",
+           summary="Check a confirmed attendee in (coordinators)", tag="conferences",
+           response=ConferenceRegistrationSchema, errors=(403, 404, 409))
+def conference_check_in(actor, year, registration_id):
+    return conferences.check_in(actor, conferences.get_edition(year), registration_id)
+
+
+def _session_of(year: int, session_id: int):
+    session = conferences.get_session(session_id)
+    if session.edition.year != year:
+        raise NotFound()
+    return session
+
+
+@operation("/conferences/<int:year>/sessions/<int:session_id>/signups", "POST",
+           summary="Take a seat in a limited session (confirmed attendees): 201 with "
+                   "confirmed or waitlisted", tag="conferences", response=SessionSignupSchema,
+           status=201, errors=(403, 404, 409))
+def conference_sign_up(actor, year, session_id):
+    signup, _created = conferences.sign_up(actor, _session_of(year, session_id))
+    return signup
+
+
+@operation("/conferences/<int:year>/sessions/<int:session_id>/signups/me", "DELETE",
+           summary="Give my seat in a limited session back (its waitlist moves up)",
+           tag="conferences", status=204, errors=(404, 409))
+def conference_cancel_signup(actor, year, session_id):
+    conferences.cancel_signup(actor, _session_of(year, session_id))
