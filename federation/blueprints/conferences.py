@@ -234,9 +234,8 @@ def confirm(proposal_id: int):
     return _back(proposal_id)
 
 
-@bp.route("/proposals/<int:proposal_id>/nominate", methods=["POST"])
-@login_required
-def nominate(proposal_id: int):
+def _nomination_request(proposal_id: int):
+    """The proposal, the form and the group (one the user runs) it names, or 403."""
     proposal = service.get_proposal_for_nomination(current_user, proposal_id)
     form = NominateForm()
     mine = group_service.groups_operated_by(current_user)
@@ -244,6 +243,13 @@ def nominate(proposal_id: int):
     group = next((g for g in mine if g.slug == form.group.data), None)
     if group is None or not can_manage_group(current_user, group):
         abort(403)
+    return proposal, form, group
+
+
+@bp.route("/proposals/<int:proposal_id>/nominate", methods=["POST"])
+@login_required
+def nominate(proposal_id: int):
+    proposal, form, group = _nomination_request(proposal_id)
     done, _r = submit(form, lambda: service.nominate(current_user, proposal, group))
     if done:
         flash(_("Your group nominated this proposal."), "success")
@@ -391,13 +397,7 @@ def withdraw(proposal_id: int):
 @bp.route("/proposals/<int:proposal_id>/unnominate", methods=["POST"])
 @login_required
 def unnominate(proposal_id: int):
-    proposal = service.get_proposal_for_nomination(current_user, proposal_id)
-    form = NominateForm()
-    mine = group_service.groups_operated_by(current_user)
-    form.group.choices = choices((g.slug, g.slug) for g in mine)
-    group = next((g for g in mine if g.slug == form.group.data), None)
-    if group is None or not can_manage_group(current_user, group):
-        abort(403)
+    proposal, form, group = _nomination_request(proposal_id)
     done, _r = submit(form, lambda: service.withdraw_nomination(current_user, proposal, group))
     if done:
         flash(_("Your group's nomination is withdrawn."), "success")
