@@ -47,7 +47,7 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
                 response.read()
                 status = response.status
                 count = response.getheader("X-Query-Count")
-            except (OSError, http.client.HTTPException) as exc:  # timeouts are OSErrors
+            except Exception as exc:  # noqa: BLE001 -- a dead thread would hide the failure
                 conn.close()
                 conn = http.client.HTTPConnection(host.hostname, host.port, timeout=timeout)
                 status, count = 0, None

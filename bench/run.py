@@ -21,7 +21,7 @@ import time
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
@@ -167,7 +167,9 @@ def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
             headers["Cookie"] = cookie
         elif scenario.auth == "token":
             headers["Authorization"] = f"Bearer {gen.BENCH_TOKEN}"
-        paths = scenario.paths(rng, made)
+        # http.client sends the target as ASCII: Japanese queries must be
+        # percent-encoded (unencoded, every request failed before it was sent).
+        paths = [quote(p, safe="/?&=:%+") for p in scenario.paths(rng, made)]
         bodies = scenario.body(rng, made) if scenario.body else [None] * len(paths)
         plans.append({
             "name": scenario.name, "method": scenario.method, "headers": headers,

@@ -85,3 +85,11 @@ def test_notes_come_from_the_committed_file(tmp_path):
     notes.write_text("# Benchmark notes\n\n- search: 130 ms → 12 ms\n")
     assert read_notes(notes) == ["- search: 130 ms → 12 ms"]
     assert read_notes(tmp_path / "missing.md") == []
+
+
+def test_japanese_queries_are_sent_percent_encoded():
+    from bench.run import plan_for
+
+    plans = plan_for([s for s in SCENARIOS if "2-char" in s.name], {}, "session=x")
+    path = plans[0]["requests"][0]["path"]
+    assert path.isascii() and path.startswith("/directory/?q=%E6%8A%95%E8%B3%87")
