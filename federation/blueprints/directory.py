@@ -60,7 +60,7 @@ def list():
     url_args = {k: v for k, v in filters.items() if v}
     return render_template("directory/list.html", pagination=pagination, views=views,
                            filters=filters, url_args=url_args, need_pairs=NeedPair, sides=Side,
-                           groups=db.session.scalars(groups.visible_groups_query(current_user)).all())
+                           groups=groups.group_options(current_user))
 
 
 @bp.route("/<int:profile_id>")
