@@ -202,7 +202,66 @@ def gen_events(conn, scale: dict, made: dict) -> dict:
     return {"event_ids": upcoming}
 
 
-GENERATORS = [gen_people_and_groups, gen_directory, gen_events]
+ASSET_WORDS = [("大会議室", "丸の内"), ("セミナールーム", "渋谷"), ("イベントホール", "梅田"),
+               ("会議室", "名古屋"), ("ラウンジ", "福岡")]
+
+
+def gen_assets(conn, scale: dict, made: dict) -> dict:
+    """Shared assets of every kind across the groups, and a booking (request)
+    for each: venues get accepted slots that never overlap."""
+    from federation.models import AssetKind, AssetRequest, SharedAsset
+
+    now = made["now"]
+    group_ids = made["group_ids"]
+    kinds = list(AssetKind)
+    rows = []
+    for n in range(scale["assets"]):
+        kind = kinds[n % len(kinds)]
+        word, area = ASSET_WORDS[n % len(ASSET_WORDS)]
+        rows.append({
+            "group_id": group_ids[n % len(group_ids)], "kind": kind.value, "status": "active",
+            "title": {AssetKind.venue: f"{area}{word} {n}", AssetKind.pr_channel: f"会報メール {n}",
+                      AssetKind.content: f"動画制作 {n}", AssetKind.speaker: f"新規事業の講演 {n}"}[kind],
+            "description": "合同イベントに使えます", "area": area if kind == AssetKind.venue else "",
+            "capacity": 20 + n % 200 if kind == AssetKind.venue else None,
+            "topics": "新規事業 DX" if kind == AssetKind.speaker else "",
+            "availability": [], "blocked_dates": [], "created_at": now, "updated_at": now,
+        })
+    bulk(conn, SharedAsset.__table__, rows)
+    assets = conn.execute(select(SharedAsset.id, SharedAsset.group_id, SharedAsset.kind)
+                          .order_by(SharedAsset.id)).all()
+    requests = []
+    for n, (asset_id, owner, kind) in enumerate(assets):
+        requester = group_ids[(group_ids.index(owner) + 1) % len(group_ids)]
+        start = now + timedelta(days=1 + n % 90, hours=n % 8) if kind == AssetKind.venue else None
+        requests.append({
+            "asset_id": asset_id, "requester_group_id": requester, "status":
+            "accepted" if n % 2 else "pending", "message": "合同交流会で使わせてください",
+            "starts_at": start, "ends_at": start + timedelta(hours=2) if start else None,
+            "created_at": now, "updated_at": now})
+    bulk(conn, AssetRequest.__table__, requests)
+    return {"asset_ids": [a[0] for a in assets[:200]]}
+
+
+def gen_applications(conn, scale: dict, made: dict) -> dict:
+    """A few hundred operator applications in every state, for the queue."""
+    from federation.models import ApplicationStatus, OperatorApplication
+
+    now = made["now"]
+    user_ids = made["user_ids"]
+    statuses = list(ApplicationStatus)
+    count = max(20, min(500, scale["groups"]))
+    bulk(conn, OperatorApplication.__table__, [{
+        "applicant_id": user_ids[(n * 37) % len(user_ids)], "status": statuses[n % 4].value,
+        "submitted_at": now - timedelta(days=n % 60, hours=n), "name_ja": f"新設{n} アルムナイ",
+        "company_name": f"新設{n}株式会社", "registered_members": 100 + n,
+        "operating_since": date(2020, 1 + n % 12, 1), "involvement": "monthly",
+        "assessment": [], "event_examples": [], "created_at": now, "updated_at": now,
+    } for n in range(count)])
+    return {}
+
+
+GENERATORS = [gen_people_and_groups, gen_directory, gen_events, gen_assets, gen_applications]
 
 
 def generate(engine, scale: dict, password_hash: str) -> tuple[dict, dict]:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 
 def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: int,
-                 warmup: float) -> dict:
+                 warmup: float, timeout: float = 30) -> dict:
     host = urlsplit(base_url)
     latencies: list[float] = []
     queries: list[int] = []
@@ -28,7 +28,7 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
     requests = scenario["requests"]
 
     def worker(offset: int):
-        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=timeout)
         i = offset
         while True:
             now = time.perf_counter()
@@ -47,9 +47,9 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
                 response.read()
                 status = response.status
                 count = response.getheader("X-Query-Count")
-            except (OSError, http.client.HTTPException) as exc:
+            except Exception as exc:  # noqa: BLE001 -- a dead thread would hide the failure
                 conn.close()
-                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                conn = http.client.HTTPConnection(host.hostname, host.port, timeout=timeout)
                 status, count = 0, None
                 with lock:
                     errors.append(repr(exc))
@@ -96,7 +96,8 @@ def main() -> None:
     results = {}
     for scenario in plan["scenarios"]:
         results[scenario["name"]] = run_scenario(
-            plan["base_url"], scenario, plan["duration"], plan["concurrency"], plan["warmup"])
+            plan["base_url"], scenario, plan["duration"], plan["concurrency"], plan["warmup"],
+            plan.get("request_timeout", 30))
     json.dump(results, sys.stdout)
 
 

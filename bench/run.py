@@ -13,12 +13,15 @@ import os
 import random
 import re
 import socket
+import signal
 import subprocess
 import sys
+import tempfile
 import time
+import traceback
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
@@ -31,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+REQUEST_TIMEOUT_S = 30  # gunicorn kills a worker stuck longer; the load client gives up too
+NOTES_FILE = ROOT / "bench" / "NOTES.md"
 
 
 def scale_for(profiles: int, groups: int) -> dict:
@@ -80,11 +85,16 @@ def server_env(database_url: str) -> dict:
 
 
 def start_server(app: str, port: int, env: dict) -> subprocess.Popen:
+    # The server's log goes to a file, not a pipe nobody reads (a full pipe
+    # would block the server mid-run).
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--worker-class", "sync", "--keep-alive", "30", "--log-level", "warning", app],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--worker-class", "sync", "--keep-alive", "30", "--timeout", str(REQUEST_TIMEOUT_S),
+         "--graceful-timeout", "5", "--log-level", "warning", app],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
     )
+    process.log = log  # type: ignore[attr-defined]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -92,9 +102,39 @@ def start_server(app: str, port: int, env: dict) -> subprocess.Popen:
                 return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"{app} did not start: {process.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"{app} did not start: {log.read().decode()[-2000:]}") from None
             time.sleep(0.2)
+    stop_server(process)
     raise RuntimeError(f"{app} did not start in time")
+
+
+def stop_server(process: subprocess.Popen, grace: float = 20.0) -> str:
+    """Stop a server for sure: TERM, wait, then KILL its whole process group
+    (gunicorn's workers too). Returns how it stopped; never raises."""
+    if process.poll() is not None:
+        return "exited"
+    how = "terminated"
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return "exited"
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        how = "killed"
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            how = "unkillable"
+    log = getattr(process, "log", None)
+    if log is not None:
+        log.close()
+    return how
 
 
 def login_cookie(base_url: str) -> str:
@@ -127,7 +167,9 @@ def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
             headers["Cookie"] = cookie
         elif scenario.auth == "token":
             headers["Authorization"] = f"Bearer {gen.BENCH_TOKEN}"
-        paths = scenario.paths(rng, made)
+        # http.client sends the target as ASCII: Japanese queries must be
+        # percent-encoded (unencoded, every request failed before it was sent).
+        paths = [quote(p, safe="/?&=:%+") for p in scenario.paths(rng, made)]
         bodies = scenario.body(rng, made) if scenario.body else [None] * len(paths)
         plans.append({
             "name": scenario.name, "method": scenario.method, "headers": headers,
@@ -137,12 +179,34 @@ def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
     return plans
 
 
+def load_timeout(plans: list[dict], args) -> float:
+    """How long the load process may take at most: each scenario runs for
+    warm-up + duration, plus one stuck request's timeout, plus slack."""
+    return len(plans) * (args.warmup + args.duration + REQUEST_TIMEOUT_S) + 30
+
+
 def run_load(base_url: str, plans: list[dict], args) -> dict:
+    """Run the load process; a scenario it could not finish is reported as
+    failed instead of hanging or crashing the run."""
     plan = {"base_url": base_url, "scenarios": plans, "duration": args.duration,
-            "concurrency": args.concurrency, "warmup": args.warmup}
-    result = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(plan),
-                            capture_output=True, text=True, cwd=ROOT, check=True)
-    return json.loads(result.stdout)
+            "concurrency": args.concurrency, "warmup": args.warmup,
+            "request_timeout": REQUEST_TIMEOUT_S}
+    try:
+        result = subprocess.run([sys.executable, "-m", "bench.load"], input=json.dumps(plan),
+                                capture_output=True, text=True, cwd=ROOT,
+                                timeout=load_timeout(plans, args))
+        if result.returncode == 0:
+            return json.loads(result.stdout)
+        problem = f"load process failed: {result.stderr[-500:]}"
+    except subprocess.TimeoutExpired:
+        problem = "load process timed out"
+    return {p["name"]: failed_result(problem) for p in plans}
+
+
+def failed_result(problem: str) -> dict:
+    return {"requests": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None, "mean_ms": None,
+            "errors": 1, "statuses": {}, "queries_per_request": None, "queries_max": None,
+            "sample_errors": [problem]}
 
 
 def measure(kind: str, profiles: int, args) -> dict:
@@ -162,9 +226,10 @@ def measure(kind: str, profiles: int, args) -> dict:
     print(f"  generated {kind} at {profiles:,} profiles in {generation_s}s {timings}", flush=True)
 
     app_port, ceiling_port = free_port(), free_port()
-    servers = [start_server("wsgi:app", app_port, env),
-               start_server("bench.ceiling:app", ceiling_port, env)]
+    servers = []
     try:
+        servers.append(start_server("wsgi:app", app_port, env))
+        servers.append(start_server("bench.ceiling:app", ceiling_port, env))
         app_url = f"http://127.0.0.1:{app_port}"
         cookie = login_cookie(app_url)
         ceiling = run_load(f"http://127.0.0.1:{ceiling_port}", [
@@ -176,8 +241,7 @@ def measure(kind: str, profiles: int, args) -> dict:
         results = run_load(app_url, plan_for(SCENARIOS, made, cookie), args)
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=20)
+            stop_server(server)
     return {"db": kind, "scale": scale, "generation_s": generation_s, "ceiling": ceiling,
             "results": results}
 
@@ -196,11 +260,24 @@ def judge(run: dict) -> list[dict]:
             checks["throughput"] = r["rps"] >= 0.5 * rows_ceiling["rps"]
         verdicts.append({
             "name": scenario.name, "target_p95_ms": target, **r,
-            "rps_vs_rows_ceiling": round(r["rps"] / rows_ceiling["rps"], 2) if rows_ceiling["rps"] else None,
-            "p95_vs_hello": round(r["p95_ms"] / hello["p95_ms"], 1) if hello["p95_ms"] else None,
+            "rps_vs_rows_ceiling": (round(r["rps"] / rows_ceiling["rps"], 2)
+                                    if rows_ceiling["rps"] else None),
+            "p95_vs_hello": (round(r["p95_ms"] / hello["p95_ms"], 1)
+                             if hello["p95_ms"] and r["p95_ms"] is not None else None),
             "checks": checks, "met": all(checks.values()),
         })
     return verdicts
+
+
+def read_notes(path: Path = NOTES_FILE) -> list[str]:
+    """The committed notes (profiling, before and after of each fix) that go
+    into every report, so the explanation travels with the code."""
+    if not path.exists():
+        return []
+    lines = path.read_text().splitlines()
+    while lines and (lines[0].startswith("# ") or not lines[0].strip()):
+        lines.pop(0)  # the file's own title; the report has a Notes heading
+    return lines
 
 
 def write_report(report: dict, out: Path) -> None:
@@ -243,6 +320,10 @@ def write_report(report: dict, out: Path) -> None:
                     cells.append(f"{m['p95_ms']} / {m['queries_per_request']}" if m else "")
                 lines.append(f"| {scenario.name} | " + " | ".join(cells) + " |")
             lines.append("")
+    if report.get("failures"):
+        lines += ["## Runs that failed", ""]
+        for f in report["failures"]:
+            lines += [f"- {f['db']} at {f['profiles']:,} profiles:", "", "```", f["error"], "```", ""]
     if report.get("notes"):
         lines += ["## Notes", "", *report["notes"], ""]
     (out / "report.md").write_text("\n".join(lines))
@@ -286,13 +367,20 @@ def main(argv=None) -> None:
     report = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{os.cpu_count()} cores", "duration": args.duration,
               "warmup": args.warmup, "concurrency": args.concurrency,
-              "main_profiles": args.profiles, "runs": [], "notes": []}
+              "main_profiles": args.profiles, "runs": [], "notes": [], "failures": []}
+    report["notes"] = read_notes()
     for db in dbs:
         for profiles in scales:
             print(f"==> {db} at {profiles:,} profiles", flush=True)
-            run = measure(db, profiles, args)
-            run["verdicts"] = judge(run)
-            report["runs"].append(run)
+            try:
+                run = measure(db, profiles, args)
+                run["verdicts"] = judge(run)
+            except Exception:  # one failed run must not lose the others' report
+                traceback.print_exc()
+                report["failures"].append({"db": db, "profiles": profiles,
+                                           "error": traceback.format_exc(limit=3)[-1500:]})
+            else:
+                report["runs"].append(run)
             write_report(report, Path(args.out))
     print(f"Report: {Path(args.out) / 'report.md'}")
 

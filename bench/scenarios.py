@@ -60,3 +60,11 @@ SCENARIOS += [
     Scenario("register for an event (API)", _register_paths, auth="token", method="POST",
              body=lambda rng, made: [{} for _ in range(50)], kind="write", expect=(201,)),
 ]
+
+# --- registry, assets and applications (issues 3 and 4) -------------------------------------
+
+SCENARIOS += [
+    Scenario("group registry", fixed("/groups/"), auth="member", paginated=True),
+    Scenario("asset search", fixed("/assets/?q=会議室"), auth="member", paginated=True),
+    Scenario("application queue", fixed("/applications/"), auth="member", paginated=True),
+]

@@ -55,13 +55,12 @@ def labels():
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(directory.search_query(current_user, **filters), page=page,
-                             per_page=per_page, error_out=False)
+    pagination = directory.search(current_user, page, per_page, **filters)
     views = directory.views_of(current_user, pagination.items)
     url_args = {k: v for k, v in filters.items() if v}
     return render_template("directory/list.html", pagination=pagination, views=views,
                            filters=filters, url_args=url_args, need_pairs=NeedPair, sides=Side,
-                           groups=db.session.scalars(groups.visible_groups_query(current_user)).all())
+                           groups=groups.group_options(current_user))
 
 
 @bp.route("/<int:profile_id>")

@@ -63,8 +63,7 @@ def list():
     return render_template(
         "events/list.html", pagination=pagination, filters=filters, url_args=url_args,
         seats=service.seat_counts(pagination.items), formats=FORMAT_LABELS,
-        needs=NEED_LABELS, groups=db.session.scalars(
-            group_service.visible_groups_query(current_user)).all() if is_member(current_user)
+        needs=NEED_LABELS, groups=group_service.group_options(current_user) if is_member(current_user)
         else [], setting=setting,
         can_create=bool(is_member(current_user)
                         and group_service.groups_operated_by(current_user)))

@@ -81,6 +81,8 @@ class DirectoryProfile(TimestampMixin, Base):
     VISIBILITY_FIELDS to a Visibility value."""
 
     __tablename__ = "directory_profile"
+    # "Recently updated" order walks this index (a search stops at a page).
+    __table_args__ = (Index("ix_directory_profile_updated_at", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)

@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.orm import aliased, selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -373,14 +373,48 @@ def reindex(profile: DirectoryProfile) -> None:
 # --- search ---------------------------------------------------------------------
 
 SORTS = ("kana", "recent")
+# A search reaches at most this many people (and the match list as many
+# candidates per complementary need): enough to browse, not a bulk dump, and
+# it keeps every search bounded at any size of the directory. Beyond it the
+# total reads "1,000+" (the API says total_capped: true).
+SEARCH_CAP = 1000
 
 
-def search_query(viewer: User, *, q: str = "", need: str = "", side: str = "",
-                 group: str = "", industry: str = "", sort: str = "kana"):
-    """The directory list as a select() to paginate: only what the viewer may
-    see is searched. Unknown facet values are ignored (they come from a URL)."""
-    if not is_member(viewer):
-        raise NotFound()
+@dataclass
+class SearchPage:
+    """One page of a bounded search; pager-compatible (page, pages, has_next...)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int  # exact when not capped; otherwise SEARCH_CAP (a lower bound)
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def search_tokens(viewer: User, *, q: str = "", need: str = "", side: str = "",
+                  group: str = "", industry: str = "") -> list[str]:
+    """The tokens a result must all carry. Unknown facet values are ignored
+    (they come from a URL); an unknown group finds nobody."""
     tokens = set(text_tokens(q[:100]))
     if need in NeedPair.__members__:
         tokens.add(f"{side[0]}:{need}" if side in Side.__members__ else f"n:{need}")
@@ -393,20 +427,94 @@ def search_query(viewer: User, *, q: str = "", need: str = "", side: str = "",
         tokens.add(f"i:{industry_key(industry)}")
     if not tokens:
         tokens.add("p:")
+    return sorted(tokens)[:12]
+
+
+def _seen(token, near):
+    """A token row counts for this viewer: a wide one, or any of someone who
+    shares one of the viewer's groups (near: their profile ids, a subquery
+    the database evaluates once)."""
+    if near is None:
+        return token.wide.is_(True)
+    return or_(token.wide.is_(True), token.profile_id.in_(near))
+
+
+def _matching_ids(tokens: list[str], near, walk: bool = True):
+    """select(profile id) of the profiles carrying every token visibly.
+
+    Planned by hand, because the cost is all in the choice: the frequency of
+    each token (counted up to SEARCH_CAP + 1, through the (token, ...) index)
+    decides. With a rare token (at most SEARCH_CAP rows) its rows are the
+    candidates and the others are checked per candidate; when every token is
+    common, profiles are walked in the order of the sort index and each is
+    checked with an EXISTS per token, rarest first, so a page stops early
+    (`walk=False` refuses that plan: None). The walk's weak spot: several
+    common words that rarely occur together make it visit many profiles."""
+    counts = db.session.execute(select(*[
+        select(func.count()).select_from(
+            select(SearchToken.profile_id)
+            .where(SearchToken.token == token, _seen(SearchToken, near))
+            .limit(SEARCH_CAP + 1).subquery()).scalar_subquery()
+        for token in tokens])).one()
+    ranked = [t for _n, t in sorted(zip(counts, tokens))]
+    if min(counts) == 0:
+        return None
+
+    def has(token):
+        alias = aliased(SearchToken)
+        return exists().where(alias.profile_id == DirectoryProfile.id, alias.token == token,
+                              _seen(alias, near))
+
+    if min(counts) <= SEARCH_CAP:
+        rare = select(SearchToken.profile_id).where(SearchToken.token == ranked[0],
+                                                    _seen(SearchToken, near))
+        return select(DirectoryProfile.id).where(DirectoryProfile.id.in_(rare),
+                                                 *[has(t) for t in ranked[1:]])
+    if not walk:
+        return None
+    return select(DirectoryProfile.id).where(*[has(t) for t in ranked])
+
+
+def _order(query, sort: str):
+    if sort == "recent":
+        return query.order_by(DirectoryProfile.updated_at.desc(), DirectoryProfile.id.desc())
+    return query.order_by(DirectoryProfile.sort_key, DirectoryProfile.id)
+
+
+def _page_of_ids(ids_query, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
+    if ids_query is None:
+        return [], 0, False
+    found = db.session.scalar(select(func.count()).select_from(
+        ids_query.limit(SEARCH_CAP + 1).subquery()))
+    offset = (page - 1) * per_page
+    limit = min(per_page, SEARCH_CAP - offset)
+    ids = [] if limit <= 0 or offset >= found else list(db.session.scalars(
+        _order(ids_query, sort).limit(limit).offset(offset)))
+    return ids, min(found, SEARCH_CAP), found > SEARCH_CAP
+
+
+def _profiles(ids: list[int]) -> list[DirectoryProfile]:
+    """The profiles of these ids in this order, with what a view needs."""
+    if not ids:
+        return []
+    loaded = {p.id: p for p in db.session.scalars(
+        select(DirectoryProfile).where(DirectoryProfile.id.in_(ids))
+        .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs)))}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana",
+           **filters) -> SearchPage:
+    """One page of the directory as the viewer may search it: only tokens of
+    fields they may see count, so hidden fields never leak through hits."""
+    if not is_member(viewer):
+        raise NotFound()
+    tokens = search_tokens(viewer, **filters)
     mine = group_ids_of(viewer)
     near = _near_profile_ids(mine) if mine else None
-    query = select(DirectoryProfile).options(selectinload(DirectoryProfile.user),
-                                             selectinload(DirectoryProfile.needs))
-    for token in sorted(tokens)[:12]:
-        sub = select(SearchToken.profile_id).where(SearchToken.token == token)
-        if near is not None:
-            sub = sub.where(or_(SearchToken.wide.is_(True), SearchToken.profile_id.in_(near)))
-        else:
-            sub = sub.where(SearchToken.wide.is_(True))
-        query = query.where(DirectoryProfile.id.in_(sub))
-    if sort == "recent":
-        return query.order_by(DirectoryProfile.updated_at.desc(), DirectoryProfile.id)
-    return query.order_by(DirectoryProfile.sort_key, DirectoryProfile.id)
+    ids, total, capped = _page_of_ids(_matching_ids(tokens, near), sort, page, per_page)
+    return SearchPage(items=_profiles(ids), page=page, per_page=per_page, total=total,
+                      capped=capped)
 
 
 # --- matches ---------------------------------------------------------------------
@@ -449,37 +557,83 @@ def matches_query(viewer: User, since: datetime | None = None):
     return query, profile
 
 
+def _rank(viewer: User, profile: DirectoryProfile, ids: list[int], mine: list[int],
+          near, since: datetime | None = None) -> list[tuple[int, bool, int]]:
+    """(profile id, other company, score) of these candidates, best first:
+    people of a different company's alumni, then the number of complementary
+    needs, then あいうえお order."""
+    if not ids:
+        return []
+    seen = ProfileNeed.wide.is_(True) if near is None else or_(
+        ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
+    query = (select(ProfileNeed.profile_id, func.count(ProfileNeed.id), DirectoryProfile.sort_key)
+             .join(DirectoryProfile, DirectoryProfile.id == ProfileNeed.profile_id)
+             .where(ProfileNeed.profile_id.in_(ids), _complement_clause(profile.needs), seen)
+             .group_by(ProfileNeed.profile_id, DirectoryProfile.sort_key))
+    if since is not None:
+        query = query.where(ProfileNeed.created_at > since)
+    scores = {pid: (n, key) for pid, n, key in db.session.execute(query)}
+    same = set() if near is None else set(db.session.scalars(near))
+    rows = [(pid, pid not in same, n) for pid, (n, _key) in scores.items()]
+    rows.sort(key=lambda r: (not r[1], -r[2], scores[r[0]][1], r[0]))
+    return rows
+
+
+MATCH_WINDOW = 100  # candidates per complementary (need, side)
+
+
+def _match_candidates(profile: DirectoryProfile, near) -> tuple[list[int], bool]:
+    """Who may match, bounded: for each complementary (need, side), the first
+    MATCH_WINDOW people in あいうえお order who visibly carry it; and, when
+    one of them is rare enough to plan cheaply, the people who carry every
+    one of them (the best possible score), so those are not crowded out."""
+    pairs = sorted({pair for n in profile.needs for pair in complements(n.need, n.side)})
+    tokens = [f"{side.value[0]}:{need.value}" for need, side in pairs]
+    found: dict[int, None] = {}
+    capped = False
+    for group in ([tokens] if len(tokens) > 1 else []) + [[t] for t in tokens]:
+        query = _matching_ids(group, near, walk=len(group) == 1)
+        if query is None:
+            continue
+        ids = list(db.session.scalars(_order(query.where(DirectoryProfile.id != profile.id),
+                                             "kana").limit(MATCH_WINDOW + 1)))
+        capped = capped or len(ids) > MATCH_WINDOW
+        found.update(dict.fromkeys(ids[:MATCH_WINDOW]))
+    return list(found), capped
+
+
 def list_matches(viewer: User, page: int = 1, per_page: int = 20,
                  since: datetime | None = None) -> tuple[list[Match], int]:
+    """A page of my matches and how many there are (at most the candidates'
+    bound; see _match_candidates). With `since` (the weekly digest), only
+    offers and asks added since then count, over the whole directory."""
     if not is_member(viewer):
         raise NotFound()
-    query, profile = matches_query(viewer, since)
-    if query is None:
+    profile = get_own_profile(viewer, create=False)
+    if profile is None or not profile.needs:
         return [], 0
-    ranked = query.subquery()
-    total = db.session.scalar(select(func.count()).select_from(ranked))
-    rows = db.session.execute(
-        select(ranked.c.profile_id, ranked.c.other, ranked.c.score)
-        .join(DirectoryProfile, DirectoryProfile.id == ranked.c.profile_id)
-        .order_by(ranked.c.other.desc(), ranked.c.score.desc(), DirectoryProfile.sort_key,
-                  DirectoryProfile.id)
-        .limit(per_page).offset((page - 1) * per_page)).all()
-    ids = [r.profile_id for r in rows]
-    profiles = {p.id: p for p in db.session.scalars(
-        select(DirectoryProfile).where(DirectoryProfile.id.in_(ids))
-        .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs)))}
-    views = {v.id: v for v in views_of(viewer, [profiles[i] for i in ids if i in profiles])}
+    mine = group_ids_of(viewer)
+    near = _near_profile_ids(mine) if mine else None
+    if since is None:
+        candidates, _capped = _match_candidates(profile, near)
+    else:
+        query, _p = matches_query(viewer, since)
+        candidates = list(db.session.scalars(
+            select(query.subquery().c.profile_id).limit(SEARCH_CAP)))
+    ranked = _rank(viewer, profile, candidates, mine, near, since)
+    rows = ranked[(page - 1) * per_page:page * per_page]
+    profiles = _profiles([pid for pid, _o, _s in rows])
+    views = {v.id: v for v in views_of(viewer, profiles)}
     result = []
-    for row in rows:
-        view = views.get(row.profile_id)
+    for pid, other, score in rows:
+        view = views.get(pid)
         if view is None:
             continue
         theirs = view.offers + view.asks
         reasons = [(m, t) for m in profile.needs for t in theirs
                    if (t.need, t.side) in complements(m.need, m.side)]
-        result.append(Match(view=view, other_company=bool(row.other), score=row.score,
-                            reasons=reasons))
-    return result, total
+        result.append(Match(view=view, other_company=other, score=score, reasons=reasons))
+    return result, len(ranked)
 
 
 # --- bringing alumni in ----------------------------------------------------------

@@ -3,6 +3,7 @@ filters, member-count history, the give-first balance and the CSV export."""
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 import io
 from datetime import date
 
@@ -28,6 +29,27 @@ def visible_groups_query(viewer: User | None):
     if viewer is None or not viewer.is_authenticated:
         query = query.where(AlumniGroup.is_public.is_(True))
     return query
+
+
+@dataclass(frozen=True)
+class GroupOption:
+    """A group in a filter drop-down: what the option shows, nothing more."""
+
+    slug: str
+    name_ja: str
+    name_en: str
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+
+def group_options(viewer: User | None) -> list[GroupOption]:
+    """The visible groups for a filter drop-down: three columns per row
+    instead of hundreds of full objects (the directory and event board
+    spent a third of their time loading them)."""
+    query = visible_groups_query(viewer).with_only_columns(
+        AlumniGroup.slug, AlumniGroup.name_ja, AlumniGroup.name_en)
+    return [GroupOption(*row) for row in db.session.execute(query)]
 
 
 def federation_overview(viewer: User | None) -> dict:

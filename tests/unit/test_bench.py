@@ -39,3 +39,57 @@ def test_report_judges_targets_and_ratios(tmp_path):
     write_report(report, tmp_path)
     text = (tmp_path / "report.md").read_text()
     assert "**no**" in text and slow in text and (tmp_path / "report.json").exists()
+
+
+def test_a_server_that_ignores_sigterm_is_killed(tmp_path):
+    import subprocess
+    import sys
+
+    from bench.run import stop_server
+
+    stubborn = subprocess.Popen(
+        [sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+         "print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, start_new_session=True)
+    stubborn.stdout.readline()
+    assert stop_server(stubborn, grace=0.5) == "killed"
+    assert stubborn.poll() is not None
+    assert stop_server(stubborn) == "exited"
+
+
+def test_a_load_process_that_hangs_fails_its_scenarios_instead_of_the_run(monkeypatch):
+    import subprocess
+    from types import SimpleNamespace
+
+    from bench import run as bench_run
+
+    def hang(*args, **kwargs):
+        raise subprocess.TimeoutExpired(args[0], kwargs["timeout"])
+
+    monkeypatch.setattr(bench_run.subprocess, "run", hang)
+    plans = [{"name": "slow page"}]
+    args = SimpleNamespace(duration=1, warmup=0, concurrency=1)
+    results = bench_run.run_load("http://127.0.0.1:1", plans, args)
+    assert results["slow page"]["errors"] == 1 and results["slow page"]["p95_ms"] is None
+    assert bench_run.load_timeout(plans, args) < 120
+    run = {"ceiling": {"ceiling: hello": {"rps": 10.0, "p95_ms": 1.0},
+                       "ceiling: 50 rows": {"rps": 10.0, "p95_ms": 1.0}},
+           "results": {SCENARIOS[0].name: results["slow page"]}}
+    assert judge(run)[0]["met"] is False
+
+
+def test_notes_come_from_the_committed_file(tmp_path):
+    from bench.run import read_notes
+
+    notes = tmp_path / "NOTES.md"
+    notes.write_text("# Benchmark notes\n\n- search: 130 ms → 12 ms\n")
+    assert read_notes(notes) == ["- search: 130 ms → 12 ms"]
+    assert read_notes(tmp_path / "missing.md") == []
+
+
+def test_japanese_queries_are_sent_percent_encoded():
+    from bench.run import plan_for
+
+    plans = plan_for([s for s in SCENARIOS if "2-char" in s.name], {}, "session=x")
+    path = plans[0]["requests"][0]["path"]
+    assert path.isascii() and path.startswith("/directory/?q=%E6%8A%95%E8%B3%87")

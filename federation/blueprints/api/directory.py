@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user  # noqa: F401
 
 from federation.blueprints.api import operation
-from federation.extensions import db, limiter
+from federation.extensions import limiter
 from federation.pagination import page_args
 from federation.schemas.directory import (IntroductionCreateSchema, IntroductionSchema,
                                           MatchSchema, ProfileSchema)
@@ -33,14 +33,16 @@ def _actor_key() -> str:
 def search_directory(actor):
     args = request.args
     page, per_page = page_args(args, strict=True)
-    query = directory.search_query(
-        actor, q=args.get("q", "")[:100], need=args.get("need", ""), side=args.get("side", ""),
-        group=args.get("group", "")[:64], industry=args.get("industry", "")[:60],
-        sort=args.get("sort", "kana"))
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    views = directory.views_of(actor, pagination.items)
+    found = directory.search(
+        actor, page, per_page, q=args.get("q", "")[:100], need=args.get("need", ""),
+        side=args.get("side", ""), group=args.get("group", "")[:64],
+        industry=args.get("industry", "")[:60], sort=args.get("sort", "kana"))
+    views = directory.views_of(actor, found.items)
+    # A search reaches at most SEARCH_CAP people: `total` is then that bound
+    # and `total_capped` says there are more (narrow the search to see them).
     return jsonify({"items": ProfileSchema(many=True).dump(views), "page": page,
-                    "per_page": per_page, "total": pagination.total})
+                    "per_page": per_page, "total": found.total,
+                    "total_capped": found.capped})
 
 
 @operation("/directory/matches", summary="Complementary offers and asks for me",
