@@ -82,7 +82,8 @@ class DirectoryProfile(TimestampMixin, Base):
 
     __tablename__ = "directory_profile"
     # "Recently updated" order walks this index (a search stops at a page).
-    __table_args__ = (Index("ix_directory_profile_updated_at", "updated_at", "id"),)
+    __table_args__ = (Index("ix_directory_profile_updated_at", "updated_at", "id"),
+                      Index("ix_directory_profile_sort_key_id", "sort_key", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -97,7 +98,7 @@ class DirectoryProfile(TimestampMixin, Base):
     consent_version: Mapped[str | None] = mapped_column(String(20))
     digest_opt_in: Mapped[bool] = mapped_column(default=False)
     # Copied from the user for あいうえお order without a join.
-    sort_key: Mapped[str] = mapped_column(String(170), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(String(170), default="")
     # The normalised text of every field (NFKC, lower-case, hiragana).
     search_document: Mapped[str] = mapped_column(Text, default="")
 

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.orm import aliased, selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
@@ -440,14 +440,15 @@ def _seen(token, near):
 
 
 def _matching_ids(tokens: list[str], near, walk: bool = True):
-    """select(profile id) of the profiles carrying every token visibly.
+    """(select of the profile ids carrying every token visibly, select to
+    count them), or None when nobody can match.
 
     Planned by hand, because the cost is all in the choice: the frequency of
     each token (counted up to SEARCH_CAP + 1, through the (token, ...) index)
     decides. With a rare token (at most SEARCH_CAP rows) its rows are the
     candidates and the others are checked per candidate; when every token is
     common, profiles are walked in the order of the sort index and each is
-    checked with an EXISTS per token, rarest first, so a page stops early
+    checked with a subquery per token, rarest first, so a page stops early
     (`walk=False` refuses that plan: None). The walk's weak spot: several
     common words that rarely occur together make it visit many profiles."""
     counts = db.session.execute(select(*[
@@ -460,19 +461,25 @@ def _matching_ids(tokens: list[str], near, walk: bool = True):
     if min(counts) == 0:
         return None
 
-    def has(token):
+    def has(token, profile_id=DirectoryProfile.id):
+        # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
+        # hash semi-join over every row of the token (its estimate of how
+        # words co-occur is far too low), which is what the walk avoids.
         alias = aliased(SearchToken)
-        return exists().where(alias.profile_id == DirectoryProfile.id, alias.token == token,
-                              _seen(alias, near))
+        return (select(literal(1)).where(alias.profile_id == profile_id,
+                                         alias.token == token, _seen(alias, near))
+                .limit(1).scalar_subquery().is_not(None))
 
+    # Counting (up to SEARCH_CAP + 1) is always driven by the rarest token's
+    # rows: it checks fewer rows than a walk in kana order would.
+    driven = select(SearchToken.profile_id).where(
+        SearchToken.token == ranked[0], _seen(SearchToken, near),
+        *[has(t, SearchToken.profile_id) for t in ranked[1:]])
     if min(counts) <= SEARCH_CAP:
-        rare = select(SearchToken.profile_id).where(SearchToken.token == ranked[0],
-                                                    _seen(SearchToken, near))
-        return select(DirectoryProfile.id).where(DirectoryProfile.id.in_(rare),
-                                                 *[has(t) for t in ranked[1:]])
+        return select(DirectoryProfile.id).where(DirectoryProfile.id.in_(driven)), driven
     if not walk:
         return None
-    return select(DirectoryProfile.id).where(*[has(t) for t in ranked])
+    return select(DirectoryProfile.id).where(*[has(t) for t in ranked]), driven
 
 
 def _order(query, sort: str):
@@ -481,11 +488,12 @@ def _order(query, sort: str):
     return query.order_by(DirectoryProfile.sort_key, DirectoryProfile.id)
 
 
-def _page_of_ids(ids_query, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
-    if ids_query is None:
+def _page_of_ids(plan, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
+    if plan is None:
         return [], 0, False
+    ids_query, count_query = plan
     found = db.session.scalar(select(func.count()).select_from(
-        ids_query.limit(SEARCH_CAP + 1).subquery()))
+        count_query.limit(SEARCH_CAP + 1).subquery()))
     offset = (page - 1) * per_page
     limit = min(per_page, SEARCH_CAP - offset)
     ids = [] if limit <= 0 or offset >= found else list(db.session.scalars(
@@ -592,9 +600,10 @@ def _match_candidates(profile: DirectoryProfile, near) -> tuple[list[int], bool]
     found: dict[int, None] = {}
     capped = False
     for group in ([tokens] if len(tokens) > 1 else []) + [[t] for t in tokens]:
-        query = _matching_ids(group, near, walk=len(group) == 1)
-        if query is None:
+        plan = _matching_ids(group, near, walk=len(group) == 1)
+        if plan is None:
             continue
+        query = plan[0]
         ids = list(db.session.scalars(_order(query.where(DirectoryProfile.id != profile.id),
                                              "kana").limit(MATCH_WINDOW + 1)))
         capped = capped or len(ids) > MATCH_WINDOW

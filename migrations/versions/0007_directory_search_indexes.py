@@ -13,7 +13,12 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_directory_profile_updated_at', 'directory_profile', ['updated_at', 'id'])
+    # あいうえお order with its tie-breaker, so PostgreSQL walks it without a sort.
+    op.drop_index('ix_directory_profile_sort_key', table_name='directory_profile')
+    op.create_index('ix_directory_profile_sort_key_id', 'directory_profile', ['sort_key', 'id'])
 
 
 def downgrade():
+    op.drop_index('ix_directory_profile_sort_key_id', table_name='directory_profile')
+    op.create_index('ix_directory_profile_sort_key', 'directory_profile', ['sort_key'])
     op.drop_index('ix_directory_profile_updated_at', table_name='directory_profile')

@@ -93,3 +93,16 @@ def test_japanese_queries_are_sent_percent_encoded():
     plans = plan_for([s for s in SCENARIOS if "2-char" in s.name], {}, "session=x")
     path = plans[0]["requests"][0]["path"]
     assert path.isascii() and path.startswith("/directory/?q=%E6%8A%95%E8%B3%87")
+
+
+def test_render_rewrites_the_markdown_with_the_notes(tmp_path, monkeypatch):
+    from bench import run as bench_run
+
+    report = {"started_at": "now", "machine": "2 cores", "duration": 1, "warmup": 0,
+              "concurrency": 2, "main_profiles": 1000, "runs": [], "notes": []}
+    bench_run.write_report(report, tmp_path)
+    notes = tmp_path / "NOTES.md"
+    notes.write_text("# Notes\n\n- fixed\n")
+    monkeypatch.setattr(bench_run, "NOTES_FILE", notes)
+    bench_run.render(tmp_path)
+    assert "- fixed" in (tmp_path / "report.md").read_text()
