@@ -210,6 +210,7 @@ def gen_assets(conn, scale: dict, made: dict) -> dict:
     """Shared assets of every kind across the groups, and a booking (request)
     for each: venues get accepted slots that never overlap."""
     from federation.models import AssetKind, AssetRequest, SharedAsset
+    from federation.models.asset import asset_search_text
 
     now = made["now"]
     group_ids = made["group_ids"]
@@ -227,6 +228,7 @@ def gen_assets(conn, scale: dict, made: dict) -> dict:
             "topics": "新規事業 DX" if kind == AssetKind.speaker else "",
             "availability": [], "blocked_dates": [], "created_at": now, "updated_at": now,
         })
+        rows[-1]["search_text"] = asset_search_text(rows[-1])
     bulk(conn, SharedAsset.__table__, rows)
     assets = conn.execute(select(SharedAsset.id, SharedAsset.group_id, SharedAsset.kind)
                           .order_by(SharedAsset.id)).all()

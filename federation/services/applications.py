@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -489,13 +489,17 @@ def confirm_endorsement(raw: str, confirmer_name: str) -> GroupEndorsement:
 
 # --- queries -------------------------------------------------------------------
 
-def applications_query(viewer: User, status: str = "", older_than_days: int | None = None):
-    """Coordinators see every application, others their own; oldest first."""
+def applications_query(viewer: User, status: str = "", older_than_days: int | None = None,
+                       with_assessment: bool = False):
+    """Coordinators see every application, others their own; oldest first.
+    Applicant and group come in the same query; the overrides behind the
+    assessment only when asked (the API shows it, the queue page does not)."""
     query = (select(OperatorApplication)
-             .options(selectinload(OperatorApplication.applicant),
-                      selectinload(OperatorApplication.group),
-                      selectinload(OperatorApplication.overrides))
+             .options(joinedload(OperatorApplication.applicant),
+                      joinedload(OperatorApplication.group))
              .order_by(OperatorApplication.submitted_at, OperatorApplication.id))
+    if with_assessment:
+        query = query.options(selectinload(OperatorApplication.overrides))
     if not is_coordinator(viewer):
         query = query.where(OperatorApplication.applicant_id == viewer.id)
     if status in ApplicationStatus.__members__:

@@ -17,7 +17,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -141,16 +141,23 @@ def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str
         raise NotFound()
     query = (select(SharedAsset).join(SharedAsset.group)
              .where(SharedAsset.status == AssetStatus.active)
-             .options(selectinload(SharedAsset.group))
+             .options(contains_eager(SharedAsset.group))  # the join above loads it
              .order_by(SharedAsset.kind, AlumniGroup.name_kana, SharedAsset.id))
     if kind in AssetKind.__members__:
         query = query.where(SharedAsset.kind == AssetKind(kind))
     if group:
         query = query.where(AlumniGroup.slug == group)
+    pattern = like_pattern(q)
+    if pattern:
+        # One LIKE over the asset's folded text; the groups' names are matched
+        # once against the groups, not once per asset.
+        named_groups = select(AlumniGroup.id).where(or_(*[
+            func.lower(c).like(pattern, escape="\\")
+            for c in (AlumniGroup.name_ja, AlumniGroup.name_en, AlumniGroup.company_name)])
+        ).correlate(None)
+        query = query.where(or_(SharedAsset.search_text.like(pattern, escape="\\"),
+                                SharedAsset.group_id.in_(named_groups)))
     for raw, columns in (
-        (q, (SharedAsset.title, SharedAsset.description, SharedAsset.area, SharedAsset.topics,
-             SharedAsset.speaker_name, SharedAsset.speaker_name_kana, SharedAsset.audience,
-             AlumniGroup.name_ja, AlumniGroup.name_en, AlumniGroup.company_name)),
         (area, (SharedAsset.area, SharedAsset.address)),
         (topic, (SharedAsset.topics, SharedAsset.title, SharedAsset.bio)),
     ):

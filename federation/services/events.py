@@ -24,7 +24,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import String, and_, cast, delete, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -83,8 +83,9 @@ def set_publish_without_approval(actor: User, enabled: bool) -> None:
 # --- loading and the board -------------------------------------------------------------
 
 def _options():
-    return (selectinload(JointEvent.hosts).selectinload(EventHost.group),
-            selectinload(JointEvent.lead_group))
+    # Hosts with their groups in one query; the lead group is one of them, so
+    # event.lead_group then comes from the identity map without a query.
+    return (selectinload(JointEvent.hosts).joinedload(EventHost.group, innerjoin=True),)
 
 
 def get_event(viewer: User | None, event_id: int) -> JointEvent:

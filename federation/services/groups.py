@@ -43,13 +43,34 @@ class GroupOption:
         return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
-def group_options(viewer: User | None) -> list[GroupOption]:
-    """The visible groups for a filter drop-down: three columns per row
-    instead of hundreds of full objects (the directory and event board
-    spent a third of their time loading them)."""
+class GroupOptions(tuple):
+    """The groups of a filter drop-down, as one immutable list. While the
+    registry is unchanged every request gets the very same object, so what is
+    derived from it (the rendered <option>s) can be kept too."""
+
+
+# (database, visitors only) -> (registry version, GroupOptions)
+_options_cache: dict[tuple[str, bool], tuple[tuple, GroupOptions]] = {}
+
+
+def group_options(viewer: User | None) -> GroupOptions:
+    """The visible groups for a filter drop-down, three columns each.
+
+    Kept per process and keyed by the registry's version (how many groups,
+    and when one last changed): a request reads one aggregate row instead of
+    every group, and all workers see a new or renamed group at once."""
+    public_only = viewer is None or not viewer.is_authenticated
+    version = tuple(db.session.execute(
+        select(func.count(AlumniGroup.id), func.max(AlumniGroup.updated_at))).one())
+    key = (str(db.engine.url), public_only)
+    cached = _options_cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
     query = visible_groups_query(viewer).with_only_columns(
         AlumniGroup.slug, AlumniGroup.name_ja, AlumniGroup.name_en)
-    return [GroupOption(*row) for row in db.session.execute(query)]
+    options = GroupOptions(GroupOption(*row) for row in db.session.execute(query))
+    _options_cache[key] = (version, options)
+    return options
 
 
 def federation_overview(viewer: User | None) -> dict:

@@ -99,6 +99,31 @@ def test_someone_elses_asset_cannot_be_changed(client, make, login, two_groups):
     assert db.session.get(SharedAsset, asset.id).title != "x"
 
 
+def test_asset_search_looks_in_each_field_and_follows_edits(client, make, login, two_groups):
+    owner, asker, group_a, group_b = two_groups
+    group_a.name_ja = "港アルムナイ会"
+    venue = make.asset(group_a, "venue", title="ＤＸラボ　大会議室", area="横浜市")
+    speaker = make.asset(group_b, "speaker", speaker_name_kana="ほしの ひかる")
+    login(asker)
+
+    def found(q):
+        page = client.get("/assets/", query_string={"q": q}).get_data(as_text=True)
+        return {a.id for a in (venue, speaker) if f"/assets/{a.id}\"" in page}
+
+    assert found("dxラボ") == {venue.id}  # full-width Latin and case folded
+    assert found("横浜") == {venue.id}  # the area, a two-character word
+    assert found("ほしの") == {speaker.id}  # the speaker's reading
+    assert found("港アルムナイ") == {venue.id}  # the owning group's name
+    assert found("存在しない言葉") == set()
+    client.post("/auth/logout")
+    login(owner)
+    form = {"title": "屋上テラス", "area": "横浜市", "address": "", "capacity": "30",
+            "is_free": "y", "availability": "月 18:00-21:00"}
+    assert client.post(f"/assets/{venue.id}/edit", data=form).status_code == 302
+    assert found("屋上テラス") == {venue.id}
+    assert found("大会議室") == set()
+
+
 def test_paused_and_removed_assets_leave_the_lists(client, make, login, two_groups):
     owner, asker, group_a, _group_b = two_groups
     asset = make.asset(group_a, "pr_channel")

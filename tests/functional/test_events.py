@@ -332,6 +332,23 @@ def test_board_filters_and_bounded_queries(client, login, world, make, count_que
     assert len(few) == len(many)
 
 
+def test_group_drop_down_follows_the_registry(client, login, world, make):
+    """The drop-down's groups are kept between requests; a new or renamed group
+    shows at once, and the chosen one stays selected."""
+    login(world["member"])
+    page = client.get("/events/?group=co").get_data(as_text=True)
+    assert f'<option value="co" selected>{world["co"].name_ja}</option>' in page
+    assert '<option value="lead">' in page
+    make.group(slug="newcomer", name_ja="新参アルムナイ会")
+    page = client.get("/events/").get_data(as_text=True)
+    assert '<option value="newcomer">新参アルムナイ会</option>' in page
+    assert " selected>" not in page.split('id="group"')[1].split("</select>")[0]
+    world["co"].name_ja = "改名したアルムナイ会"
+    db.session.commit()
+    assert '<option value="co">改名したアルムナイ会</option>' in client.get("/events/").get_data(
+        as_text=True)
+
+
 def test_group_page_lists_upcoming_joint_events(client, login, world, make):
     make.event(world["lead"], cohosts=(world["co"],), title_ja="合同新年会")
     login(world["member"])

@@ -33,7 +33,8 @@ def create_application(actor, data):
            query={"status": {"type": "string",
                              "enum": ["pending", "info_requested", "approved", "rejected"]}})
 def list_applications(actor):
-    return service.applications_query(actor, request.args.get("status", ""))
+    return service.applications_query(actor, request.args.get("status", ""),
+                                       with_assessment=True)
 
 
 @operation("/applications/<int:application_id>", summary="One application with its assessment",
