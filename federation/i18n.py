@@ -39,18 +39,17 @@ def _formatted(value: date, fmt: str, locale: str, timezone: str, with_time: boo
     return format_datetime(value, fmt) if with_time else format_date(value, fmt)
 
 
-def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
-    if value is None:
-        return ""
-    return _formatted(value, fmt, current_locale(), current_app.config["BABEL_DEFAULT_TIMEZONE"],
-                      True)
+def _date_filter(with_time: bool):
+    def formatted(value: date | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        return _formatted(value, fmt, current_locale(),
+                          current_app.config["BABEL_DEFAULT_TIMEZONE"], with_time)
+    return formatted
 
 
-def date_filter(value: date | None, fmt: str = "medium") -> str:
-    if value is None:
-        return ""
-    return _formatted(value, fmt, current_locale(), current_app.config["BABEL_DEFAULT_TIMEZONE"],
-                      False)
+datetime_filter = _date_filter(with_time=True)
+date_filter = _date_filter(with_time=False)
 
 
 # (id(list), locale) -> (list, rendered <option>s); holding the list keeps its id its own.
