@@ -6,7 +6,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from federation.config import BASE_DIR, INSTANCE_DIR, load_config
+from federation.config import INSTANCE_DIR, MIGRATIONS_DIR, STATIC_DIR, TEMPLATES_DIR, load_config
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -21,16 +21,18 @@ class SessionInterface(SecureCookieSessionInterface):
 def create_app(config=None) -> Flask:
     app = Flask(
         __name__,
-        template_folder=str(BASE_DIR / "templates"),
-        static_folder=str(BASE_DIR / "static"),
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
         instance_path=str(INSTANCE_DIR),
     )
     load_config(app, config)
+    register_logging(app)
     app.session_interface = SessionInterface()
     if app.config.get("PROXY_FIX_COUNT"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],  # type: ignore[method-assign]
                                 x_proto=app.config["PROXY_FIX_COUNT"])
     register_extensions(app)
+    register_queue(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -46,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from federation.i18n import select_locale, select_timezone
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -56,6 +58,18 @@ def register_extensions(app: Flask) -> None:
     from federation.security import configure_login_manager
 
     configure_login_manager(login_manager)
+
+
+def register_logging(app: Flask) -> None:
+    from federation import logs
+
+    logs.register(app)
+
+
+def register_queue(app: Flask) -> None:
+    from federation import tasks
+
+    tasks.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -79,7 +93,7 @@ CSP = (
 
 
 def register_request_hooks(app: Flask) -> None:
-    from federation.extensions import db, write_intent
+    from federation.extensions import write_intent
 
     @app.before_request
     def mark_write_intent():
@@ -100,19 +114,6 @@ def register_request_hooks(app: Flask) -> None:
         if current_user and getattr(current_user, "is_authenticated", False):
             response.headers["Cache-Control"] = "private, no-store"
             response.vary.add("Cookie")
-        return response
-
-    @app.after_request
-    def deliver_mail_after_request(response):
-        ids = db.session.info.pop("queued_mail_ids", None)
-        if ids and app.config["MAIL_DELIVER_AFTER_REQUEST"]:
-            from federation.services.mail import deliver_outbox
-
-            def deliver():
-                with app.app_context():
-                    deliver_outbox(ids=ids)
-
-            response.call_on_close(deliver)
         return response
 
     @app.teardown_request

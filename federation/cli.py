@@ -158,4 +158,53 @@ def remind_events():
     click.echo(f"{count} reminder(s) queued.")
 
 
-COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli]
+@click.command("worker")
+@click.option("--workers", type=int, default=None, help="Worker threads (default QUEUE_WORKERS).")
+@click.option("--no-periodic", is_flag=True,
+              help="Run tasks only; leave the schedules to another process (several workers).")
+def worker(workers, no_periodic):
+    """Run the job queue: worker threads and the scheduler of periodic tasks."""
+    from flask import current_app
+
+    from federation.tasks import create_consumer
+
+    app = current_app._get_current_object()
+    click.echo(f"Job queue on {app.config['QUEUE_URL'].split('@')[-1]}")
+    create_consumer(app, workers=workers, periodic=not no_periodic).run()
+
+
+backup_cli = AppGroup("backup", help="Back up and restore the database.")
+
+
+@backup_cli.command("create")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_create(target):
+    """Write a consistent backup of the live database (SQLite online backup API,
+    PostgreSQL pg_dump custom format) to TARGET."""
+    from pathlib import Path
+
+    from federation.services.operations import backup_database
+
+    path = backup_database(Path(target))
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "into", required=True,
+              help="URL of the NEW, empty database to restore into (sqlite:///… or postgresql://…).")
+def backup_restore(source, into):
+    """Restore SOURCE into a new database; point DATABASE_URL at it afterwards."""
+    from pathlib import Path
+
+    from federation.config import normalise_database_url
+    from federation.services.operations import restore_database
+
+    try:
+        restore_database(Path(source), normalise_database_url(into))
+    except (FileExistsError, ValueError) as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Restored into {into.split('@')[-1]}.")
+
+
+COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli, worker, backup_cli]

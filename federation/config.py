@@ -10,8 +10,24 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = BASE_DIR / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# From a checkout, templates/, static/ and migrations/ sit beside the package;
+# an installed wheel carries them inside it (see setup.py).
+INSTALLED = (PACKAGE_DIR / "templates").is_dir()
+
+
+def resource_dir(name: str) -> Path:
+    return PACKAGE_DIR / name if INSTALLED else BASE_DIR / name
+
+
+TEMPLATES_DIR = resource_dir("templates")
+STATIC_DIR = resource_dir("static")
+MIGRATIONS_DIR = resource_dir("migrations")
+# The instance folder (SQLite database, uploads, queue storage): the checkout's
+# instance/, or ./instance for an installed copy, unless INSTANCE_DIR says.
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR") or (
+    Path.cwd() / "instance" if INSTALLED else BASE_DIR / "instance")).resolve()
 
 
 class Config:
@@ -24,7 +40,7 @@ class Config:
     LANGUAGES = ("ja", "en")
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
-    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "federation" / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(PACKAGE_DIR / "translations")
 
     # Sessions and cookies.
     SESSION_COOKIE_HTTPONLY = True
@@ -63,9 +79,9 @@ class Config:
     DIRECTORY_INTRODUCTIONS_PER_DAY = 10
     DIRECTORY_INVITATION_LIFETIME = timedelta(days=14)
 
-    # Mail: written to the outbox, delivered by `flask mail deliver` (or right
-    # after the request when MAIL_DELIVER_AFTER_REQUEST is on). No MAIL_SERVER:
-    # mails stay in the outbox, readable by admins.
+    # Mail: written to the outbox in the action's transaction, delivered by the
+    # job queue's worker (never by a web process). No MAIL_SERVER: mails stay in
+    # the outbox, readable by admins.
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
     MAIL_USE_TLS = False
@@ -75,8 +91,26 @@ class Config:
     MAIL_DEFAULT_SENDER = "企業アルムナイ運営者コミュニティ <noreply@federation.example.jp>"
     MAIL_TIMEOUT = 10
     MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_SECONDS = 30  # first retry after this; doubling up to 6 hours
     MAIL_SUPPRESS_SEND = False  # the outbox decides; tests deliver to a real SMTP server
-    MAIL_DELIVER_AFTER_REQUEST = False
+
+    # Job queue (Huey): sqlite:///path (embedded default, one machine),
+    # redis://host:port/db (production, several workers and nodes), memory://
+    # (tests that do not run a worker).
+    QUEUE_URL = f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}"
+    QUEUE_WORKERS = 2
+
+    # Reverse proxy and hosts: how many proxies set X-Forwarded-For/-Proto in
+    # front of the app (nginx: 1), and the Host headers answered besides
+    # EXTERNAL_URL's (None: any, outside production).
+    PROXY_FIX_COUNT = 0
+    TRUSTED_HOSTS: list[str] | None = None
+    # Old keys still accepted for sessions signed before a key rotation.
+    SECRET_KEY_FALLBACKS: list[str] = []
+
+    # Logs: "text" (readable lines) or "json" (one JSON object per line).
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
 
     # Venue photos: checked by content, stored outside the web root.
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
@@ -97,6 +131,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    QUEUE_URL = "memory://"
     SECRET_KEY = "testing-secret"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
@@ -106,6 +141,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = None  # must come from the environment
+    LOG_FORMAT = "json"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -129,13 +165,50 @@ ENV_OVERRIDES = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
-    "MAIL_DELIVER_AFTER_REQUEST": lambda v: v.lower() in {"1", "true", "yes"},
     "RATELIMIT_STORAGE_URI": str,
     "UPLOAD_DIR": str,
     "RATELIMIT_ENABLED": lambda v: v.lower() in {"1", "true", "yes"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "QUERY_COUNT_HEADER": lambda v: v.lower() in {"1", "true", "yes"},
+    "QUEUE_URL": str,
+    "MAIL_RETRY_SECONDS": int,
+    "QUEUE_WORKERS": int,
+    "PROXY_FIX_COUNT": int,
+    "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
+    "SECRET_KEY_FALLBACKS": lambda v: [k.strip() for k in v.split(",") if k.strip()],
+    "LOG_FORMAT": str,
+    "LOG_LEVEL": str,
+    "RATELIMIT_KEY_PREFIX": str,
 }
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Production refuses to start on settings that would be unsafe."""
+
+
+def check_production(config) -> None:
+    problems = []
+    if not config.get("SECRET_KEY"):
+        problems.append("SECRET_KEY is not set")
+    if not str(config.get("EXTERNAL_URL", "")).startswith("https://"):
+        problems.append("EXTERNAL_URL must be an https:// URL")
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        problems.append("RATELIMIT_STORAGE_URI is per-process memory; use redis://")
+    if str(config.get("QUEUE_URL", "")).startswith("memory"):
+        problems.append("QUEUE_URL is per-process memory; use redis:// (or sqlite:// on one machine)")
+    if problems:
+        raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems))
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """EXTERNAL_URL's host plus TRUSTED_HOSTS; in production always a list."""
+    from urllib.parse import urlsplit
+
+    listed = config.get("TRUSTED_HOSTS")
+    if listed is None and not config.get("PRODUCTION"):
+        return None
+    external = urlsplit(config.get("EXTERNAL_URL") or "").hostname
+    return sorted({*(listed or []), *([external] if external else [])})
 
 
 def normalise_database_url(url: str) -> str:
@@ -166,8 +239,12 @@ def load_config(app, config: str | type | dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    app.config["PRODUCTION"] = issubclass(base, ProductionConfig)
+    if app.config["PRODUCTION"]:
+        check_production(app.config)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY)")
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite: one writer at a time; wait for the lock instead of failing.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {

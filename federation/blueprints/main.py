@@ -31,5 +31,15 @@ def language():
 
 @bp.route("/healthz")
 def health():
-    db.session.execute(db.text("SELECT 1"))
+    """The process answers (for the load balancer's liveness check)."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+def ready():
+    """Database and job queue reachable, migrations at head: 200, else 503."""
+    from federation.services.operations import readiness
+
+    checks = readiness()
+    ok = all(check["ok"] for check in checks.values())
+    return {"status": "ok" if ok else "unavailable", "checks": checks}, 200 if ok else 503

@@ -27,6 +27,10 @@ class OutboxMail(Base):
     # Stable Message-ID: a retry after a crash mid-send carries the same one,
     # so receiving servers can drop the duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # One row per (kind, object, recipient): "<template>:<key>:<recipient>". A
+    # retried or duplicated job that queues the same mail again finds the row
+    # and adds nothing, so the recipient gets it once.
+    dedup_key: Mapped[str] = mapped_column(String(400), unique=True)
     template: Mapped[str] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(5))
     recipient: Mapped[str] = mapped_column(String(254), index=True)

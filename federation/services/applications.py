@@ -687,7 +687,7 @@ def remind_coordinators() -> int:
                            User.deactivated_at.is_(None))).all()
     for coordinator in coordinators:
         queue_mail(coordinator.email, "applications_reminder", coordinator.locale,
-                   user=coordinator, applications=waiting, days=days,
+                   key=f"day:{utcnow().date()}", user=coordinator, applications=waiting, days=days,
                    link=url_for("applications.list", status="pending", _external=True))
     db.session.flush()
     return len(waiting)

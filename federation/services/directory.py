@@ -883,7 +883,8 @@ def send_digests(now: datetime | None = None) -> int:
                                  .where(DigestLog.user_id == user.id))
         matches, total = list_matches(user, 1, 10, since=last)
         if matches:
-            queue_mail(user.email, "directory_digest", user.locale, user=user, matches=matches,
+            queue_mail(user.email, "directory_digest", user.locale, key=f"week:{week}",
+                       user=user, matches=matches,
                        total=total, link=url_for("directory.matches", _external=True))
             sent += 1
         db.session.add(DigestLog(user_id=user.id, week=week, sent_at=now, match_count=total))

@@ -682,7 +682,8 @@ def send_reminders(now: datetime | None = None) -> int:
         if user is None or not user.is_active:
             continue
         event = registration.event
-        queue_mail(user.email, "event_reminder", user.locale, user=user, event=event,
+        queue_mail(user.email, "event_reminder", user.locale, key=f"registration:{registration.id}",
+                   user=user, event=event,
                    place=place_text(event), link=_link("events.detail", event_id=event.id))
         count += 1
     db.session.flush()

@@ -1,9 +1,18 @@
 """Queue mails into the outbox, and deliver the outbox over SMTP.
 
 `queue_mail` runs inside the caller's transaction, so a mail exists exactly
-when the action that caused it was committed. `deliver_outbox` runs on its own
-(CLI, worker or after a request) and commits each step, so an SMTP outage or a
-crash loses nothing.
+when the action that caused it was committed. After that commit the job queue
+is asked to deliver it; `deliver_outbox` runs in the worker (or the CLI), never
+in a web process, and commits each step, so an SMTP outage or a crash loses
+nothing.
+
+Exactly once as the recipient sees it: each row has a unique key per (kind,
+object, recipient), so queuing the same mail twice (a retried job, a duplicate
+periodic run) adds nothing; a deliverer claims a row with a lease before it
+talks SMTP. The remaining window: a deliverer that dies after the SMTP server
+accepted the message and before the row is marked sent leaves it 'sending';
+after CLAIM_LEASE another deliverer sends it again with the same Message-ID,
+which receiving servers and clients use to drop the duplicate.
 """
 from __future__ import annotations
 
@@ -18,7 +27,8 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 from markupsafe import Markup
-from sqlalchemy import or_, select, update
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from federation.extensions import db, mail, writing
 from federation.models import MailStatus, OutboxMail, utcnow
@@ -48,11 +58,29 @@ def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
     return subject.strip(), body, body_html
 
 
-def queue_mail(recipient: str, template: str, locale: str, **context) -> OutboxMail:
-    subject, body_text, body_html = render_mail(template, locale, **context)
+def mail_key(template: str, key: str, recipient: str) -> str:
+    return f"{template}:{key}:{recipient.lower()}"[:400]
+
+
+def queue_mail(recipient: str, template: str, locale: str, *, key: str | None = None,
+               **context) -> OutboxMail:
+    """Queue one mail in the caller's transaction.
+
+    `key` names the object the mail is about (e.g. "registration:12"): with it,
+    queuing the same kind of mail about the same object to the same recipient
+    again returns the first row and sends nothing more. Without it every call
+    is a new mail."""
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or None
+    message_id = make_msgid(domain=domain)
+    dedup_key = mail_key(template, key if key is not None else f"message:{message_id}", recipient)
+    if key is not None:
+        existing = db.session.scalar(select(OutboxMail).where(OutboxMail.dedup_key == dedup_key))
+        if existing is not None:
+            return existing
+    subject, body_text, body_html = render_mail(template, locale, **context)
     row = OutboxMail(
-        message_id=make_msgid(domain=domain),
+        message_id=message_id,
+        dedup_key=dedup_key,
         template=template,
         locale=locale,
         recipient=recipient,
@@ -71,8 +99,33 @@ def delivery_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
+@event.listens_for(Session, "after_commit")
+def _enqueue_delivery_after_commit(session: Session) -> None:
+    ids = session.info.pop("queued_mail_ids", None)
+    if ids:
+        from federation.tasks import enqueue_delivery
+
+        enqueue_delivery(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_mail(session: Session) -> None:
+    session.info.pop("queued_mail_ids", None)
+
+
+def next_attempt_delay() -> float | None:
+    """Seconds until the next mail waiting for a retry is due (None: none waits)."""
+    due = db.session.scalar(select(func.min(OutboxMail.next_attempt_at))
+                            .where(OutboxMail.status == MailStatus.pending))
+    db.session.commit()
+    if due is None:
+        return None
+    return max((due - utcnow()).total_seconds(), 0.0)
+
+
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    base = current_app.config.get("MAIL_RETRY_SECONDS", 30)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
 def _claim(mail_id: int) -> bool:
