@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -43,6 +44,8 @@ def resend_verification():
     if form.validate_on_submit() and not current_user.is_verified:
         accounts.send_verification(current_user, current_user.email)
         db.session.commit()
+        # (At most RATELIMIT_VERIFICATION_MAILS per account: beyond, nothing
+        # more is sent and the message stays the same.)
         flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email),
               "info")
     return redirect(url_for("account.profile"))
@@ -99,6 +102,39 @@ def revoke_token(token_id: int):
         db.session.commit()
         flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("account.tokens"))
+
+
+@bp.route("/sessions")
+def sessions():
+    return render_template("account/sessions.html",
+                           sessions=accounts.login_sessions_of(current_user),
+                           current_id=current_user.current_session_id, form=ConfirmForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.end_my_login_session(current_user, session_id)
+        db.session.commit()
+        if session_id == current_user.current_session_id:
+            logout_user()
+            return redirect(url_for("auth.login"))
+        flash(_("That browser is signed out."), "success")
+    return redirect(url_for("account.sessions"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+def end_all_sessions():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.sign_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are signed out everywhere, this browser too."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("account.sessions"))
 
 
 @bp.route("/data", methods=["GET"])
