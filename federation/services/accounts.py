@@ -244,7 +244,7 @@ def start_login_session(user: User, user_agent: str = "") -> str:
     raw = new_secret()
     db.session.add(LoginSession(
         user_id=user.id, key_hash=hash_secret(raw), user_agent=(user_agent or "")[:255],
-        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"],
+        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"], last_seen_at=utcnow(),
     ))
     user.last_login_at = utcnow()
     user.current_session_key = raw
