@@ -88,6 +88,17 @@ def is_safe_redirect(target: str | None, host_url: str = "") -> bool:
     return bool(target) and safe_redirect_target(target, "") == target
 
 
+def renew_session() -> None:
+    """Empty the cookie session (at sign-in and sign-out): nothing planted in
+    it survives, CSRF tokens included. Only the chosen language stays."""
+    from flask import session
+
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+
+
 def is_admin(actor: User | None) -> bool:
     return actor is not None and actor.is_authenticated and actor.role == Role.admin
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,6 +11,8 @@ from federation.extensions import db
 from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
                                       DeleteAccountForm, ProfileForm, TokenForm)
 from federation.forms.base import submit
+from federation.security import renew_session
+from federation.security_log import log_event
 from federation.services import accounts, groups, privacy
 
 bp = Blueprint("account", __name__)
@@ -131,7 +132,7 @@ def end_all_sessions():
         accounts.sign_out_everywhere(current_user)
         db.session.commit()
         logout_user()
-        session.clear()
+        renew_session()
         flash(_("You are signed out everywhere, this browser too."), "success")
         return redirect(url_for("auth.login"))
     return redirect(url_for("account.sessions"))
@@ -160,9 +161,12 @@ def export_data():
 def delete_account():
     form = DeleteAccountForm()
     user = current_user._get_current_object()
+    user_id = user.id
     done, _r = submit(form, lambda: privacy.delete_account(user, form.password.data))
     if done:
+        log_event("account.deleted", user_id=user_id)
         logout_user()
+        renew_session()
         flash(_("Your account is deleted. Thank you for taking part."), "success")
         return redirect(url_for("main.home"))
     return render_template("account/data.html", export_form=ConfirmForm(), delete_form=form), 422

@@ -14,6 +14,7 @@ from federation.forms.account import ConfirmForm
 from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User
 from federation.pagination import page_args
+from federation.security_log import log_event
 from federation.services import accounts, admin
 from federation.services.mail import retry_mail
 
@@ -139,5 +140,6 @@ def outbox_retry(mail_id: int):
     if form.validate_on_submit():
         retry_mail(current_user, mail)
         db.session.commit()
+        log_event("admin.mail_retried", kind=mail.template)
         flash(_("The mail is queued again."), "success")
     return redirect(url_for("admin.outbox_detail", mail_id=mail.id))

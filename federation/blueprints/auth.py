@@ -8,8 +8,7 @@ the person pastes it into the field shown instead.
 """
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -20,7 +19,7 @@ from federation.forms.account import (ConfirmForm, ForgotPasswordForm, LoginForm
                                       ResetPasswordForm, VerifyForm)
 from federation.forms.base import submit
 from federation.i18n import current_locale
-from federation.security import safe_redirect_target
+from federation.security import renew_session, safe_redirect_target
 from federation.security_log import log_event
 from federation.services import accounts
 
@@ -105,12 +104,7 @@ def login():
         form.email.data, form.password.data, request.user_agent.string))
     if done:
         target = safe_redirect_target(form.next.data, url_for("main.home"))
-        # A fresh session: nothing planted in the cookie before survives
-        # sign-in, only the chosen language.
-        locale = session.get("locale")
-        session.clear()
-        if locale:
-            session["locale"] = locale
+        renew_session()
         login_user(user)
         log_event("login.success", user=user)
         response = redirect(target)
@@ -131,7 +125,7 @@ def logout():
         accounts.end_login_session(current_user.current_session_key)
         db.session.commit()
         logout_user()
-        session.clear()
+        renew_session()
         log_event("logout", user_id=user_id)
         flash(_("You have signed out."), "success")
     return redirect(url_for("main.home"))
@@ -156,7 +150,7 @@ def reset_password():
                                                               form.password.data))
     if done:
         logout_user()
-        session.clear()
+        renew_session()
         log_event("password.reset", user=user)
         flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("auth.login"))
