@@ -33,13 +33,29 @@ def create_app(config=None) -> Flask:
                                 x_proto=app.config["PROXY_FIX_COUNT"])
     register_extensions(app)
     register_queue(app)
+    register_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_instrumentation(app)
     register_template_helpers(app)
     register_commands(app)
+    register_security_log(app)
     return app
+
+
+def register_guards(app: Flask) -> None:
+    # Before the blueprints: the bounded `int` converter must be in the map
+    # when their rules are added.
+    from federation import guards
+
+    guards.register(app)
+
+
+def register_security_log(app: Flask) -> None:
+    from federation import security_log
+
+    security_log.register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -87,7 +103,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -208,3 +208,52 @@ def backup_restore(source, into):
 
 
 COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli, worker, backup_cli]
+
+
+privacy_cli = AppGroup("privacy", help="Retention of personal data and the record of reads.")
+
+
+@privacy_cli.command("purge")
+def purge_personal_data():
+    """Erase personal fields of records closed longer than the retention periods (for cron)."""
+    from federation.services.retention import purge_expired_personal_data
+
+    with writing():
+        counts = purge_expired_personal_data()
+        db.session.commit()
+    for name, count in counts.items():
+        click.echo(f"{name}: {count} erased")
+
+
+@privacy_cli.command("reads")
+@click.option("--account", "email", required=True, help="The reading account's email address.")
+@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+              help="From this date (Asia/Tokyo), inclusive.")
+@click.option("--until", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+              help="To this date (Asia/Tokyo), exclusive.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def personal_data_reads(email, since, until, as_json):
+    """Which people's records did ACCOUNT read between two dates (the APPI leak report)."""
+    import json
+    from zoneinfo import ZoneInfo
+
+    from federation.services.accounts import find_user_by_email
+    from federation.services.reads import reads_by
+
+    reader = find_user_by_email(email)
+    if reader is None:
+        raise click.ClickException(f"No account with the address {email}.")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    rows = reads_by(reader, since.replace(tzinfo=tokyo), until.replace(tzinfo=tokyo))
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps({**row, "first": row["first"].isoformat(),
+                                   "last": row["last"].isoformat()}, ensure_ascii=False))
+        else:
+            click.echo(f"{row['user_id']}\t{row['name']}\t{row['email']}\t{row['kind']}\t"
+                       f"{row['count']}\t{row['first'].isoformat()}\t{row['last'].isoformat()}")
+    if not as_json:
+        click.echo(f"{len({r['user_id'] for r in rows})} person(s).")
+
+
+COMMANDS.append(privacy_cli)

@@ -71,6 +71,12 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    # Failed sign-ins per account from browsers that never signed into it;
+    # the owner's own browsers are spared (federation/devices.py).
+    RATELIMIT_LOGIN_ACCOUNT = "10 per minute;30 per hour"
+    # Mails per account, whoever asks for them.
+    RATELIMIT_RESET_MAILS = "3 per hour;10 per day"
+    RATELIMIT_VERIFICATION_MAILS = "3 per hour;10 per day"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"
     RATELIMIT_REGISTER = "10 per hour"
     # The co-creation directory cannot be bulk-dumped, nor used to spam.
@@ -116,6 +122,12 @@ class Config:
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
     PHOTO_MAX_BYTES = 1024 * 1024
     PHOTOS_PER_ASSET = 8
+
+    # Retention: personal fields are erased this long after the record was
+    # decided or expired (`flask privacy purge`).
+    RETENTION_DECIDED_JOIN_REQUESTS = timedelta(days=90)
+    RETENTION_CLOSED_APPLICATIONS = timedelta(days=180)
+    RETENTION_EXPIRED_INVITATIONS = timedelta(days=30)
 
     API_DEFAULT_PER_PAGE = 20
     API_MAX_PER_PAGE = 100

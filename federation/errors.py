@@ -112,14 +112,20 @@ def error_response(status: int, message: str, code: str | None = None,
 def register_errorhandlers(app: Flask) -> None:
     from federation.extensions import db
 
+    from federation.security_log import log_event
+
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         db.session.rollback()
+        if error.status in (403, 429):
+            log_event("forbidden" if error.status == 403 else "rate_limited",
+                      status=error.status)
         return error_response(error.status, error.message, error.code, error.fields)
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):
         db.session.rollback()
+        log_event("csrf.failure", reason=str(error.description)[:120])
         return error_response(
             400, _("The form has expired or was sent from elsewhere. Reload the page and try again."),
             code="csrf_failed",
@@ -130,12 +136,16 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         status = error.code or 500
         headers = {}
+        if status == 403:
+            log_event("forbidden", status=status)
         if status == 429:
             retry_after = getattr(error, "retry_after", None)
             limit = getattr(error, "limit", None)
             if retry_after is None and limit is not None:
                 retry_after = int(limit.limit.get_expiry())
             headers["Retry-After"] = str(retry_after or 60)
+            log_event("rate_limited", status=status,
+                      limit=str(limit.limit) if limit is not None else None)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
         return error_response(status, str(HTTP_MESSAGES.get(status, error.description)),

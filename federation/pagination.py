@@ -6,6 +6,10 @@ from flask_babel import gettext as _
 
 from federation.errors import Invalid
 
+# Beyond this a page is certainly empty; the bound keeps OFFSET inside what
+# every database's integers hold.
+MAX_PAGE = 100_000
+
 
 def page_args(args, strict: bool = False) -> tuple[int, int]:
     """Read ?page=&per_page=. Pages clamp silly values; the API (strict) refuses them."""
@@ -19,15 +23,17 @@ def page_args(args, strict: bool = False) -> tuple[int, int]:
             values[name] = fallback
             continue
         try:
+            if len(raw) > 12:
+                raise ValueError(raw)
             values[name] = int(raw)
         except ValueError:
             errors[name] = [_("Must be a whole number.")]
             values[name] = fallback
     if strict:
-        if values["page"] < 1:
-            errors["page"] = [_("Must be 1 or more.")]
+        if not 1 <= values["page"] <= MAX_PAGE:
+            errors["page"] = [_("Must be between %(low)d and %(high)d.", low=1, high=MAX_PAGE)]
         if not 1 <= values["per_page"] <= maximum:
             errors["per_page"] = [_("Must be between %(low)d and %(high)d.", low=1, high=maximum)]
         if errors:
             raise Invalid(fields=errors)
-    return max(values["page"], 1), min(max(values["per_page"], 1), maximum)
+    return min(max(values["page"], 1), MAX_PAGE), min(max(values["per_page"], 1), maximum)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -47,13 +47,56 @@ def constant_time_equals(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
-def is_safe_redirect(target: str | None, host_url: str) -> bool:
-    """Only same-origin relative paths are followed after login."""
-    if not target or target.startswith("//") or "\\" in target:
-        return False
-    parts = urlsplit(urljoin(host_url, target))
-    host = urlsplit(host_url)
-    return parts.scheme in {"http", "https"} and parts.netloc == host.netloc
+# Characters kept as they are in a redirect target; everything else (spaces,
+# non-ASCII, quotes...) is percent-encoded before the target is checked.
+_REDIRECT_SAFE_CHARS = "/?&=#%:@!$'()*+,;~-._"
+
+
+def safe_redirect_target(raw: str | None, fallback: str) -> str:
+    """A same-site path to redirect to, or `fallback`.
+
+    The target is normalised first (percent-encoded to plain ASCII) and then
+    checked; the normalised value is what the caller sends. Only a path on
+    this site passes: no scheme, no host, no "//" or backslashes (browsers read
+    both as a host), no control characters or whitespace (browsers drop tabs
+    and newlines, turning "/\t/evil" into "//evil"), no dot segments, plain or
+    encoded."""
+    if not raw or not isinstance(raw, str) or len(raw) > 2048:
+        return fallback
+    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch == "\\"
+           for ch in raw):
+        return fallback
+    from urllib.parse import quote, unquote
+
+    target = quote(raw, safe=_REDIRECT_SAFE_CHARS)
+    decoded = unquote(target)
+    if not target.startswith("/") or target.startswith("//") or decoded.startswith("//"):
+        return fallback
+    if "\\" in decoded or any(ord(ch) < 0x20 or ch.isspace() for ch in decoded):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    segments = unquote(parts.path).split("/")
+    if any(segment in {".", ".."} for segment in segments):
+        return fallback
+    return target
+
+
+def is_safe_redirect(target: str | None, host_url: str = "") -> bool:
+    """Whether `target` passes safe_redirect_target() unchanged."""
+    return bool(target) and safe_redirect_target(target, "") == target
+
+
+def renew_session() -> None:
+    """Empty the cookie session (at sign-in and sign-out): nothing planted in
+    it survives, CSRF tokens included. Only the chosen language stays."""
+    from flask import session
+
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def is_admin(actor: User | None) -> bool:

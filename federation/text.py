@@ -27,3 +27,10 @@ def is_kana(text: str) -> bool:
 def kana_sort_key(*readings: str) -> str:
     """Hiragana reading used for あいうえお order; katakana and hiragana sort alike."""
     return " ".join(to_hiragana(normalise(r)) for r in readings if r).strip()
+
+
+def has_control_characters(text: str) -> bool:
+    """CR, LF, tabs, NUL and other control or format characters (Unicode
+    categories Cc, Cf, Zl, Zp): never part of a name, and a way to forge
+    lines in mails, CSV exports and logs."""
+    return any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in text or "")

@@ -11,6 +11,8 @@ from federation.extensions import db
 from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
                                       DeleteAccountForm, ProfileForm, TokenForm)
 from federation.forms.base import submit
+from federation.security import renew_session
+from federation.security_log import log_event
 from federation.services import accounts, groups, privacy
 
 bp = Blueprint("account", __name__)
@@ -43,6 +45,8 @@ def resend_verification():
     if form.validate_on_submit() and not current_user.is_verified:
         accounts.send_verification(current_user, current_user.email)
         db.session.commit()
+        # (At most RATELIMIT_VERIFICATION_MAILS per account: beyond, nothing
+        # more is sent and the message stays the same.)
         flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email),
               "info")
     return redirect(url_for("account.profile"))
@@ -101,6 +105,39 @@ def revoke_token(token_id: int):
     return redirect(url_for("account.tokens"))
 
 
+@bp.route("/sessions")
+def sessions():
+    return render_template("account/sessions.html",
+                           sessions=accounts.login_sessions_of(current_user),
+                           current_id=current_user.current_session_id, form=ConfirmForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+def end_session(session_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.end_my_login_session(current_user, session_id)
+        db.session.commit()
+        if session_id == current_user.current_session_id:
+            logout_user()
+            return redirect(url_for("auth.login"))
+        flash(_("That browser is signed out."), "success")
+    return redirect(url_for("account.sessions"))
+
+
+@bp.route("/sessions/end-all", methods=["POST"])
+def end_all_sessions():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.sign_out_everywhere(current_user)
+        db.session.commit()
+        logout_user()
+        renew_session()
+        flash(_("You are signed out everywhere, this browser too."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("account.sessions"))
+
+
 @bp.route("/data", methods=["GET"])
 def data():
     return render_template("account/data.html", export_form=ConfirmForm(),
@@ -124,9 +161,12 @@ def export_data():
 def delete_account():
     form = DeleteAccountForm()
     user = current_user._get_current_object()
+    user_id = user.id
     done, _r = submit(form, lambda: privacy.delete_account(user, form.password.data))
     if done:
+        log_event("account.deleted", user_id=user_id)
         logout_user()
+        renew_session()
         flash(_("Your account is deleted. Thank you for taking part."), "success")
         return redirect(url_for("main.home"))
     return render_template("account/data.html", export_form=ConfirmForm(), delete_form=form), 422

@@ -5,19 +5,27 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 
+from federation.errors import Conflict
 from federation.extensions import db
-from federation.forms.base import BaseForm, choices
+from federation.forms.base import BaseForm, choices, max_length, required, submit
 from federation.forms.account import ConfirmForm
 from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User
 from federation.pagination import page_args
+from federation.security_log import log_event
 from federation.services import accounts, admin
 from federation.services.mail import retry_mail
 
 bp = Blueprint("admin", __name__)
 
+
+
+class RemoveAccountForm(BaseForm):
+    confirm_email = StringField(_l("Type the account's email address to confirm"),
+                                validators=[required(), max_length(254)])
+    submit = SubmitField(_l("Remove the account"))
 
 
 class RoleForm(BaseForm):
@@ -56,6 +64,59 @@ def set_role(user_id: int):
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 
+@bp.route("/users/<int:user_id>")
+def user_detail(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    return render_template("admin/user_detail.html", user=user, form=ConfirmForm(),
+                           remove_form=RemoveAccountForm())
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.deactivate_account(current_user, user)
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        db.session.commit()
+        flash(_("%(name)s's account is deactivated: signed out everywhere, API tokens revoked.",
+                name=user.display_name), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+def reactivate(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reactivate_account(current_user, user)
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+        db.session.commit()
+        flash(_("%(name)s's account is active again.", name=user.display_name), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/remove", methods=["POST"])
+def remove(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RemoveAccountForm()
+    done, _r = submit(form, lambda: accounts.remove_account(current_user, user,
+                                                            form.confirm_email.data))
+    if done:
+        flash(_("The account is removed."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_detail.html", user=user, form=ConfirmForm(),
+                           remove_form=form), 422
+
+
 @bp.route("/outbox")
 def outbox():
     status = request.args.get("status", "")
@@ -79,5 +140,6 @@ def outbox_retry(mail_id: int):
     if form.validate_on_submit():
         retry_mail(current_user, mail)
         db.session.commit()
+        log_event("admin.mail_retried", kind=mail.template)
         flash(_("The mail is queued again."), "success")
     return redirect(url_for("admin.outbox_detail", mail_id=mail.id))

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from federation.models import ReadKind
+from federation.services import reads
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.forms.applications import (ApplicationForm, DecisionForm, EndorseForm,
@@ -43,7 +45,8 @@ def _group_choices(form: ApplicationForm) -> None:
 def list():  # noqa: A001 (endpoint name of the style guide)
     status = request.args.get("status", "")
     try:
-        older = max(int(request.args.get("older_than", "") or 0), 0)
+        # Days: bounded, so a huge number is no date overflow.
+        older = min(max(int(request.args.get("older_than", "")[:6] or 0), 0), 36500)
     except ValueError:
         older = 0
     page, per_page = page_args(request.args)
@@ -73,6 +76,8 @@ def create():
 @login_required
 def detail(application_id: int):
     application = service.get_application(current_user, application_id)
+    reads.record_reads(current_user, ReadKind.application, application.id,
+                       [application.applicant_id])
     coordinator = is_coordinator(current_user)
     return render_template(
         "applications/detail.html", application=application,

@@ -6,6 +6,7 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.account import ConfirmForm
 from federation.forms.base import choices, submit
@@ -32,7 +33,7 @@ def list():
     capacity = args.get("capacity", "")
     filters = {"kind": args.get("kind", ""), "q": args.get("q", "")[:100],
                "area": args.get("area", "")[:80], "topic": args.get("topic", "")[:80],
-               "min_capacity": int(capacity) if capacity.isdigit() else None,
+               "min_capacity": parse_id(capacity),
                "group": args.get("group", "")[:64]}
     page, per_page = page_args(args)
     pagination = db.paginate(assets.assets_query(current_user, **filters), page=page,

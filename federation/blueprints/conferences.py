@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.conferences import (FORMAT_LABELS, LANGUAGE_LABELS, STATUS_LABELS,
@@ -454,7 +455,7 @@ def check_in(year: int):
         abort(403)
     form = CheckInForm()
     raw = form.registration.data or ""
-    registration_id = int(raw) if raw.isdigit() else 0
+    registration_id = parse_id(raw) or 0
     done, _r = submit(form, lambda: service.check_in(current_user, edition, registration_id,
                                                      present=form.present.data != "0"))
     if done:

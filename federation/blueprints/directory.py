@@ -7,6 +7,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from federation.models import ReadKind
+from federation.services import reads
 from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.base import submit
@@ -66,6 +68,8 @@ def list():
 @bp.route("/<int:profile_id>")
 def detail(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
+    reads.record_reads(current_user, ReadKind.directory_profile, view.profile.id,
+                       [view.profile.user_id])
     form = IntroductionForm() if is_member(current_user) and view.relation != "self" else None
     return render_template("directory/detail.html", view=view, form=form)
 
@@ -75,6 +79,8 @@ def detail(profile_id: int):
 @limiter.limit(_limit("RATELIMIT_INTRODUCTION"), key_func=_actor_key)
 def introduce(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
+    reads.record_reads(current_user, ReadKind.directory_profile, view.profile.id,
+                       [view.profile.user_id])
     form = IntroductionForm()
     done, _r = submit(form, lambda: introductions.request_introduction(
         current_user, profile_id, form.message.data))

@@ -7,6 +7,9 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.guards import parse_id
+from federation.models import ReadKind
+from federation.services import reads
 from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.events import (AUDIENCE_LABELS, FORMAT_LABELS, ActionForm,
@@ -21,6 +24,7 @@ from federation.security import can_manage_event, can_manage_group, is_coordinat
 from federation.services import calendars
 from federation.services import events as service
 from federation.services import groups as group_service
+from federation.links import external_url
 
 bp = Blueprint("events", __name__)
 
@@ -127,6 +131,9 @@ def detail(event_id: int):
         speaker_form = _asset_form(event, AssetKind.speaker)
     answerable = [h for h in event.hosts if h.status == HostStatus.invited
                   and can_manage_group(current_user, h.group)]
+    attendees = service.visible_attendees(current_user, event) if not manage else []
+    reads.record_reads(current_user, ReadKind.attendee_list, event.id,
+                       [r.user_id for r in attendees])
     return render_template(
         "events/detail.html", event=event, manage=manage, mine=mine,
         title=event.title_for(current_locale()),
@@ -134,7 +141,7 @@ def detail(event_id: int):
         seats_left=service.seats_left(event), venue=service.venue_of(event),
         place=service.place_text(event), speakers=service.speakers_of(event),
         show_link=service.can_see_online_link(current_user, event),
-        attendees=service.visible_attendees(current_user, event) if not manage else [],
+        attendees=attendees,
         stats=service.event_stats(current_user, event) if manage else None,
         can_publish=service.can_publish(current_user, event), answerable=answerable,
         registration_open=service.registration_open(event), action=ActionForm(),
@@ -302,9 +309,12 @@ def unregister(event_id: int):
 @login_required
 def attendees(event_id: int):
     event = _manage(event_id)
+    registrations = service.registrations_of(event)
+    reads.record_reads(current_user, ReadKind.attendee_list, event.id,
+                       [r.user_id for r in registrations])
     return render_template(
         "events/attendees.html", event=event, title=event.title_for(current_locale()),
-        registrations=service.registrations_of(event), check_in=CheckInForm(),
+        registrations=registrations, check_in=CheckInForm(),
         mail_form=MailForm(), my_host_groups=[
             h.group for h in event.hosts if h.status == HostStatus.confirmed
             and can_manage_group(current_user, h.group)])
@@ -315,7 +325,7 @@ def attendees(event_id: int):
 def check_in(event_id: int):
     event = _manage(event_id)
     form = CheckInForm()
-    registration_id = int(form.registration.data) if (form.registration.data or "").isdigit() else 0
+    registration_id = parse_id(form.registration.data or "") or 0
     done, _r = submit(form, lambda: service.check_in(current_user, event, registration_id,
                                                      present=form.present.data != "0"))
     if done:
@@ -372,6 +382,6 @@ def calendar():
     if done:
         flash(_("A new address is made; the old one no longer works."), "success")
         return redirect(url_for("events.calendar"))
-    feed = url_for("calendar.feed", secret=calendars.feed_secret(current_user), _external=True)
+    feed = external_url("calendar.feed", secret=calendars.feed_secret(current_user))
     return render_template("events/calendar.html", feed=feed, form=form,
                            groups=_my_groups())

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.registry import AssetForm, GroupForm
@@ -22,7 +23,7 @@ def _filters() -> dict:
     return {
         "q": args.get("q", "")[:100],
         "governance": args.get("governance", ""),
-        "maturity": int(maturity) if maturity.isdigit() else None,
+        "maturity": parse_id(maturity),
         "need": args.get("need", ""),
         "has_venue": args.get("has_venue") == "1",
         "has_speaker": args.get("has_speaker") == "1",

@@ -44,7 +44,19 @@ class ForgotPasswordForm(BaseForm):
     submit = SubmitField(_l("Send reset link"))
 
 
-class ResetPasswordForm(BaseForm):
+class TokenFromMailField:
+    # Filled from the link's fragment by static/js/token.js; shown for pasting
+    # when JavaScript is off.
+    token = StringField(_l("Code from the mail"), validators=[required(), max_length(128)],
+                        description=_l("The part of the link after “#”."),
+                        render_kw={"data-token-from-fragment": "", "autocomplete": "off"})
+
+
+class VerifyForm(TokenFromMailField, BaseForm):
+    submit = SubmitField(_l("Confirm my address"))
+
+
+class ResetPasswordForm(TokenFromMailField, BaseForm):
     password = PasswordField(_l("New password"), validators=[required(), max_length(256)],
                              description=_l("At least 10 characters."),
                              render_kw={"autocomplete": "new-password"})

@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormF
                      TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from federation.guards import parse_id
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.labels import (AUDIENCE_LABELS, GOVERNANCE_LABELS, INVOLVEMENT_LABELS,
                                MEMBERSHIP_LABELS, PURPOSE_LABELS, VERDICT_LABELS)
@@ -75,7 +76,7 @@ class ApplicationForm(BaseForm):
         data = {name: field.data for name, field in self._fields.items()
                 if name not in ("csrf_token", "submit", "event_examples", "group_id")}
         raw_group = self.group_id.data
-        data["group_id"] = int(raw_group) if raw_group and str(raw_group).isdigit() else None
+        data["group_id"] = parse_id(str(raw_group)) if raw_group else None
         data["event_examples"] = [dict(entry.data) for entry in self.event_examples]
         return data
 

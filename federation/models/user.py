@@ -61,6 +61,7 @@ class User(TimestampMixin, Base):
     # Flask-Login: the identifier kept in the cookie is the login session's
     # random key, not the user id, so ending that session ends the cookie.
     current_session_key = None
+    current_session_id = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -106,6 +107,7 @@ class LoginSession(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
     user_agent: Mapped[str] = mapped_column(String(255), default="")
 
     user: Mapped[User] = relationship(back_populates="login_sessions")

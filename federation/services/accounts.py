@@ -16,10 +16,15 @@ from federation.models import (ApiToken, LoginSession, OneTimeToken, Role, Token
                                utcnow)
 from federation.security import (API_TOKEN_PREFIX, burn_password_check, check_password,
                                  hash_password, hash_secret, is_admin, new_secret)
+from federation.ratelimits import account_allows
+from federation.security_log import log_event
 from federation.services.mail import queue_mail
-from federation.text import is_kana, kana_sort_key, normalise
+from federation.text import has_control_characters, is_kana, kana_sort_key, normalise
+from federation.links import external_url
 
 LOCALES = ("ja", "en")
+# Seconds between two "last seen" writes of a login session.
+LAST_SEEN_EVERY = 300
 
 
 # --- validation ---------------------------------------------------------------
@@ -44,6 +49,10 @@ def check_password_strength(password: str, field: str = "password") -> None:
 def _check_names(names: dict[str, str]) -> dict[str, str]:
     cleaned, errors = {}, {}
     for field, value in names.items():
+        if has_control_characters(value):
+            errors[field] = [_("Use letters only: no line breaks or control characters.")]
+            cleaned[field] = ""
+            continue
         value = normalise(value)
         if field.endswith("_kana"):
             if not value:
@@ -186,11 +195,13 @@ def _consume_token(raw: str, purpose: TokenPurpose) -> OneTimeToken:
 
 
 def send_verification(user: User, email: str) -> None:
-    from flask import url_for
-
+    if not account_allows("RATELIMIT_VERIFICATION_MAILS", user.id):
+        log_event("rate_limited", user=user, kind="verification_mail")
+        return
     raw = _issue_token(user, TokenPurpose.verify_email, email=email)
+    # The token rides in the fragment: never sent to a server, never logged.
     queue_mail(email, "verify_email", user.locale, user=user,
-               link=url_for("auth.verify", token=raw, _external=True),
+               link=external_url("auth.verify") + "#" + raw,
                hours=int(current_app.config["EMAIL_TOKEN_LIFETIME"].total_seconds() // 3600))
 
 
@@ -203,6 +214,7 @@ def verify_email(raw: str) -> User:
         old = user.email
         user.email = token.email
         queue_mail(old, "email_changed", user.locale, user=user, new_email=token.email)
+        log_event("email.changed", user=user)
     user.email_verified_at = utcnow()
     return user
 
@@ -232,7 +244,7 @@ def start_login_session(user: User, user_agent: str = "") -> str:
     raw = new_secret()
     db.session.add(LoginSession(
         user_id=user.id, key_hash=hash_secret(raw), user_agent=(user_agent or "")[:255],
-        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"],
+        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"], last_seen_at=utcnow(),
     ))
     user.last_login_at = utcnow()
     user.current_session_key = raw
@@ -242,16 +254,21 @@ def start_login_session(user: User, user_agent: str = "") -> str:
 
 def load_login_session(raw: str) -> User | None:
     row = db.session.execute(
-        select(User, LoginSession.expires_at)
+        select(User, LoginSession.expires_at, LoginSession.id, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == hash_secret(raw or ""))
     ).first()
     if row is None:
         return None
-    user, expires_at = row
-    if expires_at <= utcnow() or not user.is_active:
+    user, expires_at, session_id, last_seen_at = row
+    now = utcnow()
+    if expires_at <= now or not user.is_active:
         return None
     user.current_session_key = raw
+    user.current_session_id = session_id
+    # "Last seen" at most every few minutes, so reads do not turn into writes.
+    if last_seen_at is None or (now - last_seen_at).total_seconds() > LAST_SEEN_EVERY:
+        _touch(LoginSession, session_id, LoginSession.last_seen_at, now, every=LAST_SEEN_EVERY)
     return user
 
 
@@ -264,12 +281,32 @@ def end_all_login_sessions(user: User) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
+def end_my_login_session(actor: User, session_id: int) -> None:
+    """A person signs one of their own browsers out."""
+    row = db.session.get(LoginSession, session_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound()
+    db.session.delete(row)
+    log_event("session.ended", user=actor, session_id=session_id)
+
+
+def sign_out_everywhere(actor: User) -> None:
+    """Every browser of the actor, this one included, is signed out."""
+    end_all_login_sessions(actor)
+    log_event("session.ended_all", user=actor)
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+
+
 # --- passwords and email ---------------------------------------------------
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the address has an account; say nothing either way."""
-    from flask import url_for
-
     try:
         email = normalise_email(email)
     except Invalid:
@@ -277,9 +314,14 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
+    # Per account, whichever address or spelling asked: silently, so the
+    # answer stays the same whether or not the address has an account.
+    if not account_allows("RATELIMIT_RESET_MAILS", user.id):
+        log_event("rate_limited", user_id=None, target_user_id=user.id, kind="reset_mail")
+        return
     raw = _issue_token(user, TokenPurpose.reset_password)
     queue_mail(user.email, "reset_password", user.locale, user=user,
-               link=url_for("auth.reset_password", token=raw, _external=True),
+               link=external_url("auth.reset_password") + "#" + raw,
                minutes=int(current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() // 60))
 
 
@@ -288,8 +330,10 @@ def reset_password(raw: str, new_password: str) -> User:
     token = _consume_token(raw, TokenPurpose.reset_password)
     user = token.user
     user.password_hash = hash_password(new_password)
-    # Whoever knew the old password is signed out everywhere.
+    # Whoever knew the old password is signed out everywhere, and loses the
+    # API tokens they may have made with it.
     end_all_login_sessions(user)
+    revoke_all_api_tokens(user)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()  # the link proves the address
     queue_mail(user.email, "password_changed", user.locale, user=user)
@@ -302,7 +346,9 @@ def change_password(actor: User, current_password: str, new_password: str) -> No
     check_password_strength(new_password, "new_password")
     actor.password_hash = hash_password(new_password)
     end_all_login_sessions(actor)
+    revoke_all_api_tokens(actor)
     queue_mail(actor.email, "password_changed", actor.locale, user=actor)
+    log_event("password.changed", user=actor)
 
 
 def request_email_change(actor: User, new_email: str, password: str) -> None:
@@ -318,6 +364,7 @@ def request_email_change(actor: User, new_email: str, password: str) -> None:
         raise Invalid(fields={"new_email": [_("Another account uses this address.")]})
     # The address changes only when the link sent to it is opened.
     send_verification(actor, new_email)
+    log_event("email.change_requested", user=actor)
 
 
 def set_locale(actor: User, locale: str) -> None:
@@ -362,12 +409,12 @@ def authenticate_api_token(raw: str) -> User | None:
     now = utcnow()
     # Record use at most once a minute, so reads do not turn into writes.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        _record_token_use(token, now)
+        _touch(ApiToken, token.id, ApiToken.last_used_at, now, token)
     return user
 
 
-def _record_token_use(token: ApiToken, now) -> None:
-    """Write "last used" in its own short transaction, never in the request's:
+def _touch(model, row_id: int, column, now, instance=None, every: int = 60) -> None:
+    """Write a "last used/seen" time in its own short transaction, never in the request's:
     on SQLite a GET's read transaction turned writer fails with "database is
     locked" when another worker wrote meanwhile (the benchmark saw a third of
     token requests fail so). Advisory data: a lost race is no error."""
@@ -377,18 +424,22 @@ def _record_token_use(token: ApiToken, now) -> None:
     from federation.extensions import write_intent
 
     if write_intent.get() or db.session.dirty or db.session.new:
-        token.last_used_at = now  # a writer anyway: one transaction
+        # A writer anyway: one transaction.
+        db.session.execute(update(model).where(model.id == row_id).values({column: now})
+                           .execution_options(synchronize_session=False))
+        if instance is not None:
+            set_committed_value(instance, column.key, now)
         return
-    minute_ago = now - timedelta(seconds=60)
+    earlier = now - timedelta(seconds=every)
     try:
         with db.engine.begin() as conn:
-            conn.execute(update(ApiToken).where(
-                ApiToken.id == token.id,
-                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < minute_ago))
-                .values(last_used_at=now))
+            conn.execute(update(model).where(
+                model.id == row_id, or_(column.is_(None), column < earlier))
+                .values({column: now}))
     except OperationalError:
         return
-    set_committed_value(token, "last_used_at", now)
+    if instance is not None:
+        set_committed_value(instance, column.key, now)
 
 
 # --- roles -------------------------------------------------------------------
@@ -400,7 +451,54 @@ def grant_role(actor: User | None, user: User, role: Role) -> None:
         raise Forbidden()
     if actor is not None and actor.id == user.id and role != Role.admin:
         raise Conflict(_("You cannot remove your own admin rights."))
+    old = user.role
     user.role = role
+    log_event("role.changed", user=actor, user_id=actor.id if actor else None,
+              target_user_id=user.id, role=role.value, old_role=old.value)
+
+
+def _check_admin_over(actor: User, user: User) -> None:
+    if not is_admin(actor):
+        raise Forbidden()
+    if actor.id == user.id:
+        raise Conflict(_("You cannot do this to your own account."))
+
+
+def deactivate_account(actor: User, user: User) -> None:
+    """An admin blocks an account: it cannot sign in, and its browsers and
+    API tokens stop working on their next request."""
+    _check_admin_over(actor, user)
+    if user.deactivated_at is not None:
+        raise Conflict(_("This account is already deactivated."))
+    user.deactivated_at = utcnow()
+    end_all_login_sessions(user)
+    revoke_all_api_tokens(user)
+    log_event("admin.account_deactivated", user=actor, target_user_id=user.id)
+
+
+def reactivate_account(actor: User, user: User) -> None:
+    """Undo a deactivation. The person signs in again (old sessions and
+    tokens stay ended)."""
+    _check_admin_over(actor, user)
+    if user.deactivated_at is None:
+        raise Conflict(_("This account is active."))
+    if user.email.endswith("@deleted.invalid"):
+        raise Conflict(_("A removed account cannot be reactivated."))
+    user.deactivated_at = None
+    log_event("admin.account_reactivated", user=actor, target_user_id=user.id)
+
+
+def remove_account(actor: User, user: User, confirm_email: str) -> None:
+    """An admin removes an account for good: the same erasure as a person's
+    own deletion. The admin types the address to confirm."""
+    from federation.services import privacy
+
+    _check_admin_over(actor, user)
+    if (confirm_email or "").strip().lower() != user.email:
+        raise Invalid(fields={"confirm_email": [_("Type the account's address to confirm.")]})
+    target_id = user.id
+    privacy.erase_person(user)
+    log_event("admin.account_removed", user=actor, target_user_id=target_id)
 
 
 def count_users() -> int:
@@ -409,7 +507,8 @@ def count_users() -> int:
 
 def login_sessions_of(user: User) -> list[LoginSession]:
     return list(db.session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id)
+        select(LoginSession).where(LoginSession.user_id == user.id,
+                                   LoginSession.expires_at > utcnow())
         .order_by(LoginSession.created_at.desc())
     ))
 

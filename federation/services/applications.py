@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import (CRITERIA, AlumniGroup, ApplicationEvent, ApplicationStatus,
@@ -448,7 +449,7 @@ def _send_endorsement(application: OperatorApplication) -> GroupEndorsement:
                group_name=application.group_name_for(applicant.locale),
                company=application.company_name or (application.group.company_name
                                                     if application.group else ""),
-               link=url_for("applications.endorse", token=raw, _external=True),
+               link=external_url("applications.endorse", token=raw),
                days=_endorsement_lifetime().days)
     return endorsement
 
@@ -630,9 +631,8 @@ def decide(actor: User, application: OperatorApplication, decision: str, message
     queue_mail(applicant.email, f"application_{decision}", applicant.locale,
                user=applicant, application=application, message=message,
                group_name=application.group_name_for(applicant.locale),
-               link=url_for("applications.detail", application_id=application.id,
-                            _external=True),
-               profile_link=url_for("account.profile", _external=True))
+               link=external_url("applications.detail", application_id=application.id),
+               profile_link=external_url("account.profile"))
     db.session.flush()
     return application
 
@@ -688,7 +688,7 @@ def remind_coordinators() -> int:
     for coordinator in coordinators:
         queue_mail(coordinator.email, "applications_reminder", coordinator.locale,
                    key=f"day:{utcnow().date()}", user=coordinator, applications=waiting, days=days,
-                   link=url_for("applications.list", status="pending", _external=True))
+                   link=external_url("applications.list", status="pending"))
     db.session.flush()
     return len(waiting)
 

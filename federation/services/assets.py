@@ -13,12 +13,13 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
+from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus, ChannelType,
@@ -513,10 +514,7 @@ def requests_query(actor: User, box: str = "incoming"):
 # --- mails ----------------------------------------------------------------------------
 
 def _link(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["EXTERNAL_URL"].rstrip("/") + path
+    return external_url(endpoint, **values)
 
 
 def _operators_of(group_id: int) -> list[User]:

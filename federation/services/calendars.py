@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, Timezone, vText
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from federation.links import external_host
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (CalendarFeed, EventHost, EventRegistration, EventStatus,
@@ -72,7 +73,7 @@ def user_for_secret(secret: str) -> User:
 # --- building the files ------------------------------------------------------------------
 
 def _uid(event: JointEvent) -> str:
-    host = current_app.config["EXTERNAL_URL"].split("://", 1)[-1].split("/", 1)[0]
+    host = external_host()
     return f"joint-event-{event.id}@{host}"
 
 

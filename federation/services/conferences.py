@@ -562,7 +562,7 @@ def submit_review(actor: User, proposal: Proposal, scores: dict, comment: str = 
     low, high = SCORE_RANGE
     for category in edition.score_categories:
         value = (scores or {}).get(category["key"])
-        if isinstance(value, str) and value.isdigit():
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10:
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             errors[f"scores.{category['key']}"] = [
@@ -836,9 +836,9 @@ def session_data(session: ConferenceSession) -> dict:
 
 
 def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
-    from flask import current_app
+    from federation.links import external_host
 
-    host = current_app.config["EXTERNAL_URL"].split("://", 1)[-1].split("/", 1)[0]
+    host = external_host()
     item = VEvent()
     item.add("uid", f"conference-session-{session.id}@{host}")
     item.add("sequence", edition.sequence + session.sequence)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, literal, or_, select, update
 from sqlalchemy.orm import aliased, selectinload
@@ -37,6 +37,7 @@ from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, Directo
 from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
 from federation.services.mail import queue_mail
 from federation.text import is_kana, normalise, to_hiragana
+from federation.links import external_url
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -705,7 +706,7 @@ def _create_invitation(actor: User, group: AlumniGroup, clean: dict) -> AlumniIn
     if existing is not None:
         locale = existing.locale
     queue_mail(clean["email"], "directory_invitation", locale, invitation=invitation, group=group,
-               link=url_for("directory.join", token=raw, _external=True),
+               link=external_url("directory.join", token=raw),
                days=_invitation_lifetime().days)
     return invitation
 
@@ -885,7 +886,7 @@ def send_digests(now: datetime | None = None) -> int:
         if matches:
             queue_mail(user.email, "directory_digest", user.locale, key=f"week:{week}",
                        user=user, matches=matches,
-                       total=total, link=url_for("directory.matches", _external=True))
+                       total=total, link=external_url("directory.matches"))
             sent += 1
         db.session.add(DigestLog(user_id=user.id, week=week, sent_at=now, match_count=total))
         db.session.flush()

@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 import markdown as markdown_lib
 import nh3
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import String, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import (AlumniGroup, AssetKind, AssetRequest, CalendarFeed, EventAudience,
@@ -768,10 +769,7 @@ def erase_calendar_feed(user: User) -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 def _link(endpoint: str, **values) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["EXTERNAL_URL"].rstrip("/") + path
+    return external_url(endpoint, **values)
 
 
 def _operators(group_id: int) -> list[User]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -17,6 +17,7 @@ from federation.models import (AbuseReport, DirectoryBlock, Introduction, Introd
 from federation.security import can_see_abuse_reports, is_member
 from federation.services import directory
 from federation.services.mail import queue_mail
+from federation.links import external_url
 
 MESSAGE_LIMIT = 2000
 
@@ -55,7 +56,7 @@ def request_introduction(actor: User, profile_id: int, message: str) -> Introduc
     db.session.flush()
     queue_mail(recipient.email, "introduction_request", recipient.locale, person=recipient,
                sender=actor, message=message,
-               link=url_for("directory.introductions", _external=True))
+               link=external_url("directory.introductions"))
     return introduction
 
 
@@ -139,7 +140,7 @@ def report(actor: User, introduction: Introduction, reason: str) -> AbuseReport:
     for person in coordinators:
         queue_mail(person.email, "abuse_report", person.locale, person=person, report=row,
                    reporter=actor, reported=introduction.sender,
-                   link=url_for("directory.reports", _external=True))
+                   link=external_url("directory.reports"))
     return row
 
 

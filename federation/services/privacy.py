@@ -96,6 +96,12 @@ def delete_account(actor: User, password: str) -> None:
         select(func.count(User.id)).where(User.role == Role.admin, User.deactivated_at.is_(None))
     ) <= 1:
         raise Conflict(_("You are the last admin: make someone else admin first."))
+    erase_person(actor)
+
+
+def erase_person(actor: User) -> None:
+    """Remove a person's personal data; the row stays, anonymised and
+    deactivated (own deletion, or an admin's removal)."""
     for erase in ERASERS:
         erase(actor)
     actor.email = f"deleted-{actor.id}-{new_secret(6)}@deleted.invalid"

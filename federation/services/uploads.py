@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from federation.errors import Forbidden, Invalid, NotFound, TooLarge
 from federation.extensions import db
@@ -54,11 +55,33 @@ def add_photo(actor: User, asset: SharedAsset, file) -> AssetPhoto:
         raise Invalid(fields={"photo": [_("A venue has at most %(n)d photos.",
                                           n=current_app.config["PHOTOS_PER_ASSET"])]})
     name = f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
-    (upload_dir() / name).write_bytes(data)
+    _write_after_commit(upload_dir() / name, data)
     photo = AssetPhoto(asset=asset, stored_name=name, content_type=content_type, size=len(data))
     db.session.add(photo)
     db.session.flush()
     return photo
+
+
+# Files wait in the session until its transaction commits: a rolled-back
+# photo row leaves no file behind, and a file never exists without its row.
+_PENDING = "pending_upload_files"
+
+
+def _write_after_commit(path: Path, data: bytes) -> None:
+    db.session.info.setdefault(_PENDING, []).append((path, data))
+
+
+@event.listens_for(Session, "after_commit")
+def _write_pending_files(session) -> None:
+    for path, data in session.info.pop(_PENDING, []):
+        path.write_bytes(data)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_files(session, previous_transaction) -> None:
+    # Any rollback of the outermost transaction (a savepoint's is not one).
+    if previous_transaction.parent is None and not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
 
 
 def get_photo(viewer: User | None, photo_id: int) -> AssetPhoto:

@@ -126,6 +126,9 @@ def test_cookie_authenticated_api_writes_need_csrf(app, make, login):
     assert client.post("/auth/login", data={"email": user.email, "password": "correct horse battery",
                                             "csrf_token": csrf}).status_code == 302
     assert client.get("/api/v1/me").status_code == 200  # reads need no token
+    # The session (and its CSRF token) is renewed at sign-in: take the new one.
+    page = client.get("/account/tokens").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     assert_error(client.post("/api/v1/tokens", json={"name": "x"}), 400, "csrf_failed")
     ok = client.post("/api/v1/tokens", json={"name": "x"}, headers={"X-CSRFToken": csrf})
     assert ok.status_code == 201

@@ -108,7 +108,7 @@ def test_without_smtp_mail_stays_readable_in_the_outbox(app, make, client, login
     assert "kenta@alumni.example.jp" in listing and "メールアドレスの確認" in listing
     row = db.session.scalar(select(OutboxMail).where(OutboxMail.recipient == "kenta@alumni.example.jp"))
     detail = client.get(f"/admin/outbox/{row.id}").get_data(as_text=True)
-    assert "/auth/verify/" in detail
+    assert "/auth/verify#" in detail
 
 
 def test_outbox_is_for_admins_only(app, make, client, login):
