@@ -21,6 +21,8 @@ from federation.models.conference import (ConferenceEdition, ConferenceRegistrat
                                           Proposal, ProposalFormat, ProposalSpeaker,
                                           ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
+from federation.models.membership import (JoinApprover, JoinDigestLog, JoinRequest,
+                                          JoinRequestStatus, JoinSettings)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -40,4 +42,5 @@ __all__ = [
     "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
+    "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",
 ]
