@@ -18,7 +18,6 @@ import os
 import shutil
 from urllib.parse import urlsplit
 
-import pytest
 from sqlalchemy import text
 
 from federation.extensions import db
