@@ -142,6 +142,10 @@ def register_request_hooks(app: Flask) -> None:
     def permanent_session():
         session.permanent = True
 
+    from federation.security import register_access_gate
+
+    register_access_gate(app)
+
 
 def register_instrumentation(app: Flask) -> None:
     from federation import instrumentation

@@ -30,9 +30,15 @@ def _fail(error: DomainError):
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value)
 @click.option("--locale", type=click.Choice(["ja", "en"]), default="ja")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email, name, kana, role, locale, password_stdin):
+@click.option("--group", "group_slug", default=None,
+              help="Slug of a member group: a member is made a member of it (required for "
+                   "--role member to be a member); an operator becomes its operator.")
+def create_user(email, name, kana, role, locale, password_stdin, group_slug):
     """Create a verified user."""
-    from federation.services import accounts
+    from sqlalchemy import select
+
+    from federation.models import AlumniGroup, GroupMembership, utcnow
+    from federation.services import accounts, groups
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -42,6 +48,11 @@ def create_user(email, name, kana, role, locale, password_stdin):
     kana_family, _, kana_given = kana.replace("\u3000", " ").partition(" ")
     try:
         with writing():
+            group = None
+            if group_slug:
+                group = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == group_slug))
+                if group is None:
+                    raise click.ClickException(f"No group with the slug {group_slug}.")
             user = accounts.register_user(
                 email=email, password=password, family_name=family,
                 given_name=given or family, family_name_kana=kana_family or "めい",
@@ -50,11 +61,22 @@ def create_user(email, name, kana, role, locale, password_stdin):
             )
             if user is None:
                 raise click.ClickException(f"A user with the address {email} exists already.")
+            if group is not None:
+                if Role(role) == Role.operator:
+                    groups.add_operator(group, user)
+                else:
+                    db.session.add(GroupMembership(group_id=group.id, user_id=user.id,
+                                                   verified_at=utcnow(), source="cli"))
             db.session.commit()
     except DomainError as error:
         db.session.rollback()
         _fail(error)
-    click.echo(f"Created {user.email} ({user.role.value}).")
+    where = f", {'operator' if Role(role) == Role.operator else 'member'} of {group_slug}" \
+        if group_slug else ""
+    click.echo(f"Created {user.email} ({user.role.value}{where}).")
+    if Role(role) == Role.member and not group_slug:
+        click.echo("Note: without --group this account belongs to no member group, so it is "
+                   "not a member yet (it sees public pages and how to join).")
 
 
 @users.command("token")
@@ -257,3 +279,21 @@ def personal_data_reads(email, since, until, as_json):
 
 
 COMMANDS.append(privacy_cli)
+join_requests_cli = AppGroup("join-requests", help="Asking to join a member group.")
+
+
+@join_requests_cli.command("digest")
+def join_requests_digest():
+    """Mail each approver one digest of waiting join requests on the weekdays they
+    chose (Japan time; once a day at most; for cron, e.g. every morning)."""
+    from flask import current_app
+
+    from federation.services.membership import send_approver_digests
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = send_approver_digests()
+        db.session.commit()
+    click.echo(f"{count} approver digest(s) queued.")
+
+
+COMMANDS.append(join_requests_cli)

@@ -161,14 +161,47 @@ def load_demo(password: str) -> list[tuple[str, str]]:
             if index == 0 and n == 0:
                 logins.append(("operator", email))
     _demo_profiles_and_assets()
-    person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
+    member = person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
     logins.append(("member", f"member@{DEMO_DOMAIN}"))
+    _demo_membership(member, person)
+    logins.append(("non-member", f"newcomer@{DEMO_DOMAIN}"))
     _demo_applications(person)
     _demo_directory(person)
     _demo_events()
     _demo_conference()
     db.session.flush()
     return logins
+
+
+def _demo_membership(member, person) -> None:
+    """The demo member belongs to a group (the membership rule); a verified
+    newcomer belongs to none yet, and two alumni wait in a group's join queue."""
+    from datetime import timedelta
+
+    from federation.models import GroupMembership, JoinRequest, JoinSettings
+
+    toko = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == "toko-consulting"))
+    db.session.add(GroupMembership(group_id=toko.id, user_id=member.id, year_left=2018,
+                                   source="invitation",
+                                   self_introduction="2018年まで戦略コンサルタント。今は事業会社で"
+                                                     "新規事業を担当しています。"))
+    db.session.add(JoinSettings(group_id=toko.id, is_open=True,
+                                questions=[{"key": k, "required": True} for k in (
+                                    "full_name", "birth_date", "company_left", "current_job")],
+                                founding_statement_url="https://toko-alumni.example.jp/statement",
+                                approve_template="", decline_template=""))
+    person(f"newcomer@{DEMO_DOMAIN}", "新井", "実", "あらい", "みのる", Role.member)
+    for n, ((family, given, fk, gk), left, job) in enumerate((
+            (("上田", "智子", "うえだ", "ともこ"), "戦略部門 2016年3月退職", "事業会社 経営企画"),
+            (("西村", "健", "にしむら", "けん"), "業務改革部門 2020年9月退職", "IT スタートアップ COO"),
+    ), start=1):
+        asker = person(f"join-{n}@{DEMO_DOMAIN}", family, given, fk, gk, Role.member)
+        db.session.add(JoinRequest(
+            group_id=toko.id, user_id=asker.id, answers={
+                "full_name": f"{family} {given}", "company_left": left, "current_job": job},
+            birth_date=date(1980 + n * 3, 4, 1), decision_message="",
+            created_at=utcnow() - timedelta(days=n)))
+    db.session.flush()
 
 
 def _demo_applications(person) -> None:

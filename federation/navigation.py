@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import is_admin, is_member
+from federation.security import access_level, is_admin, is_member
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,15 @@ PRIMARY = [
     NavItem("applications.list", "applications", _l("Applications"), is_member),
 ]
 
+def _not_yet_member(user) -> bool:
+    return access_level(user) == "visitor"
+
+
+PRIMARY.append(NavItem("membership.how_to_join", "membership", _l("How to join"),
+                       _not_yet_member))
+
 ACCOUNT = [
-    NavItem("account.profile", "account", _l("Account"), is_member),
+    NavItem("account.profile", "account", _l("Account"), lambda user: user is not None),
     NavItem("admin.users", "admin", _l("Admin"), is_admin),
 ]
 

@@ -116,9 +116,108 @@ def can_manage_group(actor: User | None, group) -> bool:
     return any(op.user_id == actor.id for op in group.operators)
 
 
+def is_verified(actor: User | None) -> bool:
+    """A signed-in, active account whose email address is confirmed."""
+    return (actor is not None and actor.is_authenticated and actor.is_active
+            and actor.email_verified_at is not None)
+
+
 def is_member(actor: User | None) -> bool:
-    """A signed-in person of the federation (the registry is for them)."""
-    return actor is not None and actor.is_authenticated and actor.is_active
+    """THE membership rule: a verified account with an accepted membership
+    (invitation, import or approved join request) of at least one member
+    group, or an operator, coordinator or admin. Everyone else sees public
+    pages, their own account, the operator application and how to join.
+
+    One query per person and request at most: the answer is kept in `g`."""
+    if not is_verified(actor):
+        return False
+    if actor.has_role(Role.operator):
+        return True
+    cache = _membership_cache()
+    if cache is not None and actor.id in cache:
+        return cache[actor.id]
+    from sqlalchemy import exists, or_, select
+
+    from federation.extensions import db
+    from federation.models import GroupMembership, GroupOperator
+
+    answer = bool(db.session.scalar(select(or_(
+        exists().where(GroupMembership.user_id == actor.id),
+        exists().where(GroupOperator.user_id == actor.id)))))
+    if cache is not None:
+        cache[actor.id] = answer
+    return answer
+
+
+def _membership_cache() -> dict | None:
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None  # CLI and direct service calls: always ask the database
+    return g.setdefault("_is_member", {})
+
+
+def forget_membership(user: User) -> None:
+    """A membership was just added or removed: ask the database again."""
+    cache = _membership_cache()
+    if cache is not None:
+        cache.pop(user.id, None)
+
+
+def access_level(actor: User | None) -> str:
+    """anonymous, unverified, visitor (verified, in no member group) or member."""
+    if actor is None or not actor.is_authenticated:
+        return "anonymous"
+    if not is_verified(actor):
+        return "unverified"
+    return "member" if is_member(actor) else "visitor"
+
+
+# What an account with an unconfirmed address may still use: confirming it,
+# signing in and out, and its own account (where the mail is sent again).
+UNVERIFIED_ENDPOINTS = frozenset({
+    "static", "main.home", "main.language", "main.health", "main.join",
+})
+UNVERIFIED_BLUEPRINTS = frozenset({"auth", "account"})
+# API tokens are for verified accounts only, so a bearer token never acts for
+# an unverified account (the gate then needs no query of its own).
+UNVERIFIED_REFUSED = frozenset({"account.tokens", "account.revoke_token"})
+API_UNVERIFIED_ENDPOINTS = frozenset({"api.me", "api.update_me", "api.openapi"})
+
+
+def unverified_may_use(endpoint: str | None) -> bool:
+    if endpoint is None:
+        return True  # a 404 or 405 answers by itself
+    if endpoint in UNVERIFIED_REFUSED:
+        return False
+    return (endpoint in UNVERIFIED_ENDPOINTS or endpoint in API_UNVERIFIED_ENDPOINTS
+            or (endpoint.partition(".")[0] in UNVERIFIED_BLUEPRINTS))
+
+
+def register_access_gate(app) -> None:
+    """An unverified account can confirm its address and nothing else, on
+    every page and API call (the API's own account endpoints excepted)."""
+    from flask import flash, redirect, request, url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user
+
+    @app.before_request
+    def unverified_gate():
+        endpoint = request.endpoint
+        if endpoint and endpoint.startswith("api.") and request.headers.get("Authorization"):
+            return None  # a bearer token belongs to a verified account (see above)
+        if not current_user or not current_user.is_authenticated:
+            return None
+        if is_verified(current_user) or unverified_may_use(endpoint):
+            return None
+        from federation.errors import Forbidden, wants_json
+
+        message = _("Confirm your email address first: open the link we sent you.")
+        if wants_json() or request.method not in ("GET", "HEAD"):
+            raise Forbidden(message)
+        flash(message, "warning")
+        return redirect(url_for("account.profile") + "#verification")
+
 
 
 def can_view_group(actor: User | None, group) -> bool:
@@ -301,3 +400,54 @@ def can_review_conference(actor: User | None, edition) -> bool:
     return db.session.scalar(select(ConferenceReviewer.id).where(
         ConferenceReviewer.edition_id == edition.id,
         ConferenceReviewer.user_id == actor.id)) is not None
+
+
+# --- joining a member group ------------------------------------------------------
+
+def is_operator_of(actor: User | None, group) -> bool:
+    """Runs this very group (coordinators are not counted)."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return any(op.user_id == actor.id for op in group.operators)
+
+
+def join_approver_ids(group) -> set[int]:
+    """Who decides the group's join requests: the operators it named as
+    approvers, or, while it named none, every operator of the group."""
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import JoinApprover
+
+    operators = {op.user_id for op in group.operators}
+    named = set(db.session.scalars(select(JoinApprover.user_id)
+                                   .where(JoinApprover.group_id == group.id)))
+    return (named & operators) or operators
+
+
+def can_decide_join_requests(actor: User | None, group) -> bool:
+    """The group's approvers (operators of that group) see its queue, the
+    answers (birth date included) and decide."""
+    return is_verified(actor) and actor.id in join_approver_ids(group)
+
+
+def can_see_join_request(actor: User | None, join_request) -> bool:
+    if not is_verified(actor):
+        return False
+    return join_request.user_id == actor.id or can_decide_join_requests(actor, join_request.group)
+
+
+def can_ask_to_join(actor: User | None) -> bool:
+    """Any verified account may ask (members too: a person may be an alumnus
+    or alumna of several companies)."""
+    return is_verified(actor)
+
+
+def can_see_group_members(actor: User | None, group) -> bool:
+    """The group's member page (self-introductions): its members, its
+    operators and coordinators."""
+    if not is_verified(actor):
+        return False
+    if is_coordinator(actor) or is_operator_of(actor, group):
+        return True
+    return is_alumnus_of(actor, group)

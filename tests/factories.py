@@ -57,6 +57,36 @@ class Factory:
         db.session.commit()
         return group
 
+    # --- who is a member (issue 12) --------------------------------------------
+
+    def member(self, group: AlumniGroup | None = None, **kwargs) -> User:
+        """A member of the federation: a verified account with an accepted
+        membership of `group` (by default one shared, non-public home group)."""
+        from federation.models import GroupMembership, utcnow
+
+        user = self.user(**kwargs)
+        group = group or self.home_group()
+        db.session.add(GroupMembership(group_id=group.id, user_id=user.id, verified_at=utcnow()))
+        db.session.commit()
+        return user
+
+    def home_group(self) -> AlumniGroup:
+        if getattr(self, "_home_group", None) is None:
+            self._home_group = self.group(slug="home-alumni", name_kana="んほーむ")
+        return self._home_group
+
+    def join_request(self, group: AlumniGroup, user: User | None = None, **answers):
+        """A pending request to join `group`, answering the default questions."""
+        from federation.services import membership
+
+        user = user or self.user()
+        values = {"full_name": user.display_name, "birth_date": "1985-04-01",
+                  "company_left": "営業部 2019年3月退職", "current_job": "事業開発"}
+        values.update(answers)
+        row = membership.ask_to_join(user, group, values)
+        db.session.commit()
+        return row
+
     # --- registry and shared assets (issue 4) -----------------------------------
 
     ALL_WEEK = [{"weekday": d, "start": "09:00", "end": "21:00"} for d in range(7)]

@@ -22,6 +22,8 @@ from federation.models.conference import (ConferenceEdition, ConferenceRegistrat
                                           ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
 from federation.models.audit import PersonalDataRead, ReadKind
+from federation.models.membership import (JoinApprover, JoinDigestLog, JoinRequest,
+                                          JoinRequestStatus, JoinSettings)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -42,4 +44,5 @@ __all__ = [
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
     "PersonalDataRead", "ReadKind",
+    "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",
 ]

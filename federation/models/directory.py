@@ -45,6 +45,11 @@ class GroupMembership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     year_left: Mapped[int | None]
     verified_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # How it was accepted: invitation (or import), join_request, or cli.
+    source: Mapped[str] = mapped_column(String(20), default="invitation",
+                                        server_default="invitation")
+    # Shown on the group's member page to the group's members.
+    self_introduction: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     group: Mapped[AlumniGroup] = relationship()
     user: Mapped[User] = relationship()

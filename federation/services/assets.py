@@ -500,6 +500,8 @@ def get_request(viewer: User, request_id: int) -> AssetRequest:
 
 def requests_query(actor: User, box: str = "incoming"):
     """Requests to my groups' assets (incoming) or from my groups (outgoing)."""
+    if not is_member(actor):
+        raise NotFound()  # shared assets are members-only, their requests too
     mine = select(GroupOperator.group_id).where(GroupOperator.user_id == actor.id)
     query = (select(AssetRequest).join(AssetRequest.asset)
              .options(selectinload(AssetRequest.asset).selectinload(SharedAsset.group),

@@ -17,16 +17,17 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
                                GovernanceType, GroupMemberCount, GroupNeed, GroupOperator,
                                NeedPair, Platform, RequestStatus, RevenueModel, SharedAsset, User,
                                utcnow)
-from federation.security import can_export_registry, can_manage_group, can_view_group
+from federation.security import can_export_registry, can_manage_group, can_view_group, is_member
 from federation.text import is_kana, kana_sort_key, normalise
 
 SORTS = ("kana", "members", "founded")
 
 
 def visible_groups_query(viewer: User | None):
-    """Members of the federation see every group; visitors only public ones."""
+    """Members of the federation see every group; everyone else (visitors,
+    verified accounts in no member group) only public ones."""
     query = select(AlumniGroup).order_by(AlumniGroup.name_kana, AlumniGroup.id)
-    if viewer is None or not viewer.is_authenticated:
+    if not is_member(viewer):
         query = query.where(AlumniGroup.is_public.is_(True))
     return query
 
@@ -59,7 +60,7 @@ def group_options(viewer: User | None) -> GroupOptions:
     Kept per process and keyed by the registry's version (how many groups,
     and when one last changed): a request reads one aggregate row instead of
     every group, and all workers see a new or renamed group at once."""
-    public_only = viewer is None or not viewer.is_authenticated
+    public_only = not is_member(viewer)
     version = tuple(db.session.execute(
         select(func.count(AlumniGroup.id), func.max(AlumniGroup.updated_at))).one())
     key = (str(db.engine.url), public_only)

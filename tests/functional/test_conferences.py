@@ -19,9 +19,9 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 @pytest.fixture
 def people(make):
     coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
-    reviewer = make.user(email="reviewer@alumni.example.jp")
-    member = make.user(email="member@alumni.example.jp", locale="en")
-    other = make.user(email="other@alumni.example.jp")
+    reviewer = make.member(email="reviewer@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp", locale="en")
+    other = make.member(email="other@alumni.example.jp")
     operator = make.user(role=Role.operator, email="op@alumni.example.jp")
     group = make.group(slug="toko", operators=(operator,))
     return {"coordinator": coordinator, "reviewer": reviewer, "member": member,
@@ -360,7 +360,7 @@ def test_no_overbooking_under_concurrent_registrations(app, make, people):
     edition = make.edition(phase="decided", capacity=10)
     headers = []
     for n in range(30):
-        user = make.user(email=f"rush{n}@alumni.example.jp")
+        user = make.member(email=f"rush{n}@alumni.example.jp")
         _token, raw = accounts.create_api_token(user, "rush")
         headers.append({"Authorization": f"Bearer {raw}"})
     db.session.commit()

@@ -371,7 +371,7 @@ def test_check_in_page_in_bounded_queries(client, login, people, make, count_que
 
     def register(n):
         for _ in range(n):
-            user = make.user()
+            user = make.member()
             with client.application.test_request_context():
                 conferences.register(user, edition)
                 db.session.commit()

@@ -20,7 +20,7 @@ def world(make):
     lead_op = make.user(role=Role.operator, email="lead@alumni.example.jp")
     co_op = make.user(role=Role.operator, email="co@alumni.example.jp", locale="en")
     coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
-    member = make.user(email="member@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp")
     lead = make.group(slug="lead", operators=(lead_op,), name_ja="大洋商事 アルムナイ")
     co = make.group(slug="co", operators=(co_op,), name_ja="青葉銀行 OB・OG会")
     return dict(lead_op=lead_op, co_op=co_op, coordinator=coordinator, member=member,
@@ -143,7 +143,7 @@ def test_audience_rules_on_pages_lists_and_feeds(app, client, login, world, make
 def test_register_confirms_then_waitlists_and_cancel_promotes(client, login, world, make,
                                                               smtp):
     event = make.event(world["lead"], capacity=1)
-    first, second = world["member"], make.user(email="second@alumni.example.jp", locale="en")
+    first, second = world["member"], make.member(email="second@alumni.example.jp", locale="en")
     login(first)
     assert client.post(f"/events/{event.id}/register").status_code == 302
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
@@ -202,7 +202,7 @@ def test_registration_closed_and_state_conflicts(client, login, world, make):
 def test_change_of_time_or_cancellation_mails_every_registrant(client, login, world, make):
     event = make.event(world["lead"], cohosts=(world["co"],), capacity=1)
     make.registration(event, world["member"])
-    make.registration(event, make.user(email="w@alumni.example.jp"), status="waitlisted")
+    make.registration(event, make.member(email="w@alumni.example.jp"), status="waitlisted")
     login(world["lead_op"])
     form = event_form(capacity="50")
     assert client.post(f"/events/{event.id}/edit", data=form).status_code == 302
@@ -225,7 +225,7 @@ def test_change_of_time_or_cancellation_mails_every_registrant(client, login, wo
 
 def test_hosts_see_attendees_check_in_export_and_mail(client, login, world, make):
     event = make.event(world["lead"], cohosts=(world["co"],))
-    mine = make.user(email="mine@alumni.example.jp", family_name="=HYPERLINK(\"x\")")
+    mine = make.member(email="mine@alumni.example.jp", family_name="=HYPERLINK(\"x\")")
     make.registration(event, mine, group=world["lead"], listed=True)
     theirs = make.registration(event, world["co_op"], group=world["co"])
     login(world["lead_op"])
@@ -257,8 +257,8 @@ def test_hosts_see_attendees_check_in_export_and_mail(client, login, world, make
 
 def test_other_attendees_see_only_those_listed(client, login, world, make):
     event = make.event(world["lead"])
-    listed = make.user(email="listed@alumni.example.jp", family_name="公開", given_name="希望")
-    hidden = make.user(email="hidden@alumni.example.jp", family_name="非公開", given_name="希望")
+    listed = make.member(email="listed@alumni.example.jp", family_name="公開", given_name="希望")
+    hidden = make.member(email="hidden@alumni.example.jp", family_name="非公開", given_name="希望")
     make.registration(event, listed, listed=True)
     make.registration(event, hidden, listed=False)
     login(world["member"])
@@ -290,7 +290,7 @@ def test_statistics_after_the_event_in_bounded_queries(app, world, make, count_q
                       starts_at=datetime.now(timezone.utc) - timedelta(days=30))
     now_event = make.event(world["lead"], cohosts=(world["co"],), status="published",
                            starts_at=datetime.now(timezone.utc) - timedelta(hours=3))
-    people = [make.user() for _ in range(4)]
+    people = [make.member() for _ in range(4)]
     make.registration(past, people[0], checked_in=True)
     make.registration(now_event, people[0], checked_in=True, group=world["lead"])  # repeat
     make.registration(now_event, people[1], checked_in=True, group=world["co"])  # first time
@@ -370,7 +370,7 @@ def test_verified_alumni_of_a_host_group_see_host_members_only_events(client, lo
 
     host, other = make.group(), make.group()
     event = make.event(host, audience="hosts")
-    alumnus, outsider = make.user(), make.user()
+    alumnus, outsider = make.user(), make.member(other)
     db.session.add(GroupMembership(group_id=host.id, user_id=alumnus.id))
     db.session.commit()
     login(alumnus)

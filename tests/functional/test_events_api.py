@@ -171,7 +171,7 @@ def test_no_overbooking_under_concurrent_registrations(app, make, world):
     event = make.event(world["lead"], cohosts=(world["co"],), capacity=20, quotas={"co": 5})
     people = []
     for n in range(60):
-        user = make.user(email=f"rush{n}@alumni.example.jp")
+        user = make.member(email=f"rush{n}@alumni.example.jp")
         people.append(user)
     from federation.services.groups import add_operator
     for user in people[:15]:
@@ -217,7 +217,7 @@ def test_no_overbooking_under_a_multi_process_server(app, make, world, database_
     event = make.event(world["lead"], capacity=30)
     raw_tokens = []
     for n in range(90):
-        user = make.user(email=f"proc{n}@alumni.example.jp")
+        user = make.member(email=f"proc{n}@alumni.example.jp")
         raw_tokens.append(accounts.create_api_token(user, "rush")[1])
     db.session.commit()
     url = f"/api/v1/events/{event.id}/registrations"

@@ -182,7 +182,10 @@ def test_visitors_see_only_public_groups(client, make, login):
     make.group(name_ja="非公開アルムナイ", is_public=False)
     page = client.get("/").get_data(as_text=True)
     assert "公開アルムナイ" in page and "非公開アルムナイ" not in page
-    login(make.user())
+    login(make.user())  # verified, but in no member group: still a visitor
+    assert "非公開アルムナイ" not in client.get("/").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(make.member())
     assert "非公開アルムナイ" in client.get("/").get_data(as_text=True)
 
 

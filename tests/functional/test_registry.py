@@ -19,7 +19,7 @@ def test_visitors_see_only_public_groups_and_a_short_page(client, make):
 
 
 def test_members_search_in_japanese_and_english_and_filter(client, make, login):
-    login(make.user())
+    login(make.member())
     make.group(slug="taiyo", name_ja="大洋商事 アルムナイ", name_en="Taiyo Alumni",
                company_name="大洋商事株式会社", name_kana="たいようしょうじ")
     bank = make.group(slug="aoba", name_ja="青葉銀行 OB会", name_en="Aoba Bank Alumni",
@@ -48,7 +48,7 @@ def test_members_search_in_japanese_and_english_and_filter(client, make, login):
 
 
 def test_registry_list_query_count_is_bounded(client, make, login, count_queries):
-    login(make.user())
+    login(make.member())
 
     def count():
         with count_queries() as statements:
@@ -117,7 +117,7 @@ def test_someone_elses_group_cannot_be_edited(client, make, login):
 def test_coordinator_exports_csv_safe_against_formulas(client, make, login):
     make.group(name_ja="=HYPERLINK(\"http://evil\")", description="+cmd|' /C calc'!A0",
                company_name="@SUM(1)")
-    member = make.user()
+    member = make.member()
     login(member)
     assert client.get("/groups/export.csv").status_code == 403
     client.post("/auth/logout")

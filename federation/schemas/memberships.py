@@ -1,0 +1,35 @@
+"""Schemas of join requests (asking to join a member group). Pure: no
+queries, no request state; who may see the birth date is the handler's call."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from federation.schemas.base import ApiSchema
+
+
+class JoinRequestCreateSchema(ApiSchema):
+    # {question key: answer}; the group's questions decide which keys count.
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
+                          values=fields.String(validate=validate.Length(max=1000)),
+                          load_default=dict, validate=validate.Length(max=20))
+
+
+class JoinDecisionSchema(ApiSchema):
+    message = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class JoinRequestSchema(ApiSchema):
+    id = fields.Integer()
+    group = fields.Function(lambda r: r.group.slug)
+    person = fields.Function(lambda r: {"id": r.user_id, "name": r.user.display_name})
+    status = fields.Function(lambda r: r.status.value)
+    answers = fields.Dict(keys=fields.String(), values=fields.String())
+    created_at = fields.AwareDateTime()
+    decided_at = fields.AwareDateTime(allow_none=True)
+    decision_message = fields.String()
+
+
+class JoinRequestDetailSchema(JoinRequestSchema):
+    # Only filled for the group's approvers (None once the request is decided).
+    birth_date = fields.Date(allow_none=True)
+    actions = fields.List(fields.String())
