@@ -1076,3 +1076,26 @@ def _link(endpoint: str, **values) -> str:
     from federation.services.events import _link as link
 
     return link(endpoint, **values)
+
+
+# --- view data for the API ------------------------------------------------------------
+
+def edition_views(editions) -> list:
+    from federation.services.views import View
+
+    return [View(e, archived=is_archived(e)) for e in editions]
+
+
+def proposal_views(viewer: User | None, proposals) -> list:
+    """Proposals as the viewer may see them (speakers hidden during a blind
+    review); load them with _proposal_options (proposals_query does)."""
+    from federation.services.views import View
+
+    views = []
+    for proposal in proposals:
+        speakers = [] if speaker_names_hidden(viewer, proposal) else [
+            {"kind": "user" if s.user_id else "asset", "id": s.user_id or s.asset_id,
+             "name": s.name} for s in proposal.speakers]
+        views.append(View(proposal, speakers=speakers, year=proposal.edition.year,
+                          nominations=len(proposal.nominations)))
+    return views
