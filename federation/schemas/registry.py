@@ -72,8 +72,9 @@ class AssetSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     group = fields.String(attribute="group.slug", dump_only=True)
     kind = Choice(AssetKind, required=True)
-    status = Str(validate=validate.OneOf([AssetStatus.active.value, AssetStatus.paused.value]),
-                 metadata={"enum": [s.value for s in AssetStatus]})
+    status = Choice(AssetStatus, validate=validate.OneOf(
+        [AssetStatus.active, AssetStatus.paused], error="Must be one of: active, paused."),
+        metadata={"description": "active or paused (removed assets are not shown)"})
     title = Str(validate=validate.Length(max=160))
     description = Str(validate=TEXT)
     area = Str(validate=validate.Length(max=80))
