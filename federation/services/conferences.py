@@ -842,7 +842,8 @@ def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
     item = VEvent()
     item.add("uid", f"conference-session-{session.id}@{host}")
     item.add("sequence", edition.sequence + session.sequence)
-    item.add("dtstamp", utcnow())
+    # Stable while nothing changes, so polling calendar apps get the same file.
+    item.add("dtstamp", edition.updated_at or edition.created_at)
     item.add("dtstart", session.starts_at.astimezone(TOKYO))
     item.add("dtend", session.ends_at.astimezone(TOKYO))
     item.add("summary", session.proposal.title)
