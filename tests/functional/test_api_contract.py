@@ -197,3 +197,48 @@ def test_event_ics_is_conditional(client, world, make):
     assert first.status_code == 200 and first.headers["ETag"]
     assert client.get(f"/events/{event.id}.ics",
                       headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_gunicorn_limit_errors_answer_the_error_shape(database_uri):
+    """A request line past gunicorn's limit never reaches the app: gunicorn's
+    own answer is in the error shape too."""
+    import http.client
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.functional.test_events_api import ROOT, _free_port
+
+    port = _free_port()
+    env = {**os.environ, "FEDERATION_CONFIG": "testing", "DATABASE_URL": database_uri,
+           "SECRET_KEY": "testing-secret", "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        answers = {}
+        for name, path, headers in (
+                ("line", "/api/v1/events?q=" + "x" * 9000, {}),
+                ("headers", "/api/v1/events", {f"X-Filler-{n}": "y" for n in range(120)})):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            answers[name] = (response.status, response.getheader("Content-Type"),
+                             json.loads(response.read()))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert answers["line"][:2] == (414, "application/json")
+    assert answers["line"][2]["error"]["code"] == "uri_too_long"
+    assert answers["headers"][:2] == (431, "application/json")
+    assert set(answers["headers"][2]["error"]) == {"code", "message", "fields"}
