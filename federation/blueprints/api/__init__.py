@@ -87,6 +87,7 @@ _FIXED_MESSAGES = {
 _LENGTH = re.compile(r"^(Shorter|Longer) than (?:minimum|maximum) length (\d+)\.$|^Length must be between (\d+) and (\d+)\.$")
 _RANGE = re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$")
 _MIN = re.compile(r"^Must be greater than or equal to (\S+)\.$")
+_YEARS = re.compile(r"^Must be between the years (\d+) and (\d+)\.$")
 _ENUM = re.compile(r"^Must be one of: (.*)\.$")
 
 
@@ -107,6 +108,10 @@ def translate_message(message: str) -> str:
     bounds = _RANGE.match(message)
     if bounds:
         return _("Must be between %(low)s and %(high)s.", low=bounds.group(1), high=bounds.group(2))
+    years = _YEARS.match(message)
+    if years:
+        return _("Must be between the years %(low)s and %(high)s.", low=years.group(1),
+                 high=years.group(2))
     minimum = _MIN.match(message)
     if minimum:
         return _("Must be %(n)s or more.", n=minimum.group(1))
