@@ -17,6 +17,12 @@ class SessionInterface(SecureCookieSessionInterface):
 
         return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
 
+    def should_set_cookie(self, app, session):
+        # A request authenticated by a bearer token (scripts) gets no cookie.
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return False
+        return super().should_set_cookie(app, session)
+
 
 def create_app(config=None) -> Flask:
     app = Flask(
@@ -90,9 +96,14 @@ def register_queue(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from federation.blueprints import BLUEPRINTS
+    from federation.blueprints.api import bp as api_bp
+    from federation.blueprints.api import register_api
 
     for blueprint, prefix in BLUEPRINTS:
-        app.register_blueprint(blueprint, url_prefix=prefix or None)
+        if blueprint is api_bp:
+            register_api(app, prefix)  # flask-smorest documents what it registers
+        else:
+            app.register_blueprint(blueprint, url_prefix=prefix or None)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,13 +2,14 @@
 registration and the archive by year."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from federation.guards import parse_id
+from federation.blueprints.events import ics_response
 from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.conferences import (FORMAT_LABELS, LANGUAGE_LABELS, STATUS_LABELS,
@@ -95,9 +96,8 @@ def detail(year: int):
 @bp.route("/<int:year>.ics")
 def programme_ics(year: int):
     edition = service.get_edition(year)
-    return Response(service.programme_ics(edition, current_locale()),
-                    mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="conference-{year}.ics"'})
+    return ics_response(service.programme_ics(edition, current_locale()),
+                        f"conference-{year}.ics")
 
 
 @bp.route("/<int:year>.json")
@@ -109,9 +109,8 @@ def programme_json(year: int):
 @bp.route("/sessions/<int:session_id>.ics")
 def session_ics(session_id: int):
     session = service.get_session(session_id)
-    return Response(service.session_ics(session, current_locale()), mimetype="text/calendar",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="session-{session_id}.ics"'})
+    return ics_response(service.session_ics(session, current_locale()),
+                        f"session-{session_id}.ics")
 
 
 def _proposal_form(edition, proposal=None) -> ProposalForm:

@@ -363,8 +363,12 @@ def export(event_id: int):
 
 
 def ics_response(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="text/calendar", headers={
+    """A calendar file, conditional: calendar apps poll feeds, and an unchanged
+    one (its DTSTAMPs are stable) answers 304 to their If-None-Match."""
+    response = Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/<int:event_id>.ics")

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from federation.schemas.base import ApiSchema
+from federation.models import Role
+from federation.schemas.base import ApiSchema, Str, enum_field
 
 
 class UserSchema(ApiSchema):
@@ -13,22 +14,22 @@ class UserSchema(ApiSchema):
     family_name_kana = fields.String(dump_only=True)
     given_name_kana = fields.String(dump_only=True)
     locale = fields.String(dump_only=True)
-    role = fields.Function(lambda u: u.role.value, dump_only=True)
-    email_verified = fields.Function(lambda u: u.is_verified, dump_only=True)
+    role = enum_field(Role)
+    email_verified = fields.Boolean(attribute="is_verified", dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
 
 class UserUpdateSchema(ApiSchema):
-    family_name = fields.String(validate=validate.Length(min=1, max=80))
-    given_name = fields.String(validate=validate.Length(min=1, max=80))
-    family_name_kana = fields.String(validate=validate.Length(min=1, max=80))
-    given_name_kana = fields.String(validate=validate.Length(min=1, max=80))
-    locale = fields.String(validate=validate.OneOf(["ja", "en"]))
+    family_name = Str(validate=validate.Length(min=1, max=80))
+    given_name = Str(validate=validate.Length(min=1, max=80))
+    family_name_kana = Str(validate=validate.Length(min=1, max=80))
+    given_name_kana = Str(validate=validate.Length(min=1, max=80))
+    locale = Str(validate=validate.OneOf(["ja", "en"]))
 
 
 class TokenSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    name = Str(required=True, validate=validate.Length(min=1, max=80))
     prefix = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -38,3 +39,8 @@ class TokenSchema(ApiSchema):
 class NewTokenSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={
         "description": "The token itself. Shown once; only its hash is kept."})
+
+
+class CalendarFeedSchema(ApiSchema):
+    url = fields.String(required=True, metadata={
+        "description": "Subscribe to this URL in a calendar application; keep it private."})

@@ -3,117 +3,136 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from federation.models import (AssetKind, ChannelType, CompanyHope, ContentType, GovernanceType,
-                               NeedPair, Platform, RevenueModel)
-from federation.schemas.base import ApiSchema
+from federation.models import (AssetKind, AssetStatus, ChannelType, CompanyHope, ContentType,
+                               GovernanceType, NeedPair, Platform, RequestStatus, RevenueModel)
+from federation.schemas.base import (ApiSchema, Choice, Day, Int, Moment, PageQuerySchema,
+                                     QueryInt, StoredDay, Str, enum_field, one_of)
+
+TEXT = validate.Length(max=20000)
 
 
-def _values(enum_cls):
-    return [e.value for e in enum_cls]
-
-
-def _enum(obj_value):
-    return getattr(obj_value, "value", obj_value)
+class MemberCountSchema(ApiSchema):
+    counted_on = fields.Date()
+    members = fields.Integer()
 
 
 class GroupSchema(ApiSchema):
     slug = fields.String(dump_only=True)
-    name_ja = fields.String()
-    name_en = fields.String()
-    name_kana = fields.String()
-    company_name = fields.String()
-    founded_on = fields.Date(allow_none=True)
-    founder_name = fields.String()
-    representative_name = fields.String()
-    registered_members = fields.Integer()
-    members_counted_on = fields.Date(load_only=True)
-    member_counts = fields.Function(
-        lambda g: [{"counted_on": r.counted_on.isoformat(), "members": r.members}
-                   for r in g.member_counts], dump_only=True)
-    eligibility_rule = fields.String()
-    governance_type = fields.Function(lambda g: _enum(g.governance_type), deserialize=str,
-                                      validate=validate.OneOf(_values(GovernanceType)))
-    maturity_level = fields.Integer(validate=validate.Range(1, 5))
-    revenue_model = fields.Function(lambda g: _enum(g.revenue_model), deserialize=str,
-                                    allow_none=True,
-                                    validate=validate.OneOf(_values(RevenueModel)))
-    liaison_department = fields.String()
-    company_endorsement = fields.String()
-    retiree_club = fields.String()
-    platforms = fields.List(fields.String(validate=validate.OneOf(_values(Platform))))
-    need_pairs = fields.Function(lambda g: [n.value for n in g.need_pairs],
-                                 deserialize=lambda v: v,
-                                 validate=lambda v: isinstance(v, list) and all(
-                                     x in _values(NeedPair) for x in v))
-    company_hopes = fields.List(fields.String(validate=validate.OneOf(_values(CompanyHope))))
-    description = fields.String()
+    name_ja = Str(validate=validate.Length(max=120))
+    name_en = Str(validate=validate.Length(max=120))
+    name_kana = Str(validate=validate.Length(max=160))
+    company_name = Str(validate=validate.Length(max=120))
+    founded_on = Day(allow_none=True)
+    founder_name = Str(validate=validate.Length(max=120))
+    representative_name = Str(validate=validate.Length(max=120))
+    registered_members = Int(validate=validate.Range(0, 10_000_000))
+    members_counted_on = Day(load_only=True)
+    member_counts = fields.List(fields.Nested(MemberCountSchema), dump_only=True)
+    eligibility_rule = Str(validate=TEXT)
+    governance_type = Choice(GovernanceType)
+    maturity_level = Int(validate=validate.Range(1, 5))
+    revenue_model = Choice(RevenueModel, allow_none=True)
+    liaison_department = Str(validate=validate.Length(max=120))
+    company_endorsement = Str(validate=TEXT)
+    retiree_club = Str(validate=validate.Length(max=120))
+    platforms = fields.List(Str(validate=one_of(Platform)))
+    need_pairs = fields.List(Choice(NeedPair))
+    company_hopes = fields.List(Str(validate=one_of(CompanyHope)))
+    description = Str(validate=TEXT)
     is_public = fields.Boolean()
 
 
+class GroupQuerySchema(PageQuerySchema):
+    q = Str(load_default="", validate=validate.Length(max=100))
+    governance = Str(load_default="", validate=one_of(GovernanceType))
+    maturity = QueryInt(load_default=None, validate=validate.Range(1, 5))
+    need = Str(load_default="", validate=one_of(NeedPair))
+    has_venue = fields.Boolean(load_default=False)
+    has_speaker = fields.Boolean(load_default=False)
+    sort = Str(load_default="kana", validate=validate.OneOf(["kana", "members", "founded"]))
+
+
 class WindowSchema(ApiSchema):
-    weekday = fields.Integer(required=True, validate=validate.Range(0, 6),
-                             metadata={"description": "0 Monday … 6 Sunday (Asia/Tokyo)"})
-    start = fields.String(required=True, metadata={"example": "18:00"})
-    end = fields.String(required=True, metadata={"example": "21:30"})
+    weekday = Int(required=True, validate=validate.Range(0, 6),
+                  metadata={"description": "0 Monday … 6 Sunday (Asia/Tokyo)"})
+    start = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"),
+                metadata={"example": "18:00"})
+    end = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"),
+              metadata={"example": "21:30"})
+
+
+class ConsentField(fields.Boolean):
+    """In: the operator confirms the speaker's consent. Out: whether it was."""
+
+    def serialize(self, attr, obj, accessor=None, **kwargs):
+        return getattr(obj, "consent_confirmed_at", None) is not None
 
 
 class AssetSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
-    group = fields.Function(lambda a: a.group.slug, dump_only=True)
-    kind = fields.Function(lambda a: a.kind.value, deserialize=str, required=True,
-                           validate=validate.OneOf(_values(AssetKind)))
-    status = fields.Function(lambda a: a.status.value, deserialize=str,
-                             validate=validate.OneOf(["active", "paused"]))
-    title = fields.String()
-    description = fields.String()
-    area = fields.String()
-    address = fields.String()
-    capacity = fields.Integer(allow_none=True)
-    equipment = fields.String()
+    group = fields.String(attribute="group.slug", dump_only=True)
+    kind = Choice(AssetKind, required=True)
+    status = Choice(AssetStatus, validate=validate.OneOf(
+        [AssetStatus.active, AssetStatus.paused], error="Must be one of: active, paused."),
+        metadata={"description": "active or paused (removed assets are not shown)"})
+    title = Str(validate=validate.Length(max=160))
+    description = Str(validate=TEXT)
+    area = Str(validate=validate.Length(max=80))
+    address = Str(validate=validate.Length(max=255))
+    capacity = Int(allow_none=True, validate=validate.Range(0, 1_000_000))
+    equipment = Str(validate=TEXT)
     is_free = fields.Boolean()
-    fee_note = fields.String()
-    house_rules = fields.String()
+    fee_note = Str(validate=validate.Length(max=255))
+    house_rules = Str(validate=TEXT)
     availability = fields.List(fields.Nested(WindowSchema))
-    blocked_dates = fields.List(fields.Date())
-    channel_type = fields.Function(lambda a: _enum(a.channel_type), deserialize=str,
-                                   allow_none=True, validate=validate.OneOf(_values(ChannelType)))
-    url = fields.String()
-    reach = fields.Integer(allow_none=True)
-    audience = fields.String()
-    lead_time_days = fields.Integer(allow_none=True)
-    content_type = fields.Function(lambda a: _enum(a.content_type), deserialize=str,
-                                   allow_none=True, validate=validate.OneOf(_values(ContentType)))
-    turnaround_days = fields.Integer(allow_none=True)
-    speaker_name = fields.String()
-    speaker_name_kana = fields.String()
-    speaker_title = fields.String()
-    topics = fields.String()
-    languages = fields.String()
-    bio = fields.String()
-    consent_confirmed = fields.Function(lambda a: a.consent_confirmed_at is not None,
-                                        deserialize=bool)
+    blocked_dates = fields.List(StoredDay())
+    channel_type = Choice(ChannelType, allow_none=True)
+    url = Str(validate=validate.Length(max=500))
+    reach = Int(allow_none=True, validate=validate.Range(min=0))
+    audience = Str(validate=validate.Length(max=255))
+    lead_time_days = Int(allow_none=True, validate=validate.Range(0, 3650))
+    content_type = Choice(ContentType, allow_none=True)
+    turnaround_days = Int(allow_none=True, validate=validate.Range(0, 3650))
+    speaker_name = Str(validate=validate.Length(max=120))
+    speaker_name_kana = Str(validate=validate.Length(max=160))
+    speaker_title = Str(validate=validate.Length(max=160))
+    topics = Str(validate=validate.Length(max=500))
+    languages = Str(validate=validate.Length(max=120))
+    bio = Str(validate=TEXT)
+    consent_confirmed = ConsentField(metadata={
+        "description": "the speaker agreed to be listed (speakers only)"})
 
 
 class AssetUpdateSchema(AssetSchema):
-    kind = fields.Function(lambda a: a.kind.value, dump_only=True)
+    kind = Choice(AssetKind, dump_only=True)
+
+
+class AssetQuerySchema(PageQuerySchema):
+    kind = Str(load_default="", validate=one_of(AssetKind))
+    group = Str(load_default="", validate=validate.Length(max=64))
+    q = Str(load_default="", validate=validate.Length(max=100))
+    area = Str(load_default="", validate=validate.Length(max=80))
+    topic = Str(load_default="", validate=validate.Length(max=100))
+    capacity = QueryInt(load_default=None, validate=validate.Range(0, 1_000_000))
 
 
 class AssetRequestCreateSchema(ApiSchema):
-    group = fields.String(metadata={"description": "slug of the asking group (default: the "
-                                                   "only group you run)"})
-    message = fields.String(load_default="")
-    joint_event = fields.String(load_default="")
-    starts_at = fields.AwareDateTime(load_default=None, metadata={"example": "2030-04-01T18:00:00+09:00"})
-    ends_at = fields.AwareDateTime(load_default=None)
+    group = Str(validate=validate.Length(max=64), metadata={
+        "description": "slug of the asking group (default: the only group you run)"})
+    message = Str(load_default="", validate=validate.Length(max=3000))
+    joint_event = Str(load_default="", validate=validate.Length(max=200))
+    starts_at = Moment(load_default=None, allow_none=True,
+                       metadata={"example": "2030-04-01T18:00:00+09:00"})
+    ends_at = Moment(load_default=None, allow_none=True)
 
 
 class AssetRequestSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     asset_id = fields.Integer(dump_only=True)
-    asset_kind = fields.Function(lambda r: r.asset.kind.value, dump_only=True)
-    owner_group = fields.Function(lambda r: r.asset.group.slug, dump_only=True)
-    requester_group = fields.Function(lambda r: r.requester_group.slug, dump_only=True)
-    status = fields.Function(lambda r: r.status.value, dump_only=True)
+    asset_kind = Choice(AssetKind, attribute="asset.kind", dump_only=True)
+    owner_group = fields.String(attribute="asset.group.slug", dump_only=True)
+    requester_group = fields.String(attribute="requester_group.slug", dump_only=True)
+    status = enum_field(RequestStatus)
     message = fields.String(dump_only=True)
     joint_event = fields.String(dump_only=True)
     response_message = fields.String(dump_only=True)
@@ -123,5 +142,9 @@ class AssetRequestSchema(ApiSchema):
     decided_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
+class BoxQuerySchema(PageQuerySchema):
+    box = Str(load_default="incoming", validate=validate.OneOf(["incoming", "outgoing"]))
+
+
 class AnswerSchema(ApiSchema):
-    message = fields.String(load_default="", validate=validate.Length(max=3000))
+    message = Str(load_default="", validate=validate.Length(max=3000))

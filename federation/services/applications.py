@@ -732,3 +732,11 @@ def _erase_applications(user: User) -> None:
         update(OperatorApplication).where(OperatorApplication.applicant_id == user.id)
         .values(role_description="").execution_options(synchronize_session=False)
     )
+
+
+def application_views(applications) -> list:
+    """Applications with their assessment (overrides applied) for the API;
+    load them with applications_query(..., with_assessment=True)."""
+    from federation.services.views import View
+
+    return [View(a, assessment=assessment_of(a)) for a in applications]

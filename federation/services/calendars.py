@@ -109,7 +109,9 @@ def calendar_file(items: list[Event], name: str, product: str = "Joint events") 
     calendar.add("prodid", f"-//Alumni Operators Federation//{product}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("method", "PUBLISH")
+    # A custom property is written as given: vText escapes , ; \ and new lines.
+    calendar.add("x-wr-calname", vText(name))
     calendar.add("x-wr-timezone", TOKYO_TZID)
     calendar.add_component(Timezone.from_tzid(TOKYO_TZID))
     for item in items:

@@ -842,7 +842,8 @@ def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
     item = VEvent()
     item.add("uid", f"conference-session-{session.id}@{host}")
     item.add("sequence", edition.sequence + session.sequence)
-    item.add("dtstamp", utcnow())
+    # Stable while nothing changes, so polling calendar apps get the same file.
+    item.add("dtstamp", edition.updated_at or edition.created_at)
     item.add("dtstart", session.starts_at.astimezone(TOKYO))
     item.add("dtend", session.ends_at.astimezone(TOKYO))
     item.add("summary", session.proposal.title)
@@ -1076,3 +1077,26 @@ def _link(endpoint: str, **values) -> str:
     from federation.services.events import _link as link
 
     return link(endpoint, **values)
+
+
+# --- view data for the API ------------------------------------------------------------
+
+def edition_views(editions) -> list:
+    from federation.services.views import View
+
+    return [View(e, archived=is_archived(e)) for e in editions]
+
+
+def proposal_views(viewer: User | None, proposals) -> list:
+    """Proposals as the viewer may see them (speakers hidden during a blind
+    review); load them with _proposal_options (proposals_query does)."""
+    from federation.services.views import View
+
+    views = []
+    for proposal in proposals:
+        speakers = [] if speaker_names_hidden(viewer, proposal) else [
+            {"kind": "user" if s.user_id else "asset", "id": s.user_id or s.asset_id,
+             "name": s.name} for s in proposal.speakers]
+        views.append(View(proposal, speakers=speakers, year=proposal.edition.year,
+                          nominations=len(proposal.nominations)))
+    return views

@@ -36,11 +36,12 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, CalendarFee
                                RequestStatus, ScreeningSetting, SharedAsset, User, utcnow)
 from federation.security import (can_approve_event, can_manage_event, can_manage_group,
                                  can_see_event, event_visibility, is_coordinator, is_member,
-                                 member_group_ids, new_secret)
+                                 manageable_group_ids, member_group_ids, new_secret)
 from federation.services import seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.mail import queue_mail
 from federation.services.privacy import eraser, exporter
+from federation.services.views import View
 from federation.text import normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -777,3 +778,36 @@ def _operators(group_id: int) -> list[User]:
 
     return _operators_of(group_id)
 
+
+
+# --- view data for the API ------------------------------------------------------------
+
+def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
+    """Events as one viewer sees them: with the seats left and the online
+    link only for hosts and confirmed attendees."""
+    # A fixed number of queries for a whole page (hosts and their groups come
+    # with the events, see _options).
+    events = list(events)
+    if not events:
+        return []
+    counts = seat_counts(events)
+    ids = [e.id for e in events]
+    managed: set[int] = set()
+    confirmed: set[int] = set()
+    if viewer is not None and viewer.is_authenticated:
+        if is_coordinator(viewer):
+            managed = set(ids)
+        else:
+            mine = set(db.session.scalars(manageable_group_ids(viewer)))
+            managed = {e.id for e in events if any(
+                h.status != HostStatus.declined and h.group_id in mine for h in e.hosts)}
+        confirmed = set(db.session.scalars(select(EventRegistration.event_id).where(
+            EventRegistration.event_id.in_(ids), EventRegistration.user_id == viewer.id,
+            EventRegistration.status == RegistrationStatus.confirmed)))
+    return [View(e, seats_left=max(e.capacity - counts[e.id], 0),
+                 online_url=e.online_url if e.id in managed or e.id in confirmed else None)
+            for e in events]
+
+
+def event_view(viewer: User | None, event: JointEvent) -> View:
+    return event_views(viewer, [event])[0]

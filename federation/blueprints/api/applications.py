@@ -2,52 +2,70 @@
 and decide."""
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from federation.blueprints.api import operation
+from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Invalid
 from federation.extensions import db
 from federation.models import AlumniGroup
-from federation.schemas.applications import (ApplicationInSchema, ApplicationSchema,
-                                             DecisionSchema)
+from federation.schemas.applications import (ApplicationInSchema, ApplicationQuerySchema,
+                                             ApplicationSchema, DecisionSchema)
+from federation.schemas.base import page_schema
 from federation.services import applications as service
 
+TAGS = ["applications"]
 
-@operation("/applications", "POST", summary="Apply as an operator; answers the assessment",
-           tag="applications", body=ApplicationInSchema, response=ApplicationSchema,
-           status=201, errors=(403, 409))
-def create_application(actor, data):
+
+def _view(application):
+    return service.application_views([application])[0]
+
+
+@bp.route("/applications", methods=["POST"])
+@authenticated()
+@bp.arguments(ApplicationInSchema)
+@bp.response(201, ApplicationSchema)
+@errors(400, 403, 409, 422)
+@bp.doc(summary="Apply as an operator; answers the assessment", tags=TAGS)
+def create_application(data, actor):
     slug = data.pop("group", None)
     if slug:
         group_id = db.session.scalar(select(AlumniGroup.id).where(AlumniGroup.slug == slug))
         if group_id is None:
             raise Invalid(fields={"group": [_("Choose a group of the registry.")]})
         data["group_id"] = group_id
-    return service.submit_application(actor, data)
+    return _view(service.submit_application(actor, data))
 
 
-@operation("/applications", summary="Applications: all for coordinators, else my own",
-           tag="applications", response=ApplicationSchema, paginated=True,
-           query={"status": {"type": "string",
-                             "enum": ["pending", "info_requested", "approved", "rejected"]}})
-def list_applications(actor):
-    return service.applications_query(actor, request.args.get("status", ""),
-                                       with_assessment=True)
+@bp.route("/applications", methods=["GET"])
+@authenticated()
+@bp.arguments(ApplicationQuerySchema, location="query")
+@bp.response(200, page_schema(ApplicationSchema))
+@errors(422)
+@bp.doc(summary="Applications: all for coordinators, else my own", tags=TAGS)
+def list_applications(args, actor):
+    page = paginate(service.applications_query(actor, args["status"], with_assessment=True),
+                    args)
+    page["items"] = service.application_views(page["items"])
+    return page
 
 
-@operation("/applications/<int:application_id>", summary="One application with its assessment",
-           tag="applications", response=ApplicationSchema, errors=(404,))
-def get_application(actor, application_id):
-    return service.get_application(actor, application_id)
+@bp.route("/applications/<int:application_id>", methods=["GET"])
+@authenticated()
+@bp.response(200, ApplicationSchema)
+@errors(304, 404)
+@bp.doc(summary="One application with its assessment", tags=TAGS)
+def get_application(application_id, actor):
+    return _view(service.get_application(actor, application_id))
 
 
-@operation("/applications/<int:application_id>/decision", "POST",
-           summary="Coordinators: approve, reject or request more information",
-           tag="applications", body=DecisionSchema, response=ApplicationSchema,
-           errors=(403, 404, 409))
-def decide_application(actor, application_id, data):
+@bp.route("/applications/<int:application_id>/decision", methods=["POST"])
+@authenticated()
+@bp.arguments(DecisionSchema)
+@bp.response(200, ApplicationSchema)
+@errors(400, 403, 404, 409, 422)
+@bp.doc(summary="Coordinators: approve, reject or request more information", tags=TAGS)
+def decide_application(data, application_id, actor):
     application = service.get_application(actor, application_id)
-    return service.decide(actor, application, data["decision"], data["message"],
-                          data.get("note", ""))
+    return _view(service.decide(actor, application, data["decision"], data["message"],
+                                data.get("note", "")))

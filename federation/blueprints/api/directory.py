@@ -1,17 +1,21 @@
-"""API: the co-creation directory (members only) and introductions."""
+"""API: the co-creation directory (members only), introductions, blocks and
+abuse reports."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
-from flask_login import current_user  # noqa: F401
+from flask import current_app, g, request
+from marshmallow import fields
 
-from federation.blueprints.api import operation
+from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.extensions import limiter
-from federation.pagination import page_args
-from federation.schemas.directory import (IntroductionCreateSchema, IntroductionSchema,
-                                          MatchSchema, ProfileSchema)
+from federation.schemas.base import PageQuerySchema, page_schema
+from federation.schemas.directory import (AbuseReportSchema, BlockSchema, DirectoryQuerySchema,
+                                          IntroductionCreateSchema, IntroductionQuerySchema,
+                                          IntroductionSchema, MatchSchema, ProfileSchema,
+                                          ReportCreateSchema)
 from federation.services import directory, introductions
+from federation.services.views import View
 
-STRING = {"type": "string"}
+TAGS = ["directory"]
 
 
 def _limit(name: str):
@@ -19,64 +23,118 @@ def _limit(name: str):
 
 
 def _actor_key() -> str:
-    from flask import g
-
     actor = g.get("actor")
     return f"user:{actor.id}" if actor is not None else request.remote_addr
 
 
-@operation("/directory", summary="Search the co-creation directory (members only)",
-           tag="directory", response=ProfileSchema, paginated=True,
-           query={"q": STRING, "need": STRING, "side": STRING, "group": STRING,
-                  "industry": STRING, "sort": STRING}, errors=(429,))
+@bp.route("/directory", methods=["GET"])
+@authenticated()
 @limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
-def search_directory(actor):
-    args = request.args
-    page, per_page = page_args(args, strict=True)
-    found = directory.search(
-        actor, page, per_page, q=args.get("q", "")[:100], need=args.get("need", ""),
-        side=args.get("side", ""), group=args.get("group", "")[:64],
-        industry=args.get("industry", "")[:60], sort=args.get("sort", "kana"))
-    views = directory.views_of(actor, found.items)
-    # A search reaches at most SEARCH_CAP people: `total` is then that bound
-    # and `total_capped` says there are more (narrow the search to see them).
-    return jsonify({"items": ProfileSchema(many=True).dump(views), "page": page,
-                    "per_page": per_page, "total": found.total,
-                    "total_capped": found.capped})
+@bp.arguments(DirectoryQuerySchema, location="query")
+@bp.response(200, page_schema(ProfileSchema, total_capped=fields.Boolean(
+    required=True, metadata={"description": "A search reaches at most a bounded number of "
+                                            "people: then `total` is that bound and there are "
+                                            "more (narrow the search to see them)."})))
+@errors(404, 422, 429)
+@bp.doc(summary="Search the co-creation directory (members only)", tags=TAGS)
+def search_directory(args, actor):
+    found = directory.search(actor, args["page"], args["per_page"], q=args["q"],
+                             need=args["need"], side=args["side"], group=args["group"],
+                             industry=args["industry"], sort=args["sort"])
+    page = paginate(directory.views_of(actor, found.items), args, total=found.total)
+    page["total_capped"] = found.capped
+    return page
 
 
-@operation("/directory/matches", summary="Complementary offers and asks for me",
-           tag="directory", response=MatchSchema, paginated=True, errors=(429,))
+@bp.route("/directory/matches", methods=["GET"])
+@authenticated()
 @limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
-def directory_matches(actor):
-    page, per_page = page_args(request.args, strict=True)
-    items, total = directory.list_matches(actor, page, per_page)
-    return jsonify({"items": MatchSchema(many=True).dump(items), "page": page,
-                    "per_page": per_page, "total": total})
+@bp.arguments(PageQuerySchema, location="query")
+@bp.response(200, page_schema(MatchSchema))
+@errors(404, 422, 429)
+@bp.doc(summary="Complementary offers and asks for me", tags=TAGS)
+def directory_matches(args, actor):
+    items, total = directory.list_matches(actor, args["page"], args["per_page"])
+    views = [View(m, reasons=[{"mine": mine, "theirs": theirs} for mine, theirs in m.reasons])
+             for m in items]
+    return paginate(views, args, total=total)
 
 
-@operation("/directory/<int:profile_id>", summary="A directory profile", tag="directory",
-           response=ProfileSchema, errors=(404,))
-def directory_profile(actor, profile_id):
+@bp.route("/directory/<int:profile_id>", methods=["GET"])
+@authenticated()
+@bp.response(200, ProfileSchema)
+@errors(304, 404)
+@bp.doc(summary="A directory profile", tags=TAGS)
+def directory_profile(profile_id, actor):
     return directory.get_profile(actor, profile_id)
 
 
-@operation("/introductions", "POST", summary="Ask for an introduction", tag="directory",
-           body=IntroductionCreateSchema, response=IntroductionSchema, status=201,
-           errors=(403, 404, 409, 429))
+@bp.route("/introductions", methods=["POST"])
+@authenticated()
 @limiter.limit(_limit("RATELIMIT_INTRODUCTION"), key_func=_actor_key)
-def create_introduction(actor, data):
+@bp.arguments(IntroductionCreateSchema)
+@bp.response(201, IntroductionSchema)
+@errors(400, 403, 404, 409, 422, 429)
+@bp.doc(summary="Ask for an introduction", tags=TAGS)
+def create_introduction(data, actor):
     return introductions.request_introduction(actor, data["profile_id"], data["message"])
 
 
-@operation("/introductions/<int:introduction_id>/accept", "POST", summary="Accept an introduction",
-           tag="directory", response=IntroductionSchema, errors=(403, 404, 409))
-def accept_introduction(actor, introduction_id):
-    return introductions.accept(actor, introductions.get_introduction(actor, introduction_id))
+@bp.route("/introductions", methods=["GET"])
+@authenticated()
+@bp.arguments(IntroductionQuerySchema, location="query")
+@bp.response(200, page_schema(IntroductionSchema))
+@errors(422)
+@bp.doc(summary="My introductions: asked of me (incoming) or by me (outgoing)", tags=TAGS)
+def list_introductions(args, actor):
+    box = introductions.outbox if args["box"] == "outgoing" else introductions.inbox
+    return paginate(box(actor), args)
 
 
-@operation("/introductions/<int:introduction_id>/decline", "POST",
-           summary="Decline an introduction", tag="directory", response=IntroductionSchema,
-           errors=(403, 404, 409))
-def decline_introduction(actor, introduction_id):
-    return introductions.decline(actor, introductions.get_introduction(actor, introduction_id))
+def _introduction_action(name: str, summary: str, service):
+    @bp.route(f"/introductions/<int:introduction_id>/{name}", methods=["POST"],
+              endpoint=f"{name}_introduction")
+    @authenticated()
+    @bp.response(200, IntroductionSchema)
+    @errors(403, 404, 409)
+    @bp.doc(summary=summary, tags=TAGS)
+    def view(introduction_id, actor):
+        return service(actor, introductions.get_introduction(actor, introduction_id))
+
+    return view
+
+
+_introduction_action("accept", "Accept an introduction (both get each other's contact)",
+                     introductions.accept)
+_introduction_action("decline", "Decline an introduction", introductions.decline)
+
+
+@bp.route("/introductions/<int:introduction_id>/block", methods=["POST"])
+@authenticated()
+@bp.response(200, BlockSchema)
+@errors(403, 404)
+@bp.doc(summary="Block the sender of an introduction (a pending one is declined)",
+        tags=TAGS)
+def block_sender(introduction_id, actor):
+    return introductions.block(actor, introductions.get_introduction(actor, introduction_id))
+
+
+@bp.route("/introductions/<int:introduction_id>/report", methods=["POST"])
+@authenticated()
+@bp.arguments(ReportCreateSchema)
+@bp.response(201, AbuseReportSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Report the sender of an introduction to the coordinators", tags=TAGS)
+def report_sender(data, introduction_id, actor):
+    introduction = introductions.get_introduction(actor, introduction_id)
+    return introductions.report(actor, introduction, data["reason"])
+
+
+@bp.route("/abuse-reports", methods=["GET"])
+@authenticated()
+@bp.arguments(PageQuerySchema, location="query")
+@bp.response(200, page_schema(AbuseReportSchema))
+@errors(403, 422)
+@bp.doc(summary="Abuse reports, newest first (coordinators)", tags=TAGS)
+def list_abuse_reports(args, actor):
+    return paginate(introductions.abuse_reports(actor), args)

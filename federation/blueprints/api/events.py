@@ -1,34 +1,40 @@
-"""API: the joint-event board and RSVPs."""
+"""API: the joint-event board, its planning (draft → proposed → published)
+and RSVPs."""
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
 
-from federation.blueprints.api import operation
+from federation.blueprints.api import authenticated, bp, errors, existing_on_conflict, paginate
 from federation.errors import Invalid
-from federation.schemas.events import EventCreateSchema, EventSchema, RegistrationSchema
+from federation.schemas.base import page_schema
+from federation.schemas.events import (EventCreateSchema, EventQuerySchema, EventSchema,
+                                       RegistrationSchema)
 from federation.services import events, groups
 
-STRING = {"type": "string"}
+TAGS = ["events"]
 
 
-@operation("/events", summary="The joint-event board (what your audience allows)",
-           tag="events", response=EventSchema, paginated=True, auth=False,
-           query={"when": {"type": "string", "enum": ["upcoming", "past", "all"]},
-                  "group": STRING, "format": STRING, "month": {"type": "string",
-                                                               "example": "2030-04"},
-                  "tag": STRING, "q": STRING})
-def list_events(actor):
-    args = request.args
-    return events.board_query(actor, when=args.get("when", "upcoming"),
-                              group=args.get("group", ""), format=args.get("format", ""),
-                              month=args.get("month", ""), tag=args.get("tag", ""),
-                              q=args.get("q", "")[:100])
+@bp.route("/events", methods=["GET"])
+@authenticated(required=False)
+@bp.arguments(EventQuerySchema, location="query")
+@bp.response(200, page_schema(EventSchema))
+@errors(422)
+@bp.doc(summary="The joint-event board (what your audience allows)", tags=TAGS)
+def list_events(args, actor):
+    page = paginate(events.board_query(actor, when=args["when"], group=args["group"],
+                                       format=args["format"], month=args["month"],
+                                       tag=args["tag"], q=args["q"]), args)
+    page["items"] = events.event_views(actor, page["items"])
+    return page
 
 
-@operation("/events", "POST", summary="Draft a joint event for a group you run", tag="events",
-           body=EventCreateSchema, response=EventSchema, status=201, errors=(403, 404))
-def create_event(actor, data):
+@bp.route("/events", methods=["POST"])
+@authenticated()
+@bp.arguments(EventCreateSchema)
+@bp.response(201, EventSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Draft a joint event for a group you run", tags=TAGS)
+def create_event(data, actor):
     slug = data.pop("group", None)
     if slug:
         group = groups.get_group(actor, slug)
@@ -37,56 +43,80 @@ def create_event(actor, data):
         if len(mine) != 1:
             raise Invalid(fields={"group": [_("Choose the group you ask for.")]})
         group = mine[0]
-    return events.create_event(actor, group, data)
+    return events.event_view(actor, events.create_event(actor, group, data))
 
 
-@operation("/events/<int:event_id>", summary="One joint event", tag="events",
-           response=EventSchema, auth=False, errors=(404,))
-def get_event(actor, event_id):
-    return events.get_event(actor, event_id)
+@bp.route("/events/<int:event_id>", methods=["GET"])
+@authenticated(required=False)
+@bp.response(200, EventSchema)
+@errors(304, 404)
+@bp.doc(summary="One joint event", tags=TAGS)
+def get_event(event_id, actor):
+    return events.event_view(actor, events.get_event(actor, event_id))
 
 
-@operation("/events/<int:event_id>", "PATCH", summary="Change an event (its hosts only)",
-           tag="events", body=EventSchema, response=EventSchema, partial=True,
-           errors=(403, 404, 409))
-def update_event(actor, event_id, data):
+@bp.route("/events/<int:event_id>", methods=["PATCH"])
+@authenticated()
+@bp.arguments(EventSchema(partial=True))
+@bp.response(200, EventSchema)
+@errors(400, 403, 404, 409, 422)
+@bp.doc(summary="Change an event (its hosts only)", tags=TAGS)
+def update_event(data, event_id, actor):
     data.pop("group", None)
     event = events.get_event(actor, event_id)
-    return events.update_event(actor, event, data)
+    return events.event_view(actor, events.update_event(actor, event, data))
 
 
-@operation("/events/<int:event_id>/hosts/<slug>/confirm", "POST",
-           summary="A co-host group's operator confirms the invitation", tag="events",
-           response=EventSchema, errors=(403, 404, 409))
-def confirm_host(actor, event_id, slug):
+@bp.route("/events/<int:event_id>/hosts/<slug>/confirm", methods=["POST"])
+@authenticated()
+@bp.response(200, EventSchema)
+@errors(403, 404, 409)
+@bp.doc(summary="A co-host group's operator confirms the invitation", tags=TAGS)
+def confirm_host(event_id, slug, actor):
     event = events.get_event(actor, event_id)
     events.confirm_host(actor, event, slug)
-    return event
+    return events.event_view(actor, event)
 
 
-@operation("/events/<int:event_id>/publish", "POST",
-           summary="Publish on the board (coordinators; or hosts when the setting allows)",
-           tag="events", response=EventSchema, errors=(403, 404, 409))
-def publish_event(actor, event_id):
+@bp.route("/events/<int:event_id>/propose", methods=["POST"])
+@authenticated()
+@bp.response(200, EventSchema)
+@errors(403, 404, 409)
+@bp.doc(summary="The hosts submit a draft to the coordinators for publishing", tags=TAGS)
+def propose_event(event_id, actor):
     event = events.get_event(actor, event_id)
-    return events.publish_event(actor, event)
+    return events.event_view(actor, events.propose_event(actor, event))
 
 
-@operation("/events/<int:event_id>/registrations", "POST",
-           summary="Register: 201 with status confirmed or waitlisted", tag="events",
-           body=RegistrationSchema, response=RegistrationSchema, status=201,
-           errors=(403, 404, 409))
-def register(actor, event_id, data):
+@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+@authenticated()
+@bp.response(200, EventSchema)
+@errors(403, 404, 409)
+@bp.doc(summary="Publish on the board (coordinators; or hosts when the setting allows)",
+        tags=TAGS)
+def publish_event(event_id, actor):
     event = events.get_event(actor, event_id)
-    registration, _created = events.register(actor, event, listed=data.get("listed", False))
-    return registration
+    return events.event_view(actor, events.publish_event(actor, event))
 
 
-@operation("/events/<int:event_id>/registrations/me", "DELETE",
-           summary="Cancel my registration (the waitlist moves up)", tag="events",
-           status=204, errors=(404, 409))
-def unregister(actor, event_id):
+@bp.route("/events/<int:event_id>/registrations", methods=["POST"])
+@authenticated()
+@bp.arguments(RegistrationSchema, required=False)
+@bp.response(201, RegistrationSchema)
+@existing_on_conflict(RegistrationSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Register: 201 with status confirmed or waitlisted", tags=TAGS)
+def register(data, event_id, actor):
+    event = events.get_event(actor, event_id)
+    registration, created = events.register(actor, event, listed=data.get("listed", False))
+    return registration if created else (registration, 409)
+
+
+@bp.route("/events/<int:event_id>/registrations/me", methods=["DELETE"])
+@authenticated()
+@bp.response(204)
+@errors(404, 409)
+@bp.doc(summary="Cancel my registration (the waitlist moves up)", tags=TAGS)
+def unregister(event_id, actor):
     event = events.get_event(actor, event_id)
     events.cancel_registration(actor, event)
-
-

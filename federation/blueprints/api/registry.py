@@ -1,98 +1,117 @@
 """API: the registry of groups, shared assets and asset requests."""
 from __future__ import annotations
 
-from flask import request
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
-from federation.blueprints.api import operation
+from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Invalid, NotFound
-from federation.schemas.registry import (AnswerSchema, AssetRequestCreateSchema,
-                                         AssetRequestSchema, AssetSchema, AssetUpdateSchema,
-                                         GroupSchema)
+from federation.models import AlumniGroup
+from federation.schemas.base import page_schema
+from federation.schemas.registry import (AnswerSchema, AssetQuerySchema,
+                                         AssetRequestCreateSchema, AssetRequestSchema,
+                                         AssetSchema, AssetUpdateSchema, BoxQuerySchema,
+                                         GroupQuerySchema, GroupSchema)
 from federation.security import is_member
 from federation.services import assets, groups
 
-STRING = {"type": "string"}
+
+@bp.route("/groups", methods=["GET"])
+@authenticated()
+@bp.arguments(GroupQuerySchema, location="query")
+@bp.response(200, page_schema(GroupSchema))
+@errors(422)
+@bp.doc(summary="The registry of member groups", tags=["registry"])
+def list_groups(args, actor):
+    query = groups.registry_query(
+        actor, q=args["q"], governance=args["governance"], maturity=args["maturity"],
+        need=args["need"], has_venue=args["has_venue"], has_speaker=args["has_speaker"],
+        sort=args["sort"]).options(selectinload(AlumniGroup.member_counts))
+    return paginate(query, args)
 
 
-@operation("/groups", summary="The registry of member groups", tag="registry",
-           response=GroupSchema, paginated=True,
-           query={"q": STRING, "governance": STRING, "maturity": {"type": "integer"},
-                  "need": STRING, "has_venue": {"type": "boolean"},
-                  "has_speaker": {"type": "boolean"}, "sort": STRING})
-def list_groups(actor):
-    args = request.args
-    maturity = args.get("maturity", "")
-    return groups.registry_query(
-        actor, q=args.get("q", ""), governance=args.get("governance", ""),
-        maturity=int(maturity) if maturity.isdigit() else None, need=args.get("need", ""),
-        has_venue=args.get("has_venue") in ("1", "true"),
-        has_speaker=args.get("has_speaker") in ("1", "true"),
-        sort=args.get("sort", "kana"))
-
-
-@operation("/groups/<slug>", summary="A group's profile", tag="registry", response=GroupSchema,
-           errors=(404,))
-def get_group(actor, slug):
+@bp.route("/groups/<slug>", methods=["GET"])
+@authenticated()
+@bp.response(200, GroupSchema)
+@errors(304, 404)
+@bp.doc(summary="A group's profile", tags=["registry"])
+def get_group(slug, actor):
     return groups.get_group(actor, slug)
 
 
-@operation("/groups/<slug>", "PATCH", summary="Edit a group's profile (its operators only)",
-           tag="registry", body=GroupSchema, response=GroupSchema, partial=True,
-           errors=(403, 404))
-def update_group(actor, slug, data):
+@bp.route("/groups/<slug>", methods=["PATCH"])
+@authenticated()
+@bp.arguments(GroupSchema(partial=True))
+@bp.response(200, GroupSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Edit a group's profile (its operators only)", tags=["registry"])
+def update_group(data, slug, actor):
     group = groups.get_group(actor, slug)
     return groups.update_group(actor, group, data)
 
 
-@operation("/assets", summary="Shared assets across groups", tag="assets", response=AssetSchema,
-           paginated=True, query={"kind": {"type": "string", "enum": [
-               "venue", "pr_channel", "content", "speaker"]}, "group": STRING, "q": STRING,
-               "area": STRING, "topic": STRING, "capacity": {"type": "integer"}})
-def list_assets(actor):
-    args = request.args
-    capacity = args.get("capacity", "")
-    return assets.assets_query(actor, kind=args.get("kind", ""), group=args.get("group", ""),
-                               q=args.get("q", ""), area=args.get("area", ""),
-                               topic=args.get("topic", ""),
-                               min_capacity=int(capacity) if capacity.isdigit() else None)
+@bp.route("/assets", methods=["GET"])
+@authenticated()
+@bp.arguments(AssetQuerySchema, location="query")
+@bp.response(200, page_schema(AssetSchema))
+@errors(404, 422)
+@bp.doc(summary="Shared assets across groups", tags=["assets"])
+def list_assets(args, actor):
+    return paginate(assets.assets_query(actor, kind=args["kind"], group=args["group"],
+                                        q=args["q"], area=args["area"], topic=args["topic"],
+                                        min_capacity=args["capacity"]), args)
 
 
-@operation("/groups/<slug>/assets", "POST", summary="Offer a shared asset", tag="assets",
-           body=AssetSchema, response=AssetSchema, status=201, errors=(403, 404))
-def create_asset(actor, slug, data):
+@bp.route("/groups/<slug>/assets", methods=["POST"])
+@authenticated()
+@bp.arguments(AssetSchema)
+@bp.response(201, AssetSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Offer a shared asset", tags=["assets"])
+def create_asset(data, slug, actor):
     group = groups.get_group(actor, slug)
     kind = data.pop("kind")
     data.pop("status", None)
     return assets.create_asset(actor, group, kind, data)
 
 
-@operation("/assets/<int:asset_id>", summary="One shared asset", tag="assets",
-           response=AssetSchema, errors=(404,))
-def get_asset(actor, asset_id):
+@bp.route("/assets/<int:asset_id>", methods=["GET"])
+@authenticated()
+@bp.response(200, AssetSchema)
+@errors(304, 404)
+@bp.doc(summary="One shared asset", tags=["assets"])
+def get_asset(asset_id, actor):
     return assets.get_asset(actor, asset_id)
 
 
-@operation("/assets/<int:asset_id>", "PATCH", summary="Edit, pause or resume an asset",
-           tag="assets", body=AssetUpdateSchema, response=AssetSchema, partial=True,
-           errors=(403, 404))
-def update_asset(actor, asset_id, data):
+@bp.route("/assets/<int:asset_id>", methods=["PATCH"])
+@authenticated()
+@bp.arguments(AssetUpdateSchema(partial=True))
+@bp.response(200, AssetSchema)
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Edit, pause or resume an asset", tags=["assets"])
+def update_asset(data, asset_id, actor):
     asset = assets.get_asset(actor, asset_id)
     return assets.update_asset(actor, asset, data)
 
 
-@operation("/assets/<int:asset_id>", "DELETE", summary="Remove an asset", tag="assets",
-           status=204, errors=(403, 404))
-def delete_asset(actor, asset_id):
+@bp.route("/assets/<int:asset_id>", methods=["DELETE"])
+@authenticated()
+@bp.response(204)
+@errors(403, 404)
+@bp.doc(summary="Remove an asset", tags=["assets"])
+def delete_asset(asset_id, actor):
     asset = assets.get_asset(actor, asset_id)
     assets.remove_asset(actor, asset)
 
 
-@operation("/assets/<int:asset_id>/requests", "POST",
-           summary="Ask to use an asset (venues: with starts_at/ends_at)", tag="assets",
-           body=AssetRequestCreateSchema, response=AssetRequestSchema, status=201,
-           errors=(403, 404, 409))
-def request_asset(actor, asset_id, data):
+@bp.route("/assets/<int:asset_id>/requests", methods=["POST"])
+@authenticated()
+@bp.arguments(AssetRequestCreateSchema, required=False)
+@bp.response(201, AssetRequestSchema)
+@errors(400, 403, 404, 409, 422)
+@bp.doc(summary="Ask to use an asset (venues: with starts_at/ends_at)", tags=["assets"])
+def request_asset(data, asset_id, actor):
     asset = assets.get_asset(actor, asset_id)
     slug = data.get("group")
     if slug:
@@ -107,28 +126,32 @@ def request_asset(actor, asset_id, data):
                                 ends_at=data["ends_at"])
 
 
-@operation("/asset-requests", summary="Requests to (incoming) or from (outgoing) my groups",
-           tag="assets", response=AssetRequestSchema, paginated=True,
-           query={"box": {"type": "string", "enum": ["incoming", "outgoing"]}})
-def list_requests(actor):
+@bp.route("/asset-requests", methods=["GET"])
+@authenticated()
+@bp.arguments(BoxQuerySchema, location="query")
+@bp.response(200, page_schema(AssetRequestSchema))
+@errors(404, 422)
+@bp.doc(summary="Requests to (incoming) or from (outgoing) my groups", tags=["assets"])
+def list_requests(args, actor):
     if not is_member(actor):
         raise NotFound()
-    return assets.requests_query(actor, request.args.get("box", "incoming"))
+    return paginate(assets.requests_query(actor, args["box"]), args)
 
 
-def _answer(name):
-    def view(actor, request_id, data):
-        asset_request = assets.get_request(actor, request_id)
-        service = {"accept": assets.accept_request, "decline": assets.decline_request,
-                   "cancel": assets.cancel_request}[name]
-        return service(actor, asset_request, data["message"])
+def _answer(name: str, summary: str, service):
+    @bp.route(f"/asset-requests/<int:request_id>/{name}", methods=["POST"],
+              endpoint=f"{name}_request")
+    @authenticated()
+    @bp.arguments(AnswerSchema, required=False)
+    @bp.response(200, AssetRequestSchema)
+    @errors(400, 403, 404, 409, 422)
+    @bp.doc(summary=summary, tags=["assets"])
+    def view(data, request_id, actor):
+        return service(actor, assets.get_request(actor, request_id), data["message"])
 
-    view.__name__ = f"{name}_request"
     return view
 
 
-for _name, _summary in (("accept", "Accept a request (overlapping venue slot: 409)"),
-                        ("decline", "Decline a request"), ("cancel", "Cancel my group's request")):
-    operation(f"/asset-requests/<int:request_id>/{_name}", "POST", summary=_summary,
-              tag="assets", body=AnswerSchema, response=AssetRequestSchema,
-              errors=(403, 404, 409))(_answer(_name))
+_answer("accept", "Accept a request (overlapping venue slot: 409)", assets.accept_request)
+_answer("decline", "Decline a request", assets.decline_request)
+_answer("cancel", "Cancel my group's request", assets.cancel_request)

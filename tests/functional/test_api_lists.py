@@ -1,0 +1,207 @@
+"""Every API list answers in a bounded number of queries: the same at 1 item
+as at 50 (schemas are pure; services build the view data per page)."""
+from datetime import timedelta
+
+import pytest
+
+from federation.extensions import db
+from federation.models import (AbuseReport, ConferenceRegistration, ConferenceSession,
+                               Introduction, RegistrationStatus, Role, utcnow)
+from federation.services import accounts
+
+
+def statements_for(client, count_queries, url, headers):
+    client.get(url, headers=headers)  # once first: a token's first use is recorded
+    with count_queries() as statements:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return len(statements), response.get_json()
+
+
+def assert_bounded(client, count_queries, url, headers, add, expected_total=None):
+    """`add(n)` brings the list to n items; the statements must not grow."""
+    add(1)
+    few, body = statements_for(client, count_queries, url, headers)
+    assert len(body["items"]) == 1, body
+    add(50)
+    many, body = statements_for(client, count_queries, url, headers)
+    assert len(body["items"]) == 50 and body["total"] == 50
+    assert many == few, f"{url}: {few} statements for 1 item, {many} for 50"
+
+
+def grower(make_one):
+    made = []
+
+    def add(n):
+        while len(made) < n:
+            made.append(make_one(len(made)))
+
+    return add
+
+
+class _Url:
+    @staticmethod
+    def format(path):
+        return f"/api/v1{path}{'&' if '?' in path else '?'}per_page=100"
+
+
+URL = _Url()
+
+
+def test_tokens(client, make, token_for, count_queries):
+    user = make.user()
+    headers = token_for(user)  # one token already
+
+    few, _ = statements_for(client, count_queries, URL.format("/tokens"), headers)
+    for _ in range(49):
+        accounts.create_api_token(user, "more")
+    db.session.commit()
+    many, body = statements_for(client, count_queries, URL.format("/tokens"), headers)
+    assert body["total"] == 50 and many == few
+
+
+def test_events(client, make, token_for, count_queries):
+    operator = make.user(role=Role.operator)
+    lead = make.group(operators=(operator,))
+    viewer = make.user()
+    headers = token_for(viewer)
+
+    def one(i):
+        event = make.event(lead, audience="members", capacity=5)
+        make.registration(event, viewer)
+        return event
+
+    assert_bounded(client, count_queries, URL.format("/events"), headers, grower(one))
+    body = client.get(URL.format("/events"), headers=headers).get_json()
+    # Confirmed: the link is there; seats counted per event.
+    assert body["items"][0]["online_url"] and body["items"][0]["seats_left"] == 4
+
+
+def test_groups(client, make, token_for, count_queries):
+    headers = token_for(make.user())
+    assert_bounded(client, count_queries, URL.format("/groups"), headers,
+                   grower(lambda i: make.group()))
+
+
+def test_assets(client, make, token_for, count_queries):
+    group = make.group()
+    headers = token_for(make.user())
+    assert_bounded(client, count_queries, URL.format("/assets"), headers,
+                   grower(lambda i: make.asset(group)))
+
+
+def test_asset_requests(client, make, token_for, count_queries):
+    owner, asker = make.user(role=Role.operator), make.user(role=Role.operator)
+    mine, theirs = make.group(operators=(owner,)), make.group(operators=(asker,))
+    asset = make.asset(mine, kind="speaker")
+    assert_bounded(client, count_queries, URL.format("/asset-requests?box=incoming"),
+                   token_for(owner),
+                   grower(lambda i: make.asset_request(asset, theirs, by=asker)))
+
+
+def test_applications(client, make, token_for, count_queries):
+    headers = token_for(make.user(role=Role.coordinator))
+    assert_bounded(client, count_queries, URL.format("/applications"), headers,
+                   grower(lambda i: make.application()))
+
+
+def test_directory(client, make, token_for, count_queries):
+    group = make.group()
+    viewer = make.alumnus(group, make.user(), **make.shared())
+    headers = token_for(viewer)
+    people = grower(lambda i: make.alumnus(group, make.user(), **make.shared()))
+    people(1)
+    few, body = statements_for(client, count_queries, URL.format("/directory"), headers)
+    assert body["total"] == 2 and body["total_capped"] is False
+    people(50)
+    many, body = statements_for(client, count_queries, URL.format("/directory"), headers)
+    assert len(body["items"]) == 51 and many == few
+
+
+def test_directory_matches(client, make, token_for, count_queries):
+    group, other = make.group(), make.group()
+    ask = [{"need": "investment_fundraising", "side": "ask", "detail": "資金調達"}]
+    offer = [{"need": "investment_fundraising", "side": "offer", "detail": "投資"}]
+    me = make.alumnus(group, make.user(), **make.shared(), needs=ask)
+    assert_bounded(client, count_queries, URL.format("/directory/matches"), token_for(me),
+                   grower(lambda i: make.alumnus(other, make.user(), **make.shared(),
+                                                 needs=offer)))
+    item = client.get(URL.format("/directory/matches"), headers=token_for(me)).get_json()
+    reason = item["items"][0]["reasons"][0]
+    assert reason["mine"] == {"need": "investment_fundraising", "side": "ask"}
+    assert reason["theirs"]["side"] == "offer"
+
+
+def test_introductions(client, make, token_for, count_queries):
+    me = make.user()
+
+    def one(i):
+        row = Introduction(sender_id=make.user().id, recipient_id=me.id, message="はじめまして")
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format("/introductions?box=incoming"),
+                   token_for(me), grower(one))
+    body = client.get(URL.format("/introductions?box=outgoing"), headers=token_for(me))
+    assert body.get_json()["total"] == 0
+
+
+def test_abuse_reports(client, make, token_for, count_queries):
+    reported = make.user()
+
+    def one(i):
+        row = AbuseReport(reporter_id=make.user().id, reported_id=reported.id, reason="勧誘",
+                          created_at=utcnow())
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format("/abuse-reports"),
+                   token_for(make.user(role=Role.coordinator)), grower(one))
+    response = client.get("/api/v1/abuse-reports", headers=token_for(make.user()))
+    assert response.status_code == 403
+
+
+def test_conference_editions(client, make, count_queries):
+    assert_bounded(client, count_queries, URL.format("/conferences"), {},
+                   grower(lambda i: make.edition(year=2040 + i)))
+
+
+@pytest.mark.parametrize("ranked", ["0", "1"])
+def test_conference_proposals(client, make, token_for, count_queries, ranked):
+    edition = make.edition(2031, phase="review")
+    headers = token_for(make.user(role=Role.coordinator))
+    assert_bounded(client, count_queries,
+                   URL.format("/conferences/2031/proposals") + f"&ranked={ranked}", headers,
+                   grower(lambda i: make.proposal(edition, make.user())))
+
+
+def test_conference_sessions(client, make, count_queries):
+    edition = make.edition(2031, phase="decided")
+    start = utcnow() + timedelta(days=40)
+
+    def one(i):
+        proposal = make.proposal(edition, make.user(), status="accepted")
+        row = ConferenceSession(edition_id=edition.id, proposal_id=proposal.id, room=f"R{i}",
+                                starts_at=start, ends_at=start + timedelta(minutes=30))
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format("/conferences/2031/sessions"), {},
+                   grower(one))
+
+
+def test_conference_registrations(client, make, token_for, count_queries):
+    edition = make.edition(2031, phase="decided")
+
+    def one(i):
+        row = ConferenceRegistration(edition_id=edition.id, user_id=make.user().id,
+                                     status=RegistrationStatus.confirmed, queued_at=utcnow())
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format("/conferences/2031/registrations"),
+                   token_for(make.user(role=Role.coordinator)), grower(one))
