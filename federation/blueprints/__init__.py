@@ -2,6 +2,7 @@
 from federation.blueprints import (account, admin, applications, assets, auth, calendar,
                                    conferences, directory, events, groups, main)
 from federation.blueprints.api import bp as api_bp
+from federation.blueprints import notifications
 
 BLUEPRINTS = [
     (main.bp, ""),
@@ -17,3 +18,4 @@ BLUEPRINTS = [
     (conferences.bp, "/conferences"),
     (api_bp, "/api/v1"),
 ]
+BLUEPRINTS.append((notifications.bp, "/notifications"))

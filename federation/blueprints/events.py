@@ -2,7 +2,7 @@
 calendar files."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.events import (AUDIENCE_LABELS, FORMAT_LABELS, ActionForm,
                                      AssetChoiceForm, CheckInForm, EventForm, InviteForm,
-                                     MailForm, RegisterForm, SettingForm)
+                                     MailForm, RegisterForm, ReturnForm, SettingForm)
 from federation.i18n import current_locale
 from federation.labels import NEED_LABELS
 from federation.models import (AlumniGroup, AssetKind, AssetStatus, EventFormat, EventStatus,
@@ -115,7 +115,7 @@ def _manage(event_id: int):
 
 
 @bp.route("/<int:event_id>")
-def detail(event_id: int):
+def detail(event_id: int, return_form=None):
     event = _load(event_id)
     manage = can_manage_event(current_user, event)
     mine = service.my_registration(current_user, event)
@@ -139,6 +139,8 @@ def detail(event_id: int):
         can_publish=service.can_publish(current_user, event), answerable=answerable,
         registration_open=service.registration_open(event), action=ActionForm(),
         register_form=RegisterForm(), invite=invite, venue_form=venue_form,
+        return_form=return_form or (ReturnForm() if is_coordinator(current_user)
+                                    and event.status == EventStatus.proposed else None),
         speaker_form=speaker_form, my_host_groups=[
             h.group for h in event.hosts if h.status == HostStatus.confirmed
             and can_manage_group(current_user, h.group)])
@@ -235,6 +237,22 @@ def change_state(event_id: int, action: str):
     if done:
         flash(_("The event's state is changed."), "success")
     return redirect(url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/return", methods=["POST"])
+@login_required
+def return_to_hosts(event_id: int):
+    event = _load(event_id)
+    form = ReturnForm()
+    done, _r = submit(form, lambda: service.return_event(current_user, event, form.reason.data))
+    if done:
+        flash(_("The event is returned to its hosts with your reason."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    if g.get("form_conflict"):
+        # Someone decided it meanwhile: back to the event, which says why.
+        return redirect(url_for("events.detail", event_id=event.id))
+    # The reason comes back as typed, with the message next to it.
+    return detail(event_id, return_form=form), 422
 
 
 @bp.route("/<int:event_id>/venue", methods=["POST"])

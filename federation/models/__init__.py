@@ -21,6 +21,8 @@ from federation.models.conference import (ConferenceEdition, ConferenceRegistrat
                                           Proposal, ProposalFormat, ProposalSpeaker,
                                           ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
+from federation.models.notification import (Delivery, MailState, Notification,
+                                            NotificationPreference, OutboxAttachment)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -41,3 +43,4 @@ __all__ = [
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]
+__all__ += ["Delivery", "MailState", "Notification", "NotificationPreference", "OutboxAttachment"]

@@ -23,6 +23,7 @@ from federation.models import (CRITERIA, AlumniGroup, ApplicationEvent, Applicat
 from federation.security import (can_see_application, hash_secret, is_coordinator,
                                  new_secret)
 from federation.services import groups
+from federation.services import notifications
 from federation.services.mail import queue_mail
 from federation.text import is_kana, normalise
 
@@ -389,7 +390,15 @@ def submit_application(actor: User, data: dict) -> OperatorApplication:
         _send_endorsement(application)
     reassess(application)
     db.session.flush()
+    _tell_coordinators(application, notifications.APPLICATION_SUBMITTED)
     return application
+
+
+def _tell_coordinators(application: OperatorApplication, kind: notifications.Kind) -> None:
+    link = notifications.link_to("applications.detail", application_id=application.id)
+    for coordinator in notifications.coordinators():
+        if coordinator.id != application.applicant_id:
+            notifications.notify(coordinator, kind, application=application, link=link)
 
 
 def resubmit_application(actor: User, application: OperatorApplication,
@@ -411,6 +420,7 @@ def resubmit_application(actor: User, application: OperatorApplication,
         _send_endorsement(application)
     reassess(application)
     db.session.flush()
+    _tell_coordinators(application, notifications.APPLICATION_RESUBMITTED)
     return application
 
 
@@ -627,12 +637,14 @@ def decide(actor: User, application: OperatorApplication, decision: str, message
     applicant = application.applicant
     if status == ApplicationStatus.approved:
         _approve(application)
-    queue_mail(applicant.email, f"application_{decision}", applicant.locale,
-               user=applicant, application=application, message=message,
-               group_name=application.group_name_for(applicant.locale),
-               link=url_for("applications.detail", application_id=application.id,
-                            _external=True),
-               profile_link=url_for("account.profile", _external=True))
+    kind = (notifications.APPLICATION_INFO_REQUESTED if decision == "request_info"
+            else notifications.APPLICATION_DECIDED)
+    notifications.notify(applicant, kind, template=f"application_{decision}",
+                         application=application, message=message,
+                         group_name=application.group_name_for(applicant.locale),
+                         link=url_for("applications.detail", application_id=application.id,
+                                      _external=True),
+                         profile_link=url_for("account.profile", _external=True))
     db.session.flush()
     return application
 
