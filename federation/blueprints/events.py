@@ -65,8 +65,8 @@ def list():
         seats=service.seat_counts(pagination.items), formats=FORMAT_LABELS,
         needs=NEED_LABELS, groups=group_service.group_options(current_user) if is_member(current_user)
         else [], setting=setting,
-        can_create=bool(is_member(current_user)
-                        and group_service.groups_operated_by(current_user)))
+        can_create=is_coordinator(current_user) or bool(
+            is_member(current_user) and group_service.groups_operated_by(current_user)))
 
 
 @bp.route("/settings", methods=["POST"])
@@ -84,10 +84,19 @@ def _my_groups():
     return group_service.groups_operated_by(current_user)
 
 
+def _lead_choices():
+    """Groups the user may lead an event for: their own; coordinators, who
+    plan joint events for the federation, any group."""
+    if is_coordinator(current_user):
+        return db.session.scalars(group_service.visible_groups_query(current_user)
+                                  .limit(1000)).all()
+    return _my_groups()
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    mine = _my_groups()
+    mine = _lead_choices()
     if not mine:
         abort(403)
     form = EventForm()
@@ -129,6 +138,7 @@ def detail(event_id: int, return_form=None):
                   and can_manage_group(current_user, h.group)]
     return render_template(
         "events/detail.html", event=event, manage=manage, mine=mine,
+        waiting=service.waitlist_reason(event, mine),
         title=event.title_for(current_locale()),
         description=service.render_markdown(event.description_for(current_locale())),
         seats_left=service.seats_left(event), venue=service.venue_of(event),
@@ -298,10 +308,17 @@ def register(event_id: int):
                                                          listed=bool(form.listed.data)))
     if done:
         registration, _created = result
+        why = service.waitlist_reason(event, registration)
         if registration.status == RegistrationStatus.confirmed:
             flash(_("You are registered. See you there!"), "success")
+        elif why and why["full"] == "quota":
+            flash(_("The seats reserved for %(group)s are taken: you are number %(position)d on "
+                    "the waitlist. %(n)d seats remain for members of other groups.",
+                    group=why["group"].name_for(current_locale()), position=why["position"],
+                    n=why["seats_left"]), "info")
         else:
-            flash(_("The event is full: you are on the waitlist."), "info")
+            flash(_("The event is full: you are number %(position)d on the waitlist.",
+                    position=why["position"] if why else 0), "info")
     return redirect(url_for("events.detail", event_id=event.id))
 
 

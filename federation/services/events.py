@@ -571,6 +571,7 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
     event = _lock(event)
     existing = my_registration(actor, event)
     if seats.is_active(existing):
+        existing.waitlist_position = waitlist_position(existing)
         return existing, False
     if not registration_open(event):
         raise Conflict(_("Registration for this event is closed."))
@@ -581,6 +582,7 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
         db.session.add(existing)
     existing.group_id, existing.listed, existing.reminded_at = group_id, bool(listed), None
     seats.take(existing, has_seat)
+    existing.waitlist_position = waitlist_position(existing)
     link = _link("events.detail", event_id=event.id)
     if has_seat:
         notifications.notify(actor, notifications.EVENT_REGISTERED, event=event,
@@ -588,13 +590,30 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
                              attachments=_ics_attachment(actor, event))
     else:
         notifications.notify(actor, notifications.EVENT_REGISTERED, template="event_waitlisted",
-                             event=event, position=waitlist_position(existing), link=link)
+                             event=event, position=waitlist_position(existing), link=link,
+                             why=waitlist_reason(event, existing))
     return existing, True
 
 
 def waitlist_position(registration: EventRegistration | None) -> int | None:
     """1 for the next to be promoted; None when not waitlisted."""
     return seats.waitlist_position(registration, EventRegistration.event_id)
+
+
+def waitlist_reason(event: JointEvent, registration: EventRegistration | None) -> dict | None:
+    """Why a registration waits: the event is full, or only the seat quota of
+    the attendee's host group is (then seats remain for others). None when
+    not waitlisted."""
+    if registration is None or registration.status != RegistrationStatus.waitlisted:
+        return None
+    left = seats_left(event)
+    host = next((h for h in event.hosts if h.group_id == registration.group_id
+                 and h.status == HostStatus.confirmed and h.seat_quota is not None), None)
+    position = waitlist_position(registration)
+    if left > 0 and host is not None:
+        return {"full": "quota", "position": position, "seats_left": left,
+                "quota": host.seat_quota, "group": host.group}
+    return {"full": "event", "position": position, "seats_left": left}
 
 
 def _ics_attachment(user: User, event: JointEvent) -> tuple[tuple[str, str, bytes], ...]:
@@ -679,27 +698,40 @@ def check_in(actor: User, event: JointEvent, registration_id: int,
     return registration
 
 
-CSV_COLUMNS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email",
-               "status", "registered_at", "checked_in_at")
+def _csv_headers() -> list[str]:
+    return [_("Family name"), _("Given name"), _("Family name (kana)"), _("Given name (kana)"),
+            _("Email"), _("Group"), _("Status"), _("Registered at"), _("Checked in at")]
 
 
 def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> str:
-    """A host group's own attendees (UTF-8 with BOM, formula-safe cells)."""
+    """The lead host's operators get every attendee; a co-host's operators
+    their own group's attendees. Headers and statuses in the reader's
+    language; UTF-8 with a BOM so that Excel (Japanese too) opens it as
+    UTF-8; formula-safe cells."""
+    from federation.forms.events import REGISTRATION_STATUS_LABELS
+
     if not can_manage_group(actor, group) or not any(
             h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts):
         raise Forbidden()
+    everyone = group.id == event.lead_group_id
+    from federation.i18n import current_locale
+
+    locale = current_locale()
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_csv_headers())
     for r in registrations_of(event):
-        if r.group_id != group.id or r.user is None:
+        if r.user is None or not (everyone or r.group_id == group.id):
             continue
         writer.writerow([csv_safe(v) for v in (
             r.user.family_name, r.user.given_name, r.user.family_name_kana,
-            r.user.given_name_kana, r.user.email, r.status.value,
-            r.queued_at.astimezone(TOKYO).isoformat(),
-            r.checked_in_at.astimezone(TOKYO).isoformat() if r.checked_in_at else "")])
+            r.user.given_name_kana, r.user.email,
+            r.group.name_for(locale) if r.group is not None else "",
+            str(REGISTRATION_STATUS_LABELS[r.status]),
+            r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+            r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+            if r.checked_in_at else "")])
     return out.getvalue()
 
 
