@@ -314,8 +314,20 @@ def is_speaker(actor: User | None, proposal: Proposal) -> bool:
 
 
 def can_see_proposal(viewer: User | None, proposal: Proposal) -> bool:
+    """Speakers, reviewers, operators of a group that nominated it, and while
+    it is in the running any group operator (who may nominate it: they read
+    it first; speaker names stay hidden during a blind review)."""
     return is_speaker(viewer, proposal) or can_review_conference(viewer, proposal.edition) \
-        or any(can_manage_group(viewer, n.group) for n in proposal.nominations)
+        or any(can_manage_group(viewer, n.group) for n in proposal.nominations) \
+        or (proposal.status == ProposalStatus.submitted and _operates_a_group(viewer))
+
+
+def _operates_a_group(viewer: User | None) -> bool:
+    from federation.security import manageable_group_ids
+
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return db.session.scalar(manageable_group_ids(viewer).limit(1)) is not None
 
 
 def get_proposal(viewer: User | None, proposal_id: int) -> Proposal:
@@ -544,8 +556,9 @@ def withdraw_nomination(actor: User, proposal: Proposal, group: AlumniGroup) -> 
 
 def is_blind(viewer: User | None, edition: ConferenceEdition) -> bool:
     """During a blind review window, reviewers see neither the speakers nor
-    other reviewers' scores."""
-    return edition.blind_review and window_open(edition, "review")
+    other reviewers' scores. Coordinators, who run the review, see everything
+    (as the edition form says)."""
+    return edition.blind_review and window_open(edition, "review") and not is_coordinator(viewer)
 
 
 def speaker_names_hidden(viewer: User | None, proposal: Proposal) -> bool:

@@ -92,3 +92,43 @@ def test_coordinators_plan_joint_events(client, login, make):
     assert response.status_code == 302, response.get_data(as_text=True)
     event = db.session.scalar(select(JointEvent))
     assert event.lead_group_id == co.id and event.created_by_id == coordinator.id
+
+
+def test_an_operator_opens_the_proposal_before_and_after_nominating(client, login, make):
+    operator = make.user(role=Role.operator, email="op@alumni.example.jp")
+    make.group(slug="toko", operators=(operator,))
+    speaker = make.user(email="speaker@alumni.example.jp")
+    edition = make.edition(phase="proposals")
+    proposal = make.proposal(edition, speaker, title="社内起業とアルムナイ")
+    login(operator)
+    listing = client.get("/conferences/2031/proposals").get_data(as_text=True)
+    assert f"/conferences/proposals/{proposal.id}\"" in listing
+    assert client.get(f"/conferences/proposals/{proposal.id}").status_code == 200
+    assert client.post(f"/conferences/proposals/{proposal.id}/nominate",
+                       data={"group": "toko"}).status_code == 302
+    page = client.get(f"/conferences/proposals/{proposal.id}")
+    assert page.status_code == 200 and "社内起業とアルムナイ" in page.get_data(as_text=True)
+    # A member who runs no group still cannot read others' proposals.
+    client.post("/auth/logout")
+    login(make.user(email="nosy@alumni.example.jp"))
+    assert client.get(f"/conferences/proposals/{proposal.id}").status_code == 404
+
+
+def test_coordinators_are_not_blinded_in_a_blind_review(client, login, make):
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    reviewer = make.user(email="reviewer@alumni.example.jp")
+    speaker = make.user(email="speaker@alumni.example.jp")
+    edition = make.edition(phase="review")
+    proposal = make.proposal(edition, speaker)
+    from federation.models import ConferenceReviewer, utcnow
+
+    db.session.add(ConferenceReviewer(edition_id=edition.id, user_id=reviewer.id,
+                                      invited_at=utcnow()))
+    db.session.commit()
+    login(coordinator)
+    assert speaker.display_name in client.get(
+        f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(reviewer)
+    assert speaker.display_name not in client.get(
+        f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
