@@ -297,3 +297,20 @@ def join_requests_digest():
 
 
 COMMANDS.append(join_requests_cli)
+
+
+notifications_cli = AppGroup("notifications", help="The notification inbox and digests.")
+
+
+@notifications_cli.command("digest")
+def notifications_digest():
+    """Mail each person the notifications they chose to get once a day (for cron, daily)."""
+    from federation.services.notifications import send_daily_digests
+
+    with writing():
+        count = send_daily_digests()
+        db.session.commit()
+    click.echo(f"{count} digest(s) queued.")
+
+
+COMMANDS.append(notifications_cli)

@@ -120,7 +120,28 @@ def register_errorhandlers(app: Flask) -> None:
         if error.status in (403, 429):
             log_event("forbidden" if error.status == 403 else "rate_limited",
                       status=error.status)
+        if isinstance(error, Conflict) and not wants_json() and request.method == "POST":
+            back = _same_site_referrer()
+            if back:
+                # A page button whose action is no longer allowed: back to the
+                # page it came from, with the reason, never a bare 409 page.
+                from flask import flash, redirect
+
+                flash(error.message, "error")
+                return redirect(back, 303)
         return error_response(error.status, error.message, error.code, error.fields)
+
+    @app.after_request
+    def carry_form_conflict(response):
+        from flask import flash, g
+
+        message = g.pop("form_conflict", None)
+        if message and response.status_code in (301, 302, 303, 307, 308):
+            flash(message, "error")
+        elif message and response.status_code == 200:
+            # The form shown again with the conflict: still a 409 to scripts.
+            response.status_code = 409
+        return response
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):
@@ -156,3 +177,12 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(500, str(HTTP_MESSAGES[500]))
+
+
+def _same_site_referrer() -> str | None:
+    from federation.security import is_safe_redirect
+
+    referrer = request.referrer
+    if referrer and is_safe_redirect(referrer, request.host_url) and referrer != request.url:
+        return referrer
+    return None

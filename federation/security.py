@@ -371,12 +371,14 @@ def can_see_event(viewer: User | None, event) -> bool:
 
 
 def can_manage_event(actor: User | None, event) -> bool:
-    """Coordinators, and operators of a host group that has not declined."""
+    """Coordinators, and operators of a confirmed host group. A group only
+    invited to co-host answers the invitation first (it sees the event, not
+    its attendees, and cannot change it)."""
     if is_coordinator(actor):
         return True
     from federation.models import HostStatus
 
-    return any(h.status != HostStatus.declined and can_manage_group(actor, h.group)
+    return any(h.status == HostStatus.confirmed and can_manage_group(actor, h.group)
                for h in event.hosts)
 
 

@@ -3,6 +3,7 @@ from federation.blueprints import (account, admin, applications, assets, auth, c
                                    conferences, directory, events, groups, main)
 from federation.blueprints.api import bp as api_bp
 from federation.blueprints import membership
+from federation.blueprints import notifications
 
 BLUEPRINTS = [
     (main.bp, ""),
@@ -19,3 +20,4 @@ BLUEPRINTS = [
     (api_bp, "/api/v1"),
 ]
 BLUEPRINTS.append((membership.bp, ""))
+BLUEPRINTS.append((notifications.bp, "/notifications"))

@@ -2,7 +2,7 @@
 calendar files."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,7 +14,7 @@ from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.events import (AUDIENCE_LABELS, FORMAT_LABELS, ActionForm,
                                      AssetChoiceForm, CheckInForm, EventForm, InviteForm,
-                                     MailForm, RegisterForm, SettingForm)
+                                     MailForm, RegisterForm, ReturnForm, SettingForm)
 from federation.i18n import current_locale
 from federation.labels import NEED_LABELS
 from federation.models import (AlumniGroup, AssetKind, AssetStatus, EventFormat, EventStatus,
@@ -69,8 +69,8 @@ def list():
         seats=service.seat_counts(pagination.items), formats=FORMAT_LABELS,
         needs=NEED_LABELS, groups=group_service.group_options(current_user) if is_member(current_user)
         else [], setting=setting,
-        can_create=bool(is_member(current_user)
-                        and group_service.groups_operated_by(current_user)))
+        can_create=is_coordinator(current_user) or bool(
+            is_member(current_user) and group_service.groups_operated_by(current_user)))
 
 
 @bp.route("/settings", methods=["POST"])
@@ -88,10 +88,19 @@ def _my_groups():
     return group_service.groups_operated_by(current_user)
 
 
+def _lead_choices():
+    """Groups the user may lead an event for: their own; coordinators, who
+    plan joint events for the federation, any group."""
+    if is_coordinator(current_user):
+        return db.session.scalars(group_service.visible_groups_query(current_user)
+                                  .limit(1000)).all()
+    return _my_groups()
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    mine = _my_groups()
+    mine = _lead_choices()
     if not mine:
         abort(403)
     form = EventForm()
@@ -119,7 +128,7 @@ def _manage(event_id: int):
 
 
 @bp.route("/<int:event_id>")
-def detail(event_id: int):
+def detail(event_id: int, return_form=None):
     event = _load(event_id)
     manage = can_manage_event(current_user, event)
     mine = service.my_registration(current_user, event)
@@ -136,6 +145,7 @@ def detail(event_id: int):
                        [r.user_id for r in attendees])
     return render_template(
         "events/detail.html", event=event, manage=manage, mine=mine,
+        waiting=service.waitlist_reason(event, mine),
         title=event.title_for(current_locale()),
         description=service.render_markdown(event.description_for(current_locale())),
         seats_left=service.seats_left(event), venue=service.venue_of(event),
@@ -146,6 +156,8 @@ def detail(event_id: int):
         can_publish=service.can_publish(current_user, event), answerable=answerable,
         registration_open=service.registration_open(event), action=ActionForm(),
         register_form=RegisterForm(), invite=invite, venue_form=venue_form,
+        return_form=return_form or (ReturnForm() if is_coordinator(current_user)
+                                    and event.status == EventStatus.proposed else None),
         speaker_form=speaker_form, my_host_groups=[
             h.group for h in event.hosts if h.status == HostStatus.confirmed
             and can_manage_group(current_user, h.group)])
@@ -244,6 +256,22 @@ def change_state(event_id: int, action: str):
     return redirect(url_for("events.detail", event_id=event.id))
 
 
+@bp.route("/<int:event_id>/return", methods=["POST"])
+@login_required
+def return_to_hosts(event_id: int):
+    event = _load(event_id)
+    form = ReturnForm()
+    done, _r = submit(form, lambda: service.return_event(current_user, event, form.reason.data))
+    if done:
+        flash(_("The event is returned to its hosts with your reason."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    if g.get("form_conflict"):
+        # Someone decided it meanwhile: back to the event, which says why.
+        return redirect(url_for("events.detail", event_id=event.id))
+    # The reason comes back as typed, with the message next to it.
+    return detail(event_id, return_form=form), 422
+
+
 @bp.route("/<int:event_id>/venue", methods=["POST"])
 @login_required
 def venue(event_id: int):
@@ -287,10 +315,17 @@ def register(event_id: int):
                                                          listed=bool(form.listed.data)))
     if done:
         registration, _created = result
+        why = service.waitlist_reason(event, registration)
         if registration.status == RegistrationStatus.confirmed:
             flash(_("You are registered. See you there!"), "success")
+        elif why and why["full"] == "quota":
+            flash(_("The seats reserved for %(group)s are taken: you are number %(position)d on "
+                    "the waitlist. %(n)d seats remain for members of other groups.",
+                    group=why["group"].name_for(current_locale()), position=why["position"],
+                    n=why["seats_left"]), "info")
         else:
-            flash(_("The event is full: you are on the waitlist."), "info")
+            flash(_("The event is full: you are number %(position)d on the waitlist.",
+                    position=why["position"] if why else 0), "info")
     return redirect(url_for("events.detail", event_id=event.id))
 
 

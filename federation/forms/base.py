@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from federation.errors import Invalid
+from flask import g
+
+from federation.errors import Conflict, Invalid
 from federation.extensions import db
 
 
@@ -38,6 +40,14 @@ def submit(form: BaseForm, action):
     except Invalid as error:
         db.session.rollback()
         form.show_errors(error)
+        return False, None
+    except Conflict as error:
+        # A conflict (a slot taken, a state changed meanwhile) is answered
+        # where the user is: on the form, with what they typed; a view that
+        # redirects instead carries the message to the next page.
+        db.session.rollback()
+        form.show_errors(error)
+        g.form_conflict = error.message
         return False, None
     db.session.commit()
     return True, result

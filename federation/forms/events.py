@@ -94,6 +94,14 @@ class ActionForm(BaseForm):
     submit = SubmitField(_l("OK"))
 
 
+class ReturnForm(BaseForm):
+    """A coordinator returns a proposed event to its hosts, saying why."""
+    reason = TextAreaField(_l("Reason for the hosts"), validators=[required(), max_length(3000)],
+                           description=_l("What should change before it can be published. "
+                                          "The hosts read this in their inbox and by mail."))
+    submit = SubmitField(_l("Return to the hosts"))
+
+
 class RegisterForm(BaseForm):
     listed = BooleanField(_l("Show my name to the other attendees"))
     submit = SubmitField(_l("Register"))

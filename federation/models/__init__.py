@@ -24,6 +24,8 @@ from federation.models.mail import MailStatus, OutboxMail
 from federation.models.audit import PersonalDataRead, ReadKind
 from federation.models.membership import (JoinApprover, JoinDigestLog, JoinRequest,
                                           JoinRequestStatus, JoinSettings)
+from federation.models.notification import (Delivery, MailState, Notification,
+                                            NotificationPreference, OutboxAttachment)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -46,3 +48,4 @@ __all__ = [
     "PersonalDataRead", "ReadKind",
     "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",
 ]
+__all__ += ["Delivery", "MailState", "Notification", "NotificationPreference", "OutboxAttachment"]

@@ -84,6 +84,10 @@ class JointEvent(TimestampMixin, Base):
     sequence: Mapped[int] = mapped_column(default=0)
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # A coordinator who returns a proposal to its hosts says why; shown on the
+    # event until it is proposed again.
+    return_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    returned_at: Mapped[datetime | None]
 
     lead_group: Mapped[AlumniGroup] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -66,5 +66,8 @@ class RegistrationSchema(ApiSchema):
     status = enum_field(RegistrationStatus)
     listed = fields.Boolean(load_default=False)
     registered_at = fields.DateTime(attribute="queued_at", dump_only=True)
+    # Set by the service on the registration it returns (1 = next to move up).
+    waitlist_position = fields.Function(lambda r: getattr(r, "waitlist_position", None),
+                                        dump_only=True, allow_none=True)
 
 

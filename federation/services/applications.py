@@ -24,6 +24,7 @@ from federation.models import (CRITERIA, AlumniGroup, ApplicationEvent, Applicat
 from federation.security import (can_see_application, hash_secret, is_coordinator,
                                  new_secret)
 from federation.services import groups
+from federation.services import notifications
 from federation.services.mail import queue_mail
 from federation.text import is_kana, normalise
 
@@ -390,7 +391,15 @@ def submit_application(actor: User, data: dict) -> OperatorApplication:
         _send_endorsement(application)
     reassess(application)
     db.session.flush()
+    _tell_coordinators(application, notifications.APPLICATION_SUBMITTED)
     return application
+
+
+def _tell_coordinators(application: OperatorApplication, kind: notifications.Kind) -> None:
+    link = notifications.link_to("applications.detail", application_id=application.id)
+    for coordinator in notifications.coordinators():
+        if coordinator.id != application.applicant_id:
+            notifications.notify(coordinator, kind, application=application, link=link)
 
 
 def resubmit_application(actor: User, application: OperatorApplication,
@@ -412,6 +421,7 @@ def resubmit_application(actor: User, application: OperatorApplication,
         _send_endorsement(application)
     reassess(application)
     db.session.flush()
+    _tell_coordinators(application, notifications.APPLICATION_RESUBMITTED)
     return application
 
 
@@ -628,11 +638,13 @@ def decide(actor: User, application: OperatorApplication, decision: str, message
     applicant = application.applicant
     if status == ApplicationStatus.approved:
         _approve(application)
-    queue_mail(applicant.email, f"application_{decision}", applicant.locale,
-               user=applicant, application=application, message=message,
-               group_name=application.group_name_for(applicant.locale),
-               link=external_url("applications.detail", application_id=application.id),
-               profile_link=external_url("account.profile"))
+    kind = (notifications.APPLICATION_INFO_REQUESTED if decision == "request_info"
+            else notifications.APPLICATION_DECIDED)
+    notifications.notify(applicant, kind, template=f"application_{decision}",
+                         application=application, message=message,
+                         group_name=application.group_name_for(applicant.locale),
+                         link=external_url("applications.detail", application_id=application.id),
+                         profile_link=external_url("account.profile"))
     db.session.flush()
     return application
 

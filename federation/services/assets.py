@@ -29,7 +29,7 @@ from federation.security import (can_cancel_asset_request, can_decide_asset_requ
                                  can_manage_group, can_request_for_group, can_see_asset_request,
                                  is_member)
 from federation.services.groups import like_pattern
-from federation.services.mail import queue_mail
+from federation.services import notifications
 from federation.text import is_kana, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -526,12 +526,18 @@ def _operators_of(group_id: int) -> list[User]:
         .order_by(User.id)))
 
 
+_KINDS = {"asset_request_new": notifications.ASSET_REQUEST_NEW,
+          "asset_request_cancelled": notifications.ASSET_REQUEST_CANCELLED,
+          "asset_request_accepted": notifications.ASSET_REQUEST_ANSWERED,
+          "asset_request_declined": notifications.ASSET_REQUEST_ANSWERED}
+
+
 def _mail(users: list[User], template: str, asset_request: AssetRequest) -> None:
     link = _link("assets.requests", box="incoming" if template in (
         "asset_request_new", "asset_request_cancelled") else "outgoing")
     for user in users:
-        queue_mail(user.email, template, user.locale, user=user, request=asset_request,
-                   asset=asset_request.asset, link=link)
+        notifications.notify(user, _KINDS[template], template=template, request=asset_request,
+                             asset=asset_request.asset, link=link)
 
 
 def _mail_owners(asset_request: AssetRequest, template: str) -> None:

@@ -31,7 +31,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetStatus, ConferenceEd
 from federation.security import (can_manage_group, can_review_conference, is_coordinator,
                                  is_member)
 from federation.services import seats
-from federation.services.mail import queue_mail
+from federation.services import notifications
 from federation.services.privacy import eraser, exporter
 from federation.text import normalise
 
@@ -287,8 +287,8 @@ def invite_reviewer(actor: User, edition: ConferenceEdition, user: User) -> Conf
     row = ConferenceReviewer(edition_id=edition.id, user_id=user.id, invited_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    queue_mail(user.email, "conference_reviewer", user.locale, user=user, edition=edition,
-               link=_link("conferences.proposals", year=edition.year))
+    notifications.notify(user, notifications.CONFERENCE_REVIEWER, edition=edition,
+                         link=_link("conferences.proposals", year=edition.year))
     return row
 
 
@@ -314,8 +314,20 @@ def is_speaker(actor: User | None, proposal: Proposal) -> bool:
 
 
 def can_see_proposal(viewer: User | None, proposal: Proposal) -> bool:
+    """Speakers, reviewers, operators of a group that nominated it, and while
+    it is in the running any group operator (who may nominate it: they read
+    it first; speaker names stay hidden during a blind review)."""
     return is_speaker(viewer, proposal) or can_review_conference(viewer, proposal.edition) \
-        or any(can_manage_group(viewer, n.group) for n in proposal.nominations)
+        or any(can_manage_group(viewer, n.group) for n in proposal.nominations) \
+        or (proposal.status == ProposalStatus.submitted and _operates_a_group(viewer))
+
+
+def _operates_a_group(viewer: User | None) -> bool:
+    from federation.security import manageable_group_ids
+
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return db.session.scalar(manageable_group_ids(viewer).limit(1)) is not None
 
 
 def get_proposal(viewer: User | None, proposal_id: int) -> Proposal:
@@ -455,6 +467,9 @@ def submit_proposal(actor: User, edition: ConferenceEdition, data: dict) -> Prop
     proposal.speakers.extend(speakers)
     db.session.add(proposal)
     db.session.flush()
+    notifications.notify(actor, notifications.CONFERENCE_PROPOSAL_RECEIVED, proposal=proposal,
+                         edition=edition,
+                         link=_link("conferences.proposal", proposal_id=proposal.id))
     return proposal
 
 
@@ -541,8 +556,9 @@ def withdraw_nomination(actor: User, proposal: Proposal, group: AlumniGroup) -> 
 
 def is_blind(viewer: User | None, edition: ConferenceEdition) -> bool:
     """During a blind review window, reviewers see neither the speakers nor
-    other reviewers' scores."""
-    return edition.blind_review and window_open(edition, "review")
+    other reviewers' scores. Coordinators, who run the review, see everything
+    (as the edition form says)."""
+    return edition.blind_review and window_open(edition, "review") and not is_coordinator(viewer)
 
 
 def speaker_names_hidden(viewer: User | None, proposal: Proposal) -> bool:
@@ -649,9 +665,9 @@ def decide(actor: User, proposal: Proposal, accept: bool, message: str = "") -> 
     db.session.flush()
     template = "conference_accepted" if accept else "conference_rejected"
     for user in _people_to_mail(proposal):
-        queue_mail(user.email, template, user.locale, user=user, proposal=proposal,
-                   edition=edition, message=message,
-                   link=_link("conferences.proposal", proposal_id=proposal.id))
+        notifications.notify(user, notifications.CONFERENCE_PROPOSAL_DECIDED, template=template,
+                             proposal=proposal, edition=edition, message=message,
+                             link=_link("conferences.proposal", proposal_id=proposal.id))
     return proposal
 
 
@@ -926,8 +942,8 @@ def _promote_attendees(edition: ConferenceEdition) -> None:
         options=(selectinload(ConferenceRegistration.user),))
     for row in promoted:
         if row.user is not None and row.user.is_active:
-            queue_mail(row.user.email, "conference_promoted", row.user.locale, user=row.user,
-                       edition=edition, link=_link("conferences.detail", year=edition.year))
+            notifications.notify(row.user, notifications.CONFERENCE_PROMOTED, edition=edition,
+                                 link=_link("conferences.detail", year=edition.year))
 
 
 def attendees_query(edition: ConferenceEdition, q: str = ""):

@@ -37,9 +37,8 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, CalendarFee
 from federation.security import (can_approve_event, can_manage_event, can_manage_group,
                                  can_see_event, event_visibility, is_coordinator, is_member,
                                  manageable_group_ids, member_group_ids, new_secret)
-from federation.services import seats
+from federation.services import notifications, seats
 from federation.services.groups import csv_safe, like_pattern
-from federation.services.mail import queue_mail
 from federation.services.privacy import eraser, exporter
 from federation.services.views import View
 from federation.text import normalise
@@ -281,7 +280,7 @@ def update_event(actor: User, event: JointEvent, data: dict) -> JointEvent:
     if "capacity" in changed:
         _promote(event)
     if changed & set(NOTIFY) and event.status == EventStatus.published:
-        _mail_registrants(event, "event_changed")
+        _mail_registrants(event, notifications.EVENT_CHANGED)
     return event
 
 
@@ -299,8 +298,8 @@ def invite_host(actor: User, event: JointEvent, group: AlumniGroup,
         set_quota(actor, event, host, seat_quota)
     db.session.flush()
     for user in _operators(group.id):
-        queue_mail(user.email, "event_cohost_invited", user.locale, user=user, event=event,
-                   group=group, link=_link("events.detail", event_id=event.id))
+        notifications.notify(user, notifications.EVENT_COHOST_INVITED, event=event, group=group,
+                             link=_link("events.detail", event_id=event.id))
     return host
 
 
@@ -358,8 +357,43 @@ def propose_event(actor: User, event: JointEvent) -> JointEvent:
     if event.status != EventStatus.draft:
         raise Conflict(_("This change is not allowed in the event's current state."))
     event.status = EventStatus.proposed
+    event.return_reason, event.returned_at = "", None
     db.session.flush()
+    for user in notifications.coordinators():
+        notifications.notify(user, notifications.EVENT_PROPOSED, event=event,
+                             link=_link("events.detail", event_id=event.id))
     return event
+
+
+def return_event(actor: User, event: JointEvent, reason: str) -> JointEvent:
+    """A coordinator sends a proposed event back to draft with a reason; the
+    proposer reads it in the inbox, the mail and on the event page."""
+    if not can_approve_event(actor):
+        raise Forbidden()
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 3000:
+        raise Invalid(fields={"reason": [
+            _("Say what should change (%(low)s to %(high)s characters).", low=1, high=3000)]})
+    event = _lock(event)
+    if event.status != EventStatus.proposed:
+        raise Conflict(_("Only a proposed event can be returned; it is no longer proposed."))
+    event.status = EventStatus.draft
+    event.return_reason, event.returned_at = reason, utcnow()
+    db.session.flush()
+    for user in _proposers(event):
+        notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, template="event_returned",
+                             event=event, reason=reason,
+                             link=_link("events.detail", event_id=event.id))
+    return event
+
+
+def _proposers(event: JointEvent) -> list[User]:
+    """Who proposed it: its author while they still run the lead group, else
+    the lead group's operators."""
+    author = event.created_by
+    if author is not None and author.is_active and can_manage_group(author, event.lead_group):
+        return [author]
+    return _operators(event.lead_group_id)
 
 
 def publish_event(actor: User, event: JointEvent) -> JointEvent:
@@ -374,10 +408,25 @@ def publish_event(actor: User, event: JointEvent) -> JointEvent:
         raise Conflict(_("This change is not allowed in the event's current state."))
     if any(h.status == HostStatus.invited for h in event.hosts):
         raise Conflict(_("Every invited co-host must answer first."))
+    was_proposed = event.status == EventStatus.proposed
     event.status = EventStatus.published
     event.published_at = utcnow()
     event.approved_by_id = actor.id
+    event.return_reason = ""
     db.session.flush()
+    link = _link("events.detail", event_id=event.id)
+    told = set()
+    if was_proposed:
+        for user in _proposers(event):
+            if user.id != actor.id:
+                told.add(user.id)
+                notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, event=event,
+                                     link=link)
+    for host in event.confirmed_hosts:
+        for user in _operators(host.group_id):
+            if user.id != actor.id and user.id not in told:
+                told.add(user.id)
+                notifications.notify(user, notifications.EVENT_PUBLISHED, event=event, link=link)
     return event
 
 
@@ -393,7 +442,7 @@ def cancel_event(actor: User, event: JointEvent) -> JointEvent:
     event.sequence += 1
     db.session.flush()
     if was_published:
-        _mail_registrants(event, "event_cancelled")
+        _mail_registrants(event, notifications.EVENT_CANCELLED)
     return event
 
 
@@ -524,6 +573,7 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
     event = _lock(event)
     existing = my_registration(actor, event)
     if seats.is_active(existing):
+        existing.waitlist_position = waitlist_position(existing)
         return existing, False
     if not registration_open(event):
         raise Conflict(_("Registration for this event is closed."))
@@ -534,7 +584,45 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
         db.session.add(existing)
     existing.group_id, existing.listed, existing.reminded_at = group_id, bool(listed), None
     seats.take(existing, has_seat)
+    existing.waitlist_position = waitlist_position(existing)
+    link = _link("events.detail", event_id=event.id)
+    if has_seat:
+        notifications.notify(actor, notifications.EVENT_REGISTERED, event=event,
+                             place=place_text(event), link=link,
+                             attachments=_ics_attachment(actor, event))
+    else:
+        notifications.notify(actor, notifications.EVENT_REGISTERED, template="event_waitlisted",
+                             event=event, position=waitlist_position(existing), link=link,
+                             why=waitlist_reason(event, existing))
     return existing, True
+
+
+def waitlist_position(registration: EventRegistration | None) -> int | None:
+    """1 for the next to be promoted; None when not waitlisted."""
+    return seats.waitlist_position(registration, EventRegistration.event_id)
+
+
+def waitlist_reason(event: JointEvent, registration: EventRegistration | None) -> dict | None:
+    """Why a registration waits: the event is full, or only the seat quota of
+    the attendee's host group is (then seats remain for others). None when
+    not waitlisted."""
+    if registration is None or registration.status != RegistrationStatus.waitlisted:
+        return None
+    left = seats_left(event)
+    host = next((h for h in event.hosts if h.group_id == registration.group_id
+                 and h.status == HostStatus.confirmed and h.seat_quota is not None), None)
+    position = waitlist_position(registration)
+    if left > 0 and host is not None:
+        return {"full": "quota", "position": position, "seats_left": left,
+                "quota": host.seat_quota, "group": host.group}
+    return {"full": "event", "position": position, "seats_left": left}
+
+
+def _ics_attachment(user: User, event: JointEvent) -> tuple[tuple[str, str, bytes], ...]:
+    from federation.services import calendars
+
+    return ((f"event-{event.id}.ics", "text/calendar; charset=utf-8; method=PUBLISH",
+             calendars.event_ics(user, event, user.locale)),)
 
 
 def cancel_registration(actor: User, event: JointEvent) -> EventRegistration:
@@ -563,8 +651,9 @@ def _promote(event: JointEvent) -> list[EventRegistration]:
     for registration in promoted:
         user = registration.user
         if user is not None and user.is_active:
-            queue_mail(user.email, "event_promoted", user.locale, user=user, event=event,
-                       link=_link("events.detail", event_id=event.id))
+            notifications.notify(user, notifications.EVENT_PROMOTED, event=event,
+                                 link=_link("events.detail", event_id=event.id),
+                                 attachments=_ics_attachment(user, event))
     return promoted
 
 
@@ -611,27 +700,40 @@ def check_in(actor: User, event: JointEvent, registration_id: int,
     return registration
 
 
-CSV_COLUMNS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "email",
-               "status", "registered_at", "checked_in_at")
+def _csv_headers() -> list[str]:
+    return [_("Family name"), _("Given name"), _("Family name (kana)"), _("Given name (kana)"),
+            _("Email"), _("Group"), _("Status"), _("Registered at"), _("Checked in at")]
 
 
 def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> str:
-    """A host group's own attendees (UTF-8 with BOM, formula-safe cells)."""
+    """The lead host's operators get every attendee; a co-host's operators
+    their own group's attendees. Headers and statuses in the reader's
+    language; UTF-8 with a BOM so that Excel (Japanese too) opens it as
+    UTF-8; formula-safe cells."""
+    from federation.forms.events import REGISTRATION_STATUS_LABELS
+
     if not can_manage_group(actor, group) or not any(
             h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts):
         raise Forbidden()
+    everyone = group.id == event.lead_group_id
+    from federation.i18n import current_locale
+
+    locale = current_locale()
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(_csv_headers())
     for r in registrations_of(event):
-        if r.group_id != group.id or r.user is None:
+        if r.user is None or not (everyone or r.group_id == group.id):
             continue
         writer.writerow([csv_safe(v) for v in (
             r.user.family_name, r.user.given_name, r.user.family_name_kana,
-            r.user.given_name_kana, r.user.email, r.status.value,
-            r.queued_at.astimezone(TOKYO).isoformat(),
-            r.checked_in_at.astimezone(TOKYO).isoformat() if r.checked_in_at else "")])
+            r.user.given_name_kana, r.user.email,
+            r.group.name_for(locale) if r.group is not None else "",
+            str(REGISTRATION_STATUS_LABELS[r.status]),
+            r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+            r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
+            if r.checked_in_at else "")])
     return out.getvalue()
 
 
@@ -646,19 +748,19 @@ def mail_registrants(actor: User, event: JointEvent, subject: str, body: str) ->
         errors["body"] = [_("Use %(low)s to %(high)s characters.", low=1, high=5000)]
     if errors:
         raise Invalid(fields=errors)
-    return _mail_registrants(event, "event_message", subject=subject, body=body,
+    return _mail_registrants(event, notifications.EVENT_MESSAGE, subject=subject, body=body,
                              sender=actor)
 
 
-def _mail_registrants(event: JointEvent, template: str, **context) -> int:
+def _mail_registrants(event: JointEvent, kind: notifications.Kind, **context) -> int:
     count = 0
     for registration in registrations_of(event):
         user = registration.user
         if user is None or not user.is_active:
             continue
-        queue_mail(user.email, template, user.locale, user=user, event=event,
-                   registration=registration, place=place_text(event),
-                   link=_link("events.detail", event_id=event.id), **context)
+        notifications.notify(user, kind, event=event, registration=registration,
+                             place=place_text(event),
+                             link=_link("events.detail", event_id=event.id), **context)
         count += 1
     return count
 
@@ -684,9 +786,9 @@ def send_reminders(now: datetime | None = None) -> int:
         if user is None or not user.is_active:
             continue
         event = registration.event
-        queue_mail(user.email, "event_reminder", user.locale, key=f"registration:{registration.id}",
-                   user=user, event=event,
-                   place=place_text(event), link=_link("events.detail", event_id=event.id))
+        notifications.notify(user, notifications.EVENT_REMINDER, key=f"registration:{registration.id}",
+                             event=event, place=place_text(event),
+                             link=_link("events.detail", event_id=event.id))
         count += 1
     db.session.flush()
     return count

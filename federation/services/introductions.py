@@ -16,6 +16,7 @@ from federation.models import (AbuseReport, DirectoryBlock, Introduction, Introd
                                Role, User, utcnow)
 from federation.security import can_see_abuse_reports, is_member
 from federation.services import directory
+from federation.services import notifications
 from federation.services.mail import queue_mail
 from federation.links import external_url
 
@@ -54,9 +55,9 @@ def request_introduction(actor: User, profile_id: int, message: str) -> Introduc
                                 created_at=utcnow())
     db.session.add(introduction)
     db.session.flush()
-    queue_mail(recipient.email, "introduction_request", recipient.locale, person=recipient,
-               sender=actor, message=message,
-               link=external_url("directory.introductions"))
+    notifications.notify(recipient, notifications.INTRODUCTION_REQUESTED, person=recipient,
+                         sender=actor, message=message,
+                         link=external_url("directory.introductions"))
     return introduction
 
 
@@ -82,15 +83,16 @@ def accept(actor: User, introduction: Introduction) -> Introduction:
     _decide(actor, introduction, IntroductionStatus.accepted)
     sender, recipient = introduction.sender, introduction.recipient
     for person, other in ((sender, recipient), (recipient, sender)):
-        queue_mail(person.email, "introduction_accepted", person.locale, person=person,
-                   other=other)
+        notifications.notify(person, notifications.INTRODUCTION_ANSWERED, person=person,
+                             other=other)
     return introduction
 
 
 def decline(actor: User, introduction: Introduction) -> Introduction:
     _decide(actor, introduction, IntroductionStatus.declined)
     sender = introduction.sender
-    queue_mail(sender.email, "introduction_declined", sender.locale, person=sender)
+    notifications.notify(sender, notifications.INTRODUCTION_ANSWERED,
+                         template="introduction_declined", person=sender)
     return introduction
 
 

@@ -156,6 +156,11 @@ def _send(row: OutboxMail) -> None:
         charset="utf-8",
     )
     message.msgId = row.message_id
+    from federation.models import OutboxAttachment
+
+    for attachment in db.session.scalars(select(OutboxAttachment).where(
+            OutboxAttachment.mail_id == row.id).order_by(OutboxAttachment.id)):
+        message.attach(attachment.filename, attachment.content_type, attachment.data)
     mail.send(message)
 
 

@@ -67,3 +67,16 @@ def promote(model, column, parent_id: int, room_left: Callable[[], bool],
             db.session.flush()
             promoted.append(row)
     return promoted
+
+
+def waitlist_position(row, column) -> int | None:
+    """1 for the next person to be promoted; None when not waitlisted. The
+    order is the one `promote` follows (queued_at, then id)."""
+    if row is None or row.status != RegistrationStatus.waitlisted:
+        return None
+    model = column.class_
+    ahead = db.session.scalar(select(func.count(model.id)).where(
+        column == getattr(row, column.key), model.status == RegistrationStatus.waitlisted,
+        (model.queued_at < row.queued_at)
+        | ((model.queued_at == row.queued_at) & (model.id < row.id))))
+    return ahead + 1

@@ -181,7 +181,7 @@ def test_request_accept_flow_with_mails_and_balance(client, app, make, login, tw
     assert give_balance(group_b)["received"]["venue"] == 1
 
     # Answering twice: 409, nothing changes.
-    assert client.post(f"/assets/requests/{request_row.id}/decline").status_code == 409
+    assert client.post(f"/assets/requests/{request_row.id}/decline").status_code == 302  # back to the page, the reason flashed
 
 
 def test_decline_and_cancel_mail_the_other_side(client, make, login, two_groups):
@@ -245,7 +245,7 @@ def test_overlapping_accepted_slot_is_a_conflict(client, make, login, two_groups
     adjacent = make.asset_request(venue, group_b, asker, end, end + timedelta(hours=1))
     login(owner)
     assert client.post(f"/assets/requests/{first.id}/accept").status_code == 302
-    assert client.post(f"/assets/requests/{second.id}/accept").status_code == 409
+    assert client.post(f"/assets/requests/{second.id}/accept").status_code == 302  # back to the page, the reason flashed
     assert client.post(f"/assets/requests/{adjacent.id}/accept").status_code == 302
     db.session.expire_all()
     assert db.session.get(AssetRequest, second.id).status == RequestStatus.pending
@@ -255,7 +255,9 @@ def test_overlapping_accepted_slot_is_a_conflict(client, make, login, two_groups
     response = client.post(f"/assets/{venue.id}/request", data={
         "group": "group-b", "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": end.strftime("%Y-%m-%dT%H:%M"), "message": "再度"})
-    assert response.status_code == 409
+    # The form comes back with what was typed and why the slot is refused.
+    assert response.status_code in (409, 422)
+    assert "再度" in response.get_data(as_text=True)
 
 
 def test_two_acceptances_racing_one_wins(app, make, login, two_groups):
@@ -284,7 +286,7 @@ def test_two_acceptances_racing_one_wins(app, make, login, two_groups):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(results) == [302, 409]
+    assert sorted(results) == [302, 302]  # the loser is sent back with the reason
     db.session.commit()  # end the test's own snapshot
     statuses = sorted(s.value for s in db.session.scalars(select(AssetRequest.status)))
     assert statuses == ["accepted", "pending"], statuses

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from federation.models import Delivery
+from federation.schemas.base import ApiSchema
+
+
+class NotificationSchema(ApiSchema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True)
+    subject = fields.String(dump_only=True)
+    body = fields.String(dump_only=True)
+    link = fields.String(dump_only=True)
+    read = fields.Function(lambda n: n.read_at is not None, dump_only=True)
+    read_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class NotificationSettingSchema(ApiSchema):
+    kind = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    section = fields.String(dump_only=True)
+    delivery = fields.String(dump_only=True, metadata={"enum": [d.value for d in Delivery]})
+
+
+class NotificationSettingsSchema(ApiSchema):
+    settings = fields.List(fields.Nested(NotificationSettingSchema), dump_only=True)
+
+
+class NotificationSettingsUpdateSchema(ApiSchema):
+    settings = fields.Dict(
+        keys=fields.String(), values=fields.String(validate=validate.OneOf(
+            [d.value for d in Delivery])), required=True,
+        metadata={"description": "Kind -> immediately | daily | off; kinds left out keep "
+                                 "their setting.",
+                  "example": {"event_proposed": "daily"}})

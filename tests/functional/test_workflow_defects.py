@@ -1,0 +1,134 @@
+"""Defects a new user hit (issue 15), each with the test that failed before."""
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy import select
+
+from federation.extensions import db
+from federation.models import EventHost, HostStatus, JointEvent, Role
+
+
+def _groups(make):
+    lead_op = make.user(role=Role.operator, email="lead@alumni.example.jp")
+    co_op = make.user(role=Role.operator, email="co@alumni.example.jp")
+    lead = make.group(slug="lead", operators=(lead_op,), name_ja="大洋商事 アルムナイ")
+    co = make.group(slug="co", operators=(co_op,), name_ja="青葉銀行 OB・OG会")
+    return lead_op, co_op, lead, co
+
+
+def test_an_invited_cohost_answers_first_and_cannot_manage(client, login, make):
+    lead_op, co_op, lead, co = _groups(make)
+    event = make.event(lead, status="draft")
+    event.hosts.append(EventHost(group=co, status=HostStatus.invited))
+    db.session.commit()
+    login(co_op)
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "共催を承諾" in page and f"/events/{event.id}/edit" not in page
+    assert client.get(f"/events/{event.id}/edit").status_code == 403
+    assert client.get(f"/events/{event.id}/attendees").status_code == 403
+    assert client.post(f"/events/{event.id}/state/cancel").status_code == 403
+    assert client.post(f"/events/{event.id}/hosts/co/confirm").status_code == 302
+    assert client.get(f"/events/{event.id}/edit").status_code == 200
+
+
+def test_quota_full_is_not_event_full_and_the_position_is_shown(client, login, make, token_for):
+    lead_op, co_op, lead, co = _groups(make)
+    event = make.event(lead, cohosts=(co,), capacity=5, quotas={"co": 1})
+    alumni = [make.alumnus(co, make.user(email=f"co{n}@alumni.example.jp")) for n in range(3)]
+    login(alumni[0])
+    client.post(f"/events/{event.id}/register")
+    client.post("/auth/logout")
+    login(alumni[1])
+    flashed = client.post(f"/events/{event.id}/register", follow_redirects=True)
+    text = flashed.get_data(as_text=True)
+    assert "満席" not in text
+    assert "青葉銀行 OB・OG会" in text and "4" in text  # the group's seats; 4 remain for others
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="waitlist-position"' in page and "1番目" in page
+    # The API answers the position too.
+    response = client.post(f"/api/v1/events/{event.id}/registrations",
+                           headers=token_for(alumni[2]), json={})
+    assert response.status_code == 201
+    assert response.get_json()["status"] == "waitlisted"
+    assert response.get_json()["waitlist_position"] == 2
+
+
+def test_attendee_csv_lead_gets_everyone_cohost_its_own_in_the_readers_language(
+        client, login, make):
+    lead_op, co_op, lead, co = _groups(make)
+    event = make.event(lead, cohosts=(co,))
+    outsider_group = make.group(slug="other", name_ja="東光 OB 会")
+    make.registration(event, make.user(email="nobody@alumni.example.jp"), group=None)
+    make.registration(event, make.user(email="other@alumni.example.jp"), group=outsider_group)
+    make.registration(event, make.user(email="coalum@alumni.example.jp"), group=co)
+    login(lead_op)
+    response = client.get(f"/events/{event.id}/attendees.csv?group=lead")
+    raw = response.get_data()
+    assert raw.startswith("\ufeff".encode())  # Japanese Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "姓" and "ステータス" in rows[0]
+    emails = {row[4] for row in rows[1:]}
+    assert emails == {"nobody@alumni.example.jp", "other@alumni.example.jp",
+                      "coalum@alumni.example.jp"}
+    assert all(row[6] == "参加確定" for row in rows[1:])
+    client.post("/auth/logout")
+    login(co_op)
+    rows = list(csv.reader(io.StringIO(client.get(
+        f"/events/{event.id}/attendees.csv?group=co").get_data(as_text=True).lstrip("\ufeff"))))
+    assert {row[4] for row in rows[1:]} == {"coalum@alumni.example.jp"}
+
+
+def test_coordinators_plan_joint_events(client, login, make):
+    from tests.functional.test_events import event_form
+
+    lead_op, co_op, lead, co = _groups(make)
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    login(coordinator)
+    assert "/events/new" in client.get("/events/").get_data(as_text=True)
+    assert client.get("/events/new").status_code == 200
+    response = client.post("/events/new?group=co", data=event_form())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    event = db.session.scalar(select(JointEvent))
+    assert event.lead_group_id == co.id and event.created_by_id == coordinator.id
+
+
+def test_an_operator_opens_the_proposal_before_and_after_nominating(client, login, make):
+    operator = make.user(role=Role.operator, email="op@alumni.example.jp")
+    make.group(slug="toko", operators=(operator,))
+    speaker = make.user(email="speaker@alumni.example.jp")
+    edition = make.edition(phase="proposals")
+    proposal = make.proposal(edition, speaker, title="社内起業とアルムナイ")
+    login(operator)
+    listing = client.get("/conferences/2031/proposals").get_data(as_text=True)
+    assert f"/conferences/proposals/{proposal.id}\"" in listing
+    assert client.get(f"/conferences/proposals/{proposal.id}").status_code == 200
+    assert client.post(f"/conferences/proposals/{proposal.id}/nominate",
+                       data={"group": "toko"}).status_code == 302
+    page = client.get(f"/conferences/proposals/{proposal.id}")
+    assert page.status_code == 200 and "社内起業とアルムナイ" in page.get_data(as_text=True)
+    # A member who runs no group still cannot read others' proposals.
+    client.post("/auth/logout")
+    login(make.user(email="nosy@alumni.example.jp"))
+    assert client.get(f"/conferences/proposals/{proposal.id}").status_code == 404
+
+
+def test_coordinators_are_not_blinded_in_a_blind_review(client, login, make):
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    reviewer = make.user(email="reviewer@alumni.example.jp")
+    speaker = make.user(email="speaker@alumni.example.jp")
+    edition = make.edition(phase="review")
+    proposal = make.proposal(edition, speaker)
+    from federation.models import ConferenceReviewer, utcnow
+
+    db.session.add(ConferenceReviewer(edition_id=edition.id, user_id=reviewer.id,
+                                      invited_at=utcnow()))
+    db.session.commit()
+    login(coordinator)
+    assert speaker.display_name in client.get(
+        f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(reviewer)
+    assert speaker.display_name not in client.get(
+        f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
