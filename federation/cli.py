@@ -158,4 +158,21 @@ def remind_events():
     click.echo(f"{count} reminder(s) queued.")
 
 
+consultations_cli = AppGroup("consultations", help="Consultations [壁打ち] of the knowledge hub.")
+
+
+@consultations_cli.command("digest")
+def consultation_digest():
+    """Mail helpers the day's new consultations on their topics (once per Tokyo day; for cron)."""
+    from flask import current_app
+
+    from federation.services.knowledge.consultations import send_consultation_digests
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = send_consultation_digests()
+        db.session.commit()
+    click.echo(f"{count} digest(s) queued.")
+
+
 COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli]
+COMMANDS.append(consultations_cli)

@@ -83,6 +83,14 @@ class Config:
     PHOTO_MAX_BYTES = 1024 * 1024
     PHOTOS_PER_ASSET = 8
 
+    # The knowledge hub (issue 16): attached templates, rate limits.
+    # Below MAX_CONTENT_LENGTH, so the form still comes back with a message.
+    KNOWLEDGE_ATTACHMENT_MAX_BYTES = 1536 * 1024
+    KNOWLEDGE_UNZIPPED_MAX_BYTES = 50 * 1024 * 1024
+    KNOWLEDGE_ATTACHMENTS_PER_ARTICLE = 10
+    RATELIMIT_CONSULTATION_POST = "5 per hour;20 per day"
+    RATELIMIT_CONSULTATION_REPLY = "20 per hour;100 per day"
+
     API_DEFAULT_PER_PAGE = 20
     API_MAX_PER_PAGE = 100
 

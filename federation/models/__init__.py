@@ -21,6 +21,12 @@ from federation.models.conference import (ConferenceEdition, ConferenceRegistrat
                                           Proposal, ProposalFormat, ProposalSpeaker,
                                           ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
+from federation.models.knowledge import (Article, ArticleAttachment, ArticleVersion,
+                                         ArticleVisibility, Consultation, ConsultationReply,
+                                         ConsultationSession, ConsultationSpace,
+                                         ConsultationStatus, KnowledgeCategory, KnowledgeDocument,
+                                         KnowledgeHelper, KnowledgeToken, PracticeMembership,
+                                         SessionStatus, TextbookChapter, TextbookEntry)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -39,5 +45,9 @@ __all__ = [
     "EventKind", "GroupEndorsement", "Involvement", "MembershipScope", "OperatorApplication",
     "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
+    "Article", "ArticleAttachment", "ArticleVersion", "ArticleVisibility", "Consultation",
+    "ConsultationReply", "ConsultationSession", "ConsultationSpace", "ConsultationStatus",
+    "KnowledgeCategory", "KnowledgeDocument", "KnowledgeHelper", "KnowledgeToken",
+    "PracticeMembership", "SessionStatus", "TextbookChapter", "TextbookEntry",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]
