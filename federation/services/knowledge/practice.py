@@ -10,15 +10,18 @@ from sqlalchemy import select
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import (ApplicationStatus, OperatorApplication, PracticeMembership, User,
-                               utcnow)
+                               Verdict, utcnow)
 from federation.security import is_practice_member
 from federation.text import normalise
 
 
 def fails_track_record(application: OperatorApplication) -> bool:
-    """Criterion 1 (track record) failed: the group is a beginners' group."""
-    return any(item.get("key") == "track_record" and item.get("verdict") == "failed"
-               for item in application.assessment or [])
+    """Criterion 1 (track record) failed, after any coordinator's override:
+    the group is a beginners' group."""
+    from federation.services.applications import assessment_of
+
+    return any(item["key"] == "track_record" and item["verdict"] == Verdict.failed.value
+               for item in assessment_of(application))
 
 
 def offers_practice(application: OperatorApplication, viewer: User | None = None) -> bool:
