@@ -471,8 +471,9 @@ def _demo_knowledge(person) -> str:
         db.session.add(chapter)
         for order, pick in enumerate(picks, start=1):
             chapter.entries.append(TextbookEntry(article_id=made[pick].id, position=order))
-    operators = db.session.scalars(select(User).join(GroupOperator, GroupOperator.user_id == User.id)
-                                   .order_by(User.id).limit(4)).all()
+    operators = db.session.scalars(
+        select(User).join(GroupOperator, GroupOperator.user_id == User.id)
+        .order_by(User.id).limit(4)).all()
     for user, categories in zip(operators, (["operations", "governance"], ["activation"],
                                             ["promotion", "activation"], ["mindset"])):
         db.session.add(KnowledgeHelper(user_id=user.id, categories=categories))

@@ -304,8 +304,9 @@ def can_write_article(actor: User | None) -> bool:
 
 
 def can_edit_article(actor: User | None, article) -> bool:
-    """The author and coordinators edit an article and restore its versions."""
-    if not can_write_article(actor) and not is_coordinator(actor):
+    """The author (also a practice member whose consultation became the
+    article) and coordinators edit an article and restore its versions."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
     return is_coordinator(actor) or article.author_id == actor.id
 

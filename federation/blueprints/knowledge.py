@@ -19,6 +19,7 @@ from federation.security import (can_curate_textbook, can_edit_article, can_writ
                                  is_practice_member)
 from federation.services import applications as application_service
 from federation.services.knowledge import articles, consultations, index, practice, textbook
+from federation.services.knowledge import personal  # noqa: F401 (registers export and erasure)
 from federation.services.knowledge import attachments as files
 from federation.services.knowledge.taxonomy import (CATEGORY_LABELS, MATURITY_LEVELS,
                                                     SPACE_LABELS, VISIBILITY_LABELS, topic_label)
@@ -66,11 +67,6 @@ def list():  # noqa: A001
 
 
 # --- articles --------------------------------------------------------------------------
-
-def _fill(form: ArticleForm) -> None:
-    if not form.topic.data:
-        form.topic.data = ""
-
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 @login_required

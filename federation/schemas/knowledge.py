@@ -144,17 +144,17 @@ class SolveSchema(ApiSchema):
                                                          "solved consultation as an article"})
 
 
-class SessionCreateSchema(ApiSchema):
+class ConsultationSessionCreateSchema(ApiSchema):
     helper_id = fields.Integer(required=True)
     times = fields.List(fields.AwareDateTime(), required=True,
                         validate=validate.Length(min=1, max=3))
 
 
-class SessionAcceptSchema(ApiSchema):
+class ConsultationSessionAcceptSchema(ApiSchema):
     time = fields.AwareDateTime(required=True)
 
 
-class SessionSchema(ApiSchema):
+class ConsultationSessionSchema(ApiSchema):
     id = fields.Integer()
     consultation_id = fields.Integer()
     asker = fields.Nested(PersonSchema)

@@ -1,8 +1,9 @@
-"""knowledge_hub
+"""The knowledge hub: articles with versions and templates, the textbook,
+consultations with replies, helpers and 1:1 sessions, the practice community,
+the search documents and tokens; abuse reports may point at a consultation.
 
 Revision ID: 0014
 Revises: 0008
-Create Date: 2026-12-02 05:37:13.631058
 
 """
 from alembic import op

@@ -247,7 +247,8 @@ def test_reports_go_to_the_directorys_queue(client, app, make, login):
     assert report.reported_id == rude.id and report.consultation_id == row.id
     assert _mails("abuse_report")[0].recipient == coordinator.email
     login(coordinator)
-    assert "勧誘です" in client.get("/directory/reports").get_data(as_text=True)
+    reports = client.get("/directory/reports").get_data(as_text=True)
+    assert "勧誘です" in reports and f"/consultations/{row.id}" in reports
 
 
 @pytest.mark.rate_limited
@@ -293,3 +294,28 @@ def test_pages_in_english(client, app, make, login):
     page = client.get(f"/consultations/{row.id}").get_data(as_text=True)
     assert '<html lang="en">' in page and "Replies" in page and "Activation" in page
     assert "Knowledge hub" in client.get("/knowledge/").get_data(as_text=True)
+
+
+def test_personal_data_export_and_erasure(app, make):
+    from federation.models import KnowledgeHelper, PracticeMembership
+    from federation.services import privacy
+    from tests.factories import PASSWORD
+
+    beginner = practice_member(make)
+    row = consultation(app, beginner, title="公認の取り方")
+    helper, _g = operator(make)
+    with app.test_request_context():
+        service.set_topics(helper, ["governance"])
+        service.reply(helper, db.session.get(Consultation, row.id), "人事部に相談を")
+        data = privacy.export_personal_data(beginner)["knowledge"]
+        assert data["consultations"][0]["title"] == "公認の取り方"
+        assert data["practice_community"]["registered_members"] == 35
+        assert privacy.export_personal_data(helper)["knowledge"]["helper_topics"] == {
+            "categories": ["governance"], "digest_enabled": True}
+        privacy.delete_account(beginner, PASSWORD)
+        privacy.delete_account(helper, PASSWORD)
+        db.session.commit()
+    assert db.session.scalar(select(func.count(PracticeMembership.id))) == 0
+    assert db.session.get(KnowledgeHelper, helper.id) is None
+    # The shared thread stays, under the anonymised accounts.
+    assert db.session.get(Consultation, row.id).replies[0].body == "人事部に相談を"

@@ -10,10 +10,11 @@ from federation.extensions import limiter
 from federation.schemas.knowledge import (ArticleCreateSchema, ArticleSchema,
                                           ArticleSummarySchema, ArticleWriteSchema,
                                           ConsultationCreateSchema, ConsultationSchema,
-                                          ConsultationSummarySchema, ReplyCreateSchema,
-                                          ReplySchema, SessionAcceptSchema, SessionCreateSchema,
-                                          SessionSchema, SolveSchema, TextbookSchema,
-                                          VersionSchema)
+                                          ConsultationSessionAcceptSchema,
+                                          ConsultationSessionCreateSchema,
+                                          ConsultationSessionSchema, ConsultationSummarySchema,
+                                          ReplyCreateSchema, ReplySchema, SolveSchema,
+                                          TextbookSchema, VersionSchema)
 from federation.services.knowledge import articles, consultations, textbook
 
 STRING = {"type": "string"}
@@ -115,8 +116,8 @@ def solve_consultation(actor, consultation_id, data):
 
 @operation("/consultations/<int:consultation_id>/sessions", "POST",
            summary="Ask someone who replied for a 1:1 session (up to three times)",
-           tag="consultations", body=SessionCreateSchema, response=SessionSchema, status=201,
-           errors=(403, 404))
+           tag="consultations", body=ConsultationSessionCreateSchema,
+           response=ConsultationSessionSchema, status=201, errors=(403, 404))
 def create_session(actor, consultation_id, data):
     consultation = consultations.get_consultation(actor, consultation_id)
     return consultations.request_session(actor, consultation, data["helper_id"], data["times"])
@@ -124,7 +125,8 @@ def create_session(actor, consultation_id, data):
 
 @operation("/consultation-sessions/<int:session_id>/accept", "POST",
            summary="Accept one of the proposed times (the helper)", tag="consultations",
-           body=SessionAcceptSchema, response=SessionSchema, errors=(403, 404, 409))
+           body=ConsultationSessionAcceptSchema, response=ConsultationSessionSchema,
+           errors=(403, 404, 409))
 def accept_session(actor, session_id, data):
     return consultations.accept_session(actor, consultations.get_session(actor, session_id),
                                         data["time"])
@@ -132,7 +134,7 @@ def accept_session(actor, session_id, data):
 
 @operation("/consultation-sessions/<int:session_id>/cancel", "POST",
            summary="Cancel a session (either person)", tag="consultations",
-           response=SessionSchema, errors=(403, 404, 409))
+           response=ConsultationSessionSchema, errors=(403, 404, 409))
 def cancel_session(actor, session_id):
     return consultations.cancel_session(actor, consultations.get_session(actor, session_id))
 

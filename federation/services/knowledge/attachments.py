@@ -47,7 +47,8 @@ def _ooxml_type(data: bytes) -> tuple[str, str]:
                 while chunk := stream.read(64 * 1024):
                     total += len(chunk)
                     if total > limit:
-                        raise Invalid(fields={"file": [_("The document expands to too much data.")]})
+                        raise Invalid(fields={"file": [
+                            _("The document expands to too much data.")]})
     except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
         raise Invalid(fields={"file": [_("The file is damaged or not an Office document.")]}) \
             from None

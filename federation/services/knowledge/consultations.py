@@ -393,7 +393,8 @@ def sessions_for(viewer: User, consultation: Consultation) -> list[ConsultationS
     return list(db.session.scalars(
         select(ConsultationSession).where(
             ConsultationSession.consultation_id == consultation.id,
-            (ConsultationSession.asker_id == viewer.id) | (ConsultationSession.helper_id == viewer.id))
+            (ConsultationSession.asker_id == viewer.id)
+            | (ConsultationSession.helper_id == viewer.id))
         .options(selectinload(ConsultationSession.asker), selectinload(ConsultationSession.helper))
         .order_by(ConsultationSession.id)))
 
