@@ -309,8 +309,21 @@ def notifications_digest():
 
     with writing():
         count = send_daily_digests()
+consultations_cli = AppGroup("consultations", help="Consultations [壁打ち] of the knowledge hub.")
+
+
+@consultations_cli.command("digest")
+def consultation_digest():
+    """Mail helpers the day's new consultations on their topics (once per Tokyo day; for cron)."""
+    from flask import current_app
+
+    from federation.services.knowledge.consultations import send_consultation_digests
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = send_consultation_digests()
         db.session.commit()
     click.echo(f"{count} digest(s) queued.")
 
 
 COMMANDS.append(notifications_cli)
+COMMANDS.append(consultations_cli)

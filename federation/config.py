@@ -128,6 +128,13 @@ class Config:
     RETENTION_DECIDED_JOIN_REQUESTS = timedelta(days=90)
     RETENTION_CLOSED_APPLICATIONS = timedelta(days=180)
     RETENTION_EXPIRED_INVITATIONS = timedelta(days=30)
+    # The knowledge hub (issue 16): attached templates, rate limits.
+    # Below MAX_CONTENT_LENGTH, so the form still comes back with a message.
+    KNOWLEDGE_ATTACHMENT_MAX_BYTES = 1536 * 1024
+    KNOWLEDGE_UNZIPPED_MAX_BYTES = 50 * 1024 * 1024
+    KNOWLEDGE_ATTACHMENTS_PER_ARTICLE = 10
+    RATELIMIT_CONSULTATION_POST = "5 per hour;20 per day"
+    RATELIMIT_CONSULTATION_REPLY = "20 per hour;100 per day"
 
     API_DEFAULT_PER_PAGE = 20
     API_MAX_PER_PAGE = 100

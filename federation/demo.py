@@ -169,6 +169,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     _demo_directory(person)
     _demo_events()
     _demo_conference()
+    logins.append(("practice", _demo_knowledge(person)))
     db.session.flush()
     return logins
 
@@ -407,3 +408,143 @@ def _demo_conference() -> None:
         registration_open_at=now, registration_close_at=datetime.combine(
             next_day, time(0), tokyo) - timedelta(days=1),
         capacity=300, nomination_quota=2, sequence=0))
+
+
+# --- the knowledge hub (issue 16) ------------------------------------------------
+
+DEMO_ARTICLES = [
+    ("operations", "processes", "practice", ["company_hosted", "delegated", "company_backed"],
+     [1, 2, 3],
+     "参加承認のプロセス：質問項目と週2回の承認リズム",
+     "Approving new members: the questions and a twice-weekly rhythm",
+     "## なぜ承認制にするのか\n\n"
+     "アルムナイコミュニティは「元社員であること」が信頼の土台です。参加申請を承認制にすることで、"
+     "安心して情報や機会を共有できる場を保ちます。\n\n"
+     "## 申請時の質問（3問）\n\n"
+     "1. お名前（フルネーム）\n2. 在籍していた会社・部署と、退職した年\n"
+     "3. 現在のお仕事（会社名・役割。差し支えない範囲で）\n\n"
+     "## 承認のリズム\n\n"
+     "- 承認担当は運営ボランティア2名。**毎週火曜と金曜**の夜に申請を確認します。\n"
+     "- 2名とも在籍を確認できない場合は、人事のアルムナイ担当に照会します。\n"
+     "- 申請から承認まで最長4日。申請者には「週2回確認しています」と事前に案内します。\n\n"
+     "## 承認後\n\n"
+     "承認したら、その日のうちに個別の歓迎メッセージ（テンプレートあり）を送り、"
+     "自己紹介投稿をお願いします。"),
+    ("governance", "concept", "practice", [], [1, 2],
+     "歓迎メッセージのテンプレート", "A welcome message template",
+     "承認した方には、次のようなメッセージを個別にお送りしています。\n\n"
+     "> ○○さん、アルムナイコミュニティへようこそ！運営の△△です。\n"
+     "> まずは設立趣意書をご一読ください（リンク）。\n"
+     "> よろしければ、自己紹介スレッドに「在籍時の部署・現在のお仕事・このコミュニティで"
+     "やってみたいこと」を投稿していただけると嬉しいです。\n\n"
+     "ポイント：**名前を入れて個別に送る**こと。一斉送信より自己紹介の投稿率が高くなります。"),
+    ("governance", "concept", "public", [], [1, 2, 3],
+     "設立趣意書のつくり方", "Writing a founding statement",
+     "設立趣意書は、コミュニティが「何のために、誰のために」あるのかを言葉にしたものです。\n\n"
+     "## 盛り込む項目\n\n"
+     "- 目的：元社員同士、そして会社との関係をどう豊かにしたいか\n"
+     "- 対象：参加できる人（元社員・グループ会社出身者など）\n"
+     "- 大切にすること：営業目的の勧誘をしない、個人情報を守る\n"
+     "- 運営体制：運営メンバーと会社の窓口（アルムナイ担当部署）\n\n"
+     "雛形を添付する場合は Word か PDF で共有すると、各社で書き換えやすくなります。"),
+    ("governance", "guidelines", "members", ["company_hosted", "delegated"], [2, 3, 4],
+     "コミュニティガイドライン（行動規範）の例", "An example of community guidelines",
+     "## 基本方針\n\n"
+     "1. 相手への敬意：在籍時の肩書きに関係なく、対等に接します。\n"
+     "2. 勧誘の禁止：許可のない営業・採用・投資の勧誘はご遠慮ください。\n"
+     "3. 守秘：在籍企業の機密情報、他の参加者の個人情報を持ち出しません。\n"
+     "4. 違反への対応：運営が注意し、繰り返す場合は退会をお願いすることがあります。\n\n"
+     "ガイドラインは参加承認時に同意を得て、年1回見直します。"),
+    ("activation", "event_planning", "members", [], [2, 3, 4, 5],
+     "合同イベント開催チェックリスト", "A checklist for joint events",
+     "複数のアルムナイ団体で合同イベントを開くときの確認項目です。\n\n"
+     "## 2か月前\n\n- 共催団体と目的・対象者・定員をすり合わせる\n- 会場（相互利用できる会場）を仮押さえ\n\n"
+     "## 1か月前\n\n- 告知文を各団体の PR チャネルで共有\n- 登壇者の同意と資料の公開可否を確認\n\n"
+     "## 1週間前\n\n- 参加者名簿の共有範囲を確認（個人情報）\n- 受付と当日の役割分担\n\n"
+     "## 当日・事後\n\n- 出欠の記録\n- アンケートと成果（商談・採用・協業）の記録\n- コンテンツ化（動画・記事・グラレコ）"),
+    ("mindset", "", "practice", [], [1],
+     "運営者が一人で抱え込まないために", "Not carrying it alone",
+     "運営者が一人で考え続けると、いつか行き詰まります。それが続くと心が折れ、コミュニティも終わってしまいます。\n\n"
+     "- 月に一度、他の団体の運営者と壁打ちする時間をとる\n- 運営メンバーを2人以上にする\n"
+     "- 「やらないこと」を決める"),
+]
+
+
+def _demo_knowledge(person) -> str:
+    """Articles from the domain brief, a textbook, helpers, a practice member
+    and consultations, in Japanese."""
+    from federation.models import (Article, ArticleVersion, ArticleVisibility, Consultation,
+                                   ConsultationReply, ConsultationSpace, ConsultationStatus,
+                                   GroupOperator, KnowledgeCategory, KnowledgeHelper,
+                                   PracticeMembership, TextbookChapter, TextbookEntry, User)
+    from federation.services.knowledge import index
+
+    author = db.session.scalar(select(User).join(GroupOperator, GroupOperator.user_id == User.id)
+                               .order_by(User.id).limit(1))
+    made = []
+    for category, topic, visibility, governance, levels, title_ja, title_en, body in DEMO_ARTICLES:
+        article = Article(title_ja=title_ja, title_en=title_en, body_ja=body, body_en="",
+                          category=KnowledgeCategory(category), topic=topic,
+                          governance_types=governance, maturity_levels=levels,
+                          visibility=ArticleVisibility(visibility), author_id=author.id, version=1)
+        db.session.add(article)
+        db.session.flush()
+        db.session.add(ArticleVersion(
+            article_id=article.id, number=1, title_ja=title_ja, title_en=title_en, body_ja=body,
+            body_en="", category=article.category, topic=topic, governance_types=governance,
+            maturity_levels=levels, visibility=article.visibility, author_id=author.id,
+            created_at=utcnow()))
+        index.index_article(article)
+        made.append(article)
+    chapters = [("はじめの一歩", "First steps", [5, 2, 0]),
+                ("運営の型をつくる", "Building the way you run", [1, 3]),
+                ("活性化と合同イベント", "Activation and joint events", [4])]
+    for position, (title_ja, title_en, picks) in enumerate(chapters, start=1):
+        chapter = TextbookChapter(position=position, title_ja=title_ja, title_en=title_en)
+        db.session.add(chapter)
+        for order, pick in enumerate(picks, start=1):
+            chapter.entries.append(TextbookEntry(article_id=made[pick].id, position=order))
+    operators = db.session.scalars(
+        select(User).join(GroupOperator, GroupOperator.user_id == User.id)
+        .order_by(User.id).limit(4)).all()
+    for user, categories in zip(operators, (["operations", "governance"], ["activation"],
+                                            ["promotion", "activation"], ["mindset"])):
+        db.session.add(KnowledgeHelper(user_id=user.id, categories=categories))
+    beginner = person(f"practice@{DEMO_DOMAIN}", "練習", "みのり", "れんしゅう", "みのり",
+                      Role.member)
+    db.session.add(PracticeMembership(
+        user_id=beginner.id, group_name="若葉フーズ 卒業生の会（準備中）",
+        company_name="若葉フーズ株式会社", governance_type=GovernanceType.independent,
+        registered_members=35, events_last_12_months=1))
+    asker = operators[1] if len(operators) > 1 else author
+    group = db.session.scalar(select(AlumniGroup).join(GroupOperator).where(
+        GroupOperator.user_id == asker.id).limit(1))
+    consultation = Consultation(
+        asker_id=asker.id, group_id=group.id, space=ConsultationSpace.federation,
+        category=KnowledgeCategory.activation, status=ConsultationStatus.open,
+        title="2回目以降の参加者が減っています", context={
+            "group": group.name_ja, "governance_type": group.governance_type.value,
+            "maturity_level": group.maturity_level,
+            "registered_members": group.registered_members},
+        body="初回の交流会には80人来たのですが、2回目は30人でした。リピートしてもらうために"
+             "どんな工夫をしていますか？")
+    db.session.add(consultation)
+    db.session.flush()
+    db.session.add(ConsultationReply(
+        consultation_id=consultation.id, author_id=operators[0].id, created_at=utcnow(),
+        body="うちでは初回参加者に翌週お礼のメッセージを送り、分科会に誘っています。"
+             "テーマ別の小さな集まりのほうがリピートしやすいです。"))
+    db.session.flush()
+    db.session.refresh(consultation, ["replies"])
+    index.index_consultation(consultation)
+    practice_question = Consultation(
+        asker_id=beginner.id, space=ConsultationSpace.practice,
+        category=KnowledgeCategory.governance, status=ConsultationStatus.open,
+        title="会社に公認してもらうには何から始めればよいですか",
+        context={"group": "若葉フーズ 卒業生の会（準備中）", "governance_type": "independent",
+                 "maturity_level": 1, "registered_members": 35},
+        body="有志で35人集まりました。人事部に相談したいのですが、最初に何を準備すべきでしょうか。")
+    db.session.add(practice_question)
+    db.session.flush()
+    index.index_consultation(practice_question)
+    return beginner.email

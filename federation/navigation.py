@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import access_level, is_admin, is_member
+from federation.security import access_level, is_admin, is_member, knowledge_audiences
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ PRIMARY = [
     NavItem("directory.list", "directory", _l("Directory"), is_member),
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
     NavItem("applications.list", "applications", _l("Applications"), is_member),
+    NavItem("knowledge.list", "knowledge", _l("Knowledge"), _anyone),
+    NavItem("consultations.list", "consultations", _l("Consultations"),
+            lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"})),
 ]
 
 def _not_yet_member(user) -> bool:

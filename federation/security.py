@@ -453,3 +453,77 @@ def can_see_group_members(actor: User | None, group) -> bool:
     if is_coordinator(actor) or is_operator_of(actor, group):
         return True
     return is_alumnus_of(actor, group)
+# --- the knowledge hub and the practice community (issue 16) ---------------------
+# Practice membership is NOT membership of the federation: a practice member
+# reads practice-visible articles and uses the beginners' consultation space,
+# nothing else (no directory, assets or members-only events).
+
+def is_practice_member(actor: User | None) -> bool:
+    """In the practice community [実践コミュニティ] (and not left it)."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import PracticeMembership
+
+    return db.session.scalar(select(PracticeMembership.id).where(
+        PracticeMembership.user_id == actor.id, PracticeMembership.left_at.is_(None))) is not None
+
+
+def is_federation_operator(actor: User | None) -> bool:
+    """A person who runs a member group (or a coordinator or admin)."""
+    return is_member(actor) and actor.has_role(Role.operator)
+
+
+def knowledge_audiences(actor: User | None) -> set[str]:
+    """THE audience rule of the knowledge hub: the audience values of
+    articles ("public", "practice", "members") and consultations
+    ("c:federation", "c:practice") this viewer may see. Pages, the API and
+    the search index all use it."""
+    audiences = {"public"}
+    if is_practice_member(actor):
+        audiences |= {"practice", "c:practice"}
+    if is_member(actor) and not is_practice_member(actor):
+        audiences |= {"practice", "members"}
+    if is_federation_operator(actor):
+        audiences |= {"practice", "members", "c:federation", "c:practice"}
+    return audiences
+
+
+def can_write_article(actor: User | None) -> bool:
+    """Operators write knowledge articles (coordinators too)."""
+    return is_federation_operator(actor)
+
+
+def can_edit_article(actor: User | None, article) -> bool:
+    """The author (also a practice member whose consultation became the
+    article) and coordinators edit an article and restore its versions."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    return is_coordinator(actor) or article.author_id == actor.id
+
+
+def can_curate_textbook(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
+def consultation_space_for(actor: User | None) -> str | None:
+    """Where the actor may post a consultation: operators in the federation's
+    space, practice members in the beginners' space; None: nowhere."""
+    if is_federation_operator(actor):
+        return "federation"
+    if is_practice_member(actor):
+        return "practice"
+    return None
+
+
+def can_reply_consultation(actor: User | None, consultation) -> bool:
+    """Federation operators answer (in both spaces); the asker follows up."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return is_federation_operator(actor) or consultation.asker_id == actor.id
+
+
+def can_solve_consultation(actor: User | None, consultation) -> bool:
+    return actor is not None and actor.is_authenticated and consultation.asker_id == actor.id

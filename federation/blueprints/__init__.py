@@ -1,6 +1,7 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
 from federation.blueprints import (account, admin, applications, assets, auth, calendar,
                                    conferences, directory, events, groups, main)
+from federation.blueprints import consultations, knowledge
 from federation.blueprints.api import bp as api_bp
 from federation.blueprints import membership
 from federation.blueprints import notifications
@@ -17,6 +18,8 @@ BLUEPRINTS = [
     (events.bp, "/events"),
     (calendar.bp, "/calendar"),
     (conferences.bp, "/conferences"),
+    (knowledge.bp, "/knowledge"),
+    (consultations.bp, "/consultations"),
     (api_bp, "/api/v1"),
 ]
 BLUEPRINTS.append((membership.bp, ""))

@@ -64,6 +64,10 @@ def create():
     _group_choices(form)
     if request.method == "GET" and request.args.get("group", "").isdigit():
         form.group_id.data = request.args["group"]
+    if request.method == "GET" and request.args.get("from") == "practice":
+        from federation.services.knowledge import practice  # the practice community's re-apply
+        form.process(data=practice.application_prefill(current_user))
+        _group_choices(form)
     done, application = submit(form, lambda: service.submit_application(
         current_user, form.service_data()))
     if done:

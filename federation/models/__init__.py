@@ -26,6 +26,12 @@ from federation.models.membership import (JoinApprover, JoinDigestLog, JoinReque
                                           JoinRequestStatus, JoinSettings)
 from federation.models.notification import (Delivery, MailState, Notification,
                                             NotificationPreference, OutboxAttachment)
+from federation.models.knowledge import (Article, ArticleAttachment, ArticleVersion,
+                                         ArticleVisibility, Consultation, ConsultationReply,
+                                         ConsultationSession, ConsultationSpace,
+                                         ConsultationStatus, KnowledgeCategory, KnowledgeDocument,
+                                         KnowledgeHelper, KnowledgeToken, PracticeMembership,
+                                         SessionStatus, TextbookChapter, TextbookEntry)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -44,6 +50,10 @@ __all__ = [
     "EventKind", "GroupEndorsement", "Involvement", "MembershipScope", "OperatorApplication",
     "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
+    "Article", "ArticleAttachment", "ArticleVersion", "ArticleVisibility", "Consultation",
+    "ConsultationReply", "ConsultationSession", "ConsultationSpace", "ConsultationStatus",
+    "KnowledgeCategory", "KnowledgeDocument", "KnowledgeHelper", "KnowledgeToken",
+    "PracticeMembership", "SessionStatus", "TextbookChapter", "TextbookEntry",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
     "PersonalDataRead", "ReadKind",
     "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",

@@ -193,6 +193,9 @@ class AbuseReport(Base):
     reported_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     introduction_id: Mapped[int | None] = mapped_column(
         ForeignKey("introduction.id", ondelete="SET NULL"))
+    # Reports from the knowledge hub [壁打ち] point at the consultation.
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, func, literal, or_, select, update
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -36,8 +35,11 @@ from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, Directo
                                Visibility, utcnow)
 from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
 from federation.services.mail import queue_mail
-from federation.text import is_kana, normalise, to_hiragana
 from federation.links import external_url
+from federation.search import planner
+from federation.search.planner import SearchPage, TokenIndex
+from federation.search.tokens import search_text, text_tokens
+from federation.text import is_kana, normalise
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -58,29 +60,7 @@ def complements(need: NeedPair, side: Side) -> list[tuple[NeedPair, Side]]:
     return [(need, other)]
 
 
-# --- text and tokens ------------------------------------------------------------
-
-_CJK_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+")
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
-
-
-def search_text(text: str) -> str:
-    """NFKC, lower-case, katakana as hiragana: how documents and queries compare."""
-    return to_hiragana(normalise(text or "").lower())
-
-
-def text_tokens(text: str) -> set[str]:
-    """Every overlapping 2-character window of CJK runs (a lone character is
-    kept whole) and every Latin word."""
-    doc = search_text(text)
-    tokens: set[str] = set()
-    for run in _CJK_RUN.findall(doc):
-        if len(run) == 1:
-            tokens.add(run)
-        tokens.update(run[i:i + 2] for i in range(len(run) - 1))
-    tokens.update(word[:64] for word in _WORD.findall(doc))
-    return tokens
-
+# --- text and tokens (the shared tokenizer: federation.search) -----------------
 
 def industry_key(industry: str) -> str:
     return search_text(industry)[:60]
@@ -378,38 +358,8 @@ SORTS = ("kana", "recent")
 # candidates per complementary need): enough to browse, not a bulk dump, and
 # it keeps every search bounded at any size of the directory. Beyond it the
 # total reads "1,000+" (the API says total_capped: true).
-SEARCH_CAP = 1000
-
-
-@dataclass
-class SearchPage:
-    """One page of a bounded search; pager-compatible (page, pages, has_next...)."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int  # exact when not capped; otherwise SEARCH_CAP (a lower bound)
-    capped: bool
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
+SEARCH_CAP = planner.SEARCH_CAP
+PROFILE_TOKENS = TokenIndex(SearchToken, "profile_id", DirectoryProfile.id)
 
 
 def search_tokens(viewer: User, *, q: str = "", need: str = "", side: str = "",
@@ -442,45 +392,10 @@ def _seen(token, near):
 
 def _matching_ids(tokens: list[str], near, walk: bool = True):
     """(select of the profile ids carrying every token visibly, select to
-    count them), or None when nobody can match.
-
-    Planned by hand, because the cost is all in the choice: the frequency of
-    each token (counted up to SEARCH_CAP + 1, through the (token, ...) index)
-    decides. With a rare token (at most SEARCH_CAP rows) its rows are the
-    candidates and the others are checked per candidate; when every token is
-    common, profiles are walked in the order of the sort index and each is
-    checked with a subquery per token, rarest first, so a page stops early
-    (`walk=False` refuses that plan: None). The walk's weak spot: several
-    common words that rarely occur together make it visit many profiles."""
-    counts = db.session.execute(select(*[
-        select(func.count()).select_from(
-            select(SearchToken.profile_id)
-            .where(SearchToken.token == token, _seen(SearchToken, near))
-            .limit(SEARCH_CAP + 1).subquery()).scalar_subquery()
-        for token in tokens])).one()
-    ranked = [t for _n, t in sorted(zip(counts, tokens))]
-    if min(counts) == 0:
-        return None
-
-    def has(token, profile_id=DirectoryProfile.id):
-        # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
-        # hash semi-join over every row of the token (its estimate of how
-        # words co-occur is far too low), which is what the walk avoids.
-        alias = aliased(SearchToken)
-        return (select(literal(1)).where(alias.profile_id == profile_id,
-                                         alias.token == token, _seen(alias, near))
-                .limit(1).scalar_subquery().is_not(None))
-
-    # Counting (up to SEARCH_CAP + 1) is always driven by the rarest token's
-    # rows: it checks fewer rows than a walk in kana order would.
-    driven = select(SearchToken.profile_id).where(
-        SearchToken.token == ranked[0], _seen(SearchToken, near),
-        *[has(t, SearchToken.profile_id) for t in ranked[1:]])
-    if min(counts) <= SEARCH_CAP:
-        return select(DirectoryProfile.id).where(DirectoryProfile.id.in_(driven)), driven
-    if not walk:
-        return None
-    return select(DirectoryProfile.id).where(*[has(t) for t in ranked]), driven
+    count them), or None when nobody can match; planned by token frequency
+    in federation.search.planner."""
+    return planner.matching_ids(PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk,
+                                cap=SEARCH_CAP)
 
 
 def _order(query, sort: str):
@@ -490,16 +405,8 @@ def _order(query, sort: str):
 
 
 def _page_of_ids(plan, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
-    if plan is None:
-        return [], 0, False
-    ids_query, count_query = plan
-    found = db.session.scalar(select(func.count()).select_from(
-        count_query.limit(SEARCH_CAP + 1).subquery()))
-    offset = (page - 1) * per_page
-    limit = min(per_page, SEARCH_CAP - offset)
-    ids = [] if limit <= 0 or offset >= found else list(db.session.scalars(
-        _order(ids_query, sort).limit(limit).offset(offset)))
-    return ids, min(found, SEARCH_CAP), found > SEARCH_CAP
+    return planner.page_of_ids(plan, lambda query: _order(query, sort), page, per_page,
+                               cap=SEARCH_CAP)
 
 
 def _profiles(ids: list[int]) -> list[DirectoryProfile]:

@@ -1,0 +1,170 @@
+"""API schemas of the knowledge hub, the textbook and consultations (pure:
+no requests, no queries)."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory
+from federation.schemas.base import ApiSchema
+
+CATEGORIES = [c.value for c in KnowledgeCategory]
+GOVERNANCE = [g.value for g in GovernanceType]
+VISIBILITIES = [v.value for v in ArticleVisibility]
+
+
+class PersonSchema(ApiSchema):
+    id = fields.Integer()
+    name = fields.String(attribute="display_name")
+
+
+class AttachmentSchema(ApiSchema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+
+
+class ArticleSummarySchema(ApiSchema):
+    id = fields.Integer()
+    title_ja = fields.String()
+    title_en = fields.String()
+    category = fields.Function(lambda a: a.category.value)
+    topic = fields.String()
+    governance_types = fields.List(fields.String())
+    maturity_levels = fields.List(fields.Integer())
+    visibility = fields.Function(lambda a: a.visibility.value)
+    version = fields.Integer()
+    author = fields.Nested(PersonSchema, allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class ArticleSchema(ArticleSummarySchema):
+    body_ja = fields.String()
+    body_en = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+
+
+class ArticleWriteSchema(ApiSchema):
+    title_ja = fields.String(validate=validate.Length(max=200))
+    title_en = fields.String(validate=validate.Length(max=200))
+    body_ja = fields.String(validate=validate.Length(max=50000))
+    body_en = fields.String(validate=validate.Length(max=50000))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    topic = fields.String(validate=validate.Length(max=40))
+    governance_types = fields.List(fields.String(validate=validate.OneOf(GOVERNANCE)))
+    maturity_levels = fields.List(fields.Integer(validate=validate.Range(min=1, max=5)))
+    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
+    note = fields.String(validate=validate.Length(max=200))
+
+
+class ArticleCreateSchema(ArticleWriteSchema):
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+
+
+class VersionSchema(ApiSchema):
+    number = fields.Integer()
+    title_ja = fields.String()
+    title_en = fields.String()
+    body_ja = fields.String()
+    body_en = fields.String()
+    category = fields.Function(lambda v: v.category.value)
+    visibility = fields.Function(lambda v: v.visibility.value)
+    note = fields.String()
+    author = fields.Nested(PersonSchema, allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class ChapterArticleSchema(ApiSchema):
+    id = fields.Integer()
+    title_ja = fields.String()
+    title_en = fields.String()
+
+
+class ChapterSchema(ApiSchema):
+    id = fields.Integer()
+    number = fields.Integer()
+    title_ja = fields.String(attribute="chapter.title_ja")
+    title_en = fields.String(attribute="chapter.title_en")
+    articles = fields.List(fields.Nested(ChapterArticleSchema))
+
+
+class TextbookSchema(ApiSchema):
+    chapters = fields.List(fields.Nested(ChapterSchema))
+
+
+class ContextSchema(ApiSchema):
+    group = fields.String(allow_none=True)
+    governance_type = fields.String(allow_none=True)
+    maturity_level = fields.Integer(allow_none=True)
+    registered_members = fields.Integer(allow_none=True)
+
+
+class ReplySchema(ApiSchema):
+    id = fields.Integer()
+    author = fields.Nested(PersonSchema, allow_none=True)
+    body = fields.String()
+    helpful = fields.Boolean()
+    created_at = fields.AwareDateTime()
+
+
+class ConsultationSummarySchema(ApiSchema):
+    id = fields.Integer()
+    title = fields.String()
+    category = fields.Function(lambda c: c.category.value)
+    space = fields.Function(lambda c: c.space.value)
+    status = fields.Function(lambda c: c.status.value)
+    context = fields.Nested(ContextSchema)
+    asker = fields.Nested(PersonSchema, allow_none=True)
+    article_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    solved_at = fields.AwareDateTime(allow_none=True)
+
+
+class ConsultationSchema(ConsultationSummarySchema):
+    body = fields.String()
+    replies = fields.List(fields.Nested(ReplySchema))
+
+
+class ConsultationCreateSchema(ApiSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    body = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    group = fields.String(validate=validate.Length(max=64))
+
+
+class ReplyCreateSchema(ApiSchema):
+    body = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+
+
+class SolveSchema(ApiSchema):
+    helpful_reply_ids = fields.List(fields.Integer(), load_default=list)
+    to_article = fields.Boolean(load_default=False,
+                                metadata={"description": "The asker's consent to publish the "
+                                                         "solved consultation as an article"})
+
+
+class ConsultationSessionCreateSchema(ApiSchema):
+    helper_id = fields.Integer(required=True)
+    times = fields.List(fields.AwareDateTime(), required=True,
+                        validate=validate.Length(min=1, max=3))
+
+
+class ConsultationSessionAcceptSchema(ApiSchema):
+    time = fields.AwareDateTime(required=True)
+
+
+class ConsultationSessionSchema(ApiSchema):
+    id = fields.Integer()
+    consultation_id = fields.Integer()
+    asker = fields.Nested(PersonSchema)
+    helper = fields.Nested(PersonSchema)
+    proposed_times = fields.List(fields.String())
+    starts_at = fields.AwareDateTime(allow_none=True)
+    minutes = fields.Integer()
+    status = fields.Function(lambda s: s.status.value)
+    # The other person's contact details, once accepted.
+    asker_email = fields.Function(lambda s: s.asker.email if s.status.value == "accepted"
+                                  else None)
+    helper_email = fields.Function(lambda s: s.helper.email if s.status.value == "accepted"
+                                   else None)

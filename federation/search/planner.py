@@ -1,0 +1,128 @@
+"""Query planning over a token table, shared by every search.
+
+A search asks for the owners (profiles, knowledge documents) that carry every
+token of the query, as the viewer may see them. It is planned by hand,
+because the cost is all in the choice: the frequency of each token (counted up
+to SEARCH_CAP + 1, through the (token, ...) index) decides. With a rare token
+(at most SEARCH_CAP rows) its rows are the candidates and the others are
+checked per candidate; when every token is common, owners are walked in the
+order of the caller's sort index and each is checked with a subquery per
+token, rarest first, so a page stops early (`walk=False` refuses that plan:
+None). The walk's weak spot: several common words that rarely occur together
+make it visit many owners.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import aliased
+
+from federation.extensions import db
+
+# A search reaches at most this many owners: enough to browse, not a bulk
+# dump, and it keeps every search bounded at any size. Beyond it the total
+# reads "1,000+" (the API says total_capped: true).
+SEARCH_CAP = 1000
+
+
+@dataclass(frozen=True)
+class TokenIndex:
+    """Where a search's tokens live: the token model, the name of its owner
+    column, and the owner's id column (what a walk iterates over)."""
+
+    token_model: Any
+    owner: str
+    entity_id: Any
+
+    def owner_of(self, alias):
+        return getattr(alias, self.owner)
+
+
+@dataclass
+class SearchPage:
+    """One page of a bounded search; pager-compatible (page, pages, has_next...)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int  # exact when not capped; otherwise SEARCH_CAP (a lower bound)
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+Seen = Callable[[Any], Any]  # token alias -> SQL condition "this row counts for the viewer"
+
+
+def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = True,
+                 cap: int = SEARCH_CAP):
+    """(select of the owner ids carrying every token visibly, select to
+    count them), or None when nobody can match (see the module's docstring).
+    `cap` is the caller's SEARCH_CAP."""
+    token_model = index.token_model
+    counts = db.session.execute(select(*[
+        select(func.count()).select_from(
+            select(index.owner_of(token_model))
+            .where(token_model.token == token, seen(token_model))
+            .limit(cap + 1).subquery()).scalar_subquery()
+        for token in tokens])).one()
+    ranked = [t for _n, t in sorted(zip(counts, tokens))]
+    if min(counts) == 0:
+        return None
+
+    def has(token, owner_id=index.entity_id):
+        # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
+        # hash semi-join over every row of the token (its estimate of how
+        # words co-occur is far too low), which is what the walk avoids.
+        alias = aliased(token_model)
+        return (select(literal(1)).where(index.owner_of(alias) == owner_id,
+                                         alias.token == token, seen(alias))
+                .limit(1).scalar_subquery().is_not(None))
+
+    # Counting (up to SEARCH_CAP + 1) is always driven by the rarest token's
+    # rows: it checks fewer rows than a walk in sort order would.
+    owner = index.owner_of(token_model)
+    driven = select(owner).where(
+        token_model.token == ranked[0], seen(token_model),
+        *[has(t, owner) for t in ranked[1:]])
+    if min(counts) <= cap:
+        return select(index.entity_id).where(index.entity_id.in_(driven)), driven
+    if not walk:
+        return None
+    return select(index.entity_id).where(*[has(t) for t in ranked]), driven
+
+
+def page_of_ids(plan, order: Callable[[Any], Any], page: int, per_page: int,
+                cap: int = SEARCH_CAP) -> tuple[list[int], int, bool]:
+    """(ids of the page, total up to SEARCH_CAP, whether capped); `order`
+    adds the ORDER BY to the plan's select of ids."""
+    if plan is None:
+        return [], 0, False
+    ids_query, count_query = plan
+    found = db.session.scalar(select(func.count()).select_from(
+        count_query.limit(cap + 1).subquery()))
+    offset = (page - 1) * per_page
+    limit = min(per_page, cap - offset)
+    ids = [] if limit <= 0 or offset >= found else list(db.session.scalars(
+        order(ids_query).limit(limit).offset(offset)))
+    return ids, min(found, cap), found > cap
