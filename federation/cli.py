@@ -158,4 +158,48 @@ def remind_events():
     click.echo(f"{count} reminder(s) queued.")
 
 
-COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli]
+health_cli = AppGroup("health", help="Federation health: snapshots and introduction outcomes.")
+
+
+@health_cli.command("snapshot")
+@click.option("--month", default="", help="YYYY-MM (default: the current month, Tokyo time).")
+@click.option("--backfill", default=0, type=int, help="Also the N-1 months before, oldest first.")
+def health_snapshot(month, backfill):
+    """Compute every group's monthly indicators and flags (for cron, e.g. nightly)."""
+    from datetime import date
+
+    from federation.services.health.indicators import months_back
+    from federation.services.health.snapshots import compute_snapshots
+
+    try:
+        target = date.fromisoformat(month + "-01") if month else None
+    except ValueError:
+        raise click.ClickException("--month must be YYYY-MM.") from None
+    months = months_back(target, backfill) if target and backfill else [target]
+    if backfill and not target:
+        from federation.models import utcnow
+        from federation.services.health.indicators import TOKYO
+
+        months = months_back(utcnow().astimezone(TOKYO).date(), backfill)
+    with writing():
+        written = 0
+        for m in months:
+            written += compute_snapshots(m)
+            db.session.commit()
+    click.echo(f"{written} snapshot(s) computed.")
+
+
+@health_cli.command("ask-outcomes")
+def health_ask_outcomes():
+    """Ask both people of introductions accepted 30 days ago what came of them (for cron)."""
+    from flask import current_app
+
+    from federation.services.health.outcomes import ask_for_outcomes
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = ask_for_outcomes()
+        db.session.commit()
+    click.echo(f"{count} person(s) asked.")
+
+
+COMMANDS = [users, mail_cli, demo, applications_cli, directory_cli, events_cli, health_cli]

@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import is_admin, is_member
+from federation.security import is_admin, is_coordinator, is_member
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,12 @@ def _anyone(_user) -> bool:
     return True
 
 
+def _operator_only(user) -> bool:
+    from federation.models import Role
+
+    return user is not None and user.role == Role.operator
+
+
 PRIMARY = [
     NavItem("main.home", "main", _l("Home"), _anyone),
     NavItem("groups.list", "groups", _l("Registry"), is_member),
@@ -33,6 +39,8 @@ PRIMARY = [
     NavItem("directory.list", "directory", _l("Directory"), is_member),
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
     NavItem("applications.list", "applications", _l("Applications"), is_member),
+    NavItem("health.federation", "health", _l("Health"), is_coordinator),
+    NavItem("health.mine", "health", _l("Our group's health"), _operator_only),
 ]
 
 ACCOUNT = [

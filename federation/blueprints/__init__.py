@@ -2,6 +2,7 @@
 from federation.blueprints import (account, admin, applications, assets, auth, calendar,
                                    conferences, directory, events, groups, main)
 from federation.blueprints.api import bp as api_bp
+from federation.blueprints import health
 
 BLUEPRINTS = [
     (main.bp, ""),
@@ -16,4 +17,5 @@ BLUEPRINTS = [
     (calendar.bp, "/calendar"),
     (conferences.bp, "/conferences"),
     (api_bp, "/api/v1"),
+    (health.bp, "/health"),
 ]

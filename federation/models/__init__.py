@@ -21,6 +21,8 @@ from federation.models.conference import (ConferenceEdition, ConferenceRegistrat
                                           Proposal, ProposalFormat, ProposalSpeaker,
                                           ProposalStatus, Review, SessionSignup)
 from federation.models.mail import MailStatus, OutboxMail
+from federation.models.health import (GroupHealthProfile, HealthSnapshot, IntroductionOutcome,
+                                      OutcomeKind)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -39,5 +41,6 @@ __all__ = [
     "EventKind", "GroupEndorsement", "Involvement", "MembershipScope", "OperatorApplication",
     "Purpose", "ScreeningSetting", "SettingChange", "Verdict",
     "AlumniGroup", "ApiToken", "Base", "GovernanceType", "GroupOperator", "LoginSession",
+    "GroupHealthProfile", "HealthSnapshot", "IntroductionOutcome", "OutcomeKind",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]

@@ -282,3 +282,4 @@ from federation.blueprints.api import applications  # noqa: E402,F401
 from federation.blueprints.api import directory  # noqa: E402,F401
 from federation.blueprints.api import events  # noqa: E402,F401
 from federation.blueprints.api import conferences  # noqa: E402,F401
+from federation.blueprints.api import health  # noqa: E402,F401
