@@ -8,6 +8,7 @@ inside the image while the page keeps `style-src 'self'`."""
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass
 
 import pygal
@@ -17,8 +18,8 @@ FONTS = ("'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', "
          "'IPAexGothic', sans-serif")
 STYLE = Style(background="#ffffff", plot_background="#ffffff", foreground="#222222",
               foreground_strong="#111111", foreground_subtle="#666666", font_family=FONTS,
-              label_font_size=13, major_label_font_size=13, value_font_size=12,
-              title_font_size=15, legend_font_size=13, value_label_font_size=12,
+              label_font_size=16, major_label_font_size=16, value_font_size=15,
+              title_font_size=19, legend_font_size=16, value_label_font_size=15,
               colors=("#1f5fa8", "#d9822b", "#2e8b57", "#a83279", "#6b6b6b"))
 
 
@@ -37,23 +38,34 @@ def _finish(chart, title: str, headers: list[str], rows: list[list]) -> Chart:
                  rows=[[str(c) if c is not None else "—" for c in r] for r in rows])
 
 
-def _config(cls, title: str, **extra):
-    return cls(title=title, style=STYLE, js=[], disable_xml_declaration=True, width=640,
-               height=320, show_legend=extra.pop("show_legend", False), print_values=False,
-               legend_at_bottom=True, margin=16, **extra)
+def _integer_axis(values) -> dict:
+    """Counts get whole-number ticks (pygal would draw 0.2, 0.4... for small counts)."""
+    numbers = [v for v in values if v is not None]
+    top = max(numbers, default=0)
+    if numbers and all(float(v).is_integer() for v in numbers):
+        step = max(1, math.ceil(top / 5))
+        return {"y_labels": list(range(0, int(top) + step + 1, step))}
+    return {}
+
+
+def _config(cls, title: str, values=(), **extra):
+    return cls(title=title, style=STYLE, js=[], disable_xml_declaration=True, width=600,
+               height=340, show_legend=extra.pop("show_legend", False), print_values=False,
+               legend_at_bottom=True, margin=12, truncate_label=-1, truncate_legend=-1,
+               **_integer_axis(values), **extra)
 
 
 def bar(title: str, labels: list[str], values: list[int | float | None],
         value_header: str) -> Chart:
-    chart = _config(pygal.Bar, title)
+    chart = _config(pygal.Bar, title, values)
     chart.x_labels = labels
     chart.add(value_header, values)
     return _finish(chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values)])
 
 
 def line(title: str, labels: list[str], series: dict[str, list[int | float | None]]) -> Chart:
-    chart = _config(pygal.Line, title, show_legend=len(series) > 1, x_label_rotation=0,
-                    show_minor_x_labels=True)
+    chart = _config(pygal.Line, title, [v for vs in series.values() for v in vs],
+                    show_legend=len(series) > 1, x_label_rotation=35, allow_interruptions=True)
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)

@@ -181,7 +181,9 @@ def federation_table(actor: User, *, governance: str = "", maturity: int | None 
         maturity_counts[g.maturity_level] += 1
         size_counts[size_band(s.members if s else g.registered_members)] += 1
     trend_months = months_back(month, TREND_MONTHS) if month else []
-    trend = {m: {"members": 0, "events": 0, "attended": 0, "flagged": 0} for m in trend_months}
+    # A month without snapshots is a gap in the chart, not a zero.
+    trend = {m: {"members": None, "events": None, "attended": None, "flagged": None}
+             for m in trend_months}
     if trend_months:
         for row in db.session.execute(
                 select(HealthSnapshot.month, func.sum(HealthSnapshot.members),
