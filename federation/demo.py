@@ -168,7 +168,15 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     _demo_events()
     _demo_conference()
     db.session.flush()
+    _demo_health()
     return logins
+
+
+def _demo_health() -> None:
+    """Twelve months of health snapshots, so the dashboards show the demo's data."""
+    from federation.services.health.snapshots import backfill
+
+    backfill()
 
 
 def _demo_applications(person) -> None:

@@ -228,3 +228,15 @@ def mine():
     if not mine:
         abort(403)
     return render_template("health/mine.html", groups=mine)
+
+
+@bp.app_context_processor
+def outcome_questions():
+    """Pages that list introductions show the questions waiting for the viewer."""
+
+    def pending_outcome_questions():
+        if not current_user or not current_user.is_authenticated:
+            return []
+        return outcomes.pending_questions(current_user)
+
+    return {"pending_outcome_questions": pending_outcome_questions}

@@ -403,3 +403,29 @@ def test_pages_in_english(world, client, login):
     client.get("/lang/en") if False else None
     page = client.get("/health/groups/aoba", headers={"Accept-Language": "en"})
     assert page.status_code == 200
+
+
+def test_compute_returns_every_key_of_the_empty_shape(world):
+    from federation.services.health.indicators import empty_indicators
+
+    start, end = month_bounds(world["month"])
+    assert set(compute(world["a"], start, end)) == set(empty_indicators())
+
+
+def test_benchmark_health_rows_render(app, client, login, make, count_queries):
+    from bench import generate as gen
+    from bench.run import scale_for
+    from federation.models import GroupOperator
+
+    gen.generate(db.engine, scale_for(200, 30), "pbkdf2:sha256:1$x$y")
+    coordinator = make.user(role=Role.coordinator, email="bench-coord@alumni.example.jp")
+    db.session.add(GroupOperator(group_id=1, user_id=coordinator.id))
+    db.session.commit()
+    login(coordinator)
+    with count_queries() as statements:
+        assert client.get("/health/").status_code == 200
+    assert len(statements) <= 12
+    with count_queries() as statements:
+        assert client.get("/health/groups/bench-group-0").status_code == 200
+    assert len(statements) <= 12
+    assert client.get("/health/?sort=repeat&order=asc&governance=delegated").status_code == 200

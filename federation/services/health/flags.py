@@ -134,9 +134,17 @@ def evaluate(history: list[dict], thresholds: dict[str, int]) -> list[dict]:
     return fired
 
 
+class _Numbers(dict):
+    """A snapshot written before a wording changed may lack a number: show a
+    dash for it rather than fail the page."""
+
+    def __missing__(self, key):
+        return "—"
+
+
 def describe(flag: dict, thresholds: dict[str, int]) -> dict:
     """A flag as the page shows it: pattern, rule, why (numbers), next step."""
     code = flag["code"]
-    return {"code": code, "pattern": PATTERNS[code], "rule": str(RULES[code]) % thresholds,
-            "why": str(WHY[code]) % flag["numbers"], "next_step": NEXT_STEP[code],
-            "numbers": flag["numbers"]}
+    numbers = _Numbers(flag.get("numbers") or {})
+    return {"code": code, "pattern": PATTERNS[code], "rule": str(RULES[code]) % _Numbers(thresholds),
+            "why": str(WHY[code]) % numbers, "next_step": NEXT_STEP[code], "numbers": numbers}

@@ -110,6 +110,23 @@ def _group_events(group_id: int, start: datetime | None, end: datetime, now: dat
     return db.session.execute(query.order_by(JointEvent.starts_at, JointEvent.id)).all()
 
 
+def empty_indicators() -> dict:
+    """Every key compute() returns, with nothing measured (for generated data)."""
+    zero = {k.value: 0 for k in AssetKind}
+    return {
+        "members": 0, "members_change": 0, "new_members": 0, "events_held": 0,
+        "events_joint": 0, "events_own": 0, "registrations": 0, "attended": 0, "no_shows": 0,
+        "no_show_rate": None, "attendees": 0, "newcomers": 0, "newcomer_share": None,
+        "repeat_window": 5, "repeat_events": 0, "repeaters": 0, "repeat_people": 0,
+        "repeat_rate": None, "joint_attended": 0, "guests": 0, "cross_group_share": None,
+        "guest_groups": {}, "started": {"events": [0, 0]}, "started_total": 0,
+        "started_by_members": 0, "leader_events": 0, "leader_top": 0, "leader_share": None,
+        "operators": 0, "bench": 0, "assets_given": dict(zero), "assets_received": dict(zero),
+        "introductions_requested": 0, "introductions_accepted": 0,
+        "outcomes": {k.value: 0 for k in OutcomeKind}, "outcomes_measurable": 0,
+    }
+
+
 def compute(group: AlumniGroup, start: datetime, end: datetime, *, repeat_window: int = 5,
             now: datetime | None = None) -> dict:
     """The indicators of `group` for [start, end): a fixed number of queries."""

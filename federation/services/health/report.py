@@ -121,6 +121,10 @@ def _register_font() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
+
+
 def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The report as (section title, [(label, value)]) in the given language:
     the one place both the HTML and the PDF take their wording from."""
@@ -129,7 +133,6 @@ def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, st
     v = report["values"]
     with force_locale(locale):
         out: list[tuple[str, list[tuple[str, str]]]] = []
-        pct = (lambda x: "—" if x is None else f"{round(x * 100)}%")
         if "members" in report["sections"]:
             out.append((_("Member growth"), [
                 (_("Registered members"), f"{v['members']:,}"),
@@ -142,9 +145,9 @@ def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, st
                 (_("of which joint events"), f"{v['events_joint']:,}"),
                 (_("Registrations"), f"{v['registrations']:,}"),
                 (_("Attendance (checked in)"), f"{v['attended']:,}"),
-                (_("No-show rate"), pct(v["no_show_rate"])),
-                (_("Newcomer share"), pct(v["newcomer_share"])),
-                (_("Repeat rate"), pct(v["repeat_rate"])),
+                (_("No-show rate"), _pct(v["no_show_rate"])),
+                (_("Newcomer share"), _pct(v["newcomer_share"])),
+                (_("Repeat rate"), _pct(v["repeat_rate"])),
             ]))
         if "joint" in report["sections"]:
             items = []

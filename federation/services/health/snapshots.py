@@ -104,7 +104,8 @@ def group_health(actor: User, group: AlumniGroup, locale: str = "ja") -> dict:
     rows.reverse()
     thresholds = get_thresholds()
     current = rows[-1] if rows else None
-    described = [flag_rules.describe(f, thresholds) for f in (current.flags if current else [])]
+    described = [flag_rules.describe(f, thresholds) for f in (current.flags if current else [])
+                 if f.get("code") in flag_rules.PATTERNS]
     partners = complementary_groups(group) if described else []
     for flag in described:
         flag["partners"] = partners
