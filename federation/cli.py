@@ -162,8 +162,8 @@ health_cli = AppGroup("health", help="Federation health: snapshots and introduct
 
 
 @health_cli.command("snapshot")
-@click.option("--month", default="", help="YYYY-MM (default: the current month, Tokyo time).")
-@click.option("--backfill", default=0, type=int, help="Also the N-1 months before, oldest first.")
+@click.option("--month", default="", help="YYYY-MM (default: last month and this month, Tokyo).")
+@click.option("--backfill", default=0, type=int, help="N months up to --month, oldest first.")
 def health_snapshot(month, backfill):
     """Compute every group's monthly indicators and flags (for cron, e.g. nightly)."""
     from datetime import date
@@ -175,12 +175,13 @@ def health_snapshot(month, backfill):
         target = date.fromisoformat(month + "-01") if month else None
     except ValueError:
         raise click.ClickException("--month must be YYYY-MM.") from None
-    months = months_back(target, backfill) if target and backfill else [target]
-    if backfill and not target:
-        from federation.models import utcnow
-        from federation.services.health.indicators import TOKYO
+    from federation.models import utcnow
+    from federation.services.health.indicators import TOKYO
 
-        months = months_back(utcnow().astimezone(TOKYO).date(), backfill)
+    # By default the month before (late check-ins settle it) and the month in progress.
+    months = months_back(target or utcnow().astimezone(TOKYO).date(), backfill or 2)
+    if target and not backfill:
+        months = [target]
     with writing():
         written = 0
         for m in months:

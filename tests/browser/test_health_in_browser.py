@@ -58,6 +58,8 @@ def test_coordinator_sees_flag_and_operator_prints_report(live_server, page, mak
     with page.expect_navigation():
         page.get_by_role("button", name="レポートを表示").click()
     assert "青葉銀行株式会社" in page.locator(".impact-report").inner_text()
+    # The print button is shown by the page's own script (CSP: script-src 'self').
+    page.get_by_role("button", name="印刷").wait_for(state="visible")
     page.emulate_media(media="print")
     assert page.locator(".site-header").is_hidden()
     assert page.locator(".report-options").is_hidden()

@@ -396,13 +396,76 @@ def test_research_export_only_for_groups_that_agreed(world, client, login):
     assert len(data["records"]) == 1 and data["records"][0]["events_held"] == 2
 
 
-def test_pages_in_english(world, client, login):
+def test_pages_in_english(world, client, login, smtp):
+    # op_b's account is in English: the dashboard, its definitions and flags follow.
+    settings.update_thresholds(world["coordinator"], {"leader_share_pct": 50})
+    db.session.commit()
     snapshots.compute_snapshots(world["month"])
     db.session.commit()
+    login(world["op_a"])
+    world["op_a"].locale = "en"
+    db.session.commit()
+    page = client.get("/health/groups/taiyo").get_data(as_text=True)
+    assert "Indicators of the month" in page and "Depends on one leader" in page
+    assert "attended two or more of them" in page
+    report = client.get("/health/groups/taiyo/report").get_data(as_text=True)
+    assert "Impact report" in report and "Joint events and partner companies" in report
+
+
+def test_event_breakdown_page_for_hosts_only(world, client, login):
+    event = world["events"][2]
     login(world["op_b"])
-    client.get("/lang/en") if False else None
-    page = client.get("/health/groups/aoba", headers={"Accept-Language": "en"})
-    assert page.status_code == 200
+    page = client.get(f"/health/events/{event.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and world["a"].name_en in text and world["b"].name_en in text
+    assert "Attendance by group" in text
+    client.post("/auth/logout")
+    login(world["people"][0])
+    assert client.get(f"/health/events/{event.id}").status_code == 403
+
+
+def test_named_outcomes_appear_in_the_report_and_private_ones_do_not(world, client, login):
+    from federation.models import GroupMembership, OutcomeKind
+
+    u1, u2 = world["people"][:2]
+    month = world["month"]
+    db.session.add_all([GroupMembership(group_id=world["a"].id, user_id=u.id) for u in (u1, u2)])
+    intro = Introduction(sender_id=u1.id, recipient_id=u2.id, message="ご挨拶",
+                         status=IntroductionStatus.accepted, created_at=at(month, 3),
+                         decided_at=at(month, 4))
+    db.session.add(intro)
+    db.session.flush()
+    db.session.add_all([
+        IntroductionOutcome(introduction_id=intro.id, user_id=u1.id, asked_at=at(month, 5),
+                            outcome=OutcomeKind.deal, named=True, answered_at=at(month, 6)),
+        IntroductionOutcome(introduction_id=intro.id, user_id=u2.id, asked_at=at(month, 5),
+                            outcome=OutcomeKind.hire, named=False, answered_at=at(month, 6))])
+    db.session.commit()
+    login(world["op_a"])
+    period = {"from": month.isoformat(), "to": (month + timedelta(days=27)).isoformat(),
+              "section": "introductions"}
+    html = client.get("/health/groups/taiyo/report", query_string=period).get_data(as_text=True)
+    assert f"{u1.family_name} {u1.given_name}: 取引" in html
+    assert f"{u2.family_name} {u2.given_name}:" not in html
+    assert "採用" in html  # counted in the totals all the same
+
+
+def test_snapshot_command_defaults_to_last_and_this_month(world, runner):
+    result = runner.invoke(args=["health", "snapshot"])
+    assert result.exit_code == 0 and "4 snapshot(s)" in result.output
+    months = set(db.session.scalars(select(snapshots.HealthSnapshot.month)))
+    assert months == set(months_back(utcnow().astimezone(TOKYO).date(), 2))
+    assert runner.invoke(args=["health", "snapshot", "--month", "2026-13"]).exit_code != 0
+
+
+def test_ask_outcomes_command(world, runner, smtp):
+    u1, u2 = world["people"][:2]
+    db.session.add(Introduction(sender_id=u1.id, recipient_id=u2.id, message="ご挨拶",
+                                status=IntroductionStatus.accepted, created_at=utcnow(),
+                                decided_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    result = runner.invoke(args=["health", "ask-outcomes"])
+    assert result.exit_code == 0 and "2 person(s) asked." in result.output
 
 
 def test_compute_returns_every_key_of_the_empty_shape(world):

@@ -146,5 +146,6 @@ def describe(flag: dict, thresholds: dict[str, int]) -> dict:
     """A flag as the page shows it: pattern, rule, why (numbers), next step."""
     code = flag["code"]
     numbers = _Numbers(flag.get("numbers") or {})
-    return {"code": code, "pattern": PATTERNS[code], "rule": str(RULES[code]) % _Numbers(thresholds),
-            "why": str(WHY[code]) % numbers, "next_step": NEXT_STEP[code], "numbers": numbers}
+    return {"code": code, "pattern": str(PATTERNS[code]), "rule": str(RULES[code]) % _Numbers(thresholds),
+            "why": str(WHY[code]) % numbers, "next_step": str(NEXT_STEP[code]),
+            "numbers": dict(numbers)}

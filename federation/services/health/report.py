@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
-from federation.models import (AlumniGroup, EventHost, GroupHealthProfile, HostStatus,
-                               JointEvent, User, utcnow)
+from federation.models import (AlumniGroup, EventHost, GroupHealthProfile, GroupMembership,
+                               GroupOperator, HostStatus, IntroductionOutcome, JointEvent,
+                               OutcomeKind, User, utcnow)
 from federation.security import can_see_group_health, can_write_group_highlights
 from federation.services.health.indicators import TOKYO, compute, next_month, tokyo_midnight
 from federation.services.health.settings import get_thresholds
@@ -102,10 +103,26 @@ def impact_report(actor: User, group: AlumniGroup, start: date, end: date,
             entry["partners"].append({"company": r.company_name, "name_ja": r.name_ja,
                                       "name_en": r.name_en})
         joint = list(by_event.values())
+    named = named_outcomes(group, begin, finish) if "introductions" in chosen else []
     profile = get_profile(group)
     return {"group": group, "start": start, "end": end, "sections": chosen, "values": values,
-            "joint": joint, "highlights": profile.highlights if profile else "",
-            "generated_at": utcnow()}
+            "joint": joint, "named_outcomes": named,
+            "highlights": profile.highlights if profile else "", "generated_at": utcnow()}
+
+
+def named_outcomes(group: AlumniGroup, begin, finish, limit: int = 20) -> list[dict]:
+    """Outcomes whose authors agreed to be named, for the group's members. One query."""
+    members = select(GroupMembership.user_id).where(GroupMembership.group_id == group.id).union(
+        select(GroupOperator.user_id).where(GroupOperator.group_id == group.id))
+    rows = db.session.execute(
+        select(User.family_name, User.given_name, IntroductionOutcome.outcome)
+        .join(User, User.id == IntroductionOutcome.user_id)
+        .where(IntroductionOutcome.named.is_(True), IntroductionOutcome.user_id.in_(members),
+               IntroductionOutcome.outcome.is_not(None),
+               IntroductionOutcome.outcome != OutcomeKind.nothing_yet,
+               IntroductionOutcome.answered_at >= begin, IntroductionOutcome.answered_at < finish)
+        .order_by(IntroductionOutcome.answered_at, IntroductionOutcome.id).limit(limit)).all()
+    return [{"name": f"{r.family_name} {r.given_name}", "outcome": r.outcome.value} for r in rows]
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -163,6 +180,9 @@ def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, st
             rows = [(_("Introductions requested"), f"{v['introductions_requested']:,}"),
                     (_("Introductions accepted"), f"{v['introductions_accepted']:,}")]
             rows += [(str(outcome_label(k)), f"{n:,}") for k, n in v["outcomes"].items() if n]
+            rows += [(_("%(name)s: %(outcome)s", name=o["name"],
+                        outcome=outcome_label(o["outcome"])), "")
+                     for o in report.get("named_outcomes", [])]
             out.append((_("Introductions and their outcomes"), rows))
         if "assets" in report["sections"]:
             rows = [(_("Given: %(kind)s", kind=asset_kind_label(k)), f"{n:,}")
