@@ -16,7 +16,7 @@ from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
 from federation.labels import GOVERNANCE_LABELS
-from federation.models import GovernanceType
+from federation.models import GovernanceType, IntroductionStatus
 from federation.security import (can_manage_event, can_see_federation_health,
                                  can_see_group_health, can_set_research_consent,
                                  can_write_group_highlights)
@@ -194,6 +194,9 @@ def outcome(introduction_id: int):
     introduction, row = outcomes.get_for_answer(current_user, introduction_id)
     other = introduction.recipient if introduction.sender_id == current_user.id \
         else introduction.sender
+    if introduction.status != IntroductionStatus.accepted:
+        flash(_("Only an accepted introduction has an outcome."), "info")
+        return redirect(url_for("directory.introductions"))
     form = OutcomeForm(obj=row) if row and row.outcome and request.method == "GET" \
         else OutcomeForm()
     if row and row.outcome and request.method == "GET":

@@ -492,3 +492,29 @@ def test_benchmark_health_rows_render(app, client, login, make, count_queries):
         assert client.get("/health/groups/bench-group-0").status_code == 200
     assert len(statements) <= 12
     assert client.get("/health/?sort=repeat&order=asc&governance=delegated").status_code == 200
+
+
+def test_outcomes_in_personal_data_and_unnamed_on_deletion(world, client, login):
+    from federation.services import privacy
+    from federation.models import OutcomeKind
+    from tests.factories import PASSWORD
+
+    u1, u2 = world["people"][:2]
+    intro = Introduction(sender_id=u1.id, recipient_id=u2.id, message="ご挨拶",
+                         status=IntroductionStatus.accepted, created_at=utcnow(),
+                         decided_at=utcnow())
+    pending = Introduction(sender_id=u2.id, recipient_id=u1.id, message="未回答",
+                           status=IntroductionStatus.pending, created_at=utcnow())
+    db.session.add_all([intro, pending])
+    db.session.commit()
+    outcomes.answer(u1, intro.id, "collaboration", named=True, note="共同でセミナー")
+    db.session.commit()
+    assert privacy.EXPORTERS["introduction_outcomes"](u1)[0]["outcome"] == "collaboration"
+    login(u1)
+    response = client.post(f"/health/introductions/{pending.id}/outcome", data={"outcome": "deal"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(IntroductionOutcome)) == 1
+    privacy.delete_account(u1, PASSWORD)
+    db.session.commit()
+    row = db.session.scalar(select(IntroductionOutcome))
+    assert (row.named, row.note, row.outcome) == (False, "", OutcomeKind.collaboration)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import aliased
 
 from federation.extensions import db
 from federation.models import (AlumniGroup, AssetKind, AssetRequest, EventHost,
@@ -87,8 +88,12 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return tokyo_midnight(month), tokyo_midnight(next_month(month))
 
 
+def _person_of(registration):
+    return func.coalesce(cast(registration.user_id, String), registration.anonymous_key)
+
+
 def person_key():
-    return func.coalesce(cast(EventRegistration.user_id, String), EventRegistration.anonymous_key)
+    return _person_of(EventRegistration)
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -172,13 +177,14 @@ def compute(group: AlumniGroup, start: datetime, end: datetime, *, repeat_window
     # Newcomers: their first check-in anywhere is at one of these events.
     people = {r.person for r in attendees}
     newcomers = 0
+    here = aliased(EventRegistration)  # this period's attendees, apart from their history
     if people:
         first_seen = dict(db.session.execute(
             select(person_key(), func.min(JointEvent.starts_at))
             .join(JointEvent, JointEvent.id == reg.event_id)
             .where(reg.checked_in_at.is_not(None), reg.status == RegistrationStatus.confirmed,
-                   person_key().in_(select(person_key()).where(
-                       reg.event_id.in_(event_ids), reg.checked_in_at.is_not(None))))
+                   person_key().in_(select(_person_of(here)).where(
+                       here.event_id.in_(event_ids), here.checked_in_at.is_not(None))))
             .group_by(person_key())).all())
         newcomers = sum(1 for p in people if first_seen.get(p) is not None
                         and _aware(first_seen[p]) >= start)
@@ -292,12 +298,13 @@ def event_breakdown(event: JointEvent, repeat_window: int = 5) -> dict:
     attended = [r for r in rows if r.checked_in_at is not None]
     people = {r.person for r in attended}
     earlier: set[str] = set()
+    here = aliased(EventRegistration)
     if people:
         earlier = set(db.session.scalars(
             select(person_key()).join(JointEvent, JointEvent.id == reg.event_id)
             .where(reg.checked_in_at.is_not(None), JointEvent.starts_at < event.starts_at,
-                   person_key().in_(select(person_key()).where(
-                       reg.event_id == event.id, reg.checked_in_at.is_not(None))))
+                   person_key().in_(select(_person_of(here)).where(
+                       here.event_id == event.id, here.checked_in_at.is_not(None))))
             .distinct()))
     per_group: dict = defaultdict(lambda: {"registered": 0, "attended": 0, "newcomers": 0,
                                            "repeat": 0})

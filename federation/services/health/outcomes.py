@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Invalid, NotFound
@@ -15,6 +15,7 @@ from federation.models import (Introduction, IntroductionOutcome, IntroductionSt
                                OutcomeKind, User, utcnow)
 from federation.services.health.settings import get_thresholds
 from federation.services.mail import queue_mail
+from federation.services.privacy import eraser, exporter
 
 NOTE_LIMIT = 1000
 
@@ -95,3 +96,25 @@ def pending_questions(actor: User, limit: int = 20) -> list[IntroductionOutcome]
             Introduction.sender), selectinload(IntroductionOutcome.introduction).selectinload(
             Introduction.recipient))
         .order_by(IntroductionOutcome.asked_at.desc()).limit(limit)))
+
+
+# --- personal data ----------------------------------------------------------------------
+
+@exporter("introduction_outcomes")
+def export_my_outcomes(user: User) -> list[dict]:
+    rows = db.session.scalars(select(IntroductionOutcome).where(
+        IntroductionOutcome.user_id == user.id).order_by(IntroductionOutcome.id))
+    return [{"introduction_id": r.introduction_id, "asked_at": r.asked_at.isoformat(),
+             "outcome": r.outcome.value if r.outcome else None, "note": r.note,
+             "named": r.named,
+             "answered_at": r.answered_at.isoformat() if r.answered_at else None}
+            for r in rows]
+
+
+@eraser
+def anonymise_my_outcomes(user: User) -> None:
+    """The outcome still counts in the totals; the person is no longer named
+    and their note goes."""
+    db.session.execute(
+        update(IntroductionOutcome).where(IntroductionOutcome.user_id == user.id)
+        .values(named=False, note="").execution_options(synchronize_session=False))
