@@ -263,7 +263,37 @@ def gen_applications(conn, scale: dict, made: dict) -> dict:
     return {}
 
 
-GENERATORS = [gen_people_and_groups, gen_directory, gen_events, gen_assets, gen_applications]
+def gen_health(conn, scale: dict, made: dict) -> dict:
+    """Twelve monthly health snapshots per group (what the nightly job writes),
+    with a few flags, so the dashboards read realistic rows."""
+    from federation.models import HealthSnapshot
+    from federation.services.health.indicators import TOKYO, empty_indicators, months_back
+
+    rng, now = made["rng"], made["now"]
+    months = months_back(now.astimezone(TOKYO).date(), 12)
+    codes = ["signups", "operators_only", "repeat_drop", "wrong_audience", "no_outcome",
+             "leader_dependence"]
+    rows = []
+    for group_id in made["group_ids"]:
+        members = rng.randint(200, 4000)
+        for month in months:
+            members += rng.randint(-5, 40)
+            events, attended = rng.randint(0, 6), rng.randint(0, 200)
+            fired = [{"code": c, "numbers": {}} for c in codes if rng.random() < 0.08]
+            rows.append({
+                "group_id": group_id, "month": month, "computed_at": now, "members": members,
+                "events_held": events, "attended": attended,
+                "repeat_rate": rng.randint(0, 1000), "newcomer_share": rng.randint(0, 1000),
+                "flag_count": len(fired), "flags": fired,
+                "indicators": {**empty_indicators(), "members": members, "members_change": 10,
+                               "events_held": events, "attended": attended},
+            })
+    bulk(conn, HealthSnapshot.__table__, rows)
+    return {}
+
+
+GENERATORS = [gen_people_and_groups, gen_directory, gen_events, gen_assets, gen_applications,
+              gen_health]
 
 
 def generate(engine, scale: dict, password_hash: str) -> tuple[dict, dict]:

@@ -68,3 +68,14 @@ SCENARIOS += [
     Scenario("asset search", fixed("/assets/?q=会議室"), auth="member", paginated=True),
     Scenario("application queue", fixed("/applications/"), auth="member", paginated=True),
 ]
+
+# --- federation health (issue 17) ------------------------------------------------------------
+# The bench user is a coordinator and an operator of bench-group-0.
+
+SCENARIOS += [
+    Scenario("coordinator health dashboard (all groups)", fixed("/health/"), auth="member"),
+    Scenario("a group's health dashboard", fixed("/health/groups/bench-group-0"),
+             auth="member"),
+    Scenario("API: federation health", fixed("/api/v1/federation/health"), auth="token",
+             kind="api"),
+]

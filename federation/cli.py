@@ -327,3 +327,49 @@ def consultation_digest():
 
 COMMANDS.append(notifications_cli)
 COMMANDS.append(consultations_cli)
+health_cli = AppGroup("health", help="Federation health: snapshots and introduction outcomes.")
+
+
+@health_cli.command("snapshot")
+@click.option("--month", default="", help="YYYY-MM (default: last month and this month, Tokyo).")
+@click.option("--backfill", default=0, type=int, help="N months up to --month, oldest first.")
+def health_snapshot(month, backfill):
+    """Compute every group's monthly indicators and flags (for cron, e.g. nightly)."""
+    from datetime import date
+
+    from federation.services.health.indicators import months_back
+    from federation.services.health.snapshots import compute_snapshots
+
+    try:
+        target = date.fromisoformat(month + "-01") if month else None
+    except ValueError:
+        raise click.ClickException("--month must be YYYY-MM.") from None
+    from federation.models import utcnow
+    from federation.services.health.indicators import TOKYO
+
+    # By default the month before (late check-ins settle it) and the month in progress.
+    months = months_back(target or utcnow().astimezone(TOKYO).date(), backfill or 2)
+    if target and not backfill:
+        months = [target]
+    with writing():
+        written = 0
+        for m in months:
+            written += compute_snapshots(m)
+            db.session.commit()
+    click.echo(f"{written} snapshot(s) computed.")
+
+
+@health_cli.command("ask-outcomes")
+def health_ask_outcomes():
+    """Ask both people of introductions accepted 30 days ago what came of them (for cron)."""
+    from flask import current_app
+
+    from federation.services.health.outcomes import ask_for_outcomes
+
+    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        count = ask_for_outcomes()
+        db.session.commit()
+    click.echo(f"{count} person(s) asked.")
+
+
+COMMANDS.append(health_cli)

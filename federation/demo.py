@@ -171,6 +171,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
     _demo_conference()
     logins.append(("practice", _demo_knowledge(person)))
     db.session.flush()
+    _demo_health()
     return logins
 
 
@@ -203,6 +204,13 @@ def _demo_membership(member, person) -> None:
             birth_date=date(1980 + n * 3, 4, 1), decision_message="",
             created_at=utcnow() - timedelta(days=n)))
     db.session.flush()
+
+
+def _demo_health() -> None:
+    """Twelve months of health snapshots, so the dashboards show the demo's data."""
+    from federation.services.health.snapshots import backfill
+
+    backfill()
 
 
 def _demo_applications(person) -> None:

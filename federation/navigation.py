@@ -10,7 +10,8 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import access_level, is_admin, is_member, knowledge_audiences
+from federation.security import (access_level, is_admin, is_coordinator, is_member,
+                                 knowledge_audiences)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ def _anyone(_user) -> bool:
     return True
 
 
+def _operator_only(user) -> bool:
+    from federation.models import Role
+
+    return user is not None and user.role == Role.operator
+
+
 PRIMARY = [
     NavItem("main.home", "main", _l("Home"), _anyone),
     NavItem("groups.list", "groups", _l("Registry"), is_member),
@@ -36,7 +43,10 @@ PRIMARY = [
     NavItem("knowledge.list", "knowledge", _l("Knowledge"), _anyone),
     NavItem("consultations.list", "consultations", _l("Consultations"),
             lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"})),
+    NavItem("health.federation", "health", _l("Health"), is_coordinator),
+    NavItem("health.mine", "health", _l("Our group's health"), _operator_only),
 ]
+
 
 def _not_yet_member(user) -> bool:
     return access_level(user) == "visitor"

@@ -527,3 +527,32 @@ def can_reply_consultation(actor: User | None, consultation) -> bool:
 
 def can_solve_consultation(actor: User | None, consultation) -> bool:
     return actor is not None and actor.is_authenticated and consultation.asker_id == actor.id
+# --- federation health (issue 17) -----------------------------------------------
+
+def can_see_federation_health(actor: User | None) -> bool:
+    """The all-groups dashboard, thresholds and research export: coordinators."""
+    return is_coordinator(actor)
+
+
+def can_set_health_thresholds(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
+def can_export_research(actor: User | None) -> bool:
+    return is_coordinator(actor)
+
+
+def can_see_group_health(actor: User | None, group) -> bool:
+    """A group's dashboard and impact report: its operators and coordinators."""
+    return can_manage_group(actor, group)
+
+
+def can_write_group_highlights(actor: User | None, group) -> bool:
+    return can_manage_group(actor, group)
+
+
+def can_set_research_consent(actor: User | None, group) -> bool:
+    """Only the group's own operators agree to the research export for it."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    return any(op.user_id == actor.id for op in group.operators)

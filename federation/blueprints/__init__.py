@@ -5,6 +5,7 @@ from federation.blueprints import consultations, knowledge
 from federation.blueprints.api import bp as api_bp
 from federation.blueprints import membership
 from federation.blueprints import notifications
+from federation.blueprints import health
 
 BLUEPRINTS = [
     (main.bp, ""),
@@ -21,6 +22,7 @@ BLUEPRINTS = [
     (knowledge.bp, "/knowledge"),
     (consultations.bp, "/consultations"),
     (api_bp, "/api/v1"),
+    (health.bp, "/health"),
 ]
 BLUEPRINTS.append((membership.bp, ""))
 BLUEPRINTS.append((notifications.bp, "/notifications"))

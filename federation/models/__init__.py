@@ -32,6 +32,8 @@ from federation.models.knowledge import (Article, ArticleAttachment, ArticleVers
                                          ConsultationStatus, KnowledgeCategory, KnowledgeDocument,
                                          KnowledgeHelper, KnowledgeToken, PracticeMembership,
                                          SessionStatus, TextbookChapter, TextbookEntry)
+from federation.models.health import (GroupHealthProfile, HealthSnapshot, IntroductionOutcome,
+                                      OutcomeKind)
 from federation.models.user import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "ConsultationReply", "ConsultationSession", "ConsultationSpace", "ConsultationStatus",
     "KnowledgeCategory", "KnowledgeDocument", "KnowledgeHelper", "KnowledgeToken",
     "PracticeMembership", "SessionStatus", "TextbookChapter", "TextbookEntry",
+    "GroupHealthProfile", "HealthSnapshot", "IntroductionOutcome", "OutcomeKind",
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
     "PersonalDataRead", "ReadKind",
     "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",

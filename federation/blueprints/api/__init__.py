@@ -397,3 +397,4 @@ from federation.blueprints.api import conferences  # noqa: E402,F401
 from federation.blueprints.api import memberships  # noqa: E402,F401
 from federation.blueprints.api import notifications  # noqa: E402,F401
 from federation.blueprints.api import knowledge  # noqa: E402,F401
+from federation.blueprints.api import health  # noqa: E402,F401

@@ -1,0 +1,61 @@
+"""Schemas of the federation-health API (pure: no queries, no `g`)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from federation.models import OutcomeKind
+
+
+class SnapshotSchema(Schema):
+    month = fields.Date()
+    computed_at = fields.DateTime()
+    members = fields.Integer()
+    events_held = fields.Integer()
+    attended = fields.Integer()
+    indicators = fields.Dict()
+    flags = fields.List(fields.Dict())
+
+
+class GroupHealthSchema(Schema):
+    group = fields.Function(lambda d: d["group"].slug)
+    snapshots = fields.List(fields.Nested(SnapshotSchema))
+    flags = fields.List(fields.Dict(), metadata={"description": "Fired flags: code, why, rule, "
+                                                                "next_step, numbers"})
+
+
+class FederationRowSchema(Schema):
+    group = fields.String()
+    governance_type = fields.String()
+    maturity_level = fields.Integer()
+    snapshot = fields.Nested(SnapshotSchema, allow_none=True)
+
+
+class FederationHealthSchema(Schema):
+    month = fields.Date(allow_none=True)
+    computed_at = fields.DateTime(allow_none=True)
+    groups = fields.List(fields.Nested(FederationRowSchema))
+
+
+class ImpactReportSchema(Schema):
+    group = fields.String()
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    sections = fields.List(fields.String())
+    values = fields.Dict()
+    joint = fields.List(fields.Dict())
+    highlights = fields.String()
+
+
+class OutcomeInSchema(Schema):
+    outcome = fields.String(required=True,
+                            validate=validate.OneOf([k.value for k in OutcomeKind]))
+    named = fields.Boolean(load_default=False)
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class OutcomeSchema(Schema):
+    introduction_id = fields.Integer()
+    outcome = fields.Function(lambda o: o.outcome.value if o.outcome else None)
+    named = fields.Boolean()
+    note = fields.String()
+    answered_at = fields.DateTime(allow_none=True)
