@@ -2,14 +2,14 @@
 and the reason a coordinator gives when returning a proposed event.
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0011
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = '0013'
-down_revision = '0008'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ consultations with replies, helpers and 1:1 sessions, the practice community,
 the search documents and tokens; abuse reports may point at a consultation.
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0013
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0008'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -2,13 +2,13 @@
 each group's research consent and report highlights.
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0015'
-down_revision = '0008'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
