@@ -4,8 +4,10 @@
   every database): a larger id does not match the route, so it is a 404, not
   a database error. Registered as the app's default `int` converter, so pages
   and the API alike are covered.
-- No NUL character in the path, query string, form fields or JSON strings
-  (PostgreSQL refuses them in text): 400 with the error shape.
+- No NUL character in the path, query string or form fields (PostgreSQL
+  refuses them in text): 400 with the error shape. JSON bodies are read only
+  by the API's schemas, whose text fields refuse NUL with a 422 that names the
+  field (schemas/base.py `Str`).
 - JSON nested deeper than MAX_JSON_DEPTH: 400, before the parser recurses.
 """
 from __future__ import annotations
@@ -14,7 +16,7 @@ from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from federation.errors import BadRequest
+from federation.errors import BadRequest, NotFound
 
 MAX_INT = 2**31 - 1
 MAX_JSON_DEPTH = 32
@@ -72,7 +74,9 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def bound_input():
-        if "\x00" in request.path or b"\x00" in request.query_string or b"%00" in request.query_string:
+        if "\x00" in request.path:
+            raise NotFound()  # a path with NUL names nothing
+        if b"\x00" in request.query_string or b"%00" in request.query_string:
             _refuse_nul()
         if any(_has_nul(k) or _has_nul(v) for k, v in request.args.items(multi=True)):
             _refuse_nul()
@@ -82,9 +86,6 @@ def register(app: Flask) -> None:
             body = request.get_data(cache=True)
             if json_depth_exceeds(body, MAX_JSON_DEPTH):
                 raise BadRequest(_("The JSON document is nested too deeply."))
-            data = request.get_json(silent=True)
-            if _has_nul(data):
-                _refuse_nul()
         elif request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
             if any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True)):
                 _refuse_nul()

@@ -1,12 +1,16 @@
 """Schemas of the federation-health API (pure: no queries, no `g`)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from federation.models import OutcomeKind
+from federation.schemas.base import ApiSchema, Day, Str
+
+# The report's sections (services.health.report.SECTIONS; schemas import no services).
+IMPACT_SECTIONS = ("members", "events", "joint", "introductions", "assets", "highlights")
 
 
-class SnapshotSchema(Schema):
+class SnapshotSchema(ApiSchema):
     month = fields.Date()
     computed_at = fields.DateTime()
     members = fields.Integer()
@@ -16,27 +20,27 @@ class SnapshotSchema(Schema):
     flags = fields.List(fields.Dict())
 
 
-class GroupHealthSchema(Schema):
+class GroupHealthSchema(ApiSchema):
     group = fields.Function(lambda d: d["group"].slug)
     snapshots = fields.List(fields.Nested(SnapshotSchema))
     flags = fields.List(fields.Dict(), metadata={"description": "Fired flags: code, why, rule, "
                                                                 "next_step, numbers"})
 
 
-class FederationRowSchema(Schema):
+class FederationRowSchema(ApiSchema):
     group = fields.String()
     governance_type = fields.String()
     maturity_level = fields.Integer()
     snapshot = fields.Nested(SnapshotSchema, allow_none=True)
 
 
-class FederationHealthSchema(Schema):
+class FederationHealthSchema(ApiSchema):
     month = fields.Date(allow_none=True)
     computed_at = fields.DateTime(allow_none=True)
     groups = fields.List(fields.Nested(FederationRowSchema))
 
 
-class ImpactReportSchema(Schema):
+class ImpactReportSchema(ApiSchema):
     group = fields.String()
     start = fields.Date(data_key="from")
     end = fields.Date(data_key="to")
@@ -46,16 +50,22 @@ class ImpactReportSchema(Schema):
     highlights = fields.String()
 
 
-class OutcomeInSchema(Schema):
-    outcome = fields.String(required=True,
+class OutcomeInSchema(ApiSchema):
+    outcome = Str(required=True,
                             validate=validate.OneOf([k.value for k in OutcomeKind]))
     named = fields.Boolean(load_default=False)
-    note = fields.String(load_default="", validate=validate.Length(max=1000))
+    note = Str(load_default="", validate=validate.Length(max=1000))
 
 
-class OutcomeSchema(Schema):
+class OutcomeSchema(ApiSchema):
     introduction_id = fields.Integer()
     outcome = fields.Function(lambda o: o.outcome.value if o.outcome else None)
     named = fields.Boolean()
     note = fields.String()
     answered_at = fields.DateTime(allow_none=True)
+
+
+class ImpactReportQuerySchema(ApiSchema):
+    start = Day(data_key="from", load_default=None)
+    end = Day(data_key="to", load_default=None)
+    section = fields.List(Str(validate=validate.OneOf(IMPACT_SECTIONS)), load_default=list)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory
-from federation.schemas.base import ApiSchema
+from federation.models import (ArticleVisibility, ConsultationSpace, ConsultationStatus,
+                               GovernanceType, KnowledgeCategory)
+from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
 
 CATEGORIES = [c.value for c in KnowledgeCategory]
 GOVERNANCE = [g.value for g in GovernanceType]
 VISIBILITIES = [v.value for v in ArticleVisibility]
+SPACES = [s.value for s in ConsultationSpace]
+STATUSES = [s.value for s in ConsultationStatus]
 
 
 class PersonSchema(ApiSchema):
@@ -46,20 +49,20 @@ class ArticleSchema(ArticleSummarySchema):
 
 
 class ArticleWriteSchema(ApiSchema):
-    title_ja = fields.String(validate=validate.Length(max=200))
-    title_en = fields.String(validate=validate.Length(max=200))
-    body_ja = fields.String(validate=validate.Length(max=50000))
-    body_en = fields.String(validate=validate.Length(max=50000))
-    category = fields.String(validate=validate.OneOf(CATEGORIES))
-    topic = fields.String(validate=validate.Length(max=40))
-    governance_types = fields.List(fields.String(validate=validate.OneOf(GOVERNANCE)))
-    maturity_levels = fields.List(fields.Integer(validate=validate.Range(min=1, max=5)))
-    visibility = fields.String(validate=validate.OneOf(VISIBILITIES))
-    note = fields.String(validate=validate.Length(max=200))
+    title_ja = Str(validate=validate.Length(max=200))
+    title_en = Str(validate=validate.Length(max=200))
+    body_ja = Str(validate=validate.Length(max=50000))
+    body_en = Str(validate=validate.Length(max=50000))
+    category = Str(validate=validate.OneOf(CATEGORIES))
+    topic = Str(validate=validate.Length(max=40))
+    governance_types = fields.List(Str(validate=validate.OneOf(GOVERNANCE)))
+    maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)))
+    visibility = Str(validate=validate.OneOf(VISIBILITIES))
+    note = Str(validate=validate.Length(max=200))
 
 
 class ArticleCreateSchema(ArticleWriteSchema):
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    category = Str(required=True, validate=validate.OneOf(CATEGORIES))
 
 
 class VersionSchema(ApiSchema):
@@ -127,31 +130,31 @@ class ConsultationSchema(ConsultationSummarySchema):
 
 
 class ConsultationCreateSchema(ApiSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    body = fields.String(required=True, validate=validate.Length(min=1, max=10000))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    group = fields.String(validate=validate.Length(max=64))
+    title = Str(required=True, validate=validate.Length(min=1, max=200))
+    body = Str(required=True, validate=validate.Length(min=1, max=10000))
+    category = Str(required=True, validate=validate.OneOf(CATEGORIES))
+    group = Str(validate=validate.Length(max=64))
 
 
 class ReplyCreateSchema(ApiSchema):
-    body = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    body = Str(required=True, validate=validate.Length(min=1, max=10000))
 
 
 class SolveSchema(ApiSchema):
-    helpful_reply_ids = fields.List(fields.Integer(), load_default=list)
+    helpful_reply_ids = fields.List(Int(), load_default=list)
     to_article = fields.Boolean(load_default=False,
                                 metadata={"description": "The asker's consent to publish the "
                                                          "solved consultation as an article"})
 
 
 class ConsultationSessionCreateSchema(ApiSchema):
-    helper_id = fields.Integer(required=True)
-    times = fields.List(fields.AwareDateTime(), required=True,
+    helper_id = Int(required=True)
+    times = fields.List(Moment(), required=True,
                         validate=validate.Length(min=1, max=3))
 
 
 class ConsultationSessionAcceptSchema(ApiSchema):
-    time = fields.AwareDateTime(required=True)
+    time = Moment(required=True)
 
 
 class ConsultationSessionSchema(ApiSchema):
@@ -168,3 +171,13 @@ class ConsultationSessionSchema(ApiSchema):
                                   else None)
     helper_email = fields.Function(lambda s: s.helper.email if s.status.value == "accepted"
                                    else None)
+
+
+class ArticleQuerySchema(PageQuerySchema):
+    category = Str(load_default="", validate=validate.OneOf(["", *CATEGORIES]))
+
+
+class ConsultationQuerySchema(PageQuerySchema):
+    category = Str(load_default="", validate=validate.OneOf(["", *CATEGORIES]))
+    status = Str(load_default="", validate=validate.OneOf(["", *STATUSES]))
+    space = Str(load_default="", validate=validate.OneOf(["", *SPACES]))

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from federation.schemas.base import ApiSchema
+from federation.schemas.base import ApiSchema, ErrorBodySchema, Str
 
 
 class JoinRequestCreateSchema(ApiSchema):
     # {question key: answer}; the group's questions decide which keys count.
-    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=40)),
-                          values=fields.String(validate=validate.Length(max=1000)),
+    answers = fields.Dict(keys=Str(validate=validate.Length(max=40)),
+                          values=Str(validate=validate.Length(max=1000)),
                           load_default=dict, validate=validate.Length(max=20))
 
 
 class JoinDecisionSchema(ApiSchema):
-    message = fields.String(load_default="", validate=validate.Length(max=2000))
+    message = Str(load_default="", validate=validate.Length(max=2000))
 
 
 class JoinRequestSchema(ApiSchema):
@@ -33,3 +33,10 @@ class JoinRequestDetailSchema(JoinRequestSchema):
     # Only filled for the group's approvers (None once the request is decided).
     birth_date = fields.Date(allow_none=True)
     actions = fields.List(fields.String())
+
+
+class JoinRequestConflictSchema(ApiSchema):
+    """409: the error shape, plus the existing request when there is one."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
+    join_request = fields.Nested(JoinRequestDetailSchema)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from federation.models import Delivery
-from federation.schemas.base import ApiSchema
+from federation.schemas.base import ApiSchema, PageQuerySchema, Str
 
 
 class NotificationSchema(ApiSchema):
@@ -13,8 +13,8 @@ class NotificationSchema(ApiSchema):
     body = fields.String(dump_only=True)
     link = fields.String(dump_only=True)
     read = fields.Function(lambda n: n.read_at is not None, dump_only=True)
-    read_at = fields.DateTime(dump_only=True, allow_none=True)
-    created_at = fields.DateTime(dump_only=True)
+    read_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
 
 
 class NotificationSettingSchema(ApiSchema):
@@ -30,8 +30,12 @@ class NotificationSettingsSchema(ApiSchema):
 
 class NotificationSettingsUpdateSchema(ApiSchema):
     settings = fields.Dict(
-        keys=fields.String(), values=fields.String(validate=validate.OneOf(
+        keys=Str(validate=validate.Length(max=64)), values=Str(validate=validate.OneOf(
             [d.value for d in Delivery])), required=True,
         metadata={"description": "Kind -> immediately | daily | off; kinds left out keep "
                                  "their setting.",
                   "example": {"event_proposed": "daily"}})
+
+
+class NotificationQuerySchema(PageQuerySchema):
+    unread = fields.Boolean(load_default=False, metadata={"description": "only the unread ones"})

@@ -1,25 +1,31 @@
 """API: federation health, the impact report and introduction outcomes."""
 from __future__ import annotations
 
-from flask import request
-
-from federation.blueprints.api import operation
-from federation.errors import Forbidden
+from federation.blueprints.api import authenticated, bp, errors
 from federation.schemas.health import (FederationHealthSchema, GroupHealthSchema,
-                                       ImpactReportSchema, OutcomeInSchema, OutcomeSchema)
+                                       ImpactReportQuerySchema, ImpactReportSchema,
+                                       OutcomeInSchema, OutcomeSchema)
 from federation.services import groups
 from federation.services.health import outcomes, report, snapshots
 
+TAGS = ["health"]
 
-@operation("/groups/<slug>/health", summary="A group's monthly indicators and flags "
-           "(its operators and coordinators)", tag="health", response=GroupHealthSchema,
-           errors=(403, 404))
-def group_health(actor, slug):
+
+@bp.route("/groups/<slug>/health", methods=["GET"])
+@authenticated()
+@bp.response(200, GroupHealthSchema)
+@errors(403, 404)
+@bp.doc(summary="A group's monthly indicators and flags (its operators and coordinators)",
+        tags=TAGS)
+def group_health(slug, actor):
     return snapshots.group_health(actor, groups.get_group(actor, slug))
 
 
-@operation("/federation/health", summary="Every group's latest snapshot (coordinators)",
-           tag="health", response=FederationHealthSchema, errors=(403,))
+@bp.route("/federation/health", methods=["GET"])
+@authenticated()
+@bp.response(200, FederationHealthSchema)
+@errors(403)
+@bp.doc(summary="Every group's latest snapshot (coordinators)", tags=TAGS)
 def federation_health(actor):
     table = snapshots.federation_table(actor)
     return {"month": table["month"], "computed_at": table["computed_at"], "groups": [
@@ -27,23 +33,27 @@ def federation_health(actor):
          "maturity_level": g.maturity_level, "snapshot": s} for g, s in table["rows"]]}
 
 
-@operation("/groups/<slug>/impact-report", summary="The impact report's numbers for a period",
-           tag="health", response=ImpactReportSchema, errors=(403, 404, 422),
-           query={"from": {"type": "string", "format": "date"},
-                  "to": {"type": "string", "format": "date"},
-                  "section": {"type": "string", "enum": list(report.SECTIONS)}})
-def impact_report(actor, slug):
+@bp.route("/groups/<slug>/impact-report", methods=["GET"])
+@authenticated()
+@bp.arguments(ImpactReportQuerySchema, location="query")
+@bp.response(200, ImpactReportSchema)
+@errors(403, 404, 422)
+@bp.doc(summary="The impact report's numbers for a period", tags=TAGS)
+def impact_report(args, slug, actor):
     group = groups.get_group(actor, slug)
-    start, end = report.parse_period(request.args.get("from"), request.args.get("to"))
-    data = report.impact_report(actor, group, start, end, request.args.getlist("section"))
+    start, end = report.parse_period(args["start"] and args["start"].isoformat(),
+                                     args["end"] and args["end"].isoformat())
+    data = report.impact_report(actor, group, start, end, args["section"])
     return {**data, "group": group.slug}
 
 
-@operation("/introductions/<int:introduction_id>/outcome", "POST",
-           summary="Say what came of an accepted introduction (either person, optional)",
-           tag="health", body=OutcomeInSchema, response=OutcomeSchema, errors=(404, 409))
-def introduction_outcome(actor, introduction_id, data):
-    if actor is None:
-        raise Forbidden()
+@bp.route("/introductions/<int:introduction_id>/outcome", methods=["POST"])
+@authenticated()
+@bp.arguments(OutcomeInSchema)
+@bp.response(200, OutcomeSchema)
+@errors(400, 404, 409, 422)
+@bp.doc(summary="Say what came of an accepted introduction (either person, optional)",
+        tags=TAGS)
+def introduction_outcome(data, introduction_id, actor):
     return outcomes.answer(actor, introduction_id, data["outcome"], named=data["named"],
                            note=data["note"])

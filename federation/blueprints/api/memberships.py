@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from federation.blueprints.api import operation
+from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import NotFound
 from federation.extensions import db
-from federation.schemas.memberships import (JoinDecisionSchema, JoinRequestCreateSchema,
-                                            JoinRequestDetailSchema, JoinRequestSchema)
+from federation.schemas.base import PageQuerySchema, page_schema
+from federation.schemas.memberships import (JoinDecisionSchema, JoinRequestConflictSchema,
+                                            JoinRequestCreateSchema, JoinRequestDetailSchema,
+                                            JoinRequestSchema)
 from federation.services import membership
+
+TAGS = ["memberships"]
 
 
 def _group(actor, slug):
@@ -31,7 +35,7 @@ def _detail(actor, join_request) -> dict:
 def _conflict(actor, error: membership.JoinRequestConflict):
     """409 in the error shape, with the existing request when there is one."""
     db.session.rollback()
-    body = {"error": {"code": error.code, "message": error.message, "fields": {}}}
+    body: dict = {"error": {"code": error.code, "message": error.message, "fields": {}}}
     if error.existing is not None:
         existing = membership.get_request(actor, error.existing.id)
         body["join_request"] = _detail(actor, existing)
@@ -40,58 +44,83 @@ def _conflict(actor, error: membership.JoinRequestConflict):
     return response
 
 
-@operation("/groups/<slug>/join-requests", summary="Join requests to a group (approvers: the "
-           "queue; others: their own)", tag="memberships", response=JoinRequestSchema,
-           paginated=True, errors=(404,))
-def list_join_requests(actor, slug):
+@bp.route("/groups/<slug>/join-requests", methods=["GET"])
+@authenticated()
+@bp.arguments(PageQuerySchema, location="query")
+@bp.response(200, page_schema(JoinRequestSchema))
+@errors(404, 422)
+@bp.doc(summary="Join requests to a group (approvers: the queue; others: their own)", tags=TAGS)
+def list_join_requests(args, slug, actor):
     group = _group(actor, slug)
-    return membership.group_requests_query(actor, group)
+    return paginate(membership.group_requests_query(actor, group), args)
 
 
-@operation("/groups/<slug>/join-requests", "POST", summary="Ask to join a member group",
-           tag="memberships", body=JoinRequestCreateSchema, response=JoinRequestDetailSchema,
-           status=201, errors=(403, 404, 409))
-def create_join_request(actor, slug, data):
+@bp.route("/groups/<slug>/join-requests", methods=["POST"])
+@authenticated()
+@bp.arguments(JoinRequestCreateSchema)
+@bp.response(201, JoinRequestDetailSchema)
+@bp.alt_response(409, schema=JoinRequestConflictSchema,
+                 description="Already asked (with the existing request), or not open")
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Ask to join a member group", tags=TAGS)
+def create_join_request(data, slug, actor):
     group = membership.joinable_group(actor, slug)
     try:
         join_request = membership.ask_to_join(actor, group, data["answers"])
     except membership.JoinRequestConflict as error:
         return _conflict(actor, error)
-    db.session.commit()
-    response = jsonify(_detail(actor, join_request))
-    response.status_code = 201
-    return response
+    return _detail(actor, join_request)
 
 
-@operation("/join-requests/<int:request_id>", summary="One join request (the asker and the "
-           "group's approvers)", tag="memberships", response=JoinRequestDetailSchema,
-           errors=(404,))
-def get_join_request(actor, request_id):
-    return jsonify(_detail(actor, membership.get_request(actor, request_id)))
+@bp.route("/join-requests/<int:request_id>", methods=["GET"])
+@authenticated()
+@bp.response(200, JoinRequestDetailSchema)
+@errors(404)
+@bp.doc(summary="One join request (the asker and the group's approvers)", tags=TAGS)
+def get_join_request(request_id, actor):
+    return _detail(actor, membership.get_request(actor, request_id))
 
 
-def _decide(name):
-    def view(actor, request_id, data=None):
-        join_request = membership.get_request(actor, request_id)
-        try:
-            if name == "withdraw":
-                membership.withdraw(actor, join_request)
-            else:
-                service = membership.approve if name == "approve" else membership.decline
-                service(actor, join_request, data["message"])
-        except membership.JoinRequestConflict as error:
-            return _conflict(actor, error)
-        db.session.commit()
-        return jsonify(_detail(actor, join_request))
-
-    view.__name__ = f"{name}_join_request"
-    return view
+def _decide(actor, request_id, name, message=""):
+    join_request = membership.get_request(actor, request_id)
+    try:
+        if name == "withdraw":
+            membership.withdraw(actor, join_request)
+        else:
+            service = membership.approve if name == "approve" else membership.decline
+            service(actor, join_request, message)
+    except membership.JoinRequestConflict as error:
+        return _conflict(actor, error)
+    return _detail(actor, join_request)
 
 
-for _name, _summary, _body in (
-        ("approve", "Approve (the group's approvers); the person becomes a member", True),
-        ("decline", "Decline with a message (the group's approvers)", True),
-        ("withdraw", "Withdraw my request", False)):
-    operation(f"/join-requests/<int:request_id>/{_name}", "POST", summary=_summary,
-              tag="memberships", body=JoinDecisionSchema if _body else None,
-              response=JoinRequestDetailSchema, errors=(403, 404, 409))(_decide(_name))
+@bp.route("/join-requests/<int:request_id>/approve", methods=["POST"])
+@authenticated()
+@bp.arguments(JoinDecisionSchema, required=False)
+@bp.response(200, JoinRequestDetailSchema)
+@bp.alt_response(409, schema=JoinRequestConflictSchema, description="Already decided")
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Approve (the group's approvers); the person becomes a member", tags=TAGS)
+def approve_join_request(data, request_id, actor):
+    return _decide(actor, request_id, "approve", (data or {}).get("message", ""))
+
+
+@bp.route("/join-requests/<int:request_id>/decline", methods=["POST"])
+@authenticated()
+@bp.arguments(JoinDecisionSchema, required=False)
+@bp.response(200, JoinRequestDetailSchema)
+@bp.alt_response(409, schema=JoinRequestConflictSchema, description="Already decided")
+@errors(400, 403, 404, 422)
+@bp.doc(summary="Decline with a message (the group's approvers)", tags=TAGS)
+def decline_join_request(data, request_id, actor):
+    return _decide(actor, request_id, "decline", (data or {}).get("message", ""))
+
+
+@bp.route("/join-requests/<int:request_id>/withdraw", methods=["POST"])
+@authenticated()
+@bp.response(200, JoinRequestDetailSchema)
+@bp.alt_response(409, schema=JoinRequestConflictSchema, description="Already decided")
+@errors(403, 404)
+@bp.doc(summary="Withdraw my request", tags=TAGS)
+def withdraw_join_request(request_id, actor):
+    return _decide(actor, request_id, "withdraw")

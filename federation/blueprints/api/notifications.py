@@ -1,25 +1,32 @@
 """API: my notifications (the inbox) and how I get each kind of them."""
 from __future__ import annotations
 
-from flask import request
-
-from federation.blueprints.api import operation
-from federation.schemas.notifications import (NotificationSchema, NotificationSettingsSchema,
+from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.schemas.base import page_schema
+from federation.schemas.notifications import (NotificationQuerySchema, NotificationSchema,
+                                              NotificationSettingsSchema,
                                               NotificationSettingsUpdateSchema)
 from federation.services import notifications
 
-
-@operation("/notifications", summary="My notifications, newest first", tag="notifications",
-           response=NotificationSchema, paginated=True,
-           query={"unread": {"type": "boolean", "description": "only the unread ones"}})
-def list_notifications(actor):
-    unread_only = request.args.get("unread", "").lower() in ("1", "true", "yes")
-    return notifications.inbox_query(actor, unread_only)
+TAGS = ["notifications"]
 
 
-@operation("/notifications/<int:notification_id>/read", "POST", summary="Mark a notification read",
-           tag="notifications", response=NotificationSchema, errors=(404,))
-def read_notification(actor, notification_id):
+@bp.route("/notifications", methods=["GET"])
+@authenticated()
+@bp.arguments(NotificationQuerySchema, location="query")
+@bp.response(200, page_schema(NotificationSchema))
+@errors(422)
+@bp.doc(summary="My notifications, newest first", tags=TAGS)
+def list_notifications(args, actor):
+    return paginate(notifications.inbox_query(actor, args["unread"]), args)
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@authenticated()
+@bp.response(200, NotificationSchema)
+@errors(404)
+@bp.doc(summary="Mark a notification read", tags=TAGS)
+def read_notification(notification_id, actor):
     return notifications.mark_read(actor, notification_id)
 
 
@@ -30,15 +37,20 @@ def _settings(actor) -> dict:
          "delivery": chosen[name].value} for name, kind in notifications.KINDS.items()]}
 
 
-@operation("/me/notification-settings", summary="How I get each kind of notification",
-           tag="notifications", response=NotificationSettingsSchema)
+@bp.route("/me/notification-settings", methods=["GET"])
+@authenticated()
+@bp.response(200, NotificationSettingsSchema)
+@bp.doc(summary="How I get each kind of notification", tags=TAGS)
 def notification_settings(actor):
     return _settings(actor)
 
 
-@operation("/me/notification-settings", "PUT", summary="Change how I get notifications",
-           tag="notifications", body=NotificationSettingsUpdateSchema,
-           response=NotificationSettingsSchema)
-def update_notification_settings(actor, data):
+@bp.route("/me/notification-settings", methods=["PUT"])
+@authenticated()
+@bp.arguments(NotificationSettingsUpdateSchema)
+@bp.response(200, NotificationSettingsSchema)
+@errors(400, 422)
+@bp.doc(summary="Change how I get notifications", tags=TAGS)
+def update_notification_settings(data, actor):
     notifications.set_preferences(actor, data["settings"])
     return _settings(actor)
