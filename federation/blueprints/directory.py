@@ -79,8 +79,6 @@ def detail(profile_id: int):
 @limiter.limit(_limit("RATELIMIT_INTRODUCTION"), key_func=_actor_key)
 def introduce(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
-    reads.record_reads(current_user, ReadKind.directory_profile, view.profile.id,
-                       [view.profile.user_id])
     form = IntroductionForm()
     done, _r = submit(form, lambda: introductions.request_introduction(
         current_user, profile_id, form.message.data))

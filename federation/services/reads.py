@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import OperationalError
 
-from federation.extensions import db, writing
+from federation.extensions import db, write_intent, writing
 from federation.models import PersonalDataRead, ReadKind, User, utcnow
 
 
@@ -30,6 +30,11 @@ def record_reads(reader: User | None, kind: ReadKind, object_id: int,
     now = utcnow()
     rows = [{"reader_id": reader.id, "subject_id": s, "kind": kind, "object_id": object_id,
              "read_at": now} for s in subjects]
+    if write_intent.get() or db.session.dirty or db.session.new:
+        # A writing request holds the write lock (SQLite): a second
+        # connection would wait for it. Part of the request's transaction.
+        db.session.execute(insert(PersonalDataRead), rows)
+        return len(rows)
     try:
         with writing(), db.engine.begin() as conn:
             conn.execute(insert(PersonalDataRead), rows)

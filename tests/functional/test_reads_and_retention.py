@@ -136,3 +136,27 @@ def test_retention_periods_come_from_the_configuration(app, make):
     assert purge_expired_personal_data()["closed_applications"] == 1
     # Table-driven: every rule names its setting, and the setting exists.
     assert all(rule.setting in app.config for rule in RULES)
+
+
+def test_reads_inside_a_writing_request_join_its_transaction(app, make):
+    """A POST holds SQLite's write lock: the record must not wait for it on a
+    second connection (it would, for the whole busy timeout)."""
+    import time
+
+    from federation.extensions import writing
+    from federation.services.reads import record_reads
+
+    reader, subject = make.user(), make.user(email="subject@example.jp")
+    with writing():
+        subject.locale = "en"  # the session now writes
+        db.session.flush()
+        started = time.monotonic()
+        assert record_reads(reader, ReadKind.application, 1, [subject.id]) == 1
+        assert time.monotonic() - started < 5
+        db.session.rollback()
+    # Rolled back with the request's work.
+    assert _reads() == []
+    db.session.commit()
+    assert record_reads(reader, ReadKind.application, 1, [subject.id, reader.id, None]) == 1
+    db.session.commit()
+    assert _reads() == [(reader.id, subject.id, ReadKind.application)]
