@@ -10,7 +10,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import access_level, is_admin, is_member
+from federation.security import access_level, is_admin, is_member, is_verified
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ PRIMARY = [
     NavItem("conferences.list", "conferences", _l("Conference"), _anyone),
     NavItem("directory.list", "directory", _l("Directory"), is_member),
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
-    NavItem("applications.list", "applications", _l("Applications"), is_member),
+    NavItem("applications.list", "applications", _l("Applications"), is_verified),
 ]
 
 def _not_yet_member(user) -> bool:
