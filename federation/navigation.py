@@ -11,7 +11,7 @@ from typing import Callable
 from flask_babel import lazy_gettext as _l
 
 from federation.security import (access_level, is_admin, is_coordinator, is_member,
-                                 knowledge_audiences)
+                                 is_verified, knowledge_audiences)
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ PRIMARY = [
     NavItem("conferences.list", "conferences", _l("Conference"), _anyone),
     NavItem("directory.list", "directory", _l("Directory"), is_member),
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
-    NavItem("applications.list", "applications", _l("Applications"), is_member),
+    NavItem("applications.list", "applications", _l("Applications"), is_verified),
     NavItem("knowledge.list", "knowledge", _l("Knowledge"), _anyone),
     NavItem("consultations.list", "consultations", _l("Consultations"),
             lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"})),

@@ -175,9 +175,7 @@ def access_level(actor: User | None) -> str:
 
 # What an account with an unconfirmed address may still use: confirming it,
 # signing in and out, and its own account (where the mail is sent again).
-UNVERIFIED_ENDPOINTS = frozenset({
-    "static", "main.home", "main.language", "main.health", "main.join",
-})
+UNVERIFIED_ENDPOINTS = frozenset({"static", "main.home", "main.language", "main.health"})
 UNVERIFIED_BLUEPRINTS = frozenset({"auth", "account"})
 # API tokens are for verified accounts only, so a bearer token never acts for
 # an unverified account (the gate then needs no query of its own).

@@ -40,9 +40,9 @@ def set_windows(page, live_server, **windows):
 
 def test_submit_review_accept_schedule_register(live_server, page, make, screenshot):
     coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
-    speaker = make.user(email="speaker@alumni.example.jp", family_name="登壇",
-                        given_name="花子")
-    attendee = make.user(email="attendee@alumni.example.jp")
+    speaker = make.member(email="speaker@alumni.example.jp", family_name="登壇",
+                          given_name="花子")
+    attendee = make.member(email="attendee@alumni.example.jp")
     edition = make.edition(phase="proposals", capacity=50)
     first_day = edition.starts_on
     now = datetime.now(TOKYO)

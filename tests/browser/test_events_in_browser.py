@@ -20,7 +20,7 @@ def test_cohost_publish_register_download_ics(live_server, page, make, screensho
     lead_op = make.user(role=Role.operator, email="lead@alumni.example.jp")
     co_op = make.user(role=Role.operator, email="co@alumni.example.jp")
     coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
-    member = make.user(email="member@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp")
     make.group(slug="lead", name_ja="東光コンサルティング アルムナイ", operators=(lead_op,))
     make.group(slug="co", name_ja="青葉銀行 アルムナイ", operators=(co_op,))
     start = (datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(days=9)).replace(
