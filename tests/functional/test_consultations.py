@@ -319,3 +319,19 @@ def test_personal_data_export_and_erasure(app, make):
     assert db.session.get(KnowledgeHelper, helper.id) is None
     # The shared thread stays, under the anonymised accounts.
     assert db.session.get(Consultation, row.id).replies[0].body == "人事部に相談を"
+
+
+def test_digest_in_the_helpers_language(app, make):
+    asker, _g = operator(make)
+    helper = make.user(role=Role.operator, locale="en")
+    make.group(operators=(helper,))
+    with app.test_request_context():
+        service.set_topics(helper, ["activation"])
+        db.session.commit()
+    consultation(app, asker, title="リピーターを増やしたい")
+    with app.test_request_context():
+        service.send_consultation_digests()
+        db.session.commit()
+    mail = _mails("consultation_digest")[0]
+    assert mail.subject == "New consultations on your topics"
+    assert "リピーターを増やしたい" in mail.body_text and "stop this daily digest" in mail.body_text

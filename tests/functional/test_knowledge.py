@@ -287,3 +287,16 @@ def test_article_lists_take_a_fixed_number_of_queries(client, app, make, login, 
         article(app, make.user(role=Role.operator), title_ja=f"記事{n}")
     assert [queries("/knowledge/"), queries("/api/v1/articles"),
             queries("/knowledge/textbook")] == few
+
+
+@pytest.mark.parametrize("path", [
+    "/knowledge/articles/{id}/diff?old=abc", "/knowledge/articles/{id}/diff?old=1&new=99",
+    "/knowledge/articles/99999", "/knowledge/textbook/99999", "/knowledge/attachments/99999",
+    "/knowledge/?maturity=9&governance=x&kind=y&page=zz",
+])
+def test_odd_input_never_breaks_a_page(client, app, make, login, path):
+    author, _g = operator(make)
+    row = article(app, author)
+    login(author)
+    assert client.get(path.format(id=row.id)).status_code in (200, 404)
+    assert client.post(f"/knowledge/articles/{row.id}/restore/99").status_code == 404
