@@ -21,7 +21,7 @@ def group_health(actor, slug):
 @operation("/federation/health", summary="Every group's latest snapshot (coordinators)",
            tag="health", response=FederationHealthSchema, errors=(403,))
 def federation_health(actor):
-    table = snapshots.federation_table(actor)
+    table = snapshots.federation_table(actor, with_indicators=True)
     return {"month": table["month"], "computed_at": table["computed_at"], "groups": [
         {"group": g.slug, "governance_type": g.governance_type.value,
          "maturity_level": g.maturity_level, "snapshot": s} for g, s in table["rows"]]}
