@@ -49,6 +49,7 @@ def test_coordinator_sees_flag_and_operator_prints_report(live_server, page, mak
         row.get_by_role("link", name="大洋商事 アルムナイ").click()
     page.get_by_role("heading", name="大洋商事 アルムナイ の健全性").wait_for()
     assert "理由:" in page.content() and "青葉銀行 OB・OG会" in page.content()
+    screenshot("health-group")
     sign_out(page)
 
     sign_in(page, live_server, operator.email)

@@ -27,7 +27,7 @@ def group_health(slug, actor):
 @errors(403)
 @bp.doc(summary="Every group's latest snapshot (coordinators)", tags=TAGS)
 def federation_health(actor):
-    table = snapshots.federation_table(actor)
+    table = snapshots.federation_table(actor, with_indicators=True)
     return {"month": table["month"], "computed_at": table["computed_at"], "groups": [
         {"group": g.slug, "governance_type": g.governance_type.value,
          "maturity_level": g.maturity_level, "snapshot": s} for g, s in table["rows"]]}

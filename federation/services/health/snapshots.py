@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from federation.errors import Forbidden
 from federation.extensions import db
@@ -141,7 +141,7 @@ def complementary_groups(group: AlumniGroup, limit: int = 3) -> list[dict]:
 
 def federation_table(actor: User, *, governance: str = "", maturity: int | None = None,
                      size: str = "", flagged: bool = False, sort: str = "flags",
-                     descending: bool = True) -> dict:
+                     descending: bool = True, with_indicators: bool = False) -> dict:
     """Every group's latest snapshot with its flags, filtered and sorted, and
     the distributions and trends for the charts: a fixed number of queries."""
     if not can_see_federation_health(actor):
@@ -150,6 +150,9 @@ def federation_table(actor: User, *, governance: str = "", maturity: int | None 
     query = (select(AlumniGroup, HealthSnapshot)
              .outerjoin(HealthSnapshot, and_(HealthSnapshot.group_id == AlumniGroup.id,
                                              HealthSnapshot.month == month)))
+    if not with_indicators:
+        # The table needs the headline columns and flags, not every indicator of 300 groups.
+        query = query.options(defer(HealthSnapshot.indicators))
     if governance in {g.value for g in GovernanceType}:
         query = query.where(AlumniGroup.governance_type == GovernanceType(governance))
     if maturity:
