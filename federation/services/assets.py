@@ -27,7 +27,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
 from federation.security import (can_cancel_asset_request, can_decide_asset_request,
                                  can_manage_group, can_request_for_group, can_see_asset_request,
                                  is_member)
-from federation.services.groups import like_pattern
+from federation.services.groups import like_pattern, search_pattern
 from federation.services.mail import queue_mail
 from federation.text import is_kana, normalise
 
@@ -142,19 +142,17 @@ def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str
     query = (select(SharedAsset).join(SharedAsset.group)
              .where(SharedAsset.status == AssetStatus.active)
              .options(contains_eager(SharedAsset.group))  # the join above loads it
-             .order_by(SharedAsset.kind, AlumniGroup.name_kana, SharedAsset.id))
+             .order_by(SharedAsset.kind, AlumniGroup.sort_key, SharedAsset.id))
     if kind in AssetKind.__members__:
         query = query.where(SharedAsset.kind == AssetKind(kind))
     if group:
         query = query.where(AlumniGroup.slug == group)
-    pattern = like_pattern(q)
+    pattern = search_pattern(q)
     if pattern:
         # One LIKE over the asset's folded text; the groups' names are matched
-        # once against the groups, not once per asset.
-        named_groups = select(AlumniGroup.id).where(or_(*[
-            func.lower(c).like(pattern, escape="\\")
-            for c in (AlumniGroup.name_ja, AlumniGroup.name_en, AlumniGroup.company_name)])
-        ).correlate(None)
+        # once against the groups' folded text, not once per asset.
+        named_groups = select(AlumniGroup.id).where(
+            AlumniGroup.search_text.like(pattern, escape="\\")).correlate(None)
         query = query.where(or_(SharedAsset.search_text.like(pattern, escape="\\"),
                                 SharedAsset.group_id.in_(named_groups)))
     for raw, columns in (

@@ -36,7 +36,7 @@ from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, Directo
                                Visibility, utcnow)
 from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
 from federation.services.mail import queue_mail
-from federation.text import is_kana, normalise, to_hiragana
+from federation.text import is_kana, normalise, search_key
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -65,7 +65,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
 
 def search_text(text: str) -> str:
     """NFKC, lower-case, katakana as hiragana: how documents and queries compare."""
-    return to_hiragana(normalise(text or "").lower())
+    return search_key(text)
 
 
 def text_tokens(text: str) -> set[str]:
@@ -186,7 +186,7 @@ def view_of(viewer: User | None, profile: DirectoryProfile, rel: str | None = No
 def groups_of_user(user_id: int) -> list[AlumniGroup]:
     return list(db.session.scalars(
         select(AlumniGroup).join(GroupMembership, GroupMembership.group_id == AlumniGroup.id)
-        .where(GroupMembership.user_id == user_id).order_by(AlumniGroup.name_kana)))
+        .where(GroupMembership.user_id == user_id).order_by(AlumniGroup.sort_key)))
 
 
 def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
@@ -196,7 +196,7 @@ def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
     rows = db.session.execute(
         select(GroupMembership.user_id, AlumniGroup)
         .join(AlumniGroup, AlumniGroup.id == GroupMembership.group_id)
-        .where(GroupMembership.user_id.in_(user_ids)).order_by(AlumniGroup.name_kana))
+        .where(GroupMembership.user_id.in_(user_ids)).order_by(AlumniGroup.sort_key))
     for user_id, group in rows:
         result[user_id].append(group)
     return result
