@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema
 
 

@@ -1,6 +1,32 @@
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from marshmallow import Schema, fields
+
+JAPAN_TIME = ZoneInfo("Asia/Tokyo")
+
+
+def in_japan_time(value: datetime | None) -> datetime | None:
+    """The API's one offset convention: every datetime it answers is Japan
+    time with its offset (2026-12-23T19:00:00+09:00). Stored values are UTC;
+    a naive one (SQLite) is UTC too."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(JAPAN_TIME)
+
+
+class DateTime(fields.DateTime):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(in_japan_time(value), attr, obj, **kwargs)
+
+
+class AwareDateTime(fields.AwareDateTime):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(in_japan_time(value), attr, obj, **kwargs)
 
 
 class ApiSchema(Schema):

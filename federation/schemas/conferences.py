@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask import g
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import ProposalFormat
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema
 
 

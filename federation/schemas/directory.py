@@ -1,8 +1,9 @@
 """API schemas of the co-creation directory and introductions."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema
 
 
