@@ -21,6 +21,11 @@ def select_locale() -> str:
     chosen = session.get("locale") if request else None
     if chosen in languages:
         return chosen
+    # A first visit (no stored choice): the browser's languages, Japanese
+    # when it names neither.
+    if request:
+        return request.accept_languages.best_match(
+            languages, default=current_app.config["BABEL_DEFAULT_LOCALE"])
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

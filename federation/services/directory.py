@@ -411,6 +411,12 @@ class SearchPage:
         return self.page + 1 if self.has_next else None
 
 
+def too_short(q: str) -> bool:
+    """A one-character word cannot be searched (the index holds pairs of
+    characters and whole Latin words): the page says so instead of an empty list."""
+    return len(search_key(q).replace(" ", "").replace("\u3000", "")) == 1
+
+
 def search_tokens(viewer: User, *, q: str = "", need: str = "", side: str = "",
                   group: str = "", industry: str = "") -> list[str]:
     """The tokens a result must all carry. Unknown facet values are ignored

@@ -48,3 +48,22 @@ def test_the_cli_stores_no_made_up_reading(runner):
     user = accounts.find_user_by_email("mei@alumni.example.com")
     assert (user.given_name, user.family_name, user.family_name_kana) == ("Mei", "Lin", "")
     assert user.display_name == "Mei Lin"
+
+
+def test_a_first_visit_follows_the_browser_language(client):
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    assert 'lang="en"' in client.get("/auth/login", headers=english).get_data(as_text=True)
+    assert 'lang="ja"' in client.get("/auth/login").get_data(as_text=True)
+    error = client.get("/api/v1/me", headers=english).get_json()["error"]
+    assert error["message"].isascii()
+    # An explicit choice wins over the browser.
+    client.post("/language", data={"locale": "ja"}, headers=english)
+    assert 'lang="ja"' in client.get("/auth/login", headers=english).get_data(as_text=True)
+
+
+def test_a_one_character_search_says_why(client, make, login):
+    from federation.models import Role
+
+    login(make.user(role=Role.coordinator))
+    page = client.get("/directory/?q=投").get_data(as_text=True)
+    assert "2文字以上" in page
