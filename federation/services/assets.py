@@ -93,8 +93,11 @@ def parse_availability(text: str) -> list[dict]:
     return windows
 
 
-def format_availability(windows: list[dict]) -> str:
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+def format_availability(windows: list[dict], locale: str = "ja") -> str:
+    """The windows as the form shows them, in the reader's language
+    (月 18:00-21:30 / Mon 18:00-21:30); parse_availability reads both."""
+    names = (("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if locale == "en"
+             else ("月", "火", "水", "木", "金", "土", "日"))
     return "\n".join(f"{names[w['weekday']]} {w['start']}-{w['end']}" for w in windows or [])
 
 
