@@ -94,3 +94,18 @@ def test_registry_and_asset_search_fold_kana_and_width(make):
     assert found_assets("ｸﾞﾗﾚｺ") == {"グラレコ制作"}
     # The group's name is searched, folded, too.
     assert found_assets("あるむない") == {"グラレコ制作"}
+
+
+def test_attendee_exports_follow_the_same_order(make):
+    from federation.models import Role
+    from federation.services import events
+
+    operator = make.user(role=Role.operator)
+    group = make.group(operators=(operator,))
+    event = make.event(group)
+    for family, given, family_kana, given_kana in (PEOPLE[6], PEOPLE[5], PEOPLE[-1]):
+        make.registration(event, make.user(family_name=family, given_name=given,
+                                           family_name_kana=family_kana,
+                                           given_name_kana=given_kana), group=group)
+    rows = events.export_attendees_csv(operator, event, group).splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["我家", "柿崎", "Smith"]
