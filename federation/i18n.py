@@ -118,6 +118,14 @@ def timespan(start: datetime | None, end: datetime | None) -> str:
     return f"{day}{p['joiner']}{start_time}–{end_time}"
 
 
+def person_name(family_name: str, given_name: str) -> str:
+    """A name without a stored order (an invitation): 山田 花子 / John Smith."""
+    from federation.models.user import ordered_name
+    from federation.text import default_name_order
+
+    return ordered_name(family_name, given_name, default_name_order(family_name, given_name))
+
+
 def daterange(start: date | None, end: date | None) -> str:
     """Days of a conference: one date when it is one day."""
     if start is None:
@@ -158,6 +166,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.globals["timespan"] = timespan
     app.jinja_env.globals["daterange"] = daterange
+    app.jinja_env.globals["person_name"] = person_name
     app.jinja_env.globals["group_select_options"] = group_select_options
 
     from federation import labels, navigation

@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
