@@ -25,15 +25,18 @@ def _fail(error: DomainError):
 
 @users.command("create")
 @click.option("--email", required=True)
-@click.option("--name", required=True, help="Family and given name, e.g. '山田 花子'.")
-@click.option("--kana", default="", help="Reading in kana, e.g. 'やまだ はなこ'.")
+@click.option("--name", required=True,
+              help="The name as written: '山田 花子' (family first) or 'John Smith' (given first).")
+@click.option("--kana", default="", help="Reading in kana, e.g. 'やまだ はなこ' (needed for kanji).")
+@click.option("--name-order", type=click.Choice(["family_first", "given_first"]), default=None,
+              help="Default: given first for a name in Latin letters, else family first.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value)
 @click.option("--locale", type=click.Choice(["ja", "en"]), default="ja")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--group", "group_slug", default=None,
               help="Slug of a member group: a member is made a member of it (required for "
                    "--role member to be a member); an operator becomes its operator.")
-def create_user(email, name, kana, role, locale, password_stdin, group_slug):
+def create_user(email, name, kana, role, locale, password_stdin, group_slug, name_order):
     """Create a verified user."""
     from sqlalchemy import select
 
@@ -44,8 +47,13 @@ def create_user(email, name, kana, role, locale, password_stdin, group_slug):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    family, _, given = name.replace("\u3000", " ").partition(" ")
-    kana_family, _, kana_given = kana.replace("\u3000", " ").partition(" ")
+    first, _, second = name.replace("\u3000", " ").strip().partition(" ")
+    kana_first, _, kana_second = kana.replace("\u3000", " ").strip().partition(" ")
+    name_order = accounts.name_order_for(first, second, name_order)
+    if name_order == "given_first":  # written given first: John Smith
+        (given, family), (kana_given, kana_family) = (first, second), (kana_first, kana_second)
+    else:
+        (family, given), (kana_family, kana_given) = (first, second), (kana_first, kana_second)
     try:
         with writing():
             group = None
@@ -54,10 +62,10 @@ def create_user(email, name, kana, role, locale, password_stdin, group_slug):
                 if group is None:
                     raise click.ClickException(f"No group with the slug {group_slug}.")
             user = accounts.register_user(
-                email=email, password=password, family_name=family,
-                given_name=given or family, family_name_kana=kana_family or "めい",
-                given_name_kana=kana_given or "めい", locale=locale, role=Role(role),
-                verified=True,
+                email=email, password=password, family_name=family or given,
+                given_name=given or family, family_name_kana=kana_family,
+                given_name_kana=kana_given, locale=locale, role=Role(role),
+                verified=True, name_order=name_order,
             )
             if user is None:
                 raise click.ClickException(f"A user with the address {email} exists already.")

@@ -21,6 +21,11 @@ def select_locale() -> str:
     chosen = session.get("locale") if request else None
     if chosen in languages:
         return chosen
+    # A first visit (no stored choice): the browser's languages, Japanese
+    # when it names neither.
+    if request:
+        return request.accept_languages.best_match(
+            languages, default=current_app.config["BABEL_DEFAULT_LOCALE"])
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -48,8 +53,86 @@ def _date_filter(with_time: bool):
     return formatted
 
 
+# How people read dates and times here: with the weekday, without seconds
+# (seconds only in audit logs). Japanese 2026年12月23日(水) 19:00; English
+# Wed, Dec 23, 2026, 7:00 PM. Other names ("short", a CLDR pattern) pass through.
+PATTERNS = {
+    "ja": {"date": "y年M月d日", "weekday": "y年M月d日(E)", "time": "H:mm",
+           "audit_time": "H:mm:ss", "joiner": " ", "day_month": "M月d日(E)"},
+    "en": {"date": "MMM d, y", "weekday": "EEE, MMM d, y", "time": "h:mm a",
+           "audit_time": "h:mm:ss a", "joiner": ", ", "day_month": "EEE, MMM d"},
+}
+
+
+def _patterns() -> dict:
+    return PATTERNS.get(current_locale(), PATTERNS["en"])
+
+
+def _pattern(fmt: str, with_time: bool) -> str:
+    p = _patterns()
+    if fmt in ("medium", "short", "datetime", "audit") and with_time:
+        time = p["audit_time"] if fmt == "audit" else p["time"]
+        return p["weekday"] + p["joiner"] + time
+    if fmt == "medium" and not with_time:
+        return p["date"]
+    if fmt == "weekday":
+        return p["weekday"]
+    if fmt == "time":
+        return p["time"]
+    return fmt
+
+
+def _date_filter(with_time: bool):
+    def formatted(value: date | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        return _formatted(value, _pattern(fmt, with_time), current_locale(),
+                          current_app.config["BABEL_DEFAULT_TIMEZONE"], with_time)
+    return formatted
+
+
 datetime_filter = _date_filter(with_time=True)
 date_filter = _date_filter(with_time=False)
+
+
+def _local(value: datetime):
+    from flask_babel import to_user_timezone
+
+    return to_user_timezone(value)
+
+
+def timespan(start: datetime | None, end: datetime | None) -> str:
+    """A start and an end, the day once when both fall on the same (Japan)
+    day: 2026年12月23日(水) 19:00–21:00 / Wed, Dec 23, 2026, 7:00–9:00 PM."""
+    if start is None:
+        return ""
+    if end is None:
+        return datetime_filter(start)
+    p = _patterns()
+    if _local(start).date() != _local(end).date():
+        return f"{datetime_filter(start)} – {datetime_filter(end)}"
+    day, end_time = date_filter(start, p["weekday"]), datetime_filter(end, p["time"])
+    start_time = datetime_filter(start, p["time"])
+    if current_locale() == "en" and start_time[-2:] == end_time[-2:]:
+        start_time = start_time[:-3]  # 7:00–9:00 PM: the period once
+    return f"{day}{p['joiner']}{start_time}–{end_time}"
+
+
+def person_name(family_name: str, given_name: str) -> str:
+    """A name without a stored order (an invitation): 山田 花子 / John Smith."""
+    from federation.models.user import ordered_name
+    from federation.text import default_name_order
+
+    return ordered_name(family_name, given_name, default_name_order(family_name, given_name))
+
+
+def daterange(start: date | None, end: date | None) -> str:
+    """Days of a conference: one date when it is one day."""
+    if start is None:
+        return ""
+    if end is None or end == start:
+        return date_filter(start, "weekday")
+    return f"{date_filter(start, 'weekday')} – {date_filter(end, 'weekday')}"
 
 
 # (id(list), locale) -> (list, rendered <option>s); holding the list keeps its id its own.
@@ -81,6 +164,9 @@ def group_select_options(groups, selected: str = "") -> Markup:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.globals["timespan"] = timespan
+    app.jinja_env.globals["daterange"] = daterange
+    app.jinja_env.globals["person_name"] = person_name
     app.jinja_env.globals["group_select_options"] = group_select_options
 
     from federation import labels, navigation

@@ -12,6 +12,22 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 
+# PyICU (the Japanese collation) builds against Debian's ICU: it needs the ICU
+# headers, pkg-config and a C++ compiler.
+if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null 2>&1; then
+  packages="libicu-dev pkg-config g++ python3-dev"
+  if [ "$(id -u)" = 0 ]; then
+    echo "==> Installing $packages (for PyICU)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >/dev/null
+  else
+    echo "!! $packages missing and cannot be installed: PyICU will not build" >&2
+  fi
+fi
+
 stamp=".venv/.stamp-$(basename "$REQUIREMENTS")"
 digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then

@@ -21,5 +21,15 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "No
   fi
 fi
 
+# Browser tests run axe-core (pinned in package.json) inside each page.
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "==> Installing axe-core from the npm registry"
+    npm install --no-audit --no-fund --no-package-lock --silent
+  else
+    echo "!! npm is missing: the accessibility checks of the browser tests will fail" >&2
+  fi
+fi
+
 echo "==> Running the tests on ${DATABASE_URL:-SQLite}"
 exec .venv/bin/python -m pytest "$@"

@@ -31,6 +31,7 @@ def profile():
         current_user, family_name=form.family_name.data, given_name=form.given_name.data,
         family_name_kana=form.family_name_kana.data, given_name_kana=form.given_name_kana.data,
         self_introduction=form.self_introduction.data or "",
+        name_order=form.name_order.data,
     ))
     if done:
         flash(_("Your profile is saved."), "success")

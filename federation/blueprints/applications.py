@@ -33,7 +33,7 @@ def _coordinator_only():
 def _group_choices(form: ApplicationForm) -> None:
     rows = db.session.execute(
         select(AlumniGroup.id, AlumniGroup.name_ja, AlumniGroup.name_en)
-        .order_by(AlumniGroup.name_kana, AlumniGroup.id)).all()
+        .order_by(AlumniGroup.sort_key, AlumniGroup.id)).all()
     locale = current_locale()
     form.group_id.choices = choices(
         [("", _("A new group (described below)"))]

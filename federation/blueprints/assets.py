@@ -10,6 +10,7 @@ from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.account import ConfirmForm
 from federation.forms.base import choices, submit
+from federation.i18n import current_locale
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.models import AssetKind, RequestStatus
 from federation.pagination import page_args
@@ -68,7 +69,7 @@ def edit(asset_id: int):
     form = AssetForm(obj=asset)
     kind = asset.kind.value
     if request.method == "GET":
-        form.availability.data = assets.format_availability(asset.availability)
+        form.availability.data = assets.format_availability(asset.availability, current_locale())
         form.blocked_dates.data = "\n".join(asset.blocked_dates or [])
         form.channel_type.data = asset.channel_type.value if asset.channel_type else ""
         form.content_type.data = asset.content_type.value if asset.content_type else ""

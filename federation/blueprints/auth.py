@@ -62,6 +62,7 @@ def register():
         family_name=form.family_name.data, given_name=form.given_name.data,
         family_name_kana=form.family_name_kana.data,
         given_name_kana=form.given_name_kana.data, locale=current_locale(),
+        name_order=form.name_order.data,
     ))
     if done:
         return redirect(url_for("auth.check_mail"))

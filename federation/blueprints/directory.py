@@ -57,11 +57,14 @@ def labels():
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = directory.search(current_user, page, per_page, **filters)
+    short_query = directory.too_short(filters["q"])
+    searched = {**filters, "q": ""} if short_query else filters
+    pagination = directory.search(current_user, page, per_page, **searched)
     views = directory.views_of(current_user, pagination.items)
     url_args = {k: v for k, v in filters.items() if v}
     return render_template("directory/list.html", pagination=pagination, views=views,
                            filters=filters, url_args=url_args, need_pairs=NeedPair, sides=Side,
+                           short_query=short_query,
                            groups=groups.group_options(current_user))
 
 

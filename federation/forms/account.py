@@ -12,12 +12,18 @@ class NameFields:
                               render_kw={"autocomplete": "family-name"})
     given_name = StringField(_l("Given name"), validators=[required(), max_length(80)],
                              render_kw={"autocomplete": "given-name"})
+    # Needed for a name written in kanji; the service says so next to the field.
     family_name_kana = StringField(_l("Family name (kana)"),
-                                   validators=[required(), max_length(80)],
+                                   validators=[max_length(80)],
                                    description=_l("For example: やまだ"))
     given_name_kana = StringField(_l("Given name (kana)"),
-                                  validators=[required(), max_length(80)],
+                                  validators=[max_length(80)],
                                   description=_l("For example: はなこ"))
+    # Unchosen: family first for a name in Japanese script, given first for Latin.
+    name_order = RadioField(_l("Name order"), validate_choice=False, choices=choices([
+        ("family_first", _l("Family name first (山田 花子)")),
+        ("given_first", _l("Given name first (John Smith)")),
+    ]))
 
 
 class RegisterForm(NameFields, BaseForm):

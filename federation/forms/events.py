@@ -54,7 +54,7 @@ class EventForm(BaseForm):
         required(), NumberRange(min=1, message=_l("Enter a number of %(min)s or more."))])
     registration_deadline = DateTimeLocalField(_l("Registration deadline (Japan time)"),
                                                validators=[Optional()])
-    audience = SelectField(_l("Audience"), choices=_pairs(AUDIENCE_LABELS),
+    audience = SelectField(_l("Who may attend"), choices=_pairs(AUDIENCE_LABELS),
                            default=EventAudience.members.value)
     tags = MultiCheckboxField(_l("Member needs"), choices=choices(
         [(key.value, label) for key, label in NEED_LABELS.items()]))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from federation.models.base import Base, TimestampMixin
 from federation.models.group import AlumniGroup
 from federation.models.user import User, enum_column
-from federation.text import normalise
+from federation.text import search_key
 
 # What the free-text search of the asset list looks in (the group's names are
 # matched separately, against the 300 groups, not per asset).
@@ -21,11 +21,11 @@ SEARCHED_FIELDS = ("title", "description", "area", "topics", "speaker_name",
 
 
 def asset_search_text(values) -> str:
-    """The searched fields folded into one lower-case NFKC string, so a search
+    """The searched fields folded into one string (text.search_key), so a search
     is one LIKE per asset instead of ten lower() calls (5x faster at 2,000
     assets). `values` is an asset or a mapping of its columns."""
     get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, "")
-    return "\n".join(normalise(get(name) or "").lower() for name in SEARCHED_FIELDS)
+    return "\n".join(search_key(get(name) or "") for name in SEARCHED_FIELDS)
 
 
 class AssetKind(str, enum.Enum):

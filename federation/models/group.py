@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint,
-                        func)
+from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
+                        UniqueConstraint, event, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models.base import Base, TimestampMixin
 from federation.models.user import User, enum_column
+from federation.text import group_sort_key, search_key
 
 
 class GovernanceType(str, enum.Enum):
@@ -67,6 +68,7 @@ class AlumniGroup(TimestampMixin, Base):
     __tablename__ = "alumni_group"
     __table_args__ = (
         CheckConstraint("maturity_level BETWEEN 1 AND 5", name="maturity_level_range"),
+        Index("ix_alumni_group_sort_key_id", "sort_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +76,10 @@ class AlumniGroup(TimestampMixin, Base):
     name_ja: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120), default="")
     name_kana: Mapped[str] = mapped_column(String(160), default="")
+    # Derived on every flush (federation.text): あいうえお order and the
+    # folded text the registry search compares with.
+    sort_key: Mapped[str] = mapped_column(String(170), default="", server_default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     company_name: Mapped[str] = mapped_column(String(120))
     founded_on: Mapped[date | None]
     governance_type: Mapped[GovernanceType] = mapped_column(
@@ -117,6 +123,21 @@ class AlumniGroup(TimestampMixin, Base):
     @property
     def need_pairs(self) -> list[NeedPair]:
         return [n.need for n in self.needs]
+
+
+GROUP_SEARCHED_FIELDS = ("name_ja", "name_en", "name_kana", "company_name", "description")
+
+
+def group_search_text(values) -> str:
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    return "\n".join(search_key(get(name) or "") for name in GROUP_SEARCHED_FIELDS)
+
+
+@event.listens_for(AlumniGroup, "before_insert")
+@event.listens_for(AlumniGroup, "before_update")
+def _keep_derived_keys(_mapper, _connection, group: AlumniGroup) -> None:
+    group.sort_key = group_sort_key(group)
+    group.search_text = group_search_text(group)
 
 
 class GroupOperator(Base):

@@ -4,10 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, func
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models.base import Base, TimestampMixin
+from federation.text import person_sort_key
 
 
 class Role(str, enum.Enum):
@@ -40,8 +41,11 @@ class User(TimestampMixin, Base):
     given_name: Mapped[str] = mapped_column(String(80))
     family_name_kana: Mapped[str] = mapped_column(String(80), default="")
     given_name_kana: Mapped[str] = mapped_column(String(80), default="")
-    # Sort key: the kana reading in hiragana, family then given.
+    # あいうえお order: federation.text.person_sort_key, kept on every flush.
     sort_key: Mapped[str] = mapped_column(String(170), default="", index=True)
+    # How the name is written: Japanese family first, Western given first.
+    name_order: Mapped[str] = mapped_column(String(16), default="family_first",
+                                            server_default="family_first")
     locale: Mapped[str] = mapped_column(String(5), default="ja")
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.member)
     email_verified_at: Mapped[datetime | None]
@@ -80,11 +84,11 @@ class User(TimestampMixin, Base):
 
     @property
     def display_name(self) -> str:
-        return f"{self.family_name} {self.given_name}"
+        return ordered_name(self.family_name, self.given_name, self.name_order)
 
     @property
     def display_name_kana(self) -> str:
-        return f"{self.family_name_kana} {self.given_name_kana}".strip()
+        return ordered_name(self.family_name_kana, self.given_name_kana, self.name_order)
 
     @property
     def is_verified(self) -> bool:
@@ -95,6 +99,21 @@ class User(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+NAME_ORDERS = ("family_first", "given_first")
+
+
+def ordered_name(family: str, given: str, order: str | None) -> str:
+    """山田 花子 (family first) or John Smith (given first)."""
+    parts = (given, family) if order == "given_first" else (family, given)
+    return " ".join(p for p in parts if p)
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _keep_sort_key(_mapper, _connection, user: User) -> None:
+    user.sort_key = person_sort_key(user)
 
 
 class LoginSession(Base):

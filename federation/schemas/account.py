@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import Role
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Str, enum_field
 
 

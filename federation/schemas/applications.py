@@ -1,10 +1,11 @@
 """Marshmallow schemas of the operator applications API."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import (CRITERIA, ApplicationStatus, Audience, GovernanceType,
                                Involvement, MembershipScope, Purpose)
+from federation.schemas import fields
 from federation.schemas.base import (ApiSchema, Day, Int, PageQuerySchema, Str, enum_field,
                                      one_of)
 

@@ -7,6 +7,7 @@ a whole page) and never `g`, a service or a query.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -61,7 +62,31 @@ def _sane_year(value: dt.datetime | dt.date) -> None:
         raise ValidationError(f"Must be between the years {YEAR_MIN} and {YEAR_MAX}.")
 
 
-class Moment(fields.AwareDateTime):
+JAPAN_TIME = ZoneInfo("Asia/Tokyo")
+
+
+def in_japan_time(value: dt.datetime | None) -> dt.datetime | None:
+    """The API's one offset convention: every datetime it answers is Japan
+    time with its offset (2026-12-23T19:00:00+09:00). Stored values are UTC;
+    a naive one (SQLite) is UTC too."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(JAPAN_TIME)
+
+
+class DateTime(fields.DateTime):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(in_japan_time(value), attr, obj, **kwargs)
+
+
+class AwareDateTime(fields.AwareDateTime):
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(in_japan_time(value), attr, obj, **kwargs)
+
+
+class Moment(AwareDateTime):
     """An ISO 8601 instant with its offset, within sane years."""
 
     def __init__(self, *args, **kwargs):

@@ -1,9 +1,10 @@
 """API schemas of the annual conference."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import ProposalFormat, ProposalStatus, RegistrationStatus
+from federation.schemas import fields
 from federation.schemas.base import (ApiSchema, Choice, Day, Int, Moment, PageQuerySchema,
                                      QueryInt, Str, enum_field)
 

@@ -2,9 +2,10 @@
 dumped from the ProfileView a service built for the viewer."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import IntroductionStatus, NeedPair, Side
+from federation.schemas import fields
 from federation.schemas.base import (ApiSchema, Int, PageQuerySchema, Str, enum_field, one_of)
 
 

@@ -2,10 +2,11 @@
 (seats left, the online link) comes from services.events.event_views."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import (EventAudience, EventFormat, EventStatus, HostStatus, NeedPair,
                                RegistrationStatus)
+from federation.schemas import fields
 from federation.schemas.base import (ApiSchema, Choice, Int, Moment, PageQuerySchema, Str,
                                      enum_field, one_of)
 

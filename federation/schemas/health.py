@@ -1,9 +1,10 @@
 """Schemas of the federation-health API (pure: no queries, no `g`)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import OutcomeKind
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Day, Str
 
 # The report's sections (services.health.report.SECTIONS; schemas import no services).

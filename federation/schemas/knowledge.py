@@ -2,10 +2,11 @@
 no requests, no queries)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import (ArticleVisibility, ConsultationSpace, ConsultationStatus,
                                GovernanceType, KnowledgeCategory)
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
 
 CATEGORIES = [c.value for c in KnowledgeCategory]

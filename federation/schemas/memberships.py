@@ -2,8 +2,9 @@
 queries, no request state; who may see the birth date is the handler's call."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
+from federation.schemas import fields
 from federation.schemas.base import ApiSchema, ErrorBodySchema, Str
 
 

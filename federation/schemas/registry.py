@@ -1,10 +1,11 @@
 """API schemas of the registry: groups, shared assets and asset requests."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import validate
 
 from federation.models import (AssetKind, AssetStatus, ChannelType, CompanyHope, ContentType,
                                GovernanceType, NeedPair, Platform, RequestStatus, RevenueModel)
+from federation.schemas import fields
 from federation.schemas.base import (ApiSchema, Choice, Day, Int, Moment, PageQuerySchema,
                                      QueryInt, StoredDay, Str, enum_field, one_of)
 

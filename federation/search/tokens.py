@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import re
 
-from federation.text import normalise, to_hiragana
+from federation.text import search_key
 
 _CJK_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#.\-]*[a-z0-9+#]|[a-z0-9]")
 
 
 def search_text(text: str) -> str:
-    """NFKC, lower-case, katakana as hiragana: how documents and queries compare."""
-    return to_hiragana(normalise(text or "").lower())
+    """NFKC, lower-case, katakana as hiragana: how documents and queries compare
+    (the one normalisation, `text.search_key`)."""
+    return search_key(text)
 
 
 def text_tokens(text: str) -> set[str]:

@@ -19,8 +19,10 @@ from federation.security import (API_TOKEN_PREFIX, burn_password_check, check_pa
 from federation.ratelimits import account_allows
 from federation.security_log import log_event
 from federation.services.mail import queue_mail
-from federation.text import has_control_characters, is_kana, kana_sort_key, normalise
 from federation.links import external_url
+from federation.models.user import NAME_ORDERS
+from federation.text import (default_name_order, has_control_characters, has_kanji, is_kana,
+                             kana_sort_key, normalise, person_sort_key)
 
 LOCALES = ("ja", "en")
 # Seconds between two "last seen" writes of a login session.
@@ -47,6 +49,8 @@ def check_password_strength(password: str, field: str = "password") -> None:
 
 
 def _check_names(names: dict[str, str]) -> dict[str, str]:
+    """A reading is needed only for a name written with kanji: ジョン or John
+    reads itself (and sorts after the people with a reading)."""
     cleaned, errors = {}, {}
     for field, value in names.items():
         if has_control_characters(value):
@@ -55,8 +59,10 @@ def _check_names(names: dict[str, str]) -> dict[str, str]:
             continue
         value = normalise(value)
         if field.endswith("_kana"):
-            if not value:
+            if not value and has_kanji(names.get(field[:-len("_kana")]) or ""):
                 errors[field] = [_("Enter the reading in kana.")]
+            elif not value:
+                pass
             elif not is_kana(value):
                 errors[field] = [_("Use hiragana or katakana only.")]
         elif not value:
@@ -83,6 +89,12 @@ def validate_together(*checks):
     return results
 
 
+def name_order_for(family_name: str, given_name: str, name_order: str | None = None) -> str:
+    """The chosen order, or by default family first for a name in Japanese
+    script and given first for a name in Latin letters (John Smith)."""
+    return name_order if name_order in NAME_ORDERS else default_name_order(family_name, given_name)
+
+
 def _locale(locale: str | None) -> str:
     return locale if locale in LOCALES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -95,7 +107,8 @@ def find_user_by_email(email: str) -> User | None:
 
 def register_user(*, email: str, password: str, family_name: str, given_name: str,
                   family_name_kana: str, given_name_kana: str, locale: str = "ja",
-                  role: Role = Role.member, verified: bool = False) -> User | None:
+                  role: Role = Role.member, verified: bool = False,
+                  name_order: str | None = None) -> User | None:
     """Create an account and mail a verification link.
 
     If the address already has an account, nothing is created and its owner is
@@ -119,7 +132,7 @@ def register_user(*, email: str, password: str, family_name: str, given_name: st
         password_hash=hash_password(password),
         locale=_locale(locale),
         role=role,
-        sort_key=kana_sort_key(names["family_name_kana"], names["given_name_kana"]),
+        name_order=name_order_for(names["family_name"], names["given_name"], name_order),
         email_verified_at=utcnow() if verified else None,
         **names,
     )
@@ -137,7 +150,7 @@ def register_user(*, email: str, password: str, family_name: str, given_name: st
 
 def update_profile(actor: User, *, family_name: str, given_name: str,
                    family_name_kana: str, given_name_kana: str,
-                   self_introduction: str | None = None) -> None:
+                   self_introduction: str | None = None, name_order: str | None = None) -> None:
     if self_introduction is not None and len(self_introduction) > 4000:
         raise Invalid(fields={"self_introduction": [_("Use at most %(n)d characters.", n=4000)]})
     names = _check_names({
@@ -146,7 +159,13 @@ def update_profile(actor: User, *, family_name: str, given_name: str,
     })
     for key, value in names.items():
         setattr(actor, key, value)
-    actor.sort_key = kana_sort_key(names["family_name_kana"], names["given_name_kana"])
+    actor.name_order = name_order_for(names["family_name"], names["given_name"],
+                                      name_order or actor.name_order)
+    # The directory keeps a copy of the key for its あいうえお order.
+    actor.sort_key = person_sort_key(actor)
+    from federation.models import DirectoryProfile
+    db.session.execute(update(DirectoryProfile).where(DirectoryProfile.user_id == actor.id)
+                       .values(sort_key=actor.sort_key))
     if self_introduction is not None:
         actor.self_introduction = self_introduction.strip() or None
 

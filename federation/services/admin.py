@@ -19,7 +19,8 @@ def users_query(q: str = ""):
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
         query = query.where(or_(User.email.ilike(like), User.family_name.like(like),
-                                User.given_name.like(like), User.sort_key.like(like)))
+                                User.given_name.like(like), User.family_name_kana.like(like),
+                                User.given_name_kana.like(like)))
     return query
 
 

@@ -28,8 +28,8 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
 from federation.security import (can_cancel_asset_request, can_decide_asset_request,
                                  can_manage_group, can_request_for_group, can_see_asset_request,
                                  is_member)
-from federation.services.groups import like_pattern
 from federation.services import notifications
+from federation.services.groups import like_pattern, search_pattern
 from federation.text import is_kana, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -94,8 +94,11 @@ def parse_availability(text: str) -> list[dict]:
     return windows
 
 
-def format_availability(windows: list[dict]) -> str:
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+def format_availability(windows: list[dict], locale: str = "ja") -> str:
+    """The windows as the form shows them, in the reader's language
+    (月 18:00-21:30 / Mon 18:00-21:30); parse_availability reads both."""
+    names = (("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if locale == "en"
+             else ("月", "火", "水", "木", "金", "土", "日"))
     return "\n".join(f"{names[w['weekday']]} {w['start']}-{w['end']}" for w in windows or [])
 
 
@@ -143,19 +146,17 @@ def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str
     query = (select(SharedAsset).join(SharedAsset.group)
              .where(SharedAsset.status == AssetStatus.active)
              .options(contains_eager(SharedAsset.group))  # the join above loads it
-             .order_by(SharedAsset.kind, AlumniGroup.name_kana, SharedAsset.id))
+             .order_by(SharedAsset.kind, AlumniGroup.sort_key, SharedAsset.id))
     if kind in AssetKind.__members__:
         query = query.where(SharedAsset.kind == AssetKind(kind))
     if group:
         query = query.where(AlumniGroup.slug == group)
-    pattern = like_pattern(q)
+    pattern = search_pattern(q)
     if pattern:
         # One LIKE over the asset's folded text; the groups' names are matched
-        # once against the groups, not once per asset.
-        named_groups = select(AlumniGroup.id).where(or_(*[
-            func.lower(c).like(pattern, escape="\\")
-            for c in (AlumniGroup.name_ja, AlumniGroup.name_en, AlumniGroup.company_name)])
-        ).correlate(None)
+        # once against the groups' folded text, not once per asset.
+        named_groups = select(AlumniGroup.id).where(
+            AlumniGroup.search_text.like(pattern, escape="\\")).correlate(None)
         query = query.where(or_(SharedAsset.search_text.like(pattern, escape="\\"),
                                 SharedAsset.group_id.in_(named_groups)))
     for raw, columns in (

@@ -959,7 +959,8 @@ def attendees_query(edition: ConferenceEdition, q: str = ""):
     if q:
         like = f"%{q}%"
         query = query.where(User.email.ilike(like) | User.family_name.like(like)
-                            | User.given_name.like(like) | User.sort_key.like(like))
+                            | User.given_name.like(like) | User.family_name_kana.like(like)
+                            | User.given_name_kana.like(like))
     return query
 
 

@@ -39,7 +39,7 @@ from federation.links import external_url
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
 from federation.search.tokens import search_text, text_tokens
-from federation.text import is_kana, normalise
+from federation.text import is_kana, normalise, search_key
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -167,7 +167,7 @@ def view_of(viewer: User | None, profile: DirectoryProfile, rel: str | None = No
 def groups_of_user(user_id: int) -> list[AlumniGroup]:
     return list(db.session.scalars(
         select(AlumniGroup).join(GroupMembership, GroupMembership.group_id == AlumniGroup.id)
-        .where(GroupMembership.user_id == user_id).order_by(AlumniGroup.name_kana)))
+        .where(GroupMembership.user_id == user_id).order_by(AlumniGroup.sort_key)))
 
 
 def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
@@ -177,7 +177,7 @@ def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
     rows = db.session.execute(
         select(GroupMembership.user_id, AlumniGroup)
         .join(AlumniGroup, AlumniGroup.id == GroupMembership.group_id)
-        .where(GroupMembership.user_id.in_(user_ids)).order_by(AlumniGroup.name_kana))
+        .where(GroupMembership.user_id.in_(user_ids)).order_by(AlumniGroup.sort_key))
     for user_id, group in rows:
         result[user_id].append(group)
     return result
@@ -360,6 +360,12 @@ SORTS = ("kana", "recent")
 # total reads "1,000+" (the API says total_capped: true).
 SEARCH_CAP = planner.SEARCH_CAP
 PROFILE_TOKENS = TokenIndex(SearchToken, "profile_id", DirectoryProfile.id)
+
+
+def too_short(q: str) -> bool:
+    """A one-character word cannot be searched (the index holds pairs of
+    characters and whole Latin words): the page says so instead of an empty list."""
+    return len(search_key(q).replace(" ", "").replace("\u3000", "")) == 1
 
 
 def search_tokens(viewer: User, *, q: str = "", need: str = "", side: str = "",

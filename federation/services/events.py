@@ -680,8 +680,9 @@ def visible_attendees(viewer: User | None, event: JointEvent) -> list[EventRegis
     mine = my_registration(viewer, event)
     if mine is None or mine.status != RegistrationStatus.confirmed:
         return []
-    return [r for r in registrations_of(event)
-            if r.listed and r.status == RegistrationStatus.confirmed and r.user is not None]
+    return sorted((r for r in registrations_of(event)
+                   if r.listed and r.status == RegistrationStatus.confirmed and r.user is not None),
+                  key=lambda r: (r.user.sort_key, r.id))  # あいうえお order
 
 
 def check_in(actor: User, event: JointEvent, registration_id: int,
@@ -723,7 +724,9 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_csv_headers())
-    for r in registrations_of(event):
+    # By status, then あいうえお order (the stored collation key).
+    for r in sorted(registrations_of(event),
+                    key=lambda r: (r.status.value, r.user.sort_key if r.user else "", r.id)):
         if r.user is None or not (everyone or r.group_id == group.id):
             continue
         writer.writerow([csv_safe(v) for v in (

@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
@@ -18,7 +18,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
                                NeedPair, Platform, RequestStatus, RevenueModel, SharedAsset, User,
                                utcnow)
 from federation.security import can_export_registry, can_manage_group, can_view_group, is_member
-from federation.text import is_kana, kana_sort_key, normalise
+from federation.text import is_kana, kana_sort_key, normalise, search_key
 
 SORTS = ("kana", "members", "founded")
 
@@ -26,7 +26,7 @@ SORTS = ("kana", "members", "founded")
 def visible_groups_query(viewer: User | None):
     """Members of the federation see every group; everyone else (visitors,
     verified accounts in no member group) only public ones."""
-    query = select(AlumniGroup).order_by(AlumniGroup.name_kana, AlumniGroup.id)
+    query = select(AlumniGroup).order_by(AlumniGroup.sort_key, AlumniGroup.id)
     if not is_member(viewer):
         query = query.where(AlumniGroup.is_public.is_(True))
     return query
@@ -91,7 +91,7 @@ def federation_overview(viewer: User | None) -> dict:
 def groups_operated_by(user: User) -> list[AlumniGroup]:
     return list(db.session.scalars(
         select(AlumniGroup).join(GroupOperator).where(GroupOperator.user_id == user.id)
-        .order_by(AlumniGroup.name_kana)
+        .order_by(AlumniGroup.sort_key)
     ))
 
 
@@ -114,19 +114,21 @@ def like_pattern(raw: str) -> str | None:
     return f"%{term}%"
 
 
+def search_pattern(raw: str) -> str | None:
+    """A LIKE pattern for a column folded by text.search_key (kana, width and
+    case folded): アオゾラ, ｱｵｿﾞﾗ and あおぞら find the same rows."""
+    return like_pattern(search_key(raw))
+
+
 def registry_query(viewer: User | None, *, q: str = "", governance: str = "",
                    maturity: int | None = None, need: str = "", has_venue: bool = False,
                    has_speaker: bool = False, sort: str = "kana"):
     """The registry list as a select() to paginate. Unknown filter values are
     ignored rather than refused (they come from a URL)."""
     query = visible_groups_query(viewer).order_by(None).options(selectinload(AlumniGroup.needs))
-    pattern = like_pattern(q)
+    pattern = search_pattern(q)
     if pattern:
-        query = query.where(or_(*[
-            func.lower(column).like(pattern, escape="\\")
-            for column in (AlumniGroup.name_ja, AlumniGroup.name_en, AlumniGroup.name_kana,
-                           AlumniGroup.company_name, AlumniGroup.description)
-        ]))
+        query = query.where(AlumniGroup.search_text.like(pattern, escape="\\"))
     if governance in GovernanceType.__members__:
         query = query.where(AlumniGroup.governance_type == GovernanceType(governance))
     if maturity in range(1, 6):
@@ -145,7 +147,7 @@ def registry_query(viewer: User | None, *, q: str = "", governance: str = "",
         query = query.order_by(AlumniGroup.founded_on.is_(None), AlumniGroup.founded_on,
                                AlumniGroup.id)
     else:
-        query = query.order_by(AlumniGroup.name_kana, AlumniGroup.id)
+        query = query.order_by(AlumniGroup.sort_key, AlumniGroup.id)
     return query
 
 
@@ -210,7 +212,7 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
         elif field == "name_kana" and value and not is_kana(value):
             errors[field] = [_("Use hiragana or katakana only.")]
         else:
-            changes[field] = kana_sort_key(value) if field == "name_kana" else value
+            changes[field] = value
     if "founded_on" in data:
         founded = data["founded_on"]
         if founded is not None and founded > date.today():
@@ -337,7 +339,7 @@ def export_registry_csv(actor: User) -> str:
     writer.writerow(CSV_COLUMNS)
     groups = db.session.scalars(
         select(AlumniGroup).options(selectinload(AlumniGroup.needs))
-        .order_by(AlumniGroup.name_kana, AlumniGroup.id))
+        .order_by(AlumniGroup.sort_key, AlumniGroup.id))
     for group in groups:
         row = []
         for column in CSV_COLUMNS:

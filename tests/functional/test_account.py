@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from federation.text import collation_key
 from federation.extensions import db
 from federation.models import LoginSession, OneTimeToken, OutboxMail, User, utcnow
 from federation.services.mail import deliver_outbox
@@ -154,7 +155,7 @@ def test_profile_names_and_kana_are_validated(client, make, login):
                                               "family_name_kana": "ヤマダ", "given_name_kana": "はなこ"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(User, user.id).sort_key == "やまだ はなこ"
+    assert db.session.get(User, user.id).sort_key == collation_key("やまだ", "はなこ")
 
 
 def test_times_are_shown_in_tokyo(client, make, login, app):

@@ -1,6 +1,7 @@
 """Roles granted by admins; the installation's CLI."""
 from sqlalchemy import func, select
 
+from federation.text import collation_key
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupOperator, Role, User
 from federation.services import accounts
@@ -51,7 +52,7 @@ def test_cli_creates_users_and_tokens(runner):
                            input="a long enough password\n")
     assert result.exit_code == 0, result.output
     user = accounts.find_user_by_email("ops@alumni.example.jp")
-    assert user.role == Role.coordinator and user.is_verified and user.sort_key == "すずき いちろう"
+    assert user.role == Role.coordinator and user.is_verified and user.sort_key == collation_key("すずき", "いちろう")
 
     duplicate = runner.invoke(args=["users", "create", "--email", "ops@alumni.example.jp",
                                     "--name", "x y", "--password-stdin"], input="a long enough password\n")

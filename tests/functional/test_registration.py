@@ -1,6 +1,7 @@
 """Registering, confirming the address from the delivered mail, signing in and out."""
 from sqlalchemy import select
 
+from federation.text import collation_key
 from federation.extensions import db
 from federation.models import OneTimeToken, OutboxMail, User
 from federation.services.mail import deliver_outbox
@@ -23,7 +24,7 @@ def test_register_verify_and_sign_in(client, smtp):
 
     user = db.session.scalar(select(User))
     assert user.email == "hanako.yamada@alumni.example.jp"
-    assert user.sort_key == "やまだ はなこ"
+    assert user.sort_key == collation_key("やまだ", "はなこ")
     assert user.password_hash != PASSWORD and not user.is_verified
 
     assert deliver_outbox()["sent"] == 1

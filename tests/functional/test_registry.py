@@ -78,7 +78,7 @@ def test_operator_edits_profile_and_member_history(client, make, login):
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     group = db.session.get(AlumniGroup, group.id)
-    assert group.name_ja == "新しい名前" and group.name_kana == "あたらしい"
+    assert group.name_ja == "新しい名前" and group.name_kana == "アタラシイ"  # as typed
     assert group.registered_members == 950 and group.maturity_level == 4
     assert {n.value for n in group.need_pairs} == {"pr", "networking"}
     assert group.platforms == ["slack", "facebook"] and group.is_public
