@@ -5,13 +5,13 @@ Every stored key is recomputed with the functions the models use
 (federation.text), so old rows sort and match like new ones.
 
 Revision ID: 0016
-Revises: 0008
+Revises: 0015
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0016'
-down_revision = '0008'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
