@@ -144,5 +144,5 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
         return error_response(500, str(HTTP_MESSAGES[500]))

@@ -101,6 +101,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
             root.removeHandler(handler)
     root.addHandler(make_handler(fmt))
     root.setLevel(level.upper())
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     for name in STREAM_LOGGERS:
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):

@@ -72,7 +72,7 @@ def init_app(app: Flask) -> None:
     if getattr(huey, "_federation_url", None) != (url, name):
         huey.storage = storage_for(url, name)
         huey.name = name
-        huey._federation_url = (url, name)  # type: ignore[attr-defined]
+        huey._federation_url = (url, name)
     _app = app
     app.extensions["huey"] = huey
 
@@ -210,7 +210,7 @@ def create_consumer(app: Flask, *, workers: int | None = None, periodic: bool = 
 
     init_app(app)
     if clock is not None:
-        huey._get_timestamp = clock  # type: ignore[method-assign]
+        huey._get_timestamp = clock
     else:
         vars(huey).pop("_get_timestamp", None)
 

@@ -40,7 +40,7 @@ def _group_choices(form: ApplicationForm) -> None:
 
 @bp.route("/")
 @login_required
-def list():  # noqa: A001 (endpoint name of the style guide)
+def list():
     status = request.args.get("status", "")
     try:
         older = max(int(request.args.get("older_than", "") or 0), 0)

@@ -36,7 +36,7 @@ from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, Directo
                                Visibility, utcnow)
 from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
 from federation.services.mail import queue_mail
-from federation.text import is_kana, normalise, to_hiragana
+from federation.text import normalise, to_hiragana
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -457,7 +457,7 @@ def _matching_ids(tokens: list[str], near, walk: bool = True):
             .where(SearchToken.token == token, _seen(SearchToken, near))
             .limit(SEARCH_CAP + 1).subquery()).scalar_subquery()
         for token in tokens])).one()
-    ranked = [t for _n, t in sorted(zip(counts, tokens))]
+    ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
 
