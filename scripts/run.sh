@@ -20,7 +20,8 @@ echo "==> Loading the demo federation"
 echo "==> Starting the job queue (worker and scheduler)"
 .venv/bin/python -m flask worker &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true' EXIT
+web=
+trap 'kill $worker $web 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 
 echo "==> Serving at http://${FLASK_RUN_HOST}:${FLASK_RUN_PORT} (Ctrl+C to stop)"
