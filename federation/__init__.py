@@ -35,7 +35,7 @@ def create_app(config=None) -> Flask:
     register_logging(app)
     app.session_interface = SessionInterface()
     if app.config.get("PROXY_FIX_COUNT"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],
                                 x_proto=app.config["PROXY_FIX_COUNT"])
     register_extensions(app)
     register_queue(app)

@@ -105,6 +105,7 @@ class Config:
     # (tests that do not run a worker).
     QUEUE_URL = f"sqlite:///{INSTANCE_DIR / 'queue.sqlite3'}"
     QUEUE_WORKERS = 2
+    QUEUE_NAME = "federation"  # namespace in the storage (several installations on one Redis)
 
     # Reverse proxy and hosts: how many proxies set X-Forwarded-For/-Proto in
     # front of the app (nginx: 1), and the Host headers answered besides
@@ -192,6 +193,7 @@ ENV_OVERRIDES = {
     "QUEUE_URL": str,
     "MAIL_RETRY_SECONDS": int,
     "QUEUE_WORKERS": int,
+    "QUEUE_NAME": str,
     "PROXY_FIX_COUNT": int,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "SECRET_KEY_FALLBACKS": lambda v: [k.strip() for k in v.split(",") if k.strip()],

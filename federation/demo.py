@@ -293,7 +293,7 @@ def _demo_directory(person) -> None:
         directory.update_profile(user, {
             "organisation": org, "title": title, "industries": [industry], "skills": skills,
             "bio": bio, "consent": True,
-            "visibility": {field: "federation" for field in directory.VISIBILITY_FIELDS},
+            "visibility": dict.fromkeys(directory.VISIBILITY_FIELDS, "federation"),
             "needs": [{"need": need, "side": side, "detail": detail} for need, side, detail in needs],
         })
 

@@ -9,7 +9,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -152,6 +152,12 @@ def register_errorhandlers(app: Flask) -> None:
             code="csrf_failed",
         )
 
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(error: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so
+        # no page either; a plain answer.
+        return current_app.response_class("Unknown host.\n", status=400, mimetype="text/plain")
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         db.session.rollback()
@@ -175,7 +181,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=error)
         return error_response(500, str(HTTP_MESSAGES[500]))
 
 

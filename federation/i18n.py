@@ -1,7 +1,7 @@
 """Language and time zone: Japanese first, English too; times in Asia/Tokyo."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 
 from flask import Flask, current_app, g, request, session

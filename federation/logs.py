@@ -38,8 +38,25 @@ def bind_request_id(value: str | None) -> Token:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get() or "-"
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get() or "-"
         return True
+
+
+def install_record_factory() -> None:
+    """Every record gets the request id of the context it was made in (also
+    records that reach other handlers, e.g. gunicorn's or a test's)."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, "_federation", False):
+        return
+
+    def factory(*args, **kwargs):
+        record = current(*args, **kwargs)
+        record.request_id = request_id.get() or "-"
+        return record
+
+    factory._federation = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime",
@@ -84,6 +101,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
             root.removeHandler(handler)
     root.addHandler(make_handler(fmt))
     root.setLevel(level.upper())
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     for name in STREAM_LOGGERS:
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):
@@ -93,6 +111,7 @@ def configure_logging(fmt: str = "text", level: str = "INFO") -> None:
 
 
 def register(app: Flask) -> None:
+    install_record_factory()
     if not app.testing:
         configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
     app.logger.removeHandler(default_handler)

@@ -64,14 +64,15 @@ def storage_for(url: str, name: str = "federation"):
 def init_app(app: Flask) -> None:
     """Point the queue at the app's QUEUE_URL; tasks will run in this app."""
     global _app
-    url = app.config["QUEUE_URL"]
+    url, name = app.config["QUEUE_URL"], app.config["QUEUE_NAME"]
     if url.startswith("sqlite:///"):
         from pathlib import Path
 
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    if getattr(huey, "_federation_url", None) != url:
-        huey.storage = storage_for(url)
-        huey._federation_url = url  # type: ignore[attr-defined]
+    if getattr(huey, "_federation_url", None) != (url, name):
+        huey.storage = storage_for(url, name)
+        huey.name = name
+        huey._federation_url = (url, name)
     _app = app
     app.extensions["huey"] = huey
 
@@ -146,6 +147,10 @@ def periodic(name: str, schedule: Callable, target: str, *, retries: int = 2,
 def deliver_mail(ids: list[int] | None = None) -> dict[str, int]:
     """Send the given outbox rows (or every due one). When some must wait (the
     SMTP server is down), come back when the first of them is due."""
+    return _deliver(ids)
+
+
+def _deliver(ids: list[int] | None) -> dict[str, int]:
     from federation.services.mail import deliver_outbox, next_attempt_delay
 
     counts = deliver_outbox(ids=ids)
@@ -189,9 +194,7 @@ SCHEDULE = [
 
 
 def _deliver_due_mail() -> dict[str, int]:
-    from federation.services.mail import deliver_outbox
-
-    return deliver_outbox()
+    return _deliver(None)
 
 
 # --- the worker -------------------------------------------------------------------
@@ -207,7 +210,7 @@ def create_consumer(app: Flask, *, workers: int | None = None, periodic: bool = 
 
     init_app(app)
     if clock is not None:
-        huey._get_timestamp = clock  # type: ignore[method-assign]
+        huey._get_timestamp = clock
     else:
         vars(huey).pop("_get_timestamp", None)
 

@@ -28,11 +28,17 @@ if ! pkg-config --exists icu-i18n 2>/dev/null || ! command -v g++ >/dev/null 2>&
   fi
 fi
 
+# requirements.txt (runtime) and requirements-test.txt (the `test` extra) are the
+# pinned versions, also read by pyproject.toml; the test set includes the runtime set.
+files=(-r requirements.txt)
+if [ "$(basename "$REQUIREMENTS")" != requirements.txt ]; then
+  files+=(-r "$REQUIREMENTS")
+fi
 stamp=".venv/.stamp-$(basename "$REQUIREMENTS")"
 digest=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   echo "==> Installing Python packages from $REQUIREMENTS"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "${files[@]}"
   echo "$digest" > "$stamp"
 fi
 

@@ -42,7 +42,7 @@ def _group_choices(form: ApplicationForm) -> None:
 
 @bp.route("/")
 @login_required
-def list():  # noqa: A001 (endpoint name of the style guide)
+def list():
     status = request.args.get("status", "")
     try:
         # Days: bounded, so a huge number is no date overflow.

@@ -47,7 +47,7 @@ class ProfileForm(BaseForm):
                               "detail": getattr(self, name).data or ""})
         return {
             "organisation": self.organisation.data, "title": self.title.data,
-            "industries": [p for p in (self.industries.data or "").replace("、", ",").split(",")],
+            "industries": list((self.industries.data or "").replace("、", ",").split(",")),
             "skills": self.skills.data, "bio": self.bio.data,
             "visibility": {f: getattr(self, "visibility_" + f).data for f in FIELD_LABELS},
             "needs": needs, "consent": self.consent.data, "digest_opt_in": self.digest_opt_in.data,

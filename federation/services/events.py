@@ -24,7 +24,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import String, and_, cast, delete, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound

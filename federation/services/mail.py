@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import re
 import smtplib
-import socket
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -199,7 +198,7 @@ def _deliver_due(counts: dict[str, int], limit: int, ids: list[int] | None) -> N
         row = db.session.get(OutboxMail, mail_id)
         try:
             _send(row)
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if row.attempts >= max_attempts:
                 row.status = MailStatus.failed

@@ -1,6 +1,7 @@
 """Running the installation: readiness checks and backups of the database."""
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sqlite3
@@ -23,8 +24,14 @@ def migration_heads() -> tuple[set[str], set[str]]:
     from federation.config import MIGRATIONS_DIR
 
     script = ScriptDirectory(str(MIGRATIONS_DIR))
-    with db.engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
+    quiet = logging.getLogger("alembic.runtime.migration")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # no "Context impl" lines on every probe
+    try:
+        with db.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+    finally:
+        quiet.setLevel(level)
     return set(script.get_heads()), current
 
 
