@@ -55,6 +55,7 @@ from flask_smorest.globals import current_api
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest.spec.plugins import FlaskPlugin
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from federation.errors import BadRequest, Forbidden, Invalid, Unauthorized
@@ -188,10 +189,14 @@ _DESCRIPTIONS = {
 
 
 def errors(*codes: int):
-    """Document the error answers an endpoint gives (all in the error shape)."""
+    """Document the other answers an endpoint gives (errors in the error
+    shape; 304 for a GET whose ETag matched)."""
 
     def decorator(view):
         for code in codes:
+            if code == 304:  # no body
+                view = bp.alt_response(304, description=_DESCRIPTIONS[304])(view)
+                continue
             view = bp.alt_response(code, schema=ErrorSchema,
                                    description=_DESCRIPTIONS.get(code, "Error"))(view)
         return view
@@ -360,6 +365,9 @@ def register_api(app, prefix: str) -> None:
     """Register the API blueprint through flask-smorest, which documents it."""
     plugin = _PrefixedFlaskPlugin()
     plugin.prefix = prefix
+    # Ids in paths are int4 like their columns; larger ones name nothing (404).
+    plugin.register_converter(IntegerConverter, lambda converter: {
+        "type": "integer", "minimum": 0, "maximum": INT_MAX})
     api = FederationApi(spec_kwargs={
         "title": "Corporate-alumni operators' federation API",
         "version": "1.0.0",
@@ -369,7 +377,9 @@ def register_api(app, prefix: str) -> None:
         "servers": [{"url": prefix}],
         "info": {"description": "JSON API for scripts and integrations. Errors always have "
                                 "the shape {\"error\": {\"code\", \"message\", \"fields\"}}. "
-                                "Lists: {items, page, per_page, total}."},
+                                "Lists: {items, page, per_page, total}. A method a path "
+                                "does not offer: 405 with Allow; a request line or headers "
+                                "past the server's limits: 414 or 431; all in that shape."},
     })
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
