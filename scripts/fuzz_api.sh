@@ -18,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh requirements-test.txt >/dev/null
 
+root=$PWD
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
@@ -70,13 +71,14 @@ status=0
 run() {
   local who=$1; shift
   echo "==> As $who"
-  # Revoking tokens by guessed ids would sign the fuzzer out mid-run.
-  .venv/bin/python -m schemathesis.cli run "$base/api/v1/openapi.json" \
+  # Revoking tokens by guessed ids would sign the fuzzer out mid-run. Run from
+  # the scratch folder, where Schemathesis keeps its cache.
+  (cd "$work" && "$root/.venv/bin/python" -m schemathesis.cli run "$base/api/v1/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-time "$seconds" --seed "$seed" \
     --workers 1 --request-timeout 20 --no-color --generation-database none \
     --exclude-path-regex '^/tokens/' --suppress-health-check all \
-    --output-truncate false "$@" || status=1
+    --output-truncate false "$@") || status=1
 }
 run admin -H "Authorization: Bearer $admin_token"
 run member -H "Authorization: Bearer $member_token"

@@ -237,7 +237,7 @@ def test_gunicorn_limit_errors_answer_the_error_shape(database_uri):
                              json.loads(response.read()))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=60)
     assert answers["line"][:2] == (414, "application/json")
     assert answers["line"][2]["error"]["code"] == "uri_too_long"
     assert answers["headers"][:2] == (431, "application/json")

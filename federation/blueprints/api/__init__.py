@@ -16,7 +16,9 @@ carry the input bounds). A handler, top to bottom::
     @authenticated()                        # the actor; 401 + security in the doc
     @bp.arguments(RegistrationSchema, required=False)   # body -> `data`, 422
     @bp.response(201, RegistrationSchema)   # dumps what the handler returns
-    @errors(404, 409)                       # other answers, documented
+    @existing_on_conflict(RegistrationSchema)   # 409: the existing one (or an error)
+    @errors(403, 404)                       # other answers, documented
+    @bp.doc(summary="Register for an event", tags=["events"])
     def register(data, event_id, actor):
         event = events.get_event(actor, event_id)        # scoped load, or 404
         registration, created = events.register(actor, event, ...)
@@ -38,6 +40,17 @@ carry the input bounds). A handler, top to bottom::
   on the viewer or needs a count is computed by a service for the whole page
   (see `services.events.event_views`) and read from the view object.
 - Every list gets a query-count test at 1 and at 50 items.
+
+Porting a module written with the old `@operation(...)` (still accepted, see
+`operation` below): `rule, method` → `@bp.route(rule, methods=[method])`;
+`auth` → `@authenticated(required=auth)`; `body`/`partial` →
+`@bp.arguments(Body(partial=True))`; `response`/`status` →
+`@bp.response(status, Schema)` (lists: `page_schema(Schema)` and
+`paginate()`); `query={...}` → a query schema with typed, bounded fields (so
+bad values get 422); `errors` → `@errors(...)`; `summary`/`tag` →
+`@bp.doc(summary=..., tags=[tag])`. The handler takes `(data, <path args>,
+actor)`. Make its schema pure: move anything that reads `g` or calls a
+service into a service that returns view data for the whole page.
 """
 from __future__ import annotations
 
@@ -45,6 +58,7 @@ import re
 from copy import deepcopy
 from functools import wraps
 
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,12 +66,12 @@ from flask_login import current_user
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.globals import current_api
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask_smorest.spec.plugins import FlaskPlugin
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
-from federation.errors import BadRequest, Forbidden, Invalid, Unauthorized
+from federation.errors import BadRequest, Forbidden, Invalid, NotFound, Unauthorized
 from federation.extensions import csrf, db
 from federation.schemas.base import INT_MAX, ErrorSchema
 
@@ -188,10 +202,14 @@ _DESCRIPTIONS = {
 
 
 def errors(*codes: int):
-    """Document the error answers an endpoint gives (all in the error shape)."""
+    """Document the other answers an endpoint gives (errors in the error
+    shape; 304 for a GET whose ETag matched)."""
 
     def decorator(view):
         for code in codes:
+            if code == 304:  # no body
+                view = bp.alt_response(304, description=_DESCRIPTIONS[304])(view)
+                continue
             view = bp.alt_response(code, schema=ErrorSchema,
                                    description=_DESCRIPTIONS.get(code, "Error"))(view)
         return view
@@ -288,24 +306,22 @@ def paginate(query_or_items, args: dict, total: int | None = None) -> dict:
 
 @bp.before_request
 def refuse_unstorable_path_values():
-    # Path values a database cannot look up (NUL, lone surrogates, integers
-    # past int4) name nothing: 404, not a database error.
+    # Path values no database can look up (NUL, lone surrogates, integers past
+    # int4) name nothing: 404, not a database error.
     for value in (request.view_args or {}).values():
         if isinstance(value, int) and value > INT_MAX:
-            raise_not_found()
+            raise NotFound()
         if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise_not_found()
-            if "\x00" in value:
-                raise_not_found()
+            if "\x00" in value or _unencodable(value):
+                raise NotFound()
 
 
-def raise_not_found():
-    from federation.errors import NotFound
-
-    raise NotFound()
+def _unencodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @bp.after_request
@@ -320,6 +336,57 @@ def api_headers(response: Response) -> Response:
         response.add_etag()
         response.make_conditional(request)
     return response
+
+
+def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
+              body=None, response=None, status: int = 200, auth: bool = True,
+              paginated: bool = False, partial: bool = False, query: dict | None = None,
+              errors: tuple[int, ...] = (), blueprint=None):
+    """The declaration used before flask-smorest, kept so that a module written
+    against it keeps working (and documented) until it is ported to the
+    decorators above. Port it: route + authenticated + arguments + response +
+    errors + doc, a query schema for `query`, and `paginate()` for lists.
+
+    The view receives `actor` (and `data`, the validated body) and returns an
+    object to dump with `response`, a select() to paginate when `paginated`,
+    None, or a ready Response."""
+    from federation.schemas.base import PageQuerySchema, Str, page_schema
+
+    documented_errors = errors
+
+    def decorator(view):
+        def handler(*parsed, actor, **path):
+            if body is not None:
+                path["data"] = parsed[0]
+            result = view(actor=actor, **path)
+            if paginated and not isinstance(result, Response):
+                return paginate(result, parsed[-1])
+            return result
+
+        handler.__name__ = view.__name__
+        handler.__doc__ = view.__doc__
+        codes = set(documented_errors) | ({400, 422} if body is not None else set()) \
+            | ({304, 422} if paginated else set()) | ({304} if method == "GET" else set())
+        wrapped = globals()["errors"](*sorted(codes))(handler)
+        wrapped = bp.doc(summary=summary, tags=[tag])(wrapped)
+        if paginated:
+            wrapped = bp.response(status, page_schema(response))(wrapped)
+            query_schema = type(f"{view.__name__.title().replace('_', '')}QuerySchema",
+                                (PageQuerySchema,), {
+                                    name: Str(load_default=None, metadata=spec)
+                                    for name, spec in (query or {}).items()})
+            wrapped = bp.arguments(query_schema, location="query")(wrapped)
+        elif response is not None:
+            wrapped = bp.response(status, response)(wrapped)
+        else:
+            wrapped = bp.response(204 if status == 200 else status)(wrapped)
+        if body is not None:
+            wrapped = bp.arguments(body(partial=True) if partial else body,
+                                   required=False)(wrapped)
+        wrapped = authenticated(required=auth)(wrapped)
+        return (blueprint or bp).route(rule, methods=[method], endpoint=view.__name__)(wrapped)
+
+    return decorator
 
 
 class _PrefixedFlaskPlugin(FlaskPlugin):
@@ -360,6 +427,9 @@ def register_api(app, prefix: str) -> None:
     """Register the API blueprint through flask-smorest, which documents it."""
     plugin = _PrefixedFlaskPlugin()
     plugin.prefix = prefix
+    # Ids in paths are int4 like their columns; larger ones name nothing (404).
+    plugin.register_converter(IntegerConverter, lambda converter: {
+        "type": "integer", "minimum": 0, "maximum": INT_MAX})
     api = FederationApi(spec_kwargs={
         "title": "Corporate-alumni operators' federation API",
         "version": "1.0.0",
@@ -369,7 +439,9 @@ def register_api(app, prefix: str) -> None:
         "servers": [{"url": prefix}],
         "info": {"description": "JSON API for scripts and integrations. Errors always have "
                                 "the shape {\"error\": {\"code\", \"message\", \"fields\"}}. "
-                                "Lists: {items, page, per_page, total}."},
+                                "Lists: {items, page, per_page, total}. A method a path "
+                                "does not offer: 405 with Allow; a request line or headers "
+                                "past the server's limits: 414 or 431; all in that shape."},
     })
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})

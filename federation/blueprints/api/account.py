@@ -17,6 +17,7 @@ NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana
 @bp.route("/me", methods=["GET"])
 @authenticated()
 @bp.response(200, UserSchema)
+@errors(304)
 @bp.doc(summary="The signed-in user", tags=["account"])
 def me(actor):
     return actor
@@ -41,7 +42,7 @@ def update_me(data, actor):
 @authenticated()
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(TokenSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="My API tokens", tags=["account"])
 def list_tokens(args, actor):
     return paginate(select(ApiToken).where(ApiToken.user_id == actor.id)
@@ -72,6 +73,7 @@ def revoke_token(token_id, actor):
 @bp.route("/me/calendar", methods=["GET"])
 @authenticated()
 @bp.response(200, CalendarFeedSchema)
+@errors(304)
 @bp.doc(summary="The URL of my personal calendar feed (the events I registered for)",
         tags=["account"])
 def calendar_feed(actor):

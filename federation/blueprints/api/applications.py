@@ -41,7 +41,7 @@ def create_application(data, actor):
 @authenticated()
 @bp.arguments(ApplicationQuerySchema, location="query")
 @bp.response(200, page_schema(ApplicationSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="Applications: all for coordinators, else my own", tags=TAGS)
 def list_applications(args, actor):
     page = paginate(service.applications_query(actor, args["status"], with_assessment=True),

@@ -30,7 +30,7 @@ def _proposal(actor, proposal):
 @authenticated(required=False)
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(EditionSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="Editions of the annual conference, newest first", tags=TAGS)
 def conference_list_editions(args, actor):
     page = paginate(conferences.editions_query(), args)
@@ -86,7 +86,7 @@ def conference_submit_proposal(data, year, actor):
 @authenticated()
 @bp.arguments(RankedQuerySchema, location="query")
 @bp.response(200, page_schema(RankedProposalSchema))
-@errors(403, 404, 409, 422)
+@errors(304, 403, 404, 409, 422)
 @bp.doc(summary="Reviewers see every proposal (speakers hidden during blind review), "
                 "others their own; ?ranked=1: coordinators' ranking", tags=TAGS)
 def conference_list_proposals(args, year, actor):
@@ -133,7 +133,7 @@ def conference_decide(data, proposal_id, actor):
 @authenticated(required=False)
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(SessionSchema))
-@errors(404, 422)
+@errors(304, 404, 422)
 @bp.doc(summary="The schedule, by time then room", tags=TAGS)
 def conference_list_sessions(args, year, actor):
     return paginate(conferences.sessions_query(conferences.get_edition(year)), args)
@@ -216,7 +216,7 @@ def conference_unregister(year, actor):
 @authenticated(allow=is_coordinator)
 @bp.arguments(AttendeeQuerySchema, location="query")
 @bp.response(200, page_schema(ConferenceRegistrationSchema))
-@errors(404, 422)
+@errors(304, 404, 422)
 @bp.doc(summary="Attendees for the check-in, confirmed first (coordinators; ?q= name or "
                 "email)", tags=TAGS)
 def conference_list_registrations(args, year, actor):

@@ -35,7 +35,7 @@ def _actor_key() -> str:
     required=True, metadata={"description": "A search reaches at most a bounded number of "
                                             "people: then `total` is that bound and there are "
                                             "more (narrow the search to see them)."})))
-@errors(404, 422, 429)
+@errors(304, 404, 422, 429)
 @bp.doc(summary="Search the co-creation directory (members only)", tags=TAGS)
 def search_directory(args, actor):
     found = directory.search(actor, args["page"], args["per_page"], q=args["q"],
@@ -51,7 +51,7 @@ def search_directory(args, actor):
 @limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(MatchSchema))
-@errors(404, 422, 429)
+@errors(304, 404, 422, 429)
 @bp.doc(summary="Complementary offers and asks for me", tags=TAGS)
 def directory_matches(args, actor):
     items, total = directory.list_matches(actor, args["page"], args["per_page"])
@@ -84,7 +84,7 @@ def create_introduction(data, actor):
 @authenticated()
 @bp.arguments(IntroductionQuerySchema, location="query")
 @bp.response(200, page_schema(IntroductionSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="My introductions: asked of me (incoming) or by me (outgoing)", tags=TAGS)
 def list_introductions(args, actor):
     box = introductions.outbox if args["box"] == "outgoing" else introductions.inbox
@@ -134,7 +134,7 @@ def report_sender(data, introduction_id, actor):
 @authenticated()
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(AbuseReportSchema))
-@errors(403, 422)
+@errors(304, 403, 422)
 @bp.doc(summary="Abuse reports, newest first (coordinators)", tags=TAGS)
 def list_abuse_reports(args, actor):
     return paginate(introductions.abuse_reports(actor), args)

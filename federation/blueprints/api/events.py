@@ -18,7 +18,7 @@ TAGS = ["events"]
 @authenticated(required=False)
 @bp.arguments(EventQuerySchema, location="query")
 @bp.response(200, page_schema(EventSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="The joint-event board (what your audience allows)", tags=TAGS)
 def list_events(args, actor):
     page = paginate(events.board_query(actor, when=args["when"], group=args["group"],

@@ -20,7 +20,7 @@ from federation.services import assets, groups
 @authenticated()
 @bp.arguments(GroupQuerySchema, location="query")
 @bp.response(200, page_schema(GroupSchema))
-@errors(422)
+@errors(304, 422)
 @bp.doc(summary="The registry of member groups", tags=["registry"])
 def list_groups(args, actor):
     query = groups.registry_query(
@@ -54,7 +54,7 @@ def update_group(data, slug, actor):
 @authenticated()
 @bp.arguments(AssetQuerySchema, location="query")
 @bp.response(200, page_schema(AssetSchema))
-@errors(404, 422)
+@errors(304, 404, 422)
 @bp.doc(summary="Shared assets across groups", tags=["assets"])
 def list_assets(args, actor):
     return paginate(assets.assets_query(actor, kind=args["kind"], group=args["group"],
@@ -130,7 +130,7 @@ def request_asset(data, asset_id, actor):
 @authenticated()
 @bp.arguments(BoxQuerySchema, location="query")
 @bp.response(200, page_schema(AssetRequestSchema))
-@errors(404, 422)
+@errors(304, 404, 422)
 @bp.doc(summary="Requests to (incoming) or from (outgoing) my groups", tags=["assets"])
 def list_requests(args, actor):
     if not is_member(actor):
