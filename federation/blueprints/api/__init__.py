@@ -40,17 +40,6 @@ carry the input bounds). A handler, top to bottom::
   on the viewer or needs a count is computed by a service for the whole page
   (see `services.events.event_views`) and read from the view object.
 - Every list gets a query-count test at 1 and at 50 items.
-
-Porting a module written with the old `@operation(...)` (still accepted, see
-`operation` below): `rule, method` → `@bp.route(rule, methods=[method])`;
-`auth` → `@authenticated(required=auth)`; `body`/`partial` →
-`@bp.arguments(Body(partial=True))`; `response`/`status` →
-`@bp.response(status, Schema)` (lists: `page_schema(Schema)` and
-`paginate()`); `query={...}` → a query schema with typed, bounded fields (so
-bad values get 422); `errors` → `@errors(...)`; `summary`/`tag` →
-`@bp.doc(summary=..., tags=[tag])`. The handler takes `(data, <path args>,
-actor)`. Make its schema pure: move anything that reads `g` or calls a
-service into a service that returns view data for the whole page.
 """
 from __future__ import annotations
 
@@ -336,57 +325,6 @@ def api_headers(response: Response) -> Response:
         response.add_etag()
         response.make_conditional(request)
     return response
-
-
-def operation(rule: str, method: str = "GET", *, summary: str, tag: str,
-              body=None, response=None, status: int = 200, auth: bool = True,
-              paginated: bool = False, partial: bool = False, query: dict | None = None,
-              errors: tuple[int, ...] = (), blueprint=None):
-    """The declaration used before flask-smorest, kept so that a module written
-    against it keeps working (and documented) until it is ported to the
-    decorators above. Port it: route + authenticated + arguments + response +
-    errors + doc, a query schema for `query`, and `paginate()` for lists.
-
-    The view receives `actor` (and `data`, the validated body) and returns an
-    object to dump with `response`, a select() to paginate when `paginated`,
-    None, or a ready Response."""
-    from federation.schemas.base import PageQuerySchema, Str, page_schema
-
-    documented_errors = errors
-
-    def decorator(view):
-        def handler(*parsed, actor, **path):
-            if body is not None:
-                path["data"] = parsed[0]
-            result = view(actor=actor, **path)
-            if paginated and not isinstance(result, Response):
-                return paginate(result, parsed[-1])
-            return result
-
-        handler.__name__ = view.__name__
-        handler.__doc__ = view.__doc__
-        codes = set(documented_errors) | ({400, 422} if body is not None else set()) \
-            | ({304, 422} if paginated else set()) | ({304} if method == "GET" else set())
-        wrapped = globals()["errors"](*sorted(codes))(handler)
-        wrapped = bp.doc(summary=summary, tags=[tag])(wrapped)
-        if paginated:
-            wrapped = bp.response(status, page_schema(response))(wrapped)
-            query_schema = type(f"{view.__name__.title().replace('_', '')}QuerySchema",
-                                (PageQuerySchema,), {
-                                    name: Str(load_default=None, metadata=spec)
-                                    for name, spec in (query or {}).items()})
-            wrapped = bp.arguments(query_schema, location="query")(wrapped)
-        elif response is not None:
-            wrapped = bp.response(status, response)(wrapped)
-        else:
-            wrapped = bp.response(204 if status == 200 else status)(wrapped)
-        if body is not None:
-            wrapped = bp.arguments(body(partial=True) if partial else body,
-                                   required=False)(wrapped)
-        wrapped = authenticated(required=auth)(wrapped)
-        return (blueprint or bp).route(rule, methods=[method], endpoint=view.__name__)(wrapped)
-
-    return decorator
 
 
 class _PrefixedFlaskPlugin(FlaskPlugin):
