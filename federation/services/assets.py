@@ -29,7 +29,7 @@ from federation.security import (can_cancel_asset_request, can_decide_asset_requ
                                  is_member)
 from federation.services.groups import like_pattern
 from federation.services import notifications
-from federation.text import is_kana, normalise
+from federation.text import as_typed, is_kana, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -208,7 +208,7 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
     for field, limit in {**COMMON_TEXT, **KIND_TEXT[kind]}.items():
         if field not in data:
             continue
-        value = normalise(data[field] or "") if len(str(data[field] or "")) <= 200 \
+        value = as_typed(data[field] or "") if len(str(data[field] or "")) <= 200 \
             else str(data[field]).strip()
         if len(value) > limit:
             errors[field] = [_("Use at most %(n)d characters.", n=limit)]
@@ -379,7 +379,7 @@ def request_asset(actor: User, asset: SharedAsset, requester_group: AlumniGroup 
         raise Invalid(fields={"group": [_("A group cannot ask for its own asset.")]})
     if asset.status != AssetStatus.active:
         raise Conflict(_("This asset is not available at the moment."))
-    message, joint_event = (message or "").strip(), normalise(joint_event or "")
+    message, joint_event = (message or "").strip(), as_typed(joint_event or "")
     errors = {}
     if len(message) > 3000:
         errors["message"] = [_("Use at most %(n)d characters.", n=3000)]

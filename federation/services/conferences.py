@@ -33,7 +33,7 @@ from federation.security import (can_manage_group, can_review_conference, is_coo
 from federation.services import seats
 from federation.services import notifications
 from federation.services.privacy import eraser, exporter
-from federation.text import normalise
+from federation.text import as_typed, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 WINDOWS = ("proposals", "review", "registration")
@@ -100,7 +100,7 @@ def _names(value) -> list[str]:
         value = value.splitlines()
     out = []
     for item in value or []:
-        item = normalise(str(item))
+        item = as_typed(str(item))
         if item and item not in out:
             out.append(item[:80])
     return out
@@ -142,7 +142,7 @@ def _clean_edition(data: dict, edition: ConferenceEdition | None) -> dict:
         if field in data:
             value = (data[field] or "").strip()
             if field.startswith("theme"):
-                value = normalise(value)
+                value = as_typed(value)
             if len(value) > limit:
                 errors[field] = [_("Use at most %(n)d characters.", n=limit)]
             else:
@@ -377,7 +377,7 @@ def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal |
     changes: dict = {}
     creating = proposal is None
     if "title" in data or creating:
-        title = normalise(data.get("title") or "")
+        title = as_typed(data.get("title") or "")
         if not title or len(title) > 200:
             errors["title"] = [_("Use %(low)s to %(high)s characters.", low=1, high=200)]
         else:
@@ -407,7 +407,7 @@ def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal |
         else:
             changes["language"] = data["language"]
     if "track" in data or creating:
-        track = normalise(data.get("track") or "")
+        track = as_typed(data.get("track") or "")
         if edition.tracks and track not in edition.tracks:
             errors["track"] = [_("Choose from the list.")]
         else:
@@ -721,7 +721,7 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
     errors: dict[str, list[str]] = {}
     if proposal is None or proposal.edition_id != edition.id:
         errors["proposal_id"] = [_("Choose from the list.")]
-    room = normalise(room or "")
+    room = as_typed(room or "")
     if room not in edition.rooms:
         errors["room"] = [_("Choose from the list.")]
     if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:

@@ -36,7 +36,7 @@ from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, Directo
                                Visibility, utcnow)
 from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
 from federation.services.mail import queue_mail
-from federation.text import is_kana, normalise, to_hiragana
+from federation.text import as_typed, is_kana, normalise, to_hiragana
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -251,7 +251,7 @@ def update_profile(actor: User, data: dict) -> DirectoryProfile:
     errors: dict[str, list[str]] = {}
     for name, limit in TEXT_LIMITS.items():
         if name in data and data[name] is not None:
-            value = normalise(data[name]) if name != "bio" else (data[name] or "").strip()
+            value = as_typed(data[name]) if name != "bio" else (data[name] or "").strip()
             if len(value) > limit:
                 errors[name] = [_("Use at most %(n)d characters.", n=limit)]
             else:
@@ -259,7 +259,7 @@ def update_profile(actor: User, data: dict) -> DirectoryProfile:
     if data.get("industries") is not None:
         industries = []
         for raw in data["industries"]:
-            value = normalise(raw)
+            value = as_typed(raw)
             if len(value) > 60:
                 errors["industries"] = [_("Use at most %(n)d characters.", n=60)]
             elif value and value not in industries:
@@ -301,7 +301,7 @@ def _set_needs(profile: DirectoryProfile, entries, errors: dict) -> None:
     for entry in entries:
         need = getattr(entry.get("need"), "value", entry.get("need"))
         side = getattr(entry.get("side"), "value", entry.get("side"))
-        detail = normalise(entry.get("detail") or "")
+        detail = as_typed(entry.get("detail") or "")
         if need not in NeedPair.__members__ or side not in Side.__members__:
             errors["needs"] = [_("Choose from the list.")]
             return
@@ -668,7 +668,7 @@ def _clean_invitee(data: dict) -> dict:
         return value
 
     def check_org():
-        value = normalise(data.get("organisation") or "")
+        value = as_typed(data.get("organisation") or "")
         if len(value) > 120:
             raise Invalid(fields={"organisation": [_("Use at most %(n)d characters.", n=120)]})
         return value

@@ -39,7 +39,7 @@ from federation.security import (can_approve_event, can_manage_event, can_manage
 from federation.services import notifications, seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.privacy import eraser, exporter
-from federation.text import normalise
+from federation.text import as_typed
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AUTO_PUBLISH_KEY = "events_publish_without_approval"
@@ -168,7 +168,7 @@ def _clean(data: dict, event: JointEvent | None) -> dict:
             continue
         value = (data[field] or "").strip()
         if field.startswith("title"):
-            value = normalise(value)
+            value = as_typed(value)
         if len(value) > limit:
             errors[field] = [_("Use at most %(n)d characters.", n=limit)]
         elif field == "online_url" and value and not value.startswith(("https://", "http://")):
@@ -738,7 +738,7 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
 def mail_registrants(actor: User, event: JointEvent, subject: str, body: str) -> int:
     if not can_manage_event(actor, event):
         raise Forbidden()
-    subject, body = normalise(subject or ""), (body or "").strip()
+    subject, body = as_typed(subject or ""), (body or "").strip()
     errors = {}
     if not subject or len(subject) > 150:
         errors["subject"] = [_("Use %(low)s to %(high)s characters.", low=1, high=150)]

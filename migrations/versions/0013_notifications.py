@@ -63,9 +63,13 @@ def upgrade():
     with op.batch_alter_table('joint_event') as batch:
         batch.add_column(sa.Column('return_reason', sa.Text(), server_default='', nullable=False))
         batch.add_column(sa.Column('returned_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('group_endorsement') as batch:
+        batch.add_column(sa.Column('declined_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('group_endorsement') as batch:
+        batch.drop_column('declined_at')
     with op.batch_alter_table('joint_event') as batch:
         batch.drop_column('returned_at')
         batch.drop_column('return_reason')

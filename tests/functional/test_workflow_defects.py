@@ -132,3 +132,119 @@ def test_coordinators_are_not_blinded_in_a_blind_review(client, login, make):
     login(reviewer)
     assert speaker.display_name not in client.get(
         f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
+
+
+# --- operator applications ------------------------------------------------------
+
+def _endorsement_path():
+    from federation.models import OutboxMail
+
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.template == "endorsement_request"))
+    start = mail.body_text.index("http://localhost")
+    return mail.body_text[start:].split()[0].split("localhost", 1)[1]
+
+
+def test_approval_carries_endorsement_department_and_platforms_to_the_group(client, make, login):
+    from federation.models import AlumniGroup
+
+    applicant = make.user(email="applicant@alumni.example.jp")
+    application = make.application(applicant, governance_type="company_backed",
+                                   liaison_email="kimura@toko-consulting.co.jp",
+                                   platforms="Facebookグループ、Slack、独自アプリ")
+    assert client.post(_endorsement_path(), data={"confirmer_name": "人事部 木村"}).status_code == 200
+    coordinator = make.user(role=Role.coordinator)
+    login(coordinator)
+    assert client.post(f"/applications/{application.id}/decision", data={
+        "decision": "approve", "message": "ようこそ", "note": ""}).status_code == 302
+    group = db.session.scalar(select(AlumniGroup))
+    assert group.liaison_department == "人事部 アルムナイ担当"
+    assert group.platforms == ["facebook", "slack", "other"]
+    page = client.get(f"/groups/{group.slug}").get_data(as_text=True)
+    assert 'id="verified-endorsement"' in page and "人事部 木村" in page
+    assert "@toko-consulting.co.jp" in page
+
+
+def test_the_liaison_declines_and_an_odd_address_is_flagged(client, make, login):
+    from federation.models import GroupEndorsement
+
+    application = make.application(governance_type="company_backed",
+                                   liaison_email="kimura.private@gmail.com")
+    path = _endorsement_path()
+    assert "承認しない" in client.get(path).get_data(as_text=True) or \
+        "Decline" in client.get(path).get_data(as_text=True)
+    assert client.post(path, data={"confirmer_name": "木村", "decline": "1"}).status_code == 200
+    endorsement = db.session.scalar(select(GroupEndorsement))
+    assert endorsement.declined_at is not None and endorsement.confirmed_at is None
+    db.session.refresh(application)
+    officialness = {i["key"]: i for i in application.assessment}["officialness"]
+    assert officialness["code"] == "endorsement_declined"
+    assert client.post(path, data={"confirmer_name": "木村"}).status_code == 410  # used up
+    login(make.user(role=Role.coordinator))
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert 'id="liaison-warning"' in page and "gmail.com" in page
+
+
+def test_a_company_address_is_not_flagged(make):
+    from federation.services.applications import liaison_address_warning
+
+    application = make.application(liaison_email="kimura@toko.example.co.jp")
+    assert liaison_address_warning(application) is None
+
+
+def test_the_decision_page_suggests_precedents_for_the_open_criteria(client, make, login):
+    coordinator = make.user(role=Role.coordinator)
+    earlier = make.application(membership_scope="school")
+    login(coordinator)
+    client.post(f"/applications/{earlier.id}/decision", data={
+        "decision": "reject", "message": "今回は見送ります", "note": "企業内大学の修了生は対象外"})
+    current = make.application(make.user(), membership_scope="school")
+    page = client.get(f"/applications/{current.id}/decision?decision=reject")
+    text = page.get_data(as_text=True)
+    assert 'id="suggested-precedents"' in text and "企業内大学の修了生は対象外" in text
+    clean = make.application(make.user())
+    assert 'id="suggested-precedents"' not in client.get(
+        f"/applications/{clean.id}/decision").get_data(as_text=True)
+
+
+def test_deciding_what_another_coordinator_just_decided_keeps_the_message(client, make, login):
+    first = make.user(role=Role.coordinator, family_name="佐藤", given_name="一郎")
+    application = make.application()
+    from flask import current_app
+
+    from federation.services import applications as service
+
+    with current_app.test_request_context():
+        service.decide(first, application, "approve", "ようこそ")
+        db.session.commit()
+    login(make.user(role=Role.coordinator))
+    response = client.post(f"/applications/{application.id}/decision", data={
+        "decision": "reject", "message": "今回は見送ります"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409 and "今回は見送ります" in text and "佐藤" in text
+
+
+def test_text_is_stored_as_typed(client, make, login):
+    from federation.models import SharedAsset
+
+    operator = make.user(role=Role.operator, email="op@alumni.example.jp")
+    group = make.group(slug="toko", operators=(operator,))
+    from federation.services import events as event_service
+
+    event = make.event(group, status="draft")
+    event_service.update_event(operator, event, {"title_ja": "交流会（日本橋）", "place": "３Ｆ"})
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(JointEvent, event.id)
+    assert stored.title_ja == "交流会（日本橋）" and stored.place == "３Ｆ"
+    asset = make.asset(group, "venue")
+    from federation.services import assets as asset_service
+
+    asset_service.update_asset(operator, asset, {"title": "会議室（日本橋）",
+                                                 "address": "日本橋１－１－１"})
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(SharedAsset, asset.id)
+    assert stored.title == "会議室（日本橋）" and stored.address == "日本橋１－１－１"
+    # Only the search key is folded: a half-width query finds the full-width text.
+    for query in ("(日本橋)", "（日本橋）"):
+        assert stored in db.session.scalars(asset_service.assets_query(operator, q=query)).all()
