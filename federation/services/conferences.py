@@ -1074,7 +1074,23 @@ def export_conference(user: User) -> dict:
 
 @eraser
 def erase_conference(user: User) -> None:
-    """Attendance and reviews stay, without the person; their speaker entries go."""
+    """Attendance and reviews stay, without the person; their speaker entries go.
+    A seat they hold for an edition or a session still to come is released
+    first, and the waitlist moves up (as when they cancel)."""
+    now = utcnow()
+    for registration in db.session.scalars(select(ConferenceRegistration).where(
+            ConferenceRegistration.user_id == user.id,
+            ConferenceRegistration.status != RegistrationStatus.cancelled)).all():
+        edition = seats.lock(ConferenceEdition, registration.edition_id)
+        if datetime.combine(edition.starts_on, time(0), TOKYO) > now:
+            seats.release(registration)
+            _promote_attendees(edition)
+    for signup in db.session.scalars(select(SessionSignup).where(
+            SessionSignup.user_id == user.id,
+            SessionSignup.status != RegistrationStatus.cancelled)).all():
+        session = seats.lock(ConferenceSession, signup.session_id)
+        if session.starts_at > now:
+            _release_signup(session, signup)
     for model in (ConferenceRegistration, SessionSignup):
         db.session.execute(update(model).where(model.user_id == user.id).values(user_id=None)
                            .execution_options(synchronize_session=False))

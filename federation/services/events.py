@@ -855,7 +855,16 @@ def export_my_registrations(user: User) -> list[dict]:
 
 @eraser
 def anonymise_registrations(user: User) -> None:
-    """Keep the rows (attendance statistics stay right) without the person."""
+    """Keep the rows (attendance statistics stay right) without the person.
+    A seat for an event still to come is released first and the waitlist
+    moves up, as when they cancel."""
+    for registration in db.session.scalars(select(EventRegistration).where(
+            EventRegistration.user_id == user.id,
+            EventRegistration.status != RegistrationStatus.cancelled)).all():
+        event = _lock(registration.event)
+        if event.status == EventStatus.published and event.starts_at > utcnow():
+            seats.release(registration)
+            _promote(event)
     db.session.execute(
         update(EventRegistration).where(EventRegistration.user_id == user.id)
         .values(user_id=None, listed=False, anonymous_key="anon-" + new_secret(12))

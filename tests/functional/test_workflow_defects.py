@@ -248,3 +248,29 @@ def test_text_is_stored_as_typed(client, make, login):
     # Only the search key is folded: a half-width query finds the full-width text.
     for query in ("(日本橋)", "（日本橋）"):
         assert stored in db.session.scalars(asset_service.assets_query(operator, q=query)).all()
+
+
+def test_a_deleted_account_releases_its_seats_and_the_waitlists_move_up(client, make, login):
+    from federation.models import ConferenceRegistration, EventRegistration, RegistrationStatus
+    from federation.services import conferences
+    from federation.services import events as event_service
+    from tests.factories import PASSWORD
+
+    lead_op, co_op, lead, co = _groups(make)
+    leaver = make.user(email="leaver@alumni.example.jp")
+    waiting = make.user(email="waiting@alumni.example.jp")
+    edition = make.edition(phase="decided", capacity=1)
+    event = make.event(lead, capacity=1)
+    for person in (leaver, waiting):
+        conferences.register(person, edition)
+        event_service.register(person, event)
+        db.session.commit()
+    login(leaver)
+    assert client.post("/account/data/delete", data={"password": PASSWORD}).status_code == 302
+    db.session.expire_all()
+    seat = db.session.scalar(select(ConferenceRegistration).where(
+        ConferenceRegistration.user_id == waiting.id))
+    assert seat.status == RegistrationStatus.confirmed
+    rsvp = db.session.scalar(select(EventRegistration).where(
+        EventRegistration.user_id == waiting.id))
+    assert rsvp.status == RegistrationStatus.confirmed
