@@ -433,7 +433,8 @@ def test_personal_data_export_and_erasure(client, people, make, login):
         privacy.delete_account(people["member"], PASSWORD)
         db.session.commit()
     row = db.session.scalar(select(ConferenceRegistration))
-    assert row.user_id is None and row.status == RegistrationStatus.confirmed
+    # The edition is still to come: the seat goes back (the row stays, anonymised).
+    assert row.user_id is None and row.status == RegistrationStatus.cancelled
     assert db.session.scalar(select(Proposal)).submitter_id is None
 
 
