@@ -44,3 +44,6 @@ __all__ = [
     "MailStatus", "OneTimeToken", "OutboxMail", "Role", "TokenPurpose", "User", "utcnow",
 ]
 __all__ += ["Delivery", "MailState", "Notification", "NotificationPreference", "OutboxAttachment"]
+from federation.models.imports import ImportMapping  # noqa: E402
+
+__all__ += ["ImportMapping"]

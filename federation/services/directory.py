@@ -719,16 +719,6 @@ def invite(actor: User, group: AlumniGroup, data: dict) -> AlumniInvitation:
     return _create_invitation(actor, group, clean)
 
 
-CSV_COLUMNS = {
-    "family_name": ("family_name", "姓"), "given_name": ("given_name", "名"),
-    "family_name_kana": ("family_name_kana", "せい", "セイ", "姓（かな）", "姓(かな)"),
-    "given_name_kana": ("given_name_kana", "めい", "メイ", "名（かな）", "名(かな)"),
-    "email": ("email", "メールアドレス", "メール"),
-    "year_left": ("year_left", "退職年"),
-    "organisation": ("organisation", "organization", "現在の所属", "所属"),
-}
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -737,8 +727,20 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
 
 
-def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow]:
-    """Parse the spreadsheet and say, row by row, what an import would do."""
+@dataclass
+class ImportPreview:
+    header: list[str]
+    mapping: list[str]  # a field of alumni_import.FIELDS per column, "" to ignore
+    rows: list[ImportRow]
+    missing: list[str]  # required fields no column gives (labels); then no rows
+
+
+def preview_import(actor: User, group: AlumniGroup, text: str,
+                   mapping: list[str] | None = None) -> ImportPreview:
+    """Parse the spreadsheet and say, row by row, what an import would do,
+    with the columns mapped as given (else guessed, or as last time)."""
+    from federation.services import alumni_import
+
     if not can_invite_alumni(actor, group):
         raise Forbidden()
     text = (text or "").lstrip("\ufeff")
@@ -747,15 +749,14 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
         header = next(reader)
     except (StopIteration, csv.Error):
         raise Invalid(fields={"file": [_("The file is empty.")]}) from None
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        name = normalise(name)
-        for key, aliases in CSV_COLUMNS.items():
-            if name in aliases or name.lower() in aliases:
-                columns[key] = index
-    missing = [k for k in ("family_name", "given_name", "email") if k not in columns]
-    if missing:
-        raise Invalid(fields={"file": [_("Missing columns: %(names)s", names=", ".join(missing))]})
+    header = [h.strip() for h in header]
+    if mapping is None:
+        mapping = alumni_import.guess(header, alumni_import.remembered(group))
+    else:
+        mapping = alumni_import.clean_mapping(header, mapping)
+    needs = alumni_import.missing(mapping)
+    if needs:
+        return ImportPreview(header, mapping, [], needs)
     rows: list[ImportRow] = []
     seen: set[str] = set()
     try:
@@ -765,7 +766,7 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
             if len(rows) >= MAX_IMPORT_ROWS:
                 raise Invalid(fields={"file": [_("Import at most %(n)d rows at a time.",
                                                  n=MAX_IMPORT_ROWS)]})
-            data = {k: (cells[i].strip() if i < len(cells) else "") for k, i in columns.items()}
+            data = alumni_import.row_data(cells, mapping)
             try:
                 clean = _clean_invitee(data)
             except Invalid as error:
@@ -785,7 +786,7 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
         if row.status == "ok" and row.data["email"] in existing:
             row.status = "duplicate"
             row.errors = [_("Already invited or already a member.")]
-    return rows
+    return ImportPreview(header, mapping, rows, [])
 
 
 def _field_label(key: str) -> str:
@@ -797,12 +798,20 @@ def _field_label(key: str) -> str:
     }.get(key, key)
 
 
-def import_alumni(actor: User, group: AlumniGroup, text: str) -> dict[str, int]:
+def import_alumni(actor: User, group: AlumniGroup, text: str,
+                  mapping: list[str] | None = None) -> dict[str, int]:
     """Invite every good row; bad and duplicate rows are skipped. One
-    transaction: the caller commits once, so nothing is half-imported."""
-    rows = preview_import(actor, group, text)
+    transaction: the caller commits once, so nothing is half-imported. The
+    column mapping is remembered for the group's next import."""
+    from federation.services import alumni_import
+
+    preview = preview_import(actor, group, text, mapping)
+    if preview.missing:
+        raise Invalid(fields={"mapping": [_("Choose which column holds: %(names)s",
+                                            names="、".join(preview.missing))]})
+    alumni_import.remember(group, preview.header, preview.mapping)
     counts = {"invited": 0, "error": 0, "duplicate": 0}
-    for row in rows:
+    for row in preview.rows:
         if row.status == "ok":
             _create_invitation(actor, group, row.data)
             counts["invited"] += 1

@@ -274,3 +274,91 @@ def test_a_deleted_account_releases_its_seats_and_the_waitlists_move_up(client, 
     rsvp = db.session.scalar(select(EventRegistration).where(
         EventRegistration.user_id == waiting.id))
     assert rsvp.status == RegistrationStatus.confirmed
+
+
+# --- the alumni import: mapping step, remembered per group, XLSX ------------------------
+
+JAPANESE_SHEET = ("氏名,フリガナ,メールアドレス,退職年,所属\n"
+                  "山田　花子,ヤマダ ハナコ,hanako@example.jp,2018年,未来商事\n"
+                  "佐藤 健太,サトウ ケンタ,kenta@example.jp,2015,\n")
+
+
+def _upload(client, group, body: bytes, name="members.csv", **extra):
+    from io import BytesIO
+
+    return client.post(f"/directory/groups/{group.slug}/import", data={
+        "import-file": (BytesIO(body), name), **extra}, content_type="multipart/form-data")
+
+
+def test_a_japanese_sheet_is_mapped_split_and_imported(client, make, login):
+    from federation.models import AlumniInvitation
+
+    operator = make.user(role=Role.operator)
+    group = make.group(operators=(operator,))
+    login(operator)
+    preview = _upload(client, group, JAPANESE_SHEET.encode("cp932"))
+    body = preview.get_data(as_text=True)
+    assert preview.status_code == 200, body
+    assert body.count("import-ok") == 2
+    mapping = body.split('class="import-mapping"')[1]
+    for column, field in enumerate(("full_name", "full_kana", "email", "year_left",
+                                    "organisation")):
+        chosen = mapping.split(f'name="map-{column}"')[1].split("</select>")[0]
+        assert f'value="{field}" selected' in chosen
+    confirm = client.post(f"/directory/groups/{group.slug}/import/confirm", data={
+        "confirm-content": JAPANESE_SHEET, "map-0": "full_name", "map-1": "full_kana",
+        "map-2": "email", "map-3": "year_left", "map-4": "organisation"})
+    assert confirm.status_code == 302
+    invited = {i.email: i for i in db.session.scalars(select(AlumniInvitation))}
+    hanako = invited["hanako@example.jp"]
+    assert (hanako.family_name, hanako.given_name, hanako.year_left) == ("山田", "花子", 2018)
+
+
+def test_the_mapping_is_changed_in_the_preview_and_remembered_per_group(client, make, login):
+    operator = make.user(role=Role.operator)
+    group = make.group(operators=(operator,))
+    other = make.group(operators=(operator,))
+    sheet = "お名前,よみ,連絡先,備考\n山田 花子,やまだ はなこ,hanako@example.jp,\n"
+    login(operator)
+    first = _upload(client, group, sheet.encode())
+    assert first.status_code == 422  # "連絡先" is not a known header: the email is missing
+    remapped = client.post(f"/directory/groups/{group.slug}/import", data={
+        "import-content": sheet, "map-0": "full_name", "map-1": "full_kana", "map-2": "email",
+        "map-3": ""})
+    assert remapped.status_code == 200 and "import-ok" in remapped.get_data(as_text=True)
+    client.post(f"/directory/groups/{group.slug}/import/confirm", data={
+        "confirm-content": sheet, "map-0": "full_name", "map-1": "full_kana", "map-2": "email",
+        "map-3": ""})
+    # Next month's sheet: the same headers are mapped as chosen, for this group only.
+    again = _upload(client, group, sheet.replace("hanako", "taro").encode())
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert 'value="email" selected' in page.split('name="map-2"')[1].split("</select>")[0]
+    assert _upload(client, other, sheet.encode()).status_code == 422
+
+
+def test_an_xlsx_sheet_is_accepted_and_a_zip_bomb_refused(client, make, login):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    operator = make.user(role=Role.operator)
+    group = make.group(operators=(operator,))
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [line.split(",") for line in JAPANESE_SHEET.strip().splitlines()]:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    login(operator)
+    preview = _upload(client, group, buffer.getvalue(), name="会員名簿.xlsx")
+    assert preview.status_code == 200 and preview.get_data(as_text=True).count("import-ok") == 2
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    refused = _upload(client, group, bomb.getvalue(), name="bomb.xlsx")
+    assert refused.status_code == 422 and "CSV" in refused.get_data(as_text=True)
+    broken = _upload(client, group, b"PK\x03\x04 not really a zip", name="broken.xlsx")
+    assert broken.status_code == 422
