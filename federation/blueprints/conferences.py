@@ -337,6 +337,38 @@ def cancel(year: int):
     return redirect(url_for("conferences.detail", year=year))
 
 
+@bp.route("/<int:year>/cancel")
+@login_required
+def confirm_cancel(year: int):
+    edition = service.get_edition(year)
+    return render_template(
+        "confirm.html", heading=_("Cancel your registration for the conference %(year)d?",
+                                  year=edition.year),
+        consequences=[_("Your seat goes to the next person on the waitlist."),
+                      _("Your seats in limited sessions are released too.")],
+        button=_("Cancel my registration"),
+        action_url=url_for("conferences.cancel", year=edition.year),
+        back_url=url_for("conferences.detail", year=edition.year))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw")
+@login_required
+def confirm_withdraw(proposal_id: int):
+    proposal = service.get_proposal(current_user, proposal_id)
+    if proposal.submitter_id != current_user.id:
+        abort(403)
+    consequences = [_("The proposal leaves the review and cannot be submitted again; "
+                      "propose anew if you change your mind.")]
+    if proposal.nominations:
+        consequences.append(_("The %(n)d group nomination(s) it holds go back to the groups' "
+                              "quotas.", n=len(proposal.nominations)))
+    return render_template(
+        "confirm.html", heading=_("Withdraw “%(title)s”?", title=proposal.title),
+        consequences=consequences, button=_("Withdraw the proposal"),
+        action_url=url_for("conferences.withdraw", proposal_id=proposal.id),
+        back_url=url_for("conferences.proposal", proposal_id=proposal.id))
+
+
 @bp.route("/sessions/<int:session_id>/signup", methods=["POST"])
 @login_required
 def signup(session_id: int):

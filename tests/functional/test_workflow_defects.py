@@ -362,3 +362,61 @@ def test_an_xlsx_sheet_is_accepted_and_a_zip_bomb_refused(client, make, login):
     assert refused.status_code == 422 and "CSV" in refused.get_data(as_text=True)
     broken = _upload(client, group, b"PK\x03\x04 not really a zip", name="broken.xlsx")
     assert broken.status_code == 422
+
+
+# --- confirm before what cannot be undone -----------------------------------------------
+
+def _confirm_then_post(client, page_url: str):
+    """The confirmation page (plain HTML, no script) says what will happen and
+    posts to the real action; return its text and the result of confirming."""
+    import re
+
+    page = client.get(page_url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'id="consequences"' in text and "<script" not in text
+    action = re.search(r'<form method="post" action="([^"]+)"', text.split('confirm-step')[1])
+    return text, client.post(action.group(1))
+
+
+def test_cancelling_an_event_is_confirmed_first_and_says_who_is_told(client, login, make):
+    from federation.models import EventStatus
+
+    lead_op, co_op, lead, co = _groups(make)
+    event = make.event(lead)
+    for n in range(2):
+        make.registration(event, make.user(email=f"r{n}@alumni.example.jp"))
+    login(lead_op)
+    detail = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'href="/events/{event.id}/cancel"' in detail
+    text, done = _confirm_then_post(client, f"/events/{event.id}/cancel")
+    assert "2" in text.split('id="consequences"')[1].split("</ul>")[0]
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(JointEvent, event.id).status == EventStatus.cancelled
+
+
+def test_cancelling_a_registration_withdrawing_a_proposal_removing_an_asset_are_confirmed(
+        client, login, make):
+    from federation.models import AssetStatus, EventRegistration, Proposal, ProposalStatus
+    from federation.models import RegistrationStatus, SharedAsset
+
+    lead_op, co_op, lead, co = _groups(make)
+    member = make.user(email="member@alumni.example.jp")
+    event = make.event(lead)
+    make.registration(event, member)
+    edition = make.edition(phase="proposals")
+    proposal = make.proposal(edition, member)
+    login(member)
+    _text, done = _confirm_then_post(client, f"/events/{event.id}/unregister")
+    assert done.status_code == 302
+    assert db.session.scalar(select(EventRegistration.status)) == RegistrationStatus.cancelled
+    _text, done = _confirm_then_post(client, f"/conferences/proposals/{proposal.id}/withdraw")
+    assert done.status_code == 302
+    assert db.session.scalar(select(Proposal.status)) == ProposalStatus.withdrawn
+    client.post("/auth/logout")
+    asset = make.asset(co)
+    login(co_op)
+    _text, done = _confirm_then_post(client, f"/assets/{asset.id}/delete")
+    assert done.status_code == 302
+    assert db.session.scalar(select(SharedAsset.status)) == AssetStatus.removed
