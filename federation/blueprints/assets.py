@@ -165,6 +165,8 @@ def requests():
     pagination = db.paginate(assets.requests_query(current_user, box), page=page,
                              per_page=per_page, error_out=False)
     return render_template("assets/requests.html", pagination=pagination, box=box,
+                           overlaps=assets.pending_overlaps(pagination.items)
+                           if box == "incoming" else {},
                            answer_form=AnswerForm(), statuses=RequestStatus,
                            can_decide=lambda r: can_decide_asset_request(current_user, r),
                            can_cancel=lambda r: can_cancel_asset_request(current_user, r))

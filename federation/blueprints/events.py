@@ -368,6 +368,11 @@ def register(event_id: int):
 def unregister(event_id: int):
     event = _load(event_id)
     form = ActionForm()
+    mine = service.my_registration(current_user, event)
+    if mine is None or mine.status == RegistrationStatus.cancelled:
+        # A second click, or a page left open: say so instead of a bare 404.
+        flash(_("You have no registration to cancel for this event."), "info")
+        return redirect(url_for("events.detail", event_id=event.id))
     done, _r = submit(form, lambda: service.cancel_registration(current_user, event))
     if done:
         flash(_("Your registration is cancelled."), "success")

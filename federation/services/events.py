@@ -451,7 +451,10 @@ def complete_event(actor: User, event: JointEvent) -> JointEvent:
     if event.status != EventStatus.published:
         raise Conflict(_("This change is not allowed in the event's current state."))
     if event.starts_at > utcnow():
-        raise Conflict(_("The event has not started yet."))
+        from federation.i18n import datetime_filter
+
+        raise Conflict(_("The event has not started yet: mark it as held once it has begun "
+                         "(from %(start)s).", start=datetime_filter(event.starts_at, "short")))
     event.status = EventStatus.completed
     db.session.flush()
     return event

@@ -420,3 +420,108 @@ def test_cancelling_a_registration_withdrawing_a_proposal_removing_an_asset_are_
     _text, done = _confirm_then_post(client, f"/assets/{asset.id}/delete")
     assert done.status_code == 302
     assert db.session.scalar(select(SharedAsset.status)) == AssetStatus.removed
+
+
+# --- conflicts answered where the user is ----------------------------------------------
+
+def _slot(days=7, hour=10, hours=2):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    start = (datetime.now(ZoneInfo("Asia/Tokyo")) + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(hours=hours)
+
+
+def test_a_double_booking_names_the_booking_and_the_next_free_slot(client, make, login):
+    from federation.models import RequestStatus
+
+    owner = make.user(role=Role.operator, email="owner@alumni.example.jp")
+    asker = make.user(role=Role.operator, email="asker@alumni.example.jp")
+    rival = make.user(role=Role.operator, email="rival@alumni.example.jp")
+    group_a = make.group(slug="group-a", operators=(owner,))
+    group_b = make.group(slug="group-b", operators=(asker,))
+    group_c = make.group(slug="group-c", operators=(rival,), name_ja="東光 OB 会")
+    venue = make.asset(group_a, "venue")
+    start, end = _slot()
+    booked = make.asset_request(venue, group_c, rival, start, end)
+    booked.status, booked.joint_event = RequestStatus.accepted, "新春交流会"
+    db.session.commit()
+    login(asker)
+    response = client.post(f"/assets/{venue.id}/request", data={
+        "group": "group-b", "starts_at": (start.replace(hour=11)).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (end.replace(hour=13)).strftime("%Y-%m-%dT%H:%M"), "message": "勉強会で使います"})
+    text = response.get_data(as_text=True)
+    assert response.status_code in (409, 422)
+    assert "勉強会で使います" in text  # what was typed
+    assert "東光 OB 会" in text and "新春交流会" in text  # which booking
+    assert "12:00" in text and "14:00" in text  # the next free slot of the same length
+    assert "error-page" not in text
+
+
+def test_the_owner_sees_overlapping_waiting_requests(client, make, login):
+    owner = make.user(role=Role.operator, email="owner@alumni.example.jp")
+    asker = make.user(role=Role.operator, email="asker@alumni.example.jp")
+    group_a = make.group(slug="group-a", operators=(owner,))
+    group_b = make.group(slug="group-b", operators=(asker,))
+    group_c = make.group(slug="group-c", operators=(make.user(role=Role.operator),),
+                         name_ja="東光 OB 会")
+    venue = make.asset(group_a, "venue")
+    start, end = _slot()
+    make.asset_request(venue, group_b, asker, start, end)
+    make.asset_request(venue, group_c, asker, start.replace(hour=11), end.replace(hour=13))
+    make.asset_request(venue, group_c, asker, start.replace(hour=15), end.replace(hour=17))
+    login(owner)
+    page = client.get("/assets/requests").get_data(as_text=True)
+    assert page.count("pending-overlap") == 2
+
+
+def test_conflicting_actions_never_end_on_a_bare_error_page(client, make, login):
+    """Walks the actions a signed-in user can repeat or race from the pages
+    (with the Referer a browser sends): each lands back on a page that says
+    why, never on the bare 409 page."""
+    from flask import current_app
+
+    from federation.services import applications as application_service
+
+    lead_op, co_op, lead, co = _groups(make)
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    member = make.user(email="member@alumni.example.jp")
+    proposed = make.event(lead, status="proposed")
+    future = make.event(lead, days=20)
+    draft = make.event(lead, status="draft")
+    full = make.event(lead, capacity=1, registration_deadline=None)
+    edition = make.edition(phase="proposals", nomination_quota=0)
+    proposal = make.proposal(edition, member)
+    application = make.application()
+    with current_app.test_request_context():
+        application_service.decide(coordinator, application, "approve", "ようこそ")
+        db.session.commit()
+
+    def walk(who, steps):
+        login(who)
+        for page, action, data in steps:
+            response = client.post(action, data=data or {}, headers={
+                "Referer": "http://localhost" + page}, follow_redirects=True)
+            text = response.get_data(as_text=True)
+            assert response.status_code in (200, 409, 422), (action, response.status_code)
+            assert "error-page" not in text, action
+            assert any(mark in text for mark in ("notice-error", "notice-info", "field-error")), \
+                action
+        client.post("/auth/logout")
+
+    walk(lead_op, [
+        (f"/events/{future.id}", f"/events/{future.id}/state/complete", None),  # held too early
+        (f"/events/{proposed.id}", f"/events/{proposed.id}/state/propose", None),
+        (f"/events/{draft.id}", f"/events/{draft.id}/state/complete", None),
+    ])
+    walk(coordinator, [
+        (f"/applications/{application.id}", f"/applications/{application.id}/decision",
+         {"decision": "reject", "message": "見送ります"}),
+        (f"/events/{draft.id}", f"/events/{draft.id}/return", {"reason": "会場未定"}),
+    ])
+    walk(member, [
+        (f"/conferences/proposals/{proposal.id}", f"/conferences/proposals/{proposal.id}/confirm",
+         None),
+        (f"/events/{draft.id}", f"/events/{full.id}/unregister", None),
+    ])
