@@ -16,7 +16,6 @@ import zipfile
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from federation.errors import Invalid
 from federation.extensions import db
