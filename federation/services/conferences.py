@@ -745,15 +745,28 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
         raise Conflict(_("This proposal is already in the schedule."))
     overlapping = list(db.session.scalars(sessions_query(edition).where(
         ConferenceSession.starts_at < ends_at, ConferenceSession.ends_at > starts_at)))
-    if any(s.room == room for s in overlapping):
+    from federation.i18n import datetime_filter
+
+    def which(other: ConferenceSession) -> str:
+        return _("“%(title)s” is in %(room)s from %(start)s to %(end)s.",
+                 title=other.proposal.title, room=other.room,
+                 start=datetime_filter(other.starts_at, "short"),
+                 end=datetime_filter(other.ends_at, "short"))
+
+    taken = next((s for s in overlapping if s.room == room), None)
+    if taken is not None:
+        free = [r for r in edition.rooms if r not in {s.room for s in overlapping}]
+        hint = _("Free rooms at that time: %(rooms)s.", rooms="、".join(free)) if free \
+            else _("Every room is taken at that time; choose another time.")
         raise Conflict(_("Another session is in this room at that time."),
-                       fields={"room": [_("Another session is in this room at that time.")]})
+                       fields={"room": [which(taken) + " " + hint]})
     mine = {s.key for s in proposal.speakers}
     for other in overlapping:
         if mine & {s.key for s in other.proposal.speakers}:
             raise Conflict(_("A speaker of this session speaks elsewhere at that time."),
                            fields={"starts_at": [
-                               _("A speaker of this session speaks elsewhere at that time.")]})
+                               _("A speaker of this session speaks elsewhere at that time.")
+                               + " " + which(other)]})
     session = ConferenceSession(edition_id=edition.id, proposal=proposal, room=room,
                                 starts_at=starts_at, ends_at=ends_at, capacity=capacity,
                                 sequence=0)

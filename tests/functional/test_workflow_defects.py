@@ -525,3 +525,32 @@ def test_conflicting_actions_never_end_on_a_bare_error_page(client, make, login)
          None),
         (f"/events/{draft.id}", f"/events/{full.id}/unregister", None),
     ])
+
+
+def test_a_schedule_clash_comes_back_on_the_form_with_the_session_and_free_rooms(
+        client, make, login):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from federation.models import ConferenceSession, Proposal, ProposalStatus
+
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    edition = make.edition(phase="decided", rooms=["Hall A", "Room B"])
+    first = make.proposal(edition, make.user(), title="出戻り社員が拓く新規事業",
+                          status="accepted")
+    second = make.proposal(edition, make.user(), title="アルムナイと地域", status="accepted")
+    start = datetime.combine(edition.starts_on, time(10), ZoneInfo("Asia/Tokyo"))
+    db.session.add(ConferenceSession(edition_id=edition.id, proposal=first, room="Hall A",
+                                     starts_at=start, ends_at=start.replace(hour=11),
+                                     sequence=0))
+    db.session.commit()
+    login(coordinator)
+    response = client.post("/conferences/2031/sessions", data={
+        "proposal_id": str(second.id), "room": "Hall A",
+        "starts_at": start.replace(minute=30).strftime("%Y-%m-%dT%H:%M")})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "出戻り社員が拓く新規事業" in text and "Room B" in text  # which session; a free room
+    assert f'value="{start.replace(minute=30).strftime("%Y-%m-%dT%H:%M")}"' in text  # as typed
+    assert db.session.scalar(select(Proposal.status).where(Proposal.id == second.id)) \
+        == ProposalStatus.accepted
