@@ -128,15 +128,19 @@ def demo(password):
     """Load a realistic demo federation (fictional companies only)."""
     from federation.demo import load_demo
 
+    from federation.demo import demo_logins
+
     with writing():
         logins = load_demo(password)
         db.session.commit()
+    # The logins are printed on every run: the quick start is run again and again.
     if not logins:
-        click.echo("Demo data is already loaded.")
-        return
-    click.echo("Demo federation loaded. Sign in at http://127.0.0.1:5000 with:")
+        click.echo("Demo data is already loaded. Sign in at http://127.0.0.1:5000 with:")
+        logins = demo_logins()
+    else:
+        click.echo("Demo federation loaded. Sign in at http://127.0.0.1:5000 with:")
     for role, email in logins:
-        click.echo(f"  {role:<12} {email:<40} password: {password}")
+        click.echo(f"  {role:<21} {email:<40} password: {password}")
 
 
 applications_cli = AppGroup("applications", help="Operator applications.")

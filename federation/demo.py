@@ -125,11 +125,26 @@ def _demo_profiles_and_assets() -> None:
     ])
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """The demo's sign-ins by role (the same on every run, loaded or not)."""
+    return [
+        ("admin", f"admin@{DEMO_DOMAIN}"),
+        ("coordinator", f"coordinator@{DEMO_DOMAIN}"),
+        ("operator", f"{GROUPS[0][0]}-1@{DEMO_DOMAIN}"),
+        ("operator (2nd group)", f"{GROUPS[1][0]}-1@{DEMO_DOMAIN}"),
+        ("reviewer", f"reviewer@{DEMO_DOMAIN}"),
+        ("member", f"member@{DEMO_DOMAIN}"),
+        ("verified non-member", f"newcomer@{DEMO_DOMAIN}"),
+        ("practice community", f"practice@{DEMO_DOMAIN}"),
+        ("applicant", f"applicant-1@{DEMO_DOMAIN}"),
+    ]
+
+
 def load_demo(password: str) -> list[tuple[str, str]]:
-    """Create the demo federation; return (role, email) logins. Idempotent."""
+    """Create the demo federation; return (role, email) logins, or [] when it
+    is loaded already. Idempotent."""
     if db.session.scalar(select(AlumniGroup.id).limit(1)) is not None:
         return []
-    logins: list[tuple[str, str]] = []
 
     def person(email, family, given, fk, gk, role, locale="ja"):
         user = accounts.register_user(
@@ -139,9 +154,7 @@ def load_demo(password: str) -> list[tuple[str, str]]:
         return user
 
     person(f"admin@{DEMO_DOMAIN}", "管理", "太郎", "かんり", "たろう", Role.admin)
-    logins.append(("admin", f"admin@{DEMO_DOMAIN}"))
     person(f"coordinator@{DEMO_DOMAIN}", "調整", "花子", "ちょうせい", "はなこ", Role.coordinator)
-    logins.append(("coordinator", f"coordinator@{DEMO_DOMAIN}"))
 
     names = iter(OPERATOR_NAMES)
     for index, (slug, name_ja, name_en, kana, company, founded, governance, maturity,
@@ -158,21 +171,18 @@ def load_demo(password: str) -> list[tuple[str, str]]:
             user = person(email, family, given, fk, gk, Role.operator,
                           locale="en" if index % 5 == 4 and n == 1 else "ja")
             groups.add_operator(group, user)
-            if index == 0 and n == 0:
-                logins.append(("operator", email))
     _demo_profiles_and_assets()
     member = person(f"member@{DEMO_DOMAIN}", "会員", "一郎", "かいいん", "いちろう", Role.member)
-    logins.append(("member", f"member@{DEMO_DOMAIN}"))
     _demo_membership(member, person)
-    logins.append(("non-member", f"newcomer@{DEMO_DOMAIN}"))
     _demo_applications(person)
     _demo_directory(person)
     _demo_events()
-    _demo_conference()
-    logins.append(("practice", _demo_knowledge(person)))
+    reviewer = person(f"reviewer@{DEMO_DOMAIN}", "審査", "由美", "しんさ", "ゆみ", Role.member)
+    _demo_conference(reviewer)
+    _demo_knowledge(person)
     db.session.flush()
     _demo_health()
-    return logins
+    return demo_logins()
 
 
 def _demo_membership(member, person) -> None:
@@ -218,7 +228,7 @@ def _demo_applications(person) -> None:
     every criterion, one borderline, one a second operator of a member group."""
     from datetime import timedelta
 
-    from federation.models import utcnow
+    from federation.models import User, utcnow
     from federation.services import applications
 
     today = utcnow().date()
@@ -247,6 +257,20 @@ def _demo_applications(person) -> None:
     for key, (family, given, fk, gk), fields in cases:
         user = person(f"{key}@{DEMO_DOMAIN}", family, given, fk, gk, Role.member)
         applications.submit_application(user, {**base, **fields})
+    # One decided case, so that the precedent log has something to show.
+    from flask import current_app
+
+    decided = person(f"applicant-4@{DEMO_DOMAIN}", "松本", "健", "まつもと", "けん", Role.member)
+    case = applications.submit_application(decided, {
+        **base, "name_ja": "光陽大学 社会人講座 修了生の会", "name_en": "Koyo University Extension Alumni",
+        "name_kana": "こうようだいがく", "company_name": "光陽大学",
+        "registered_members": 300, "events_last_12_months": 5, "membership_scope": "school"})
+    coordinator = db.session.scalar(select(User).where(
+        User.email == f"coordinator@{DEMO_DOMAIN}"))
+    with current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+        applications.decide(coordinator, case, "reject",
+                            "今回は見送ります。企業・官公庁の卒業生の団体が対象です。",
+                            note="学校の修了生の会は企業アルムナイの基準2に当たらない（先例）")
     existing = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == "aoba-bank"))
     third = person(f"applicant-3@{DEMO_DOMAIN}", "藤田", "舞", "ふじた", "まい", Role.member)
     applications.submit_application(third, {**base, "group_id": existing.id,
@@ -355,9 +379,10 @@ def _demo_events() -> None:
                     checked_in_at=event.starts_at if status == EventStatus.completed and n % 4 else None,
                 ))
     db.session.flush()
-def _demo_conference() -> None:
-    """Last year's conference as an archive (with content links) and next
-    year's edition with its call for proposals open. Fictional."""
+def _demo_conference(reviewer=None) -> None:
+    """Last year's conference as an archive (with content links), an edition
+    whose (blind) review is open now with proposals to review, and next year's
+    edition with its call for proposals open. Fictional."""
     from datetime import datetime, time, timedelta, timezone
     from zoneinfo import ZoneInfo
 
@@ -404,7 +429,40 @@ def _demo_conference() -> None:
             video_url=f"https://video.example.jp/conference/{past_day.year}/{index + 1}",
             graphic_recording_url=f"https://gr.example.jp/{past_day.year}/{index + 1}"
             if index == 0 else ""))
-    next_day = date(today.year + 1, 11, 13)
+    review_day = today + timedelta(days=45)
+    reviewing = ConferenceEdition(
+        year=review_day.year, theme_ja="卒業生と企業の共創を測る",
+        theme_en="Measuring co-creation between alumni and companies", starts_on=review_day,
+        ends_on=review_day, place="日本橋カンファレンスセンター（架空）",
+        rooms=["ホールA", "ルームB"], tracks=["キャリア", "共創"],
+        score_categories=[dict(c) for c in DEFAULT_CATEGORIES],
+        proposals_open_at=now - timedelta(days=40), proposals_close_at=now - timedelta(days=3),
+        review_open_at=now - timedelta(days=2), review_close_at=now + timedelta(days=12),
+        registration_open_at=now + timedelta(days=13),
+        registration_close_at=datetime.combine(review_day, time(0), tokyo) - timedelta(days=1),
+        capacity=200, nomination_quota=2, blind_review=True, sequence=0)
+    db.session.add(reviewing)
+    members = list(db.session.scalars(select(User).where(
+        User.email.like(f"alumni-%@{DEMO_DOMAIN}")).order_by(User.id).limit(3))) or speakers
+    for index, (title, track) in enumerate([
+            ("アルムナイ施策の効果をどう測るか", "共創"),
+            ("出戻り採用を増やした三つの工夫", "キャリア"),
+            ("他社アルムナイと始める地域プロジェクト", "共創")]):
+        submitter = members[index % len(members)] if members else None
+        proposal = Proposal(edition=reviewing, submitter=submitter, title=title,
+                            abstract="運営の実践を共有します（デモ用の架空の提案です）。",
+                            format=ProposalFormat.talk, length_minutes=30, language="ja",
+                            track=track, status=ProposalStatus.submitted)
+        if submitter is not None:
+            proposal.speakers.append(ProposalSpeaker(user=submitter))
+        db.session.add(proposal)
+    if reviewer is not None:
+        from federation.models import ConferenceReviewer
+
+        db.session.flush()
+        db.session.add(ConferenceReviewer(edition_id=reviewing.id, user_id=reviewer.id,
+                                          invited_at=now))
+    next_day = date(max(today.year + 1, review_day.year + 1), 11, 13)
     db.session.add(ConferenceEdition(
         year=next_day.year, theme_ja="越境する卒業生、つながる企業",
         theme_en="Alumni across borders, companies connected", starts_on=next_day,

@@ -34,8 +34,16 @@ _collator = icu.Collator.createInstance(icu.Locale("ja"))
 
 
 def normalise(text: str) -> str:
-    """NFKC folds full-width Latin and half-width katakana; trims spaces."""
+    """NFKC folds full-width Latin and half-width katakana; trims spaces.
+    For keys and comparisons (search, sort, parsing), not for what is stored
+    and shown: that is `as_typed`."""
     return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def as_typed(text: str) -> str:
+    """What a person typed, as they typed it ("（日本橋）" stays full-width):
+    only the surrounding spaces are trimmed. Search keys fold it separately."""
+    return (text or "").strip()
 
 
 def to_hiragana(text: str) -> str:

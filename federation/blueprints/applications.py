@@ -86,6 +86,7 @@ def detail(application_id: int):
     return render_template(
         "applications/detail.html", application=application,
         assessment=service.assessment_of(application), coordinator=coordinator,
+        liaison_warning=service.liaison_address_warning(application) if coordinator else None,
         override_form=OverrideForm() if coordinator else None,
         decidable=application.status == ApplicationStatus.pending,
         editable=(application.status == ApplicationStatus.info_requested
@@ -155,7 +156,8 @@ def decide(application_id: int):
         flash(_("The decision is recorded and the applicant is told."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
     return render_template("applications/decision.html", form=form, application=application,
-                           assessment=service.assessment_of(application))
+                           assessment=service.assessment_of(application),
+                           precedents=service.suggested_precedents(application))
 
 
 @bp.route("/precedents")
@@ -192,8 +194,11 @@ def endorse(token: str):
     except Invalid as error:
         return render_template("applications/endorse.html", form=None,
                                error=error.message), 410
-    done, _r = submit(form, lambda: service.confirm_endorsement(token, form.confirmer_name.data))
+    declining = bool(form.decline.data)
+    answer = service.decline_endorsement if declining else service.confirm_endorsement
+    done, _r = submit(form, lambda: answer(token, form.confirmer_name.data))
     if done:
-        return render_template("applications/endorse.html", form=None, done=True)
+        return render_template("applications/endorse.html", form=None, done=True,
+                               declined=declining)
     application = endorsement.application
     return render_template("applications/endorse.html", form=form, application=application)

@@ -97,6 +97,30 @@ def pause(asset_id: int):
     return redirect(url_for("assets.detail", asset_id=asset.id))
 
 
+@bp.route("/<int:asset_id>/delete")
+def confirm_delete(asset_id: int):
+    """The step before removing an asset: what happens to its requests."""
+    from sqlalchemy import func, select
+
+    from federation.models import AssetRequest, RequestStatus
+
+    asset = assets.get_asset(current_user, asset_id)
+    if not can_manage_group(current_user, asset.group):
+        abort(403)
+    waiting = db.session.scalar(select(func.count(AssetRequest.id)).where(
+        AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.pending))
+    consequences = [_("The asset leaves the registry and the search; its past requests stay "
+                      "in the give-first balance.")]
+    if waiting:
+        consequences.append(_("%(n)d waiting request(s) are declined and the requesting groups "
+                              "told.", n=waiting))
+    return render_template(
+        "confirm.html", heading=_("Remove “%(title)s”?", title=asset.title),
+        consequences=consequences, button=_("Remove"),
+        action_url=url_for("assets.delete", asset_id=asset.id),
+        back_url=url_for("assets.detail", asset_id=asset.id))
+
+
 @bp.route("/<int:asset_id>/delete", methods=["POST"])
 def delete(asset_id: int):
     asset = assets.get_asset(current_user, asset_id)
@@ -143,6 +167,8 @@ def requests():
     pagination = db.paginate(assets.requests_query(current_user, box), page=page,
                              per_page=per_page, error_out=False)
     return render_template("assets/requests.html", pagination=pagination, box=box,
+                           overlaps=assets.pending_overlaps(pagination.items)
+                           if box == "incoming" else {},
                            answer_form=AnswerForm(), statuses=RequestStatus,
                            can_decide=lambda r: can_decide_asset_request(current_user, r),
                            can_cancel=lambda r: can_cancel_asset_request(current_user, r))

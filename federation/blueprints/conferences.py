@@ -2,7 +2,7 @@
 registration and the archive by year."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, jsonify, redirect, render_template,
+from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -258,17 +258,16 @@ def nominate(proposal_id: int):
 
 @bp.route("/<int:year>/proposals")
 @login_required
-def proposals(year: int):
+def proposals(year: int, schedule_form=None):
     """Reviewers' list, the nominations of my groups, the ranking and the schedule."""
     edition = service.get_edition(year)
     proposals = db.session.scalars(service.proposals_query(current_user, edition)).all()
     mine = group_service.groups_operated_by(current_user)
     candidates = service.nominatable_proposals(edition) if mine else []
     ranking = None
-    schedule_form = None
     if is_coordinator(current_user):
         ranking = service.ranking(current_user, edition)
-        schedule_form = _schedule_form(edition)
+        schedule_form = schedule_form or _schedule_form(edition)
         if not schedule_form.proposal_id.choices:  # nothing accepted is left to place
             schedule_form = None
     return render_template(
@@ -303,10 +302,10 @@ def schedule(year: int):
         _local(form.starts_at.data), capacity=form.capacity.data))
     if done:
         flash(_("The session is in the schedule."), "success")
-    else:
-        for message in form.form_errors or [m for ms in form.errors.values() for m in ms]:
-            flash(message, "error")
-    return redirect(url_for("conferences.proposals", year=year))
+        return redirect(url_for("conferences.proposals", year=year))
+    # The schedule form comes back as typed, with what clashes next to the field.
+    conflict = g.pop("form_conflict", None)
+    return proposals(year, schedule_form=form), 409 if conflict else 422
 
 
 @bp.route("/<int:year>/register", methods=["POST"])
@@ -335,6 +334,38 @@ def cancel(year: int):
     if done:
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=year))
+
+
+@bp.route("/<int:year>/cancel")
+@login_required
+def confirm_cancel(year: int):
+    edition = service.get_edition(year)
+    return render_template(
+        "confirm.html", heading=_("Cancel your registration for the conference %(year)d?",
+                                  year=edition.year),
+        consequences=[_("Your seat goes to the next person on the waitlist."),
+                      _("Your seats in limited sessions are released too.")],
+        button=_("Cancel my registration"),
+        action_url=url_for("conferences.cancel", year=edition.year),
+        back_url=url_for("conferences.detail", year=edition.year))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw")
+@login_required
+def confirm_withdraw(proposal_id: int):
+    proposal = service.get_proposal(current_user, proposal_id)
+    if proposal.submitter_id != current_user.id:
+        abort(403)
+    consequences = [_("The proposal leaves the review and cannot be submitted again; "
+                      "propose anew if you change your mind.")]
+    if proposal.nominations:
+        consequences.append(_("The %(n)d group nomination(s) it holds go back to the groups' "
+                              "quotas.", n=len(proposal.nominations)))
+    return render_template(
+        "confirm.html", heading=_("Withdraw “%(title)s”?", title=proposal.title),
+        consequences=consequences, button=_("Withdraw the proposal"),
+        action_url=url_for("conferences.withdraw", proposal_id=proposal.id),
+        back_url=url_for("conferences.proposal", proposal_id=proposal.id))
 
 
 @bp.route("/sessions/<int:session_id>/signup", methods=["POST"])

@@ -2,6 +2,9 @@
 operators bringing their alumni in."""
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
@@ -193,37 +196,50 @@ def invite(slug: str):
 
 
 def _uploaded_text(form: ImportForm) -> str:
+    from federation.services.alumni_import import upload_to_csv
+
     upload = form.file.data
-    raw = upload.read() if upload else (form.content.data or "").encode("utf-8")
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise Invalid(fields={"file": [_("Save the file as UTF-8 or Shift_JIS CSV.")]})
+    if upload:
+        return upload_to_csv(upload.filename or "", upload.read())
+    return form.content.data or ""
+
+
+def _posted_mapping(columns: int) -> list[str] | None:
+    if "map-0" not in request.form:
+        return None
+    return [request.form.get(f"map-{i}", "") for i in range(min(columns, 60))]
+
+
+def _preview_page(group, import_form, text: str, mapping: list[str] | None):
+    preview = directory.preview_import(current_user, group, text, mapping)
+    db.session.rollback()
+    confirm = ConfirmImportForm(prefix="confirm", content=text)
+    from federation.services.alumni_import import FIELDS
+
+    return render_template("directory/import_preview.html", group=group, preview=preview,
+                           rows=preview.rows, form=confirm, import_form=import_form,
+                           fields=FIELDS, content=text), 422 if preview.missing else 200
 
 
 @bp.route("/groups/<slug>/import", methods=["POST"])
 @login_required
 def import_preview(slug: str):
+    """Upload -> the preview with the column mapping; changing the mapping
+    posts here again with the file's content."""
     group = groups.get_group(current_user, slug)
     if not can_invite_alumni(current_user, group):
         abort(403)
     import_form = ImportForm(prefix="import")
-    rows, text = None, ""
     if import_form.validate_on_submit():
         try:
             text = _uploaded_text(import_form)
-            rows = directory.preview_import(current_user, group, text)
+            header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+            return _preview_page(group, import_form, text, _posted_mapping(len(header)))
         except Invalid as error:
+            db.session.rollback()
             import_form.show_errors(error)
-    db.session.rollback()
-    if rows is None:
-        return render_template("directory/invite.html", group=group, form=InviteForm(prefix="invite"),
-                               import_form=import_form), 422
-    confirm = ConfirmImportForm(prefix="confirm", content=text)
-    return render_template("directory/import_preview.html", group=group, rows=rows,
-                           form=confirm)
+    return render_template("directory/invite.html", group=group, form=InviteForm(prefix="invite"),
+                           import_form=import_form), 422
 
 
 @bp.route("/groups/<slug>/import/confirm", methods=["POST"])
@@ -233,8 +249,11 @@ def import_confirm(slug: str):
     if not can_invite_alumni(current_user, group):
         abort(403)
     form = ConfirmImportForm(prefix="confirm")
-    done, counts = submit(form, lambda: directory.import_alumni(current_user, group,
-                                                                form.content.data or ""))
+    text = form.content.data or ""
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    mapping = _posted_mapping(len(header))
+    done, counts = submit(form, lambda: directory.import_alumni(current_user, group, text,
+                                                                mapping))
     if done:
         flash(_("%(invited)d invited; %(skipped)d rows skipped.", invited=counts["invited"],
                 skipped=counts["error"] + counts["duplicate"]), "success")

@@ -256,6 +256,47 @@ def change_state(event_id: int, action: str):
     return redirect(url_for("events.detail", event_id=event.id))
 
 
+@bp.route("/<int:event_id>/cancel")
+@login_required
+def confirm_cancel(event_id: int):
+    """The step before cancelling an event: who will be told, what stops."""
+    event = _manage(event_id)
+    registrants = len(service.registrations_of(event)) \
+        if event.status == EventStatus.published else 0
+    consequences = [_("The event is marked as cancelled on the board and in calendars.")]
+    if registrants:
+        consequences.append(_("All %(n)d registrants (waitlist included) are told by mail and "
+                              "in their inbox.", n=registrants))
+    if service.venue_of(event) is not None:
+        consequences.append(_("The venue booking stays; tell its owner if you no longer need "
+                              "it."))
+    return render_template(
+        "confirm.html", heading=_("Cancel “%(title)s”?", title=event.title_for(current_locale())),
+        consequences=consequences, button=_("Cancel the event"),
+        action_url=url_for("events.change_state", event_id=event.id, action="cancel"),
+        back_url=url_for("events.detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/unregister")
+@login_required
+def confirm_unregister(event_id: int):
+    event = _load(event_id)
+    mine = service.my_registration(current_user, event)
+    if mine is None or mine.status == RegistrationStatus.cancelled:
+        return redirect(url_for("events.detail", event_id=event.id))
+    consequences = [_("Your seat goes to the next person on the waitlist, who is told at once.")
+                    if mine.status == RegistrationStatus.confirmed
+                    else _("You leave the waitlist.")]
+    consequences.append(_("If you register again and the event is full, you join the end of "
+                          "the waitlist."))
+    return render_template(
+        "confirm.html", heading=_("Cancel your registration for “%(title)s”?",
+                                  title=event.title_for(current_locale())),
+        consequences=consequences, button=_("Cancel my registration"),
+        action_url=url_for("events.unregister", event_id=event.id),
+        back_url=url_for("events.detail", event_id=event.id))
+
+
 @bp.route("/<int:event_id>/return", methods=["POST"])
 @login_required
 def return_to_hosts(event_id: int):
@@ -334,6 +375,11 @@ def register(event_id: int):
 def unregister(event_id: int):
     event = _load(event_id)
     form = ActionForm()
+    mine = service.my_registration(current_user, event)
+    if mine is None or mine.status == RegistrationStatus.cancelled:
+        # A second click, or a page left open: say so instead of a bare 404.
+        flash(_("You have no registration to cancel for this event."), "info")
+        return redirect(url_for("events.detail", event_id=event.id))
     done, _r = submit(form, lambda: service.cancel_registration(current_user, event))
     if done:
         flash(_("Your registration is cancelled."), "success")

@@ -14,6 +14,8 @@ from federation.pagination import page_args
 from federation.security import can_export_registry, can_manage_group, is_member
 from federation.services import assets, events, groups
 
+from federation.services.applications import confirmed_endorsements
+
 bp = Blueprint("groups", __name__)
 
 
@@ -63,7 +65,8 @@ def detail(slug: str):
         "groups/detail.html", group=group, operators=groups.group_operators(group),
         assets=assets.group_assets(group, include_paused=manage),
         balance=groups.give_balance(group), can_manage=manage, kinds=AssetKind,
-        upcoming_events=events.group_upcoming_events(current_user, group))
+        upcoming_events=events.group_upcoming_events(current_user, group),
+        endorsements=confirmed_endorsements(group))
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])

@@ -117,3 +117,4 @@ class SettingsForm(BaseForm):
 class EndorseForm(BaseForm):
     confirmer_name = StringField(_l("Your name"), validators=[required(), max_length(160)])
     submit = SubmitField(_l("Confirm the company's recognition"))
+    decline = SubmitField(_l("Decline: the company does not recognise this group"))

@@ -71,8 +71,10 @@ class InviteForm(NameFields, BaseForm):
 
 
 class ImportForm(BaseForm):
-    file = FileField(_l("Member list (CSV)"),
-                     description=_l("Columns: family_name, given_name, family_name_kana, given_name_kana, email, year_left, organisation"))
+    file = FileField(_l("Member list (CSV or XLSX)"),
+                     description=_l("One row per person, with a header row such as 氏名, フリガナ, "
+                                    "メールアドレス, 退職年, 所属. You confirm which column is "
+                                    "which in the preview."))
     content = HiddenField()
     submit = SubmitField(_l("Preview"))
 

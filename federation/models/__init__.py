@@ -62,3 +62,6 @@ __all__ = [
     "JoinApprover", "JoinDigestLog", "JoinRequest", "JoinRequestStatus", "JoinSettings",
 ]
 __all__ += ["Delivery", "MailState", "Notification", "NotificationPreference", "OutboxAttachment"]
+from federation.models.imports import ImportMapping  # noqa: E402
+
+__all__ += ["ImportMapping"]

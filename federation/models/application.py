@@ -195,6 +195,8 @@ class GroupEndorsement(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+    # The liaison may also say the company does not recognise the group.
+    declined_at: Mapped[datetime | None]
     confirmer_name: Mapped[str] = mapped_column(String(160), default="")
 
     application: Mapped[OperatorApplication] = relationship(back_populates="endorsements")

@@ -26,7 +26,7 @@ from federation.security import (can_see_application, hash_secret, is_coordinato
 from federation.services import groups
 from federation.services import notifications
 from federation.services.mail import queue_mail
-from federation.text import is_kana, normalise
+from federation.text import as_typed, is_kana, normalise
 
 # --- settings ------------------------------------------------------------------
 
@@ -108,6 +108,8 @@ REASONS = {
     "independent": _l("A group without any tie to the company (independent) is not eligible. "
                       "Official or near-official recognition by the company would change this."),
     "endorsed": _l("The company's liaison confirmed that the company recognises the group."),
+    "endorsement_declined": _l("The company's liaison declined to confirm that the company "
+                               "recognises the group. A coordinator will look at it."),
     "company_run": _l("The company hosts or governs the group, with a liaison department."),
     "await_endorsement": _l("The group is backed by the company; a confirmation from the "
                             "company's liaison would let this criterion pass."),
@@ -218,6 +220,8 @@ def _assess_official(a):
         return _item(key, Verdict.failed, "independent")
     if _confirmed_endorsement(a):
         return _item(key, Verdict.passed, "endorsed")
+    if any(e.declined_at is not None for e in a.endorsements):
+        return _item(key, Verdict.review, "endorsement_declined")
     if not a.liaison_department:
         return _item(key, Verdict.review, "no_liaison")
     if a.governance_type in (GovernanceType.company_hosted, GovernanceType.delegated):
@@ -294,11 +298,11 @@ def _clean(data: dict, today: date) -> dict:
             errors["group_id"] = [_("Choose a group of the registry.")]
     for name, limit in (("name_ja", 120), ("name_en", 120), ("name_kana", 160),
                         ("company_name", 120), ("liaison_department", 160)):
-        value = normalise(data.get(name) or "")
+        value = as_typed(data.get(name) or "")
         if len(value) > limit:
             errors[name] = [_("Use at most %(n)d characters.", n=limit)]
         out[name] = value
-    out["platforms"] = normalise(data.get("platforms") or "")[:2000]
+    out["platforms"] = as_typed(data.get("platforms") or "")[:2000]
     out["role_description"] = (data.get("role_description") or "").strip()[:4000]
     for name in ("registered_members", "events_last_12_months"):
         value = data.get(name)
@@ -344,7 +348,7 @@ def _clean(data: dict, today: date) -> dict:
     out["liaison_email"] = liaison
     examples = []
     for n, example in enumerate(data.get("event_examples") or []):
-        title = normalise(example.get("title") or "")
+        title = as_typed(example.get("title") or "")
         held_on = example.get("held_on")
         attendance = example.get("attendance")
         if not title and held_on is None and attendance in (None, ""):
@@ -469,21 +473,22 @@ def find_endorsement(raw: str) -> GroupEndorsement:
     endorsement = db.session.scalar(
         select(GroupEndorsement).where(GroupEndorsement.token_hash == hash_secret(raw or "")))
     if (endorsement is None or endorsement.confirmed_at is not None
-            or endorsement.expires_at <= utcnow()):
+            or endorsement.declined_at is not None or endorsement.expires_at <= utcnow()):
         raise Invalid(_("This link is invalid, has expired or was already used."))
     return endorsement
 
 
 def confirm_endorsement(raw: str, confirmer_name: str) -> GroupEndorsement:
     """The liaison confirms; works once even when two clicks race."""
-    name = normalise(confirmer_name or "")
+    name = as_typed(confirmer_name or "")
     if not name or len(name) > 160:
         raise Invalid(fields={"confirmer_name": [_("Enter your name.")]})
     endorsement = find_endorsement(raw)
     now = utcnow()
     done = db.session.execute(
         update(GroupEndorsement)
-        .where(GroupEndorsement.id == endorsement.id, GroupEndorsement.confirmed_at.is_(None))
+        .where(GroupEndorsement.id == endorsement.id, GroupEndorsement.confirmed_at.is_(None),
+               GroupEndorsement.declined_at.is_(None))
         .values(confirmed_at=now, confirmer_name=name)
         .execution_options(synchronize_session=False)).rowcount
     if done != 1:
@@ -496,6 +501,77 @@ def confirm_endorsement(raw: str, confirmer_name: str) -> GroupEndorsement:
         reassess(application)
     db.session.flush()
     return endorsement
+
+
+def decline_endorsement(raw: str, confirmer_name: str) -> GroupEndorsement:
+    """The liaison says the company does not recognise the group; the link is
+    used up and the criterion goes to a coordinator."""
+    name = as_typed(confirmer_name or "")
+    if not name or len(name) > 160:
+        raise Invalid(fields={"confirmer_name": [_("Enter your name.")]})
+    endorsement = find_endorsement(raw)
+    done = db.session.execute(
+        update(GroupEndorsement)
+        .where(GroupEndorsement.id == endorsement.id, GroupEndorsement.confirmed_at.is_(None),
+               GroupEndorsement.declined_at.is_(None))
+        .values(declined_at=utcnow(), confirmer_name=name)
+        .execution_options(synchronize_session=False)).rowcount
+    if done != 1:
+        raise Invalid(_("This link is invalid, has expired or was already used."))
+    db.session.refresh(endorsement)
+    application = endorsement.application
+    if application.status in (ApplicationStatus.pending, ApplicationStatus.info_requested):
+        db.session.refresh(application, ["endorsements"])
+        reassess(application)
+    db.session.flush()
+    return endorsement
+
+
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.co.jp", "yahoo.com", "ymail.com", "outlook.com",
+    "outlook.jp", "hotmail.com", "hotmail.co.jp", "live.jp", "live.com", "msn.com",
+    "icloud.com", "me.com", "mac.com", "aol.com", "docomo.ne.jp", "ezweb.ne.jp",
+    "au.com", "softbank.ne.jp", "i.softbank.jp", "nifty.com", "biglobe.ne.jp", "ocn.ne.jp",
+    "so-net.ne.jp", "proton.me", "protonmail.com", "zoho.com", "gmx.com", "mail.com"})
+
+
+def liaison_address_warning(application: OperatorApplication) -> str | None:
+    """A note for the reviewer when the liaison's address does not look like
+    the company's: a free-mail or carrier domain, the applicant's own address,
+    or (when the company's name has a romanised form) a domain sharing no word
+    with it. The platform does not know companies' domains, so it flags
+    rather than refuses."""
+    email = (application.liaison_email or "").lower()
+    if "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1]
+    applicant = application.applicant
+    if applicant is not None and applicant.email.lower() == email:
+        return _("The liaison's address is the applicant's own address (%(email)s).",
+                 email=email)
+    if domain in FREE_MAIL_DOMAINS:
+        return _("The liaison's address %(email)s is at a free mail or mobile carrier "
+                 "domain, not the company's. Check it before relying on the endorsement.",
+                 email=email)
+    words = {w for w in re.split(r"[^a-z0-9]+", " ".join(
+        (application.name_en or "", application.company_name or "")).lower())
+        if len(w) >= 3 and w not in {"alumni", "group", "club", "network", "the", "and",
+                                     "inc", "ltd", "corp", "co"}}
+    labels = set(re.split(r"[.\-]", domain))
+    if words and not any(w in label or label in w for w in words for label in labels
+                         if len(label) >= 3):
+        return _("The liaison's address %(email)s is at %(domain)s, which does not look like "
+                 "the company's (%(company)s). Check it before relying on the endorsement.",
+                 email=email, domain=domain, company=application.company_name
+                 or application.name_en)
+    return None
+
+
+def confirmed_endorsements(group: AlumniGroup) -> list[GroupEndorsement]:
+    """The company's verified endorsements of a group: who confirmed, when."""
+    return list(db.session.scalars(select(GroupEndorsement).where(
+        GroupEndorsement.group_id == group.id, GroupEndorsement.confirmed_at.is_not(None))
+        .order_by(GroupEndorsement.confirmed_at.desc()).limit(5)))
 
 
 # --- queries -------------------------------------------------------------------
@@ -549,6 +625,49 @@ def precedents_query(q: str = ""):
             func.lower(OperatorApplication.company_name).like(like),
         ))
     return query
+
+
+PRECEDENT_WINDOW = 300  # recent decided applications looked through
+
+
+def suggested_precedents(application: OperatorApplication, limit: int = 5) -> list[dict]:
+    """Earlier decisions on applications whose assessment raised the same
+    question (same criterion, same automatic reason) as the criteria still
+    under review here, newest first: what the coordinators decided and why.
+    Bounded: three queries over the most recent decided applications."""
+    open_items = {item["key"]: item.get("code") for item in application.assessment or []
+                  if item.get("verdict") in (Verdict.review.value, Verdict.failed.value)}
+    if not open_items:
+        return []
+    candidates = db.session.scalars(
+        select(OperatorApplication)
+        .where(OperatorApplication.id != application.id,
+               OperatorApplication.status.in_([ApplicationStatus.approved,
+                                               ApplicationStatus.rejected]))
+        .options(selectinload(OperatorApplication.overrides),
+                 selectinload(OperatorApplication.group))
+        .order_by(OperatorApplication.decided_at.desc(), OperatorApplication.id.desc())
+        .limit(PRECEDENT_WINDOW)).all()
+    matched: list[tuple[OperatorApplication, list[str]]] = []
+    for other in candidates:
+        keys = [key for key, code in open_items.items()
+                if any(i.get("key") == key and i.get("code") == code
+                       for i in other.assessment or [])
+                or any(o.criterion == key for o in other.overrides)]
+        if keys:
+            matched.append((other, keys))
+        if len(matched) >= limit:
+            break
+    if not matched:
+        return []
+    decisions = {e.application_id: e for e in db.session.scalars(
+        select(ApplicationEvent).where(
+            ApplicationEvent.application_id.in_([a.id for a, _k in matched]),
+            ApplicationEvent.kind.in_([EventKind.approved, EventKind.rejected]))
+        .order_by(ApplicationEvent.id))}
+    return [{"application": other, "criteria": keys, "decision": decisions.get(other.id),
+             "overrides": [o for o in other.overrides if o.criterion in keys]}
+            for other, keys in matched]
 
 
 # --- reviewing -----------------------------------------------------------------
@@ -632,6 +751,16 @@ def decide(actor: User, application: OperatorApplication, decision: str, message
         .values(status=status, decided_at=now, decided_by_id=actor.id, updated_at=now)
         .execution_options(synchronize_session=False)).rowcount
     if won != 1:
+        db.session.refresh(application)
+        decider = db.session.get(User, application.decided_by_id) \
+            if application.decided_by_id else None
+        if decider is not None and application.decided_at is not None:
+            from federation.i18n import datetime_filter
+
+            raise Conflict(_("This application is no longer pending: %(name)s decided it on "
+                             "%(when)s. Your message is kept below; open the application to "
+                             "see their decision.", name=decider.display_name,
+                             when=datetime_filter(application.decided_at, "short")))
         raise Conflict(_("This application is no longer pending; someone decided it already."))
     db.session.refresh(application)
     _log(application, kind, actor, message=message[:8000], note=(note or "").strip()[:4000])
@@ -669,9 +798,47 @@ def _approve(application: OperatorApplication) -> AlumniGroup:
         groups.add_operator(group, applicant)
     for endorsement in application.endorsements:
         endorsement.group_id = group.id
+    # What the applicant told us becomes the group's profile where it is empty.
+    if application.liaison_department and not group.liaison_department:
+        group.liaison_department = application.liaison_department[:120]
+    platforms = [*(group.platforms or [])]
+    for value in platforms_from_text(application.platforms):
+        if value not in platforms:
+            platforms.append(value)
+    group.platforms = platforms
     if applicant.role == Role.member:
         applicant.role = Role.operator
     return group
+
+
+_PLATFORM_WORDS = {
+    "facebook": ("facebook", "fb", "フェイスブック", "フェースブック"),
+    "slack": ("slack", "スラック"),
+    "note": ("note",),
+    "youtube": ("youtube", "ユーチューブ"),
+    "zoom": ("zoom", "ズーム"),
+    "peatix": ("peatix", "ピーティックス"),
+    "google_drive": ("google drive", "googledrive", "グーグルドライブ", "google ドライブ"),
+    "website": ("website", "web", "ウェブ", "ホームページ", "hp", "サイト"),
+}
+
+
+def platforms_from_text(text: str) -> list[str]:
+    """Platform values named in the application's free text ("Facebook
+    グループ、Slack"); anything else named becomes "other"."""
+    folded = normalise(text or "").lower()
+    if not folded.strip():
+        return []
+    found = [value for value, words in _PLATFORM_WORDS.items()
+             if any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", folded)
+                    for w in words)]
+    rest = folded
+    for words in _PLATFORM_WORDS.values():
+        for w in words:
+            rest = rest.replace(w, " ")
+    if re.sub(r"[\s、,，・/／()（）グループページ]+", "", rest):
+        found.append("other")
+    return found
 
 
 def _free_slug(application: OperatorApplication) -> str:

@@ -10,7 +10,7 @@ SQLite's one-writer-at-a-time transactions (BEGIN IMMEDIATE) elsewhere.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -30,7 +30,7 @@ from federation.security import (can_cancel_asset_request, can_decide_asset_requ
                                  is_member)
 from federation.services import notifications
 from federation.services.groups import like_pattern, search_pattern
-from federation.text import is_kana, normalise
+from federation.text import as_typed, is_kana, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -210,7 +210,7 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
     for field, limit in {**COMMON_TEXT, **KIND_TEXT[kind]}.items():
         if field not in data:
             continue
-        value = normalise(data[field] or "") if len(str(data[field] or "")) <= 200 \
+        value = as_typed(data[field] or "") if len(str(data[field] or "")) <= 200 \
             else str(data[field]).strip()
         if len(value) > limit:
             errors[field] = [_("Use at most %(n)d characters.", n=limit)]
@@ -339,6 +339,92 @@ def _overlapping(asset: SharedAsset, starts_at: datetime, ends_at: datetime,
     return db.session.scalar(query.limit(1))
 
 
+SEARCH_DAYS = 60  # how far ahead the next free slot is looked for
+
+
+def next_free_slot(asset: SharedAsset, starts_at: datetime,
+                   ends_at: datetime) -> tuple[datetime, datetime] | None:
+    """The earliest slot of the same length from `starts_at` on that fits the
+    venue's windows and blocked dates and overlaps no accepted booking (one
+    query; then a walk over at most SEARCH_DAYS days)."""
+    length = ends_at - starts_at
+    horizon = starts_at + timedelta(days=SEARCH_DAYS)
+    booked = [(r.starts_at, r.ends_at) for r in db.session.scalars(
+        select(AssetRequest).where(AssetRequest.asset_id == asset.id,
+                                   AssetRequest.status == RequestStatus.accepted,
+                                   AssetRequest.ends_at > starts_at,
+                                   AssetRequest.starts_at < horizon))]
+    blocked = set(asset.blocked_dates or [])
+    first_day = starts_at.astimezone(TOKYO).date()
+    for offset in range(SEARCH_DAYS):
+        day = first_day + timedelta(days=offset)
+        if day.isoformat() in blocked:
+            continue
+        for window in asset.availability or []:
+            if window.get("weekday") != day.weekday():
+                continue
+            opens, closes = _time(str(window["start"])), _time(str(window["end"]))
+            if opens is None or closes is None:
+                continue
+            window_start = datetime.combine(day, opens, TOKYO)
+            window_end = datetime.combine(day, closes, TOKYO)
+            # Candidates: the window's opening, the asked start, and each booking's end.
+            candidates = sorted({window_start, starts_at.astimezone(TOKYO),
+                                 *[end.astimezone(TOKYO) for _s, end in booked]})
+            for start in candidates:
+                if start < window_start or start < starts_at or start <= utcnow():
+                    continue
+                end = start + length
+                if end > window_end:
+                    continue
+                if not any(b_start < end and b_end > start for b_start, b_end in booked):
+                    return start, end
+    return None
+
+
+def _slot_taken(asset: SharedAsset, taken: AssetRequest, starts_at: datetime,
+                ends_at: datetime) -> str:
+    """What conflicts and what to do, for the form."""
+    from federation.i18n import datetime_filter
+
+    message = _("%(start)s – %(end)s is booked by %(group)s%(event)s.",
+                start=datetime_filter(taken.starts_at, "short"),
+                end=datetime_filter(taken.ends_at, "short"),
+                group=taken.requester_group.name_ja if taken.requester_group else "",
+                event=f"（{taken.joint_event}）" if taken.joint_event else "")
+    free = next_free_slot(asset, starts_at, ends_at)
+    if free is not None:
+        message += " " + _("The next free slot of the same length: %(start)s – %(end)s.",
+                           start=datetime_filter(free[0], "short"),
+                           end=datetime_filter(free[1], "short"))
+    else:
+        message += " " + _("No free slot of the same length in the next %(n)d days; try "
+                           "another venue.", n=SEARCH_DAYS)
+    return message
+
+
+def pending_overlaps(requests: list[AssetRequest]) -> dict[int, list[AssetRequest]]:
+    """For the owner's list: each waiting venue request with the other waiting
+    requests for the same venue and an overlapping slot (one query)."""
+    venue_requests = [r for r in requests if r.status == RequestStatus.pending and r.starts_at]
+    if not venue_requests:
+        return {}
+    others = db.session.scalars(
+        select(AssetRequest).where(
+            AssetRequest.asset_id.in_({r.asset_id for r in venue_requests}),
+            AssetRequest.status == RequestStatus.pending,
+            AssetRequest.starts_at < max(r.ends_at for r in venue_requests),
+            AssetRequest.ends_at > min(r.starts_at for r in venue_requests))
+        .options(selectinload(AssetRequest.requester_group))).all()
+    result: dict[int, list[AssetRequest]] = {}
+    for request_row in venue_requests:
+        clash = [o for o in others if o.id != request_row.id and o.asset_id == request_row.asset_id
+                 and o.starts_at < request_row.ends_at and o.ends_at > request_row.starts_at]
+        if clash:
+            result[request_row.id] = clash
+    return result
+
+
 def check_slot(asset: SharedAsset, starts_at: datetime | None, ends_at: datetime | None) -> None:
     """Invalid unless the slot is well-formed, in the future, inside a weekly
     window and not on a blocked date (overlaps are checked separately)."""
@@ -381,7 +467,7 @@ def request_asset(actor: User, asset: SharedAsset, requester_group: AlumniGroup 
         raise Invalid(fields={"group": [_("A group cannot ask for its own asset.")]})
     if asset.status != AssetStatus.active:
         raise Conflict(_("This asset is not available at the moment."))
-    message, joint_event = (message or "").strip(), normalise(joint_event or "")
+    message, joint_event = (message or "").strip(), as_typed(joint_event or "")
     errors = {}
     if len(message) > 3000:
         errors["message"] = [_("Use at most %(n)d characters.", n=3000)]
@@ -391,9 +477,10 @@ def request_asset(actor: User, asset: SharedAsset, requester_group: AlumniGroup 
         raise Invalid(fields=errors)
     if asset.kind == AssetKind.venue:
         check_slot(asset, starts_at, ends_at)
-        if _overlapping(asset, starts_at, ends_at) is not None:
+        taken = _overlapping(asset, starts_at, ends_at)
+        if taken is not None:
             raise Conflict(_("This slot overlaps a booking that is already accepted."),
-                           fields={"starts_at": [_("This slot is already booked.")]})
+                           fields={"starts_at": [_slot_taken(asset, taken, starts_at, ends_at)]})
     else:
         starts_at = ends_at = None
     asset_request = AssetRequest(
@@ -442,9 +529,13 @@ def accept_request(actor: User, asset_request: AssetRequest, message: str = "") 
     if asset.kind == AssetKind.venue:
         if asset_request.starts_at <= utcnow():
             raise Conflict(_("The slot has already begun."))
-        if _overlapping(asset, asset_request.starts_at, asset_request.ends_at,
-                        exclude_id=asset_request.id) is not None:
-            raise Conflict(_("This slot overlaps a booking that is already accepted."))
+        taken = _overlapping(asset, asset_request.starts_at, asset_request.ends_at,
+                             exclude_id=asset_request.id)
+        if taken is not None:
+            raise Conflict(_("This slot overlaps a booking that is already accepted.") + " "
+                           + _slot_taken(asset, taken, asset_request.starts_at,
+                                         asset_request.ends_at)
+                           + " " + _("Decline this request with that suggestion."))
     try:
         # The savepoint opens before the change (begin_nested flushes first),
         # so a refused UPDATE rolls back to it and nothing else is lost.

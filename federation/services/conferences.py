@@ -33,7 +33,7 @@ from federation.security import (can_manage_group, can_review_conference, is_coo
 from federation.services import seats
 from federation.services import notifications
 from federation.services.privacy import eraser, exporter
-from federation.text import normalise
+from federation.text import as_typed, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 WINDOWS = ("proposals", "review", "registration")
@@ -100,7 +100,7 @@ def _names(value) -> list[str]:
         value = value.splitlines()
     out = []
     for item in value or []:
-        item = normalise(str(item))
+        item = as_typed(str(item))
         if item and item not in out:
             out.append(item[:80])
     return out
@@ -142,7 +142,7 @@ def _clean_edition(data: dict, edition: ConferenceEdition | None) -> dict:
         if field in data:
             value = (data[field] or "").strip()
             if field.startswith("theme"):
-                value = normalise(value)
+                value = as_typed(value)
             if len(value) > limit:
                 errors[field] = [_("Use at most %(n)d characters.", n=limit)]
             else:
@@ -377,7 +377,7 @@ def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal |
     changes: dict = {}
     creating = proposal is None
     if "title" in data or creating:
-        title = normalise(data.get("title") or "")
+        title = as_typed(data.get("title") or "")
         if not title or len(title) > 200:
             errors["title"] = [_("Use %(low)s to %(high)s characters.", low=1, high=200)]
         else:
@@ -407,7 +407,7 @@ def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal |
         else:
             changes["language"] = data["language"]
     if "track" in data or creating:
-        track = normalise(data.get("track") or "")
+        track = as_typed(data.get("track") or "")
         if edition.tracks and track not in edition.tracks:
             errors["track"] = [_("Choose from the list.")]
         else:
@@ -721,7 +721,7 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
     errors: dict[str, list[str]] = {}
     if proposal is None or proposal.edition_id != edition.id:
         errors["proposal_id"] = [_("Choose from the list.")]
-    room = normalise(room or "")
+    room = as_typed(room or "")
     if room not in edition.rooms:
         errors["room"] = [_("Choose from the list.")]
     if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
@@ -745,15 +745,28 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
         raise Conflict(_("This proposal is already in the schedule."))
     overlapping = list(db.session.scalars(sessions_query(edition).where(
         ConferenceSession.starts_at < ends_at, ConferenceSession.ends_at > starts_at)))
-    if any(s.room == room for s in overlapping):
+    from federation.i18n import datetime_filter
+
+    def which(other: ConferenceSession) -> str:
+        return _("“%(title)s” is in %(room)s from %(start)s to %(end)s.",
+                 title=other.proposal.title, room=other.room,
+                 start=datetime_filter(other.starts_at, "short"),
+                 end=datetime_filter(other.ends_at, "short"))
+
+    taken = next((s for s in overlapping if s.room == room), None)
+    if taken is not None:
+        free = [r for r in edition.rooms if r not in {s.room for s in overlapping}]
+        hint = _("Free rooms at that time: %(rooms)s.", rooms="、".join(free)) if free \
+            else _("Every room is taken at that time; choose another time.")
         raise Conflict(_("Another session is in this room at that time."),
-                       fields={"room": [_("Another session is in this room at that time.")]})
+                       fields={"room": [which(taken) + " " + hint]})
     mine = {s.key for s in proposal.speakers}
     for other in overlapping:
         if mine & {s.key for s in other.proposal.speakers}:
             raise Conflict(_("A speaker of this session speaks elsewhere at that time."),
                            fields={"starts_at": [
-                               _("A speaker of this session speaks elsewhere at that time.")]})
+                               _("A speaker of this session speaks elsewhere at that time.")
+                               + " " + which(other)]})
     session = ConferenceSession(edition_id=edition.id, proposal=proposal, room=room,
                                 starts_at=starts_at, ends_at=ends_at, capacity=capacity,
                                 sequence=0)
@@ -1076,7 +1089,23 @@ def export_conference(user: User) -> dict:
 
 @eraser
 def erase_conference(user: User) -> None:
-    """Attendance and reviews stay, without the person; their speaker entries go."""
+    """Attendance and reviews stay, without the person; their speaker entries go.
+    A seat they hold for an edition or a session still to come is released
+    first, and the waitlist moves up (as when they cancel)."""
+    now = utcnow()
+    for registration in db.session.scalars(select(ConferenceRegistration).where(
+            ConferenceRegistration.user_id == user.id,
+            ConferenceRegistration.status != RegistrationStatus.cancelled)).all():
+        edition = seats.lock(ConferenceEdition, registration.edition_id)
+        if datetime.combine(edition.starts_on, time(0), TOKYO) > now:
+            seats.release(registration)
+            _promote_attendees(edition)
+    for signup in db.session.scalars(select(SessionSignup).where(
+            SessionSignup.user_id == user.id,
+            SessionSignup.status != RegistrationStatus.cancelled)).all():
+        session = seats.lock(ConferenceSession, signup.session_id)
+        if session.starts_at > now:
+            _release_signup(session, signup)
     for model in (ConferenceRegistration, SessionSignup):
         db.session.execute(update(model).where(model.user_id == user.id).values(user_id=None)
                            .execution_options(synchronize_session=False))

@@ -39,7 +39,7 @@ from federation.links import external_url
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
 from federation.search.tokens import search_text, text_tokens
-from federation.text import is_kana, normalise, search_key
+from federation.text import as_typed, is_kana, normalise, search_key
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
@@ -232,7 +232,7 @@ def update_profile(actor: User, data: dict) -> DirectoryProfile:
     errors: dict[str, list[str]] = {}
     for name, limit in TEXT_LIMITS.items():
         if name in data and data[name] is not None:
-            value = normalise(data[name]) if name != "bio" else (data[name] or "").strip()
+            value = as_typed(data[name]) if name != "bio" else (data[name] or "").strip()
             if len(value) > limit:
                 errors[name] = [_("Use at most %(n)d characters.", n=limit)]
             else:
@@ -240,7 +240,7 @@ def update_profile(actor: User, data: dict) -> DirectoryProfile:
     if data.get("industries") is not None:
         industries = []
         for raw in data["industries"]:
-            value = normalise(raw)
+            value = as_typed(raw)
             if len(value) > 60:
                 errors["industries"] = [_("Use at most %(n)d characters.", n=60)]
             elif value and value not in industries:
@@ -282,7 +282,7 @@ def _set_needs(profile: DirectoryProfile, entries, errors: dict) -> None:
     for entry in entries:
         need = getattr(entry.get("need"), "value", entry.get("need"))
         side = getattr(entry.get("side"), "value", entry.get("side"))
-        detail = normalise(entry.get("detail") or "")
+        detail = as_typed(entry.get("detail") or "")
         if need not in NeedPair.__members__ or side not in Side.__members__:
             errors["needs"] = [_("Choose from the list.")]
             return
@@ -582,7 +582,7 @@ def _clean_invitee(data: dict) -> dict:
         return value
 
     def check_org():
-        value = normalise(data.get("organisation") or "")
+        value = as_typed(data.get("organisation") or "")
         if len(value) > 120:
             raise Invalid(fields={"organisation": [_("Use at most %(n)d characters.", n=120)]})
         return value
@@ -633,16 +633,6 @@ def invite(actor: User, group: AlumniGroup, data: dict) -> AlumniInvitation:
     return _create_invitation(actor, group, clean)
 
 
-CSV_COLUMNS = {
-    "family_name": ("family_name", "姓"), "given_name": ("given_name", "名"),
-    "family_name_kana": ("family_name_kana", "せい", "セイ", "姓（かな）", "姓(かな)"),
-    "given_name_kana": ("given_name_kana", "めい", "メイ", "名（かな）", "名(かな)"),
-    "email": ("email", "メールアドレス", "メール"),
-    "year_left": ("year_left", "退職年"),
-    "organisation": ("organisation", "organization", "現在の所属", "所属"),
-}
-
-
 @dataclass
 class ImportRow:
     line: int
@@ -651,8 +641,20 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
 
 
-def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow]:
-    """Parse the spreadsheet and say, row by row, what an import would do."""
+@dataclass
+class ImportPreview:
+    header: list[str]
+    mapping: list[str]  # a field of alumni_import.FIELDS per column, "" to ignore
+    rows: list[ImportRow]
+    missing: list[str]  # required fields no column gives (labels); then no rows
+
+
+def preview_import(actor: User, group: AlumniGroup, text: str,
+                   mapping: list[str] | None = None) -> ImportPreview:
+    """Parse the spreadsheet and say, row by row, what an import would do,
+    with the columns mapped as given (else guessed, or as last time)."""
+    from federation.services import alumni_import
+
     if not can_invite_alumni(actor, group):
         raise Forbidden()
     text = (text or "").lstrip("\ufeff")
@@ -661,15 +663,14 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
         header = next(reader)
     except (StopIteration, csv.Error):
         raise Invalid(fields={"file": [_("The file is empty.")]}) from None
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header):
-        name = normalise(name)
-        for key, aliases in CSV_COLUMNS.items():
-            if name in aliases or name.lower() in aliases:
-                columns[key] = index
-    missing = [k for k in ("family_name", "given_name", "email") if k not in columns]
-    if missing:
-        raise Invalid(fields={"file": [_("Missing columns: %(names)s", names=", ".join(missing))]})
+    header = [h.strip() for h in header]
+    if mapping is None:
+        mapping = alumni_import.guess(header, alumni_import.remembered(group))
+    else:
+        mapping = alumni_import.clean_mapping(header, mapping)
+    needs = alumni_import.missing(mapping)
+    if needs:
+        return ImportPreview(header, mapping, [], needs)
     rows: list[ImportRow] = []
     seen: set[str] = set()
     try:
@@ -679,7 +680,7 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
             if len(rows) >= MAX_IMPORT_ROWS:
                 raise Invalid(fields={"file": [_("Import at most %(n)d rows at a time.",
                                                  n=MAX_IMPORT_ROWS)]})
-            data = {k: (cells[i].strip() if i < len(cells) else "") for k, i in columns.items()}
+            data = alumni_import.row_data(cells, mapping)
             try:
                 clean = _clean_invitee(data)
             except Invalid as error:
@@ -699,7 +700,7 @@ def preview_import(actor: User, group: AlumniGroup, text: str) -> list[ImportRow
         if row.status == "ok" and row.data["email"] in existing:
             row.status = "duplicate"
             row.errors = [_("Already invited or already a member.")]
-    return rows
+    return ImportPreview(header, mapping, rows, [])
 
 
 def _field_label(key: str) -> str:
@@ -711,12 +712,20 @@ def _field_label(key: str) -> str:
     }.get(key, key)
 
 
-def import_alumni(actor: User, group: AlumniGroup, text: str) -> dict[str, int]:
+def import_alumni(actor: User, group: AlumniGroup, text: str,
+                  mapping: list[str] | None = None) -> dict[str, int]:
     """Invite every good row; bad and duplicate rows are skipped. One
-    transaction: the caller commits once, so nothing is half-imported."""
-    rows = preview_import(actor, group, text)
+    transaction: the caller commits once, so nothing is half-imported. The
+    column mapping is remembered for the group's next import."""
+    from federation.services import alumni_import
+
+    preview = preview_import(actor, group, text, mapping)
+    if preview.missing:
+        raise Invalid(fields={"mapping": [_("Choose which column holds: %(names)s",
+                                            names="、".join(preview.missing))]})
+    alumni_import.remember(group, preview.header, preview.mapping)
     counts = {"invited": 0, "error": 0, "duplicate": 0}
-    for row in rows:
+    for row in preview.rows:
         if row.status == "ok":
             _create_invitation(actor, group, row.data)
             counts["invited"] += 1

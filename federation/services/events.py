@@ -41,7 +41,7 @@ from federation.services import notifications, seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.privacy import eraser, exporter
 from federation.services.views import View
-from federation.text import normalise
+from federation.text import as_typed, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AUTO_PUBLISH_KEY = "events_publish_without_approval"
@@ -170,7 +170,7 @@ def _clean(data: dict, event: JointEvent | None) -> dict:
             continue
         value = (data[field] or "").strip()
         if field.startswith("title"):
-            value = normalise(value)
+            value = as_typed(value)
         if len(value) > limit:
             errors[field] = [_("Use at most %(n)d characters.", n=limit)]
         elif field == "online_url" and value and not value.startswith(("https://", "http://")):
@@ -453,7 +453,10 @@ def complete_event(actor: User, event: JointEvent) -> JointEvent:
     if event.status != EventStatus.published:
         raise Conflict(_("This change is not allowed in the event's current state."))
     if event.starts_at > utcnow():
-        raise Conflict(_("The event has not started yet."))
+        from federation.i18n import datetime_filter
+
+        raise Conflict(_("The event has not started yet: mark it as held once it has begun "
+                         "(from %(start)s).", start=datetime_filter(event.starts_at, "short")))
     event.status = EventStatus.completed
     db.session.flush()
     return event
@@ -743,7 +746,7 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
 def mail_registrants(actor: User, event: JointEvent, subject: str, body: str) -> int:
     if not can_manage_event(actor, event):
         raise Forbidden()
-    subject, body = normalise(subject or ""), (body or "").strip()
+    subject, body = as_typed(subject or ""), (body or "").strip()
     errors = {}
     if not subject or len(subject) > 150:
         errors["subject"] = [_("Use %(low)s to %(high)s characters.", low=1, high=150)]
@@ -860,7 +863,16 @@ def export_my_registrations(user: User) -> list[dict]:
 
 @eraser
 def anonymise_registrations(user: User) -> None:
-    """Keep the rows (attendance statistics stay right) without the person."""
+    """Keep the rows (attendance statistics stay right) without the person.
+    A seat for an event still to come is released first and the waitlist
+    moves up, as when they cancel."""
+    for registration in db.session.scalars(select(EventRegistration).where(
+            EventRegistration.user_id == user.id,
+            EventRegistration.status != RegistrationStatus.cancelled)).all():
+        event = _lock(registration.event)
+        if event.status == EventStatus.published and event.starts_at > utcnow():
+            seats.release(registration)
+            _promote(event)
     db.session.execute(
         update(EventRegistration).where(EventRegistration.user_id == user.id)
         .values(user_id=None, listed=False, anonymous_key="anon-" + new_secret(12))

@@ -18,7 +18,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
                                NeedPair, Platform, RequestStatus, RevenueModel, SharedAsset, User,
                                utcnow)
 from federation.security import can_export_registry, can_manage_group, can_view_group, is_member
-from federation.text import is_kana, kana_sort_key, normalise, search_key
+from federation.text import as_typed, is_kana, kana_sort_key, normalise, search_key
 
 SORTS = ("kana", "members", "founded")
 
@@ -203,7 +203,7 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
     for field, limit in TEXT_LIMITS.items():
         if field not in data:
             continue
-        value = normalise(data[field] or "") if field in ("name_ja", "name_en", "name_kana",
+        value = as_typed(data[field] or "") if field in ("name_ja", "name_en", "name_kana",
                                                          "company_name") else (data[field] or "").strip()
         if field in REQUIRED and not value:
             errors[field] = [_("This field is required.")]

@@ -46,11 +46,15 @@ def request_introduction(actor: User, profile_id: int, message: str) -> Introduc
     if blocked:
         # Neutral: the sender is not told that they are blocked.
         raise Conflict(_("This person is not taking introduction requests at the moment."))
-    pending = db.session.scalar(select(Introduction.id).where(
+    pending = db.session.scalar(select(Introduction).where(
         Introduction.sender_id == actor.id, Introduction.recipient_id == recipient.id,
         Introduction.status == IntroductionStatus.pending))
     if pending:
-        raise Conflict(_("You have already asked; wait for the answer."))
+        from federation.i18n import date_filter
+
+        raise Conflict(_("You already asked %(name)s on %(date)s; wait for the answer. You "
+                         "are told in your inbox when they reply.",
+                         name=recipient.display_name, date=date_filter(pending.created_at)))
     introduction = Introduction(sender=actor, recipient=recipient, message=message,
                                 created_at=utcnow())
     db.session.add(introduction)

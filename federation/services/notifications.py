@@ -199,13 +199,12 @@ def send_daily_digests(now: datetime | None = None) -> int:
     daily digest since the last run; returns the number of digests queued.
     Running it twice sends nothing twice. Batched: bounded memory and queries
     per batch whatever the number of people."""
-    from flask import current_app
-
     now = now or utcnow()
     sent, last_user = 0, 0
     while True:
         user_ids = list(db.session.scalars(
             select(Notification.user_id).where(Notification.mail_state == MailState.digest,
+                                               Notification.created_at <= now,
                                                Notification.user_id > last_user)
             .group_by(Notification.user_id).order_by(Notification.user_id).limit(DIGEST_BATCH)))
         if not user_ids:
@@ -214,12 +213,13 @@ def send_daily_digests(now: datetime | None = None) -> int:
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
         pending = db.session.scalars(
             select(Notification).where(Notification.user_id.in_(user_ids),
-                                       Notification.mail_state == MailState.digest)
+                                       Notification.mail_state == MailState.digest,
+                                       Notification.created_at <= now)
             .order_by(Notification.user_id, Notification.id)).all()
         by_user: dict[int, list[Notification]] = {}
         for row in pending:
             by_user.setdefault(row.user_id, []).append(row)
-        inbox = current_app.config["EXTERNAL_URL"].rstrip("/") + "/notifications/"
+        inbox = link_to("notifications.inbox")
         for user_id, rows in by_user.items():
             user = users.get(user_id)
             if user is not None and user.is_active and user.email:

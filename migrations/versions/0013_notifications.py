@@ -1,5 +1,6 @@
 """Notifications: the in-app inbox, preferences per kind, mail attachments,
-and the reason a coordinator gives when returning a proposed event.
+the reason a coordinator gives when returning a proposed event, a liaison's
+declined endorsement, and each group's remembered import column mapping.
 
 Revision ID: 0013
 Revises: 0011
@@ -63,9 +64,25 @@ def upgrade():
     with op.batch_alter_table('joint_event') as batch:
         batch.add_column(sa.Column('return_reason', sa.Text(), server_default='', nullable=False))
         batch.add_column(sa.Column('returned_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'import_mapping',
+        sa.Column('group_id', sa.Integer(), nullable=False),
+        sa.Column('columns', sa.JSON(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True),
+                  server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+        sa.ForeignKeyConstraint(['group_id'], ['alumni_group.id'],
+                                name=op.f('fk_import_mapping_group_id_alumni_group'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('group_id', name=op.f('pk_import_mapping')),
+    )
+    with op.batch_alter_table('group_endorsement') as batch:
+        batch.add_column(sa.Column('declined_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    op.drop_table('import_mapping')
+    with op.batch_alter_table('group_endorsement') as batch:
+        batch.drop_column('declined_at')
     with op.batch_alter_table('joint_event') as batch:
         batch.drop_column('returned_at')
         batch.drop_column('return_reason')

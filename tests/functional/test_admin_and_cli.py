@@ -77,3 +77,10 @@ def test_demo_loads_a_federation_once(runner):
     assert {Role.admin, Role.coordinator, Role.operator, Role.member} <= roles
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and db.session.scalar(select(func.count(AlumniGroup.id))) == 12
+    # The logins are printed on every run, a second group's operator and a reviewer too.
+    assert "coordinator@" in again.output and "mirai-data-1@" in again.output
+    assert "reviewer@" in again.output
+    # The precedent log has a decided case.
+    from federation.models import ApplicationStatus, OperatorApplication
+    assert db.session.scalar(select(func.count(OperatorApplication.id)).where(
+        OperatorApplication.status == ApplicationStatus.rejected)) == 1

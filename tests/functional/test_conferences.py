@@ -433,7 +433,8 @@ def test_personal_data_export_and_erasure(client, people, make, login):
         privacy.delete_account(people["member"], PASSWORD)
         db.session.commit()
     row = db.session.scalar(select(ConferenceRegistration))
-    assert row.user_id is None and row.status == RegistrationStatus.confirmed
+    # The edition is still to come: the seat goes back (the row stays, anonymised).
+    assert row.user_id is None and row.status == RegistrationStatus.cancelled
     assert db.session.scalar(select(Proposal)).submitter_id is None
 
 
@@ -459,9 +460,12 @@ def test_proposal_list_in_bounded_queries(client, people, make, token_for, count
 def test_demo_has_an_archived_and_an_open_edition(runner, client):
     assert runner.invoke(args=["demo"]).exit_code == 0
     editions = client.get("/api/v1/conferences").get_json()["items"]
-    assert [e["archived"] for e in editions] == [False, True]
+    assert [e["archived"] for e in editions] == [False, False, True]
     upcoming = editions[0]["year"]
     from federation.services import conferences
     assert conferences.window_open(conferences.get_edition(upcoming), "proposals")
-    past = client.get(f"/conferences/{editions[1]['year']}.json").get_json()
+    # One edition is reviewable now, with proposals and an invited reviewer.
+    reviewing = conferences.get_edition(editions[1]["year"])
+    assert conferences.window_open(reviewing, "review") and reviewing.blind_review
+    past = client.get(f"/conferences/{editions[2]['year']}.json").get_json()
     assert len(past["sessions"]) == 3 and past["sessions"][0]["content"]["video_url"]

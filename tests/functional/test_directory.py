@@ -122,10 +122,13 @@ def test_a_file_without_the_required_columns_imports_nothing(client, make, login
     login(operator)
     from io import BytesIO
     response = client.post(f"/directory/groups/{group.slug}/import", data={
-        "import-file": (BytesIO("name,mail\nx,y\n".encode()), "x.csv")},
+        "import-file": (BytesIO("番号,備考\nx,y\n".encode()), "x.csv")},
         content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "family_name" in response.get_data(as_text=True)
+    # The mapping step says, in the reader's language, which columns it needs.
+    body = response.get_data(as_text=True)
+    assert 'id="mapping-missing"' in body and "メールアドレス" in body
+    assert "family_name" not in body.split('id="mapping-missing"')[1].split("</div>")[0]
     assert db.session.scalar(select(func.count(AlumniInvitation.id))) == 0
 
 

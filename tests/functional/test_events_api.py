@@ -190,9 +190,13 @@ def test_no_overbooking_under_concurrent_registrations(app, make, world):
     db.session.rollback()
     assert db.session.scalar(select(func.count(EventRegistration.id)).where(
         EventRegistration.status == RegistrationStatus.confirmed)) == 20
+    # The co-host's quota is never exceeded. (Not "exactly 5": which of the 60
+    # racing requests gets the lock first is up to the scheduler; SQLite's busy
+    # handler is not first-come-first-served, so under load the 20 seats can go
+    # before five of the co-host's operators were served.)
     assert db.session.scalar(select(func.count(EventRegistration.id)).where(
         EventRegistration.status == RegistrationStatus.confirmed,
-        EventRegistration.group_id == world["co"].id)) == 5
+        EventRegistration.group_id == world["co"].id)) <= 5
 
 
 def _http(method: str, url: str, headers: dict | None = None, body: dict | None = None):
