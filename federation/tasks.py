@@ -130,9 +130,15 @@ def _call(target: str) -> Any:
     return getattr(importlib.import_module(module), attr)()
 
 
+# name -> "module:function" of every periodic task (checked by a test).
+PERIODIC_TARGETS: dict[str, str] = {}
+
+
 def periodic(name: str, schedule: Callable, target: str, *, retries: int = 2,
              retry_delay: int = 60) -> TaskWrapper:
     """Run `module:function` on a schedule (a huey.crontab, in UTC)."""
+    PERIODIC_TARGETS[name] = target
+
     def run() -> Any:
         return _call(target)
 
@@ -186,10 +192,24 @@ SCHEDULE = [
     # Every day 09:00 in Tokyo: coordinators hear of applications waiting too long.
     periodic("application-reminder", crontab(minute="0", hour="0"),
              "federation.services.applications:remind_coordinators"),
-    # Wired at merge (one line each, see the module docstring):
-    #   join-request digest   (H1)  federation.services.<membership>:<send_join_request_digest>
-    #   retention purge       (H2)  federation.services.<privacy>:<purge_expired>
-    #   health snapshots      (H7)  federation.services.<health>:<take_snapshots>
+    # Every day 08:00 in Tokyo: join-request approvers, on the weekdays they chose.
+    periodic("join-request-digest", crontab(minute="0", hour="23"),
+             "federation.services.membership:send_approver_digests"),
+    # Every day 08:30 in Tokyo: the notifications people chose to get once a day.
+    periodic("notification-digest", crontab(minute="30", hour="23"),
+             "federation.services.notifications:send_daily_digests"),
+    # Every day 08:15 in Tokyo: new consultations to the helpers of their topics.
+    periodic("consultation-digest", crontab(minute="15", hour="23"),
+             "federation.services.knowledge.consultations:send_consultation_digests"),
+    # Every night 03:30 in Tokyo: personal fields of closed records past retention.
+    periodic("retention-purge", crontab(minute="30", hour="18"),
+             "federation.services.retention:purge_expired_personal_data"),
+    # Every night 02:00 in Tokyo: the health snapshots of last month and this month.
+    periodic("health-snapshots", crontab(minute="0", hour="17"),
+             "federation.services.health.snapshots:snapshot_recent_months"),
+    # Every day 10:00 in Tokyo: what came of introductions accepted 30 days ago.
+    periodic("introduction-outcomes", crontab(minute="0", hour="1"),
+             "federation.services.health.outcomes:ask_for_outcomes"),
 ]
 
 

@@ -14,11 +14,11 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app
-from sqlalchemy import and_, literal, or_, update
+from sqlalchemy import String, and_, cast, literal, or_, update
 
 from federation.extensions import db
 from federation.models import (AlumniInvitation, ApplicationStatus, GroupEndorsement,
-                               OperatorApplication, utcnow)
+                               JoinRequest, JoinRequestStatus, OperatorApplication, utcnow)
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,22 @@ retention_rule(RetentionRule(
             "family_name": "", "given_name": "", "family_name_kana": "",
             "given_name_kana": "", "organisation": "", "year_left": None},
     pending=lambda: ~AlumniInvitation.email.like("erased-%@erased.invalid"),
+))
+
+retention_rule(RetentionRule(
+    name="decided_join_requests",
+    model=JoinRequest,
+    setting="RETENTION_DECIDED_JOIN_REQUESTS",
+    # Decided (approved, declined) or withdrawn: the answers (full name, company
+    # left, current job) and the decision message go; the fact of the request,
+    # its status and dates stay for the group's history. The birth date went
+    # already when the request was decided.
+    closed_before=lambda cutoff: and_(
+        JoinRequest.status != JoinRequestStatus.pending,
+        JoinRequest.decided_at.is_not(None), JoinRequest.decided_at < cutoff),
+    erased={"answers": {}, "decision_message": "", "birth_date": None},
+    pending=lambda: or_(cast(JoinRequest.answers, String) != "{}",
+                        JoinRequest.decision_message != "", JoinRequest.birth_date.is_not(None)),
 ))
 
 

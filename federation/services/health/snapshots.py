@@ -79,6 +79,12 @@ def compute_snapshots(month: date | None = None, *, now: datetime | None = None,
     return len(groups)
 
 
+def snapshot_recent_months(now: datetime | None = None) -> int:
+    """The nightly job: the month before (late check-ins settle it) and the
+    month in progress. Flushes, never commits."""
+    return backfill(2, now=now)
+
+
 def backfill(months: int = TREND_MONTHS, *, now: datetime | None = None) -> int:
     now = now or utcnow()
     written = 0
