@@ -321,6 +321,10 @@ def notifications_digest():
 
     with writing():
         count = send_daily_digests()
+        db.session.commit()
+    click.echo(f"{count} digest(s) queued.")
+
+
 consultations_cli = AppGroup("consultations", help="Consultations [壁打ち] of the knowledge hub.")
 
 
@@ -339,6 +343,8 @@ def consultation_digest():
 
 COMMANDS.append(notifications_cli)
 COMMANDS.append(consultations_cli)
+
+
 health_cli = AppGroup("health", help="Federation health: snapshots and introduction outcomes.")
 
 

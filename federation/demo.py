@@ -574,7 +574,8 @@ def _demo_knowledge(person) -> str:
         select(User).join(GroupOperator, GroupOperator.user_id == User.id)
         .order_by(User.id).limit(4)).all()
     for user, categories in zip(operators, (["operations", "governance"], ["activation"],
-                                            ["promotion", "activation"], ["mindset"])):
+                                            ["promotion", "activation"], ["mindset"]),
+                                 strict=False):
         db.session.add(KnowledgeHelper(user_id=user.id, categories=categories))
     beginner = person(f"practice@{DEMO_DOMAIN}", "練習", "みのり", "れんしゅう", "みのり",
                       Role.member)

@@ -1,7 +1,7 @@
 """Language and time zone: Japanese first, English too; times in Asia/Tokyo."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from flask import Flask, current_app, g, request, session
@@ -42,15 +42,6 @@ def _formatted(value: date, fmt: str, locale: str, timezone: str, with_time: boo
     # Babel formats a date in ~25 us; a page lists the same few hundred events
     # and dates again and again. The locale and zone are part of the key.
     return format_datetime(value, fmt) if with_time else format_date(value, fmt)
-
-
-def _date_filter(with_time: bool):
-    def formatted(value: date | None, fmt: str = "medium") -> str:
-        if value is None:
-            return ""
-        return _formatted(value, fmt, current_locale(),
-                          current_app.config["BABEL_DEFAULT_TIMEZONE"], with_time)
-    return formatted
 
 
 # How people read dates and times here: with the weekday, without seconds

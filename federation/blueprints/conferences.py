@@ -2,7 +2,7 @@
 registration and the archive by year."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
+from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template,
                    request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

@@ -45,7 +45,7 @@ def _visible_or_404():
 
 @bp.route("/")
 @login_required
-def list():  # noqa: A001
+def list():
     _visible_or_404()
     category = request.args.get("category", "")[:20]
     status = request.args.get("status", "")[:20]

@@ -2,6 +2,7 @@
 operators bringing their alumni in."""
 from __future__ import annotations
 
+import builtins  # this module has a view named `list`
 import csv
 import io
 
@@ -204,13 +205,13 @@ def _uploaded_text(form: ImportForm) -> str:
     return form.content.data or ""
 
 
-def _posted_mapping(columns: int) -> list[str] | None:
+def _posted_mapping(columns: int) -> builtins.list[str] | None:
     if "map-0" not in request.form:
         return None
     return [request.form.get(f"map-{i}", "") for i in range(min(columns, 60))]
 
 
-def _preview_page(group, import_form, text: str, mapping: list[str] | None):
+def _preview_page(group, import_form, text: str, mapping: builtins.list[str] | None):
     preview = directory.preview_import(current_user, group, text, mapping)
     db.session.rollback()
     confirm = ConfirmImportForm(prefix="confirm", content=text)

@@ -225,7 +225,7 @@ def event(event_id: int):
 @login_required
 def mine():
     """An operator's way in: their group's dashboard (or a choice of groups)."""
-    mine = [g for g in groups.groups_operated_by(current_user)]
+    mine = list(groups.groups_operated_by(current_user))
     if len(mine) == 1:
         return redirect(url_for("health.group", slug=mine[0].slug))
     if not mine:

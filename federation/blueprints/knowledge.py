@@ -54,7 +54,7 @@ def _filters() -> dict:
 
 @bp.route("/")
 @limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"], key_func=_actor_key)
-def list():  # noqa: A001
+def list():
     filters = _filters()
     page, per_page = page_args(request.args)
     found = index.search(current_user, page, per_page, **filters)

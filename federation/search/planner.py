@@ -86,7 +86,7 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
             .where(token_model.token == token, seen(token_model))
             .limit(cap + 1).subquery()).scalar_subquery()
         for token in tokens])).one()
-    ranked = [t for _n, t in sorted(zip(counts, tokens))]
+    ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
 

@@ -22,7 +22,7 @@ from federation.services.mail import queue_mail
 from federation.links import external_url
 from federation.models.user import NAME_ORDERS
 from federation.text import (default_name_order, has_control_characters, has_kanji, is_kana,
-                             kana_sort_key, normalise, person_sort_key)
+                             normalise, person_sort_key)
 
 LOCALES = ("ja", "en")
 # Seconds between two "last seen" writes of a login session.

@@ -76,7 +76,7 @@ def remembered(group: AlumniGroup) -> dict[str, str]:
 
 def remember(group: AlumniGroup, header: list[str], mapping: list[str]) -> None:
     columns = remembered(group)
-    for name, field in zip(header, mapping):
+    for name, field in zip(header, mapping, strict=False):
         if _key(name):
             columns[_key(name)] = field
     row = db.session.get(ImportMapping, group.id)

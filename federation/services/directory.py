@@ -39,7 +39,7 @@ from federation.links import external_url
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
 from federation.search.tokens import search_text, text_tokens
-from federation.text import as_typed, is_kana, normalise, search_key
+from federation.text import as_typed, search_key
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 import markdown as markdown_lib
 import nh3
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import String, and_, cast, delete, func, or_, select, update
@@ -41,7 +40,7 @@ from federation.services import notifications, seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.privacy import eraser, exporter
 from federation.services.views import View
-from federation.text import as_typed, normalise
+from federation.text import as_typed
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AUTO_PUBLISH_KEY = "events_publish_without_approval"

@@ -18,7 +18,7 @@ from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus
                                NeedPair, Platform, RequestStatus, RevenueModel, SharedAsset, User,
                                utcnow)
 from federation.security import can_export_registry, can_manage_group, can_view_group, is_member
-from federation.text import as_typed, is_kana, kana_sort_key, normalise, search_key
+from federation.text import as_typed, is_kana, normalise, search_key
 
 SORTS = ("kana", "members", "founded")
 

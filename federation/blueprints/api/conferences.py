@@ -97,7 +97,7 @@ def conference_list_proposals(args, year, actor):
         chunk = rows[start:start + args["per_page"]]
         views = conferences.proposal_views(actor, [row["proposal"] for row in chunk])
         items = [View(view, score=row["score"], reviews=row["reviews"])
-                 for view, row in zip(views, chunk)]
+                 for view, row in zip(views, chunk, strict=True)]
         return paginate(items, args, total=len(rows))
     page = paginate(conferences.proposals_query(actor, edition), args)
     page["items"] = conferences.proposal_views(actor, page["items"])

@@ -60,7 +60,7 @@ def bar(title: str, labels: list[str], values: list[int | float | None],
     chart = _config(pygal.Bar, title, values)
     chart.x_labels = labels
     chart.add(value_header, values)
-    return _finish(chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values)])
+    return _finish(chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values, strict=True)])
 
 
 def line(title: str, labels: list[str], series: dict[str, list[int | float | None]]) -> Chart:

@@ -98,7 +98,7 @@ def evaluate(history: list[dict], thresholds: dict[str, int]) -> list[dict]:
     k = t["repeat_fall_months"]
     rates = [m.get("repeat_rate") for m in history[-(k + 1):]]
     if len(rates) == k + 1 and None not in rates and all(
-            later < earlier for earlier, later in zip(rates, rates[1:])):
+            later < earlier for earlier, later in zip(rates, rates[1:], strict=False)):
         fired.append({"code": "repeat_drop", "numbers": {
             "series": " → ".join(f"{_pct(r)}%" for r in rates)}})
 

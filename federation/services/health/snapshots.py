@@ -184,7 +184,7 @@ def federation_table(actor: User, *, governance: str = "", maturity: int | None 
     sort = sort if sort in keys else "flags"
     rows.sort(key=lambda r: (keys[sort](r), r[0].id), reverse=descending)
     governance_counts = {g.value: 0 for g in GovernanceType}
-    maturity_counts = {level: 0 for level in range(1, 6)}
+    maturity_counts = dict.fromkeys(range(1, 6), 0)
     size_counts = {band[2]: 0 for band in SIZE_BANDS}
     for g, s in everyone:
         governance_counts[g.governance_type.value] += 1
@@ -192,7 +192,7 @@ def federation_table(actor: User, *, governance: str = "", maturity: int | None 
         size_counts[size_band(s.members if s else g.registered_members)] += 1
     trend_months = months_back(month, TREND_MONTHS) if month else []
     # A month without snapshots is a gap in the chart, not a zero.
-    trend = {m: {"members": None, "events": None, "attended": None, "flagged": None}
+    trend: dict[date, dict[str, int | None]] = {m: {"members": None, "events": None, "attended": None, "flagged": None}
              for m in trend_months}
     if trend_months:
         for row in db.session.execute(
