@@ -8,11 +8,12 @@ from sqlalchemy import select
 from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Invalid
 from federation.extensions import db
-from federation.models import AlumniGroup
+from federation.models import AlumniGroup, ReadKind
 from federation.schemas.applications import (ApplicationInSchema, ApplicationQuerySchema,
                                              ApplicationSchema, DecisionSchema)
 from federation.schemas.base import page_schema
 from federation.services import applications as service
+from federation.services import reads
 
 TAGS = ["applications"]
 
@@ -56,7 +57,9 @@ def list_applications(args, actor):
 @errors(304, 404)
 @bp.doc(summary="One application with its assessment", tags=TAGS)
 def get_application(application_id, actor):
-    return _view(service.get_application(actor, application_id))
+    application = service.get_application(actor, application_id)
+    reads.record_reads(actor, ReadKind.application, application.id, [application.applicant_id])
+    return _view(application)
 
 
 @bp.route("/applications/<int:application_id>/decision", methods=["POST"])

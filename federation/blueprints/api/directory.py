@@ -12,7 +12,8 @@ from federation.schemas.directory import (AbuseReportSchema, BlockSchema, Direct
                                           IntroductionCreateSchema, IntroductionQuerySchema,
                                           IntroductionSchema, MatchSchema, ProfileSchema,
                                           ReportCreateSchema)
-from federation.services import directory, introductions
+from federation.models import ReadKind
+from federation.services import directory, introductions, reads
 from federation.services.views import View
 
 TAGS = ["directory"]
@@ -66,7 +67,10 @@ def directory_matches(args, actor):
 @errors(304, 404)
 @bp.doc(summary="A directory profile", tags=TAGS)
 def directory_profile(profile_id, actor):
-    return directory.get_profile(actor, profile_id)
+    view = directory.get_profile(actor, profile_id)
+    # Reads of personal data are recorded here as on the page (the APPI report).
+    reads.record_reads(actor, ReadKind.directory_profile, view.profile.id, [view.profile.user_id])
+    return view
 
 
 @bp.route("/introductions", methods=["POST"])
