@@ -27,6 +27,7 @@ from federation.models import (AlumniGroup, GroupMembership, GroupOperator, Join
 from federation.security import (can_ask_to_join, can_decide_join_requests, can_manage_group,
                                  can_see_group_members, can_see_join_request, forget_membership,
                                  is_alumnus_of, join_approver_ids)
+from federation.services import notifications
 from federation.services.mail import queue_mail
 from federation.text import normalise
 
@@ -370,8 +371,9 @@ def approve(actor: User, join_request: JoinRequest, message: str | None = None) 
                                        source="join_request", self_introduction=""))
         db.session.flush()
     forget_membership(person)
-    queue_mail(person.email, "join_request_approved", person.locale, user=person, group=group,
-               message=text, founding_statement_url=settings.founding_statement_url,
+    notifications.notify(person, notifications.JOIN_REQUEST_DECIDED,
+               template="join_request_approved", key=f"join_request:{join_request.id}",
+               group=group, message=text, founding_statement_url=settings.founding_statement_url,
                introduction_link=external_url("membership.introduction", slug=group.slug),
                members_link=external_url("membership.members", slug=group.slug))
     return join_request
@@ -385,8 +387,9 @@ def decline(actor: User, join_request: JoinRequest, message: str | None = None) 
     text = _clean_message(message) or settings.decline_template or default_template(
         "decline", person.locale)
     _transition(join_request, S.declined, actor, text)
-    queue_mail(person.email, "join_request_declined", person.locale, user=person,
-               group=join_request.group, message=text)
+    notifications.notify(person, notifications.JOIN_REQUEST_DECIDED,
+                         template="join_request_declined", key=f"join_request:{join_request.id}",
+                         group=join_request.group, message=text)
     return join_request
 
 

@@ -138,6 +138,19 @@ INTRODUCTION_REQUESTED = define_kind(
 INTRODUCTION_ANSWERED = define_kind(
     "introduction_answered", _l("My introduction request is answered"), section=_DIRECTORY,
     template="introduction_accepted")
+INTRODUCTION_OUTCOME = define_kind(
+    "introduction_outcome", _l("What came of an introduction (asked once, 30 days later)"),
+    section=_DIRECTORY)
+
+_MEMBERSHIP, _CONSULTATIONS = _l("Joining a member group"), _l("Consultations")
+JOIN_REQUEST_DECIDED = define_kind(
+    "join_request_decided", _l("My request to join a group is decided"), section=_MEMBERSHIP,
+    template="join_request_approved")
+CONSULTATION_REPLY = define_kind(
+    "consultation_reply", _l("A reply to my consultation"), section=_CONSULTATIONS)
+CONSULTATION_SESSION = define_kind(
+    "consultation_session", _l("A 1:1 session asked of me, accepted or cancelled"),
+    section=_CONSULTATIONS, template="consultation_session_request")
 
 
 # --- sending --------------------------------------------------------------------

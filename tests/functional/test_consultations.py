@@ -212,6 +212,15 @@ def test_one_to_one_session_accept_and_cancel(client, app, make, login, token_fo
     assert helper.email in mails[asker.email].body_text
     assert asker.email in mails[helper.email].body_text
     assert ".ics" in mails[asker.email].body_text
+    # The invitation itself rides with each mail, and both people find it in their inbox.
+    from federation.models import Notification, OutboxAttachment
+    for mail in mails.values():
+        attached = db.session.scalars(select(OutboxAttachment).where(
+            OutboxAttachment.mail_id == mail.id)).all()
+        assert [a.filename for a in attached] == ["consultation.ics"]
+        assert b"METHOD:REQUEST" in attached[0].data
+    assert {n.user_id for n in db.session.scalars(select(Notification).where(
+        Notification.kind == "consultation_session"))} == {asker.id, helper.id}
     login(asker)
     ics = client.get(f"/consultations/sessions/{session_id}/invite.ics")
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"

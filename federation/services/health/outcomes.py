@@ -14,7 +14,8 @@ from federation.extensions import db
 from federation.models import (Introduction, IntroductionOutcome, IntroductionStatus,
                                OutcomeKind, User, utcnow)
 from federation.services.health.settings import get_thresholds
-from federation.services.mail import queue_mail
+from federation.links import external_url
+from federation.services import notifications
 from federation.services.privacy import eraser, exporter
 
 NOTE_LIMIT = 1000
@@ -49,10 +50,9 @@ def ask_for_outcomes(now: datetime | None = None, limit: int = 500) -> int:
 
 def send_outcome_question(person: User, other: User, introduction: Introduction) -> None:
     """Mail kind "introduction_outcome": what came of the introduction?"""
-    from federation.services.events import _link
-
-    queue_mail(person.email, "introduction_outcome", person.locale, person=person, other=other,
-               link=_link("health.outcome", introduction_id=introduction.id))
+    notifications.notify(person, notifications.INTRODUCTION_OUTCOME,
+                         key=f"introduction:{introduction.id}", person=person, other=other,
+                         link=external_url("health.outcome", introduction_id=introduction.id))
 
 
 def get_for_answer(actor: User, introduction_id: int) -> tuple[Introduction, IntroductionOutcome | None]:

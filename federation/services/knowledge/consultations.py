@@ -26,6 +26,7 @@ from federation.security import (can_reply_consultation, can_solve_consultation,
                                  consultation_space_for, is_federation_operator,
                                  knowledge_audiences)
 from federation.services.knowledge import articles, index
+from federation.services import notifications
 from federation.services.mail import queue_mail
 from federation.text import normalise
 
@@ -151,7 +152,7 @@ def reply(actor: User, consultation: Consultation, body: str) -> ConsultationRep
     index.index_consultation(consultation)
     asker = consultation.asker
     if asker is not None and asker.id != actor.id and asker.is_active:
-        queue_mail(asker.email, "consultation_reply", asker.locale, person=asker,
+        notifications.notify(asker, notifications.CONSULTATION_REPLY, person=asker,
                    consultation=consultation, author=actor,
                    link=external_url("consultations.detail", consultation_id=consultation.id))
     return row
@@ -371,7 +372,8 @@ def request_session(actor: User, consultation: Consultation, helper_id: int, tim
     db.session.add(session)
     db.session.flush()
     helper = db.session.get(User, helper_id)
-    queue_mail(helper.email, "consultation_session_request", helper.locale, person=helper,
+    notifications.notify(helper, notifications.CONSULTATION_SESSION,
+               template="consultation_session_request", person=helper,
                asker=actor, consultation=consultation,
                times=[t.astimezone(TOKYO) for t in proposed],
                link=external_url("consultations.detail", consultation_id=consultation.id))
@@ -446,8 +448,11 @@ def cancel_session(actor: User, session: ConsultationSession) -> ConsultationSes
 
 def _mail_both(session: ConsultationSession, template: str, by: User | None = None) -> None:
     link = external_url("consultations.session_ics", session_id=session.id)
+    # The invitation itself goes with the mail (REQUEST, or CANCEL once cancelled).
+    invitation = (("consultation.ics", "text/calendar; charset=utf-8", session_ics(session)),)
     for person, other in ((session.asker, session.helper), (session.helper, session.asker)):
-        queue_mail(person.email, template, person.locale, person=person, other=other,
+        notifications.notify(person, notifications.CONSULTATION_SESSION, template=template,
+                   attachments=invitation, person=person, other=other,
                    consultation=session.consultation, session=session, by=by,
                    starts_at=session.starts_at.astimezone(TOKYO) if session.starts_at else None,
                    ics_link=link,
