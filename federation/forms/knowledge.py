@@ -1,6 +1,7 @@
 """Forms of the knowledge hub, the textbook, consultations and the practice community."""
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectField,
@@ -29,7 +30,8 @@ def topic_choices():
     pairs = [("", _l("No sub-topic"))]
     for category, topics in TOPICS.items():
         for value, label in topics.items():
-            pairs.append((value, f"{CATEGORY_LABELS[category]} › {label}"))
+            # Lazy, so the label is joined in the reader's language, not at import.
+            pairs.append((value, LazyString(lambda c=category, t=label: f"{CATEGORY_LABELS[c]} › {t}")))
     return choices(pairs)
 
 

@@ -10,7 +10,7 @@ from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
 
 CATEGORIES = [c.value for c in KnowledgeCategory]
-GOVERNANCE = [g.value for g in GovernanceType]
+GOVERNANCE = [kind.value for kind in GovernanceType]
 VISIBILITIES = [v.value for v in ArticleVisibility]
 SPACES = [s.value for s in ConsultationSpace]
 STATUSES = [s.value for s in ConsultationStatus]

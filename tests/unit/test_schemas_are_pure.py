@@ -7,7 +7,7 @@ import pytest
 
 SCHEMAS = sorted((Path(__file__).resolve().parents[2] / "federation" / "schemas").glob("*.py"))
 ALLOWED = ("marshmallow", "federation.models", "federation.schemas", "federation.config",
-           "__future__", "datetime")
+           "__future__", "datetime", "zoneinfo")
 
 
 @pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
