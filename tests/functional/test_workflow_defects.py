@@ -257,8 +257,8 @@ def test_a_deleted_account_releases_its_seats_and_the_waitlists_move_up(client, 
     from tests.factories import PASSWORD
 
     lead_op, co_op, lead, co = _groups(make)
-    leaver = make.user(email="leaver@alumni.example.jp")
-    waiting = make.user(email="waiting@alumni.example.jp")
+    leaver = make.member(email="leaver@alumni.example.jp")
+    waiting = make.member(email="waiting@alumni.example.jp")
     edition = make.edition(phase="decided", capacity=1)
     event = make.event(lead, capacity=1)
     for person in (leaver, waiting):
@@ -402,7 +402,7 @@ def test_cancelling_a_registration_withdrawing_a_proposal_removing_an_asset_are_
     from federation.models import RegistrationStatus, SharedAsset
 
     lead_op, co_op, lead, co = _groups(make)
-    member = make.user(email="member@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp")
     event = make.event(lead)
     make.registration(event, member)
     edition = make.edition(phase="proposals")
@@ -486,7 +486,7 @@ def test_conflicting_actions_never_end_on_a_bare_error_page(client, make, login)
 
     lead_op, co_op, lead, co = _groups(make)
     coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
-    member = make.user(email="member@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp")
     proposed = make.event(lead, status="proposed")
     future = make.event(lead, days=20)
     draft = make.event(lead, status="draft")
