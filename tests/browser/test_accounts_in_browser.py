@@ -43,8 +43,8 @@ def test_register_verify_login_and_switch_language(live_server, page, smtp, make
     page.wait_for_url(live_server + "/")
     assert "山田 花子" in page.locator("main").inner_text()
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Account").is_visible()
     screenshot("home-en-signed-in")
