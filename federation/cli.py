@@ -321,6 +321,11 @@ def notifications_digest():
 
     with writing():
         count = send_daily_digests()
+        db.session.commit()
+    click.echo(f"{count} digest(s) queued.")
+
+
+COMMANDS.append(notifications_cli)
 consultations_cli = AppGroup("consultations", help="Consultations [壁打ち] of the knowledge hub.")
 
 
@@ -337,8 +342,9 @@ def consultation_digest():
     click.echo(f"{count} digest(s) queued.")
 
 
-COMMANDS.append(notifications_cli)
 COMMANDS.append(consultations_cli)
+
+
 health_cli = AppGroup("health", help="Federation health: snapshots and introduction outcomes.")
 
 
