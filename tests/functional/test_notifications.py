@@ -116,7 +116,7 @@ def test_preferences_daily_digest_and_off(client, login, make, runner):
 
 def test_registration_mail_carries_the_calendar_file(client, login, make, smtp):
     lead_op, coordinator, lead = _world(make)
-    member = make.user(email="member@alumni.example.jp")
+    member = make.member(email="member@alumni.example.jp")
     event = make.event(lead, capacity=1)
     login(member)
     assert client.post(f"/events/{event.id}/register").status_code == 302
