@@ -85,7 +85,7 @@ def test_second_rsvp_is_409_with_the_registration(client, world, make, token_for
 
 def test_second_conference_registration_is_409(client, make, token_for):
     make.edition(2031, phase="decided")
-    headers = token_for(make.user())
+    headers = token_for(make.member())
     first = client.post("/api/v1/conferences/2031/registrations", headers=headers)
     assert first.status_code == 201
     again = client.post("/api/v1/conferences/2031/registrations", headers=headers)

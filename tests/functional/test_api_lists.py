@@ -63,7 +63,7 @@ def test_tokens(client, make, token_for, count_queries):
 def test_events(client, make, token_for, count_queries):
     operator = make.user(role=Role.operator)
     lead = make.group(operators=(operator,))
-    viewer = make.user()
+    viewer = make.member()
     headers = token_for(viewer)
 
     def one(i):
@@ -78,14 +78,16 @@ def test_events(client, make, token_for, count_queries):
 
 
 def test_groups(client, make, token_for, count_queries):
-    headers = token_for(make.user())
+    # The registry is members-only: the viewer's own group is the first item.
+    home = make.group()
+    headers = token_for(make.member(home))
     assert_bounded(client, count_queries, URL.format("/groups"), headers,
-                   grower(lambda i: make.group()))
+                   grower(lambda i: home if i == 0 else make.group()))
 
 
 def test_assets(client, make, token_for, count_queries):
     group = make.group()
-    headers = token_for(make.user())
+    headers = token_for(make.member())
     assert_bounded(client, count_queries, URL.format("/assets"), headers,
                    grower(lambda i: make.asset(group)))
 
