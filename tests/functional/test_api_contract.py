@@ -242,3 +242,13 @@ def test_gunicorn_limit_errors_answer_the_error_shape(database_uri):
     assert answers["line"][2]["error"]["code"] == "uri_too_long"
     assert answers["headers"][:2] == (431, "application/json")
     assert set(answers["headers"][2]["error"]) == {"code", "message", "fields"}
+
+
+def test_knowledge_lists_in_bodies_are_bounded(client, make, token_for):
+    operator = make.user(role=Role.operator)
+    make.group(operators=(operator,))
+    response = client.post("/api/v1/articles", headers=token_for(operator), json={
+        "title_ja": "記事", "body_ja": "本文", "category": "operations",
+        "maturity_levels": [1, 2, 3, 4, 5, 1]})
+    assert_error(response, 422, "validation_error")
+    assert "maturity_levels" in response.get_json()["error"]["fields"]
