@@ -21,11 +21,38 @@ class SnapshotSchema(ApiSchema):
     flags = fields.List(fields.Dict())
 
 
+class PartnerSchema(ApiSchema):
+    """A group to co-host with (services.health.snapshots.complementary_groups)."""
+
+    group = fields.Function(lambda p: p["group"].slug)
+    name_ja = fields.Function(lambda p: p["group"].name_ja)
+    name_en = fields.Function(lambda p: p["group"].name_en)
+    shared_needs = fields.Integer()
+    venue = fields.Boolean(metadata={"description": "it lends a venue"})
+
+
+class SuggestedReadingSchema(ApiSchema):
+    title = fields.String()
+    url = fields.String()
+
+
+class FlagSchema(ApiSchema):
+    code = fields.String()
+    pattern = fields.String()
+    rule = fields.String()
+    why = fields.String()
+    next_step = fields.String()
+    numbers = fields.Dict()
+    partners = fields.List(fields.Nested(PartnerSchema))
+    articles = fields.List(fields.Nested(SuggestedReadingSchema))
+
+
 class GroupHealthSchema(ApiSchema):
     group = fields.Function(lambda d: d["group"].slug)
     snapshots = fields.List(fields.Nested(SnapshotSchema))
-    flags = fields.List(fields.Dict(), metadata={"description": "Fired flags: code, why, rule, "
-                                                                "next_step, numbers"})
+    # The flags fired in the latest month, with the pattern's partners and
+    # reading (the groups are objects: a bare Dict would not dump them).
+    flags = fields.List(fields.Nested(FlagSchema))
 
 
 class FederationRowSchema(ApiSchema):

@@ -56,8 +56,10 @@ class ArticleWriteSchema(ApiSchema):
     body_en = Str(validate=validate.Length(max=50000))
     category = Str(validate=validate.OneOf(CATEGORIES))
     topic = Str(validate=validate.Length(max=40))
-    governance_types = fields.List(Str(validate=validate.OneOf(GOVERNANCE)))
-    maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)))
+    governance_types = fields.List(Str(validate=validate.OneOf(GOVERNANCE)),
+                                   validate=validate.Length(max=len(GOVERNANCE)))
+    maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)),
+                                  validate=validate.Length(max=5))
     visibility = Str(validate=validate.OneOf(VISIBILITIES))
     note = Str(validate=validate.Length(max=200))
 
@@ -142,7 +144,7 @@ class ReplyCreateSchema(ApiSchema):
 
 
 class SolveSchema(ApiSchema):
-    helpful_reply_ids = fields.List(Int(), load_default=list)
+    helpful_reply_ids = fields.List(Int(), load_default=list, validate=validate.Length(max=100))
     to_article = fields.Boolean(load_default=False,
                                 metadata={"description": "The asker's consent to publish the "
                                                          "solved consultation as an article"})

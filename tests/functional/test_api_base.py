@@ -147,6 +147,24 @@ def test_openapi_document_is_generated_from_the_schemas(client):
     assert {p["name"] for p in listing["parameters"]} >= {"page", "per_page"}
 
 
+def test_open_endpoints_document_the_401_of_a_bad_token(client):
+    # Visitors need no token, but a revoked or mistyped one is refused.
+    response = client.get("/api/v1/articles", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert "401" in doc["paths"]["/articles"]["get"]["responses"]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/api/v1/conferences/2147483648/registrations"),  # POST shares the path
+    ("PATCH", "/api/v1/articles/2147483648"),  # GET shares the path
+    ("GET", "/api/v1/articles/9999999999"),
+])
+def test_ids_past_int4_are_404_whatever_the_method(client, make, token_for, method, path):
+    response = client.open(path, method=method, json={}, headers=token_for(make.member()))
+    assert_error(response, 404, "not_found")
+
+
 def test_api_messages_follow_the_callers_language(client, make, token_for):
     japanese = make.user(locale="ja")
     english = make.user(locale="en")

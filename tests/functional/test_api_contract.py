@@ -85,7 +85,7 @@ def test_second_rsvp_is_409_with_the_registration(client, world, make, token_for
 
 def test_second_conference_registration_is_409(client, make, token_for):
     make.edition(2031, phase="decided")
-    headers = token_for(make.user())
+    headers = token_for(make.member())
     first = client.post("/api/v1/conferences/2031/registrations", headers=headers)
     assert first.status_code == 201
     again = client.post("/api/v1/conferences/2031/registrations", headers=headers)
@@ -242,3 +242,13 @@ def test_gunicorn_limit_errors_answer_the_error_shape(database_uri):
     assert answers["line"][2]["error"]["code"] == "uri_too_long"
     assert answers["headers"][:2] == (431, "application/json")
     assert set(answers["headers"][2]["error"]) == {"code", "message", "fields"}
+
+
+def test_knowledge_lists_in_bodies_are_bounded(client, make, token_for):
+    operator = make.user(role=Role.operator)
+    make.group(operators=(operator,))
+    response = client.post("/api/v1/articles", headers=token_for(operator), json={
+        "title_ja": "記事", "body_ja": "本文", "category": "operations",
+        "maturity_levels": [1, 2, 3, 4, 5, 1]})
+    assert_error(response, 422, "validation_error")
+    assert "maturity_levels" in response.get_json()["error"]["fields"]

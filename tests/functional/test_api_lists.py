@@ -3,11 +3,14 @@ as at 50 (schemas are pure; services build the view data per page)."""
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from federation.extensions import db
-from federation.models import (AbuseReport, ConferenceRegistration, ConferenceSession,
-                               Introduction, RegistrationStatus, Role, utcnow)
+from federation.models import (AbuseReport, AlumniGroup, ConferenceRegistration,
+                               ConferenceSession, Introduction, Notification, RegistrationStatus,
+                               Role, utcnow)
 from federation.services import accounts
+from tests.functional.knowledge_helpers import article, consultation
 
 
 def statements_for(client, count_queries, url, headers):
@@ -63,7 +66,7 @@ def test_tokens(client, make, token_for, count_queries):
 def test_events(client, make, token_for, count_queries):
     operator = make.user(role=Role.operator)
     lead = make.group(operators=(operator,))
-    viewer = make.user()
+    viewer = make.member()
     headers = token_for(viewer)
 
     def one(i):
@@ -78,14 +81,16 @@ def test_events(client, make, token_for, count_queries):
 
 
 def test_groups(client, make, token_for, count_queries):
-    headers = token_for(make.user())
+    # The registry is members-only: the viewer's own group is the first item.
+    home = make.group()
+    headers = token_for(make.member(home))
     assert_bounded(client, count_queries, URL.format("/groups"), headers,
-                   grower(lambda i: make.group()))
+                   grower(lambda i: home if i == 0 else make.group()))
 
 
 def test_assets(client, make, token_for, count_queries):
     group = make.group()
-    headers = token_for(make.user())
+    headers = token_for(make.member())
     assert_bounded(client, count_queries, URL.format("/assets"), headers,
                    grower(lambda i: make.asset(group)))
 
@@ -205,3 +210,83 @@ def test_conference_registrations(client, make, token_for, count_queries):
 
     assert_bounded(client, count_queries, URL.format("/conferences/2031/registrations"),
                    token_for(make.user(role=Role.coordinator)), grower(one))
+
+
+# --- the modules ported by hand: memberships, notifications, knowledge, health ----------
+
+def test_join_requests(client, make, token_for, count_queries):
+    approver = make.user(role=Role.operator)
+    group = make.group(operators=(approver,))
+    assert_bounded(client, count_queries, URL.format(f"/groups/{group.slug}/join-requests"),
+                   token_for(approver), grower(lambda i: make.join_request(group)))
+
+
+def test_notifications(client, make, token_for, count_queries):
+    me = make.member()
+
+    def one(i):
+        row = Notification(user_id=me.id, kind="event_proposed", subject=f"お知らせ{i}",
+                           body="本文", link="/events/1")
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format("/notifications"), token_for(me),
+                   grower(one))
+
+
+def test_articles(app, client, make, token_for, count_queries):
+    # A different author each time: the authors are loaded per page, not per item.
+    assert_bounded(client, count_queries, URL.format("/articles"), token_for(make.member()),
+                   grower(lambda i: article(app, make.user(role=Role.operator),
+                                            title_ja=f"記事{i}")))
+
+
+def test_article_versions(app, client, make, token_for, count_queries):
+    from federation.services.knowledge import articles
+
+    row = article(app, make.user(role=Role.operator))
+
+    def one(i):
+        if i == 0:
+            return row  # version 1, written on creation
+        editor = make.user(role=Role.coordinator)  # an author per version
+        with app.test_request_context():
+            articles.update_article(editor, row, {"body_ja": f"改訂{i}", "note": f"第{i}版"})
+            db.session.commit()
+        return row
+
+    assert_bounded(client, count_queries, URL.format(f"/articles/{row.id}/versions"),
+                   token_for(make.member()), grower(one))
+
+
+def test_consultations(app, client, make, token_for, count_queries):
+    viewer = make.user(role=Role.operator)
+    assert_bounded(client, count_queries, URL.format("/consultations"), token_for(viewer),
+                   grower(lambda i: consultation(app, make.user(role=Role.operator),
+                                                 title=f"相談{i}")))
+
+
+def test_federation_health(client, make, token_for, count_queries):
+    """Not paginated (every group, one row each): the same statements for 1
+    group as for 50."""
+    from federation.services.health import snapshots
+
+    headers = token_for(make.user(role=Role.coordinator))
+    url = "/api/v1/federation/health"
+
+    def rows_at(n):
+        while db.session.scalar(select(func.count(AlumniGroup.id))) < n:
+            make.group()
+        snapshots.compute_snapshots()
+        db.session.commit()
+        client.get(url, headers=headers)
+        with count_queries() as statements:
+            response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.get_json()
+        assert len(body["groups"]) == n and all(row["snapshot"] for row in body["groups"])
+        return len(statements)
+
+    few = rows_at(1)
+    assert rows_at(50) == few

@@ -271,7 +271,8 @@ def authenticated(required: bool = True, allow=None):
             return result
 
         handler._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-        handler = errors(401)(handler) if required else handler
+        # Visitors get in without a token, but a bad token is still a 401.
+        handler = errors(401)(handler)
         if allow is not None:
             handler = errors(403)(handler)
         handler = errors(413)(handler)  # any request may carry too large a body

@@ -11,6 +11,7 @@ from federation.schemas.memberships import (JoinDecisionSchema, JoinRequestConfl
                                             JoinRequestCreateSchema, JoinRequestDetailSchema,
                                             JoinRequestSchema)
 from federation.services import membership
+from federation.services.views import View
 
 TAGS = ["memberships"]
 
@@ -24,12 +25,11 @@ def _group(actor, slug):
         return membership.joinable_group(actor, slug)
 
 
-def _detail(actor, join_request) -> dict:
-    body = JoinRequestDetailSchema().dump(join_request)
-    if not membership.may_see_birth_date(actor, join_request):
-        body["birth_date"] = None
-    body["actions"] = sorted(membership.allowed_actions(actor, join_request))
-    return body
+def _detail(actor, join_request) -> View:
+    """The request with what this viewer may see and do (the schema dumps it)."""
+    visible = membership.may_see_birth_date(actor, join_request)
+    return View(join_request, birth_date=join_request.birth_date if visible else None,
+                actions=sorted(membership.allowed_actions(actor, join_request)))
 
 
 def _conflict(actor, error: membership.JoinRequestConflict):
@@ -38,7 +38,7 @@ def _conflict(actor, error: membership.JoinRequestConflict):
     body: dict = {"error": {"code": error.code, "message": error.message, "fields": {}}}
     if error.existing is not None:
         existing = membership.get_request(actor, error.existing.id)
-        body["join_request"] = _detail(actor, existing)
+        body["join_request"] = JoinRequestDetailSchema().dump(_detail(actor, existing))
     response = jsonify(body)
     response.status_code = 409
     return response
