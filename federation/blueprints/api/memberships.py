@@ -24,12 +24,9 @@ def _group(actor, slug):
         return membership.joinable_group(actor, slug)
 
 
-def _detail(actor, join_request) -> dict:
-    body = JoinRequestDetailSchema().dump(join_request)
-    if not membership.may_see_birth_date(actor, join_request):
-        body["birth_date"] = None
-    body["actions"] = sorted(membership.allowed_actions(actor, join_request))
-    return body
+def _detail(actor, join_request):
+    # An object for @bp.response to dump (dumping here too would dump twice).
+    return membership.request_view(actor, join_request)
 
 
 def _conflict(actor, error: membership.JoinRequestConflict):
@@ -38,7 +35,7 @@ def _conflict(actor, error: membership.JoinRequestConflict):
     body: dict = {"error": {"code": error.code, "message": error.message, "fields": {}}}
     if error.existing is not None:
         existing = membership.get_request(actor, error.existing.id)
-        body["join_request"] = _detail(actor, existing)
+        body["join_request"] = JoinRequestDetailSchema().dump(_detail(actor, existing))
     response = jsonify(body)
     response.status_code = 409
     return response
