@@ -236,8 +236,6 @@ def session_ics(session_id: int):
 @login_required
 def report(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
-    if not service.permissions(current_user, consultation).report:
-        abort(403)  # the asker does not report their own consultation
     form = ReportConsultationForm()
     reply_id = int(form.reply_id.data) if str(form.reply_id.data or "").isdigit() else None
     done, _r = submit(form, lambda: service.report(current_user, consultation, form.reason.data,

@@ -232,7 +232,7 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "consultations.detail": OPERATORS,
     "consultations.list": OPERATORS,
     "consultations.reply": OPERATORS,
-    "consultations.report": only("operator_b", "coordinator", "admin"),  # not the asker
+    "consultations.report": OPERATORS,  # whoever sees it (the asker reports replies)
     "consultations.request_session": only("operator_a"),  # the asker
     "consultations.session_ics": only("operator_a", "operator_b"),
     "consultations.solve": only("operator_a"),
