@@ -175,7 +175,8 @@ def access_level(actor: User | None) -> str:
 
 # What an account with an unconfirmed address may still use: confirming it,
 # signing in and out, and its own account (where the mail is sent again).
-UNVERIFIED_ENDPOINTS = frozenset({"static", "main.home", "main.language", "main.health"})
+UNVERIFIED_ENDPOINTS = frozenset({"static", "main.home", "main.language", "main.health",
+                                  "main.ready"})
 UNVERIFIED_BLUEPRINTS = frozenset({"auth", "account"})
 # API tokens are for verified accounts only, so a bearer token never acts for
 # an unverified account (the gate then needs no query of its own).
@@ -525,6 +526,12 @@ def can_reply_consultation(actor: User | None, consultation) -> bool:
 
 def can_solve_consultation(actor: User | None, consultation) -> bool:
     return actor is not None and actor.is_authenticated and consultation.asker_id == actor.id
+
+
+def can_accept_consultation_session(actor: User | None, session) -> bool:
+    """Only the helper who was asked accepts a 1:1 session."""
+    return actor is not None and actor.is_authenticated and session.helper_id == actor.id
+
 # --- federation health (issue 17) -----------------------------------------------
 
 def can_see_federation_health(actor: User | None) -> bool:

@@ -18,7 +18,8 @@ from federation.forms.knowledge import (AcceptSessionForm, ActionForm, Consultat
 from federation.i18n import current_locale
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
-from federation.security import consultation_space_for, is_federation_operator
+from federation.security import (can_accept_consultation_session, can_solve_consultation,
+                                 consultation_space_for, is_federation_operator)
 from federation.services.knowledge import consultations as service
 from federation.services.knowledge.taxonomy import CATEGORY_LABELS, SPACE_LABELS
 
@@ -133,6 +134,8 @@ def reply(consultation_id: int):
 @login_required
 def solve(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
+    if not can_solve_consultation(current_user, consultation):
+        abort(403)  # the asker's action: refused before the form is read
     form = SolveForm()
     form.helpful.choices = choices([(str(r.id), str(r.id)) for r in consultation.replies])
     if form.validate_on_submit():
@@ -151,6 +154,8 @@ def solve(consultation_id: int):
 @login_required
 def to_article(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
+    if not can_solve_consultation(current_user, consultation):
+        abort(403)
     form = ToArticleForm()
     if form.validate_on_submit():
         try:
@@ -168,6 +173,8 @@ def to_article(consultation_id: int):
 @login_required
 def request_session(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
+    if not can_solve_consultation(current_user, consultation):
+        abort(403)
     form = SessionForm()
     form.helper_id.choices = choices([(str(r.author_id), "") for r in consultation.replies])
     done, _r = submit(form, lambda: service.request_session(
@@ -184,6 +191,8 @@ def request_session(consultation_id: int):
 @login_required
 def accept_session(session_id: int):
     session = service.get_session(current_user, session_id)
+    if not can_accept_consultation_session(current_user, session):
+        abort(403)
     form = AcceptSessionForm()
     if form.validate_on_submit():
         try:

@@ -20,7 +20,8 @@ from federation.labels import NEED_LABELS
 from federation.models import (AlumniGroup, AssetKind, AssetStatus, EventFormat, EventStatus,
                                HostStatus, NeedPair, RegistrationStatus, SharedAsset)
 from federation.pagination import page_args
-from federation.security import can_manage_event, can_manage_group, is_coordinator, is_member
+from federation.security import (can_approve_event, can_manage_event, can_manage_group,
+                                 is_coordinator, is_member)
 from federation.services import calendars
 from federation.services import events as service
 from federation.services import groups as group_service
@@ -301,6 +302,8 @@ def confirm_unregister(event_id: int):
 @login_required
 def return_to_hosts(event_id: int):
     event = _load(event_id)
+    if not can_approve_event(current_user):
+        abort(403)  # coordinators only, before the reason is read
     form = ReturnForm()
     done, _r = submit(form, lambda: service.return_event(current_user, event, form.reason.data))
     if done:

@@ -7,7 +7,7 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from federation.errors import DomainError, Invalid
+from federation.errors import DomainError, Invalid, NotFound
 from federation.extensions import db, limiter
 from federation.forms.base import submit
 from federation.forms.knowledge import (ActionForm, ArticleForm, AttachmentForm,
@@ -303,6 +303,8 @@ def practice_join(application_id: int):
             flash(_("Welcome to the practice community! Read the textbook and ask in the "
                     "beginners' space."), "success")
             return redirect(url_for("knowledge.practice_profile"))
+        except NotFound:
+            raise  # not one's own application: 404, not a message on someone else's page
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

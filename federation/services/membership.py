@@ -29,6 +29,7 @@ from federation.security import (can_ask_to_join, can_decide_join_requests, can_
                                  is_alumnus_of, join_approver_ids)
 from federation.services import notifications
 from federation.services.mail import queue_mail
+from federation.services.views import View
 from federation.text import normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -328,6 +329,15 @@ def allowed_actions(actor: User | None, join_request: JoinRequest) -> set[str]:
 
 def may_see_birth_date(actor: User | None, join_request: JoinRequest) -> bool:
     return can_decide_join_requests(actor, join_request.group)
+
+
+def request_view(viewer: User | None, join_request: JoinRequest):
+    """The request as this viewer sees it, for the API schema to read: the
+    birth date for the group's approvers only, and what the viewer may do now."""
+    return View(join_request,
+                birth_date=join_request.birth_date
+                if may_see_birth_date(viewer, join_request) else None,
+                actions=sorted(allowed_actions(viewer, join_request)))
 
 
 # --- deciding ------------------------------------------------------------------------

@@ -84,10 +84,10 @@ def test_reply_solve_and_turn_into_an_article_linked_both_ways(client, app, make
                        data={"body": "初回参加者にお礼を送り、分科会に誘っています。"}).status_code == 302
     assert client.post(f"/consultations/{row.id}/replies", data={"body": ""}).status_code == 422
     assert _mails("consultation_reply")[0].recipient == asker.email
-    # Only the asker solves.
+    # Only the asker solves: anyone else is refused before the form is read.
     reply_id = db.session.get(Consultation, row.id).replies[0].id
     assert client.post(f"/consultations/{row.id}/solve",
-                       data={"helpful": [str(reply_id)]}).status_code == 302
+                       data={"helpful": [str(reply_id)]}).status_code == 403
     assert db.session.get(Consultation, row.id).status.value == "open"
     login(asker)
     assert client.post(f"/consultations/{row.id}/article", data={"consent": "y"}).status_code == 422

@@ -48,6 +48,9 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "static": ALL,
     # --- account ---------------------------------------------------------------
     "account.data": SIGNED_IN,
+    "account.end_all_sessions": SIGNED_IN,
+    "account.end_session": only("member_a"),  # the world's session is member A's own
+    "account.sessions": SIGNED_IN,
     "account.delete_account": SIGNED_IN,
     "account.email": SIGNED_IN,
     "account.export_data": SIGNED_IN,
@@ -57,11 +60,15 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "account.revoke_token": only("member_a"),  # the token's owner
     "account.tokens": VERIFIED,  # API tokens are for verified accounts only
     # --- admin -----------------------------------------------------------------
+    "admin.deactivate": ADMIN,
     "admin.index": ADMIN,
     "admin.outbox": ADMIN,
     "admin.outbox_detail": ADMIN,
     "admin.outbox_retry": ADMIN,
+    "admin.reactivate": ADMIN,
+    "admin.remove": ADMIN,
     "admin.set_role": ADMIN,
+    "admin.user_detail": ADMIN,
     "admin.users": ADMIN,
     # --- api -------------------------------------------------------------------
     "api.accept_introduction": only("member_a"),
@@ -70,7 +77,7 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "api.cancel_request": OTHER_GROUP,
     "api.conference_cancel_signup": only("member_a"),
     "api.conference_check_in": COORDINATORS,
-    "api.conference_create_edition": VERIFIED,  # body checked first (422)
+    "api.conference_create_edition": COORDINATORS,
     "api.conference_decide": VERIFIED,  # body checked first (422)
     "api.conference_get_edition": ALL - {"unverified"},
     "api.conference_list_editions": ALL - {"unverified"},
@@ -126,6 +133,35 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "api.update_group": OWN_GROUP,
     "api.update_me": SIGNED_IN,
     "api.withdraw_join_request": only("visitor"),  # the asker
+    "api.accept_session": VERIFIED,  # body checked first (422)
+    "api.article_versions": MEMBERS,
+    "api.block_sender": only("member_a"),
+    "api.calendar_feed": VERIFIED,
+    "api.cancel_session": only("operator_a", "operator_b"),
+    "api.create_article": VERIFIED,
+    "api.create_consultation": VERIFIED,
+    "api.create_reply": VERIFIED,  # body checked first (422)
+    "api.create_session": VERIFIED,  # body checked first (422)
+    "api.federation_health": COORDINATORS,
+    "api.get_article": MEMBERS,
+    "api.get_consultation": OPERATORS,
+    "api.get_textbook": ALL - {"unverified"},
+    "api.group_health": OWN_GROUP,
+    "api.impact_report": OWN_GROUP,
+    "api.introduction_outcome": VERIFIED,  # body checked first (422)
+    "api.list_abuse_reports": COORDINATORS,
+    "api.list_articles": ALL - {"unverified"},
+    "api.list_consultations": VERIFIED,
+    "api.list_introductions": VERIFIED,
+    "api.list_notifications": VERIFIED,
+    "api.notification_settings": VERIFIED,
+    "api.propose_event": OWN_GROUP,
+    "api.read_notification": only("member_a"),
+    "api.report_sender": VERIFIED,  # body checked first (422)
+    "api.reset_calendar_feed": VERIFIED,
+    "api.solve_consultation": only("operator_a"),
+    "api.update_article": OWN_GROUP,
+    "api.update_notification_settings": VERIFIED,
     # --- applications ----------------------------------------------------------
     "applications.create": VERIFIED,
     "applications.decide": COORDINATORS,
@@ -138,6 +174,7 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "applications.settings": COORDINATORS,
     # --- assets ----------------------------------------------------------------
     "assets.answer": OWN_GROUP,
+    "assets.confirm_delete": OWN_GROUP,
     "assets.delete": OWN_GROUP,
     "assets.detail": MEMBERS,
     "assets.edit": OWN_GROUP,
@@ -164,6 +201,8 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "conferences.cancel_signup": only("member_a"),
     "conferences.check_in": COORDINATORS,
     "conferences.confirm": only("member_a"),
+    "conferences.confirm_cancel": VERIFIED,  # a confirmation page; cancelling is member A's
+    "conferences.confirm_withdraw": only("member_a"),  # the submitter
     "conferences.content": COORDINATORS,
     "conferences.create": COORDINATORS,
     "conferences.decision": COORDINATORS,
@@ -186,6 +225,19 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "conferences.unnominate": NOBODY,  # the world's proposal is already accepted
     "conferences.unschedule": COORDINATORS,
     "conferences.withdraw": only("member_a"),
+    # --- consultations (operator A asked; operator B is the session's helper) --
+    "consultations.accept_session": only("operator_b"),  # the helper
+    "consultations.cancel_session": only("operator_a", "operator_b"),
+    "consultations.create": OPERATORS,
+    "consultations.detail": OPERATORS,
+    "consultations.list": OPERATORS,
+    "consultations.reply": OPERATORS,
+    "consultations.report": OPERATORS,  # whoever sees it (the asker reports replies)
+    "consultations.request_session": only("operator_a"),  # the asker
+    "consultations.session_ics": only("operator_a", "operator_b"),
+    "consultations.solve": only("operator_a"),
+    "consultations.to_article": only("operator_a"),
+    "consultations.topics": OPERATORS,
     # --- directory -------------------------------------------------------------
     "directory.decide": only("member_a"),
     "directory.detail": MEMBERS,
@@ -206,7 +258,9 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "events.calendar": VERIFIED,
     "events.change_state": OWN_GROUP,
     "events.check_in": OWN_GROUP,
-    "events.create": only("operator_a", "operator_b"),  # operators of a group
+    "events.confirm_cancel": OWN_GROUP,
+    "events.confirm_unregister": MEMBERS,  # who sees the event
+    "events.create": OPERATORS,  # operators of a group, and coordinators
     "events.detail": MEMBERS,
     "events.edit": OWN_GROUP,
     "events.export": OWN_GROUP,
@@ -215,9 +269,11 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "events.list": ALL - {"unverified"},
     "events.mail": OWN_GROUP,
     "events.register": MEMBERS,
+    "events.return_to_hosts": COORDINATORS,
     "events.settings": COORDINATORS,
     "events.speakers": OWN_GROUP,
-    "events.unregister": only("member_a"),
+    # Member A's registration; others who see the event are told they have none.
+    "events.unregister": MEMBERS,
     "events.venue": OWN_GROUP,
     # --- groups ----------------------------------------------------------------
     "groups.detail": MEMBERS,
@@ -225,10 +281,41 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "groups.export": COORDINATORS,
     "groups.list": VERIFIED,  # visitors see public groups only
     "groups.new_asset": OWN_GROUP,
+    # --- health ----------------------------------------------------------------
+    "health.consent": only("operator_a"),  # the group's own operators only
+    "health.event": OWN_GROUP,
+    "health.federation": COORDINATORS,
+    "health.group": OWN_GROUP,
+    "health.highlights": OWN_GROUP,
+    "health.impact_report": OWN_GROUP,
+    "health.mine": only("operator_a", "operator_b"),  # to their own group
+    "health.outcome": only("member_a", "operator_b"),  # the two people of the introduction
+    "health.research_export": COORDINATORS,
+    "health.thresholds": COORDINATORS,
+    # --- knowledge (operator A's members-only article) -------------------------
+    "knowledge.attach": OWN_GROUP,  # the author and coordinators
+    "knowledge.chapter": ALL - {"unverified"},
+    "knowledge.chapter_action": COORDINATORS,
+    "knowledge.chapter_add": COORDINATORS,
+    "knowledge.create": OPERATORS,
+    "knowledge.detail": MEMBERS,
+    "knowledge.diff": MEMBERS,
+    "knowledge.download": MEMBERS,
+    "knowledge.edit": OWN_GROUP,
+    "knowledge.entry_action": COORDINATORS,
+    "knowledge.history": MEMBERS,
+    "knowledge.list": ALL - {"unverified"},
+    "knowledge.manage_textbook": COORDINATORS,
+    "knowledge.practice_join": only("visitor"),  # from one's own application
+    "knowledge.practice_profile": NOBODY,  # nobody in the world is in the practice community
+    "knowledge.remove_attachment": OWN_GROUP,
+    "knowledge.restore": OWN_GROUP,
+    "knowledge.textbook_toc": ALL - {"unverified"},
     # --- main ------------------------------------------------------------------
     "main.health": ALL,
     "main.home": ALL,
     "main.language": ALL,
+    "main.ready": ALL,
     # --- membership ------------------------------------------------------------
     "membership.ask": VERIFIED,
     "membership.decide": only("operator_a"),  # approve, by the group's approvers
@@ -240,11 +327,20 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "membership.members": only("member_a", "operator_a", "coordinator", "admin"),
     "membership.queue": only("operator_a"),  # the group's approvers
     "membership.settings": OWN_GROUP,
+    # --- notifications (the world's notification is member A's) ---------------
+    "notifications.detail": only("member_a"),
+    "notifications.inbox": VERIFIED,
+    "notifications.read": only("member_a"),
+    "notifications.read_all": VERIFIED,
+    "notifications.settings": VERIFIED,
 }
 
 # Requests after which the clients must sign in again.
 SIGNS_OUT = {"auth.logout", "account.delete_account", "auth.login", "auth.reset_password",
-             "account.password", "account.email", "directory.join"}
+             "account.password", "account.email", "directory.join", "account.end_session",
+             "account.end_all_sessions"}
+# ...and whose success is that sign-in page (a refusal sends there with `next`).
+SIGNS_OUT_TO_LOGIN = {"account.end_session", "account.end_all_sessions"}
 
 OBSERVE = os.environ.get("MATRIX_OBSERVE") == "1"
 
@@ -316,6 +412,12 @@ def build_world(app, make) -> dict:
     uploads.mkdir(parents=True, exist_ok=True)
     (uploads / photo.stored_name).write_bytes(b"\xff\xd8\xff\xd9")
     outbox = db.session.scalars(db.select(OutboxMail.id).limit(1)).first()
+    knowledge = build_knowledge(app, people)
+    from federation.models import Notification
+
+    notification = Notification(user_id=people["member_a"].id, kind="matrix", subject="お知らせ")
+    db.session.add(notification)
+    db.session.commit()
     return {
         "people": people,
         "params": {
@@ -331,8 +433,54 @@ def build_world(app, make) -> dict:
             "proposal_id": proposal.id, "session_id": session.id,
             "registration_id": registration.id, "introduction_action": "accept",
             "host_answer": "confirm", "event_action": "complete",
+            "notification_id": notification.id, "fmt": "csv", "number": 1,
+            "chapter_action": "down", "entry_action": "down", **knowledge,
         },
     }
+
+
+def write_attachment(app, stored_name: str) -> None:
+    # Files are not in the database copy: a removal is undone here.
+    from pathlib import Path
+
+    stored = Path(app.config["UPLOAD_DIR"]) / "knowledge" / stored_name
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"PK\x03\x04")
+
+
+def build_knowledge(app, people) -> dict:
+    """An operator's members-only article with an attachment in a textbook
+    chapter, and operator A's consultation with a 1:1 session proposed to
+    operator B."""
+    from datetime import timedelta
+
+    from federation.models import (ArticleAttachment, ConsultationSession, SessionStatus,
+                                   TextbookChapter, TextbookEntry, utcnow)
+    from tests.functional.knowledge_helpers import article, consultation
+
+    row = article(app, people["operator_a"])
+    attachment = ArticleAttachment(article_id=row.id, filename="template.docx",
+                                   stored_name="matrix-template.docx",
+                                   content_type="application/octet-stream", size=4,
+                                   uploaded_by_id=people["operator_a"].id)
+    chapter = TextbookChapter(title_ja="第1章", position=1)
+    db.session.add_all([attachment, chapter])
+    db.session.flush()
+    entry = TextbookEntry(chapter_id=chapter.id, article_id=row.id, position=1)
+    db.session.add(entry)
+    db.session.commit()
+    write_attachment(app, attachment.stored_name)
+    asked = consultation(app, people["operator_a"])
+    when = (utcnow() + timedelta(days=7)).replace(microsecond=0)
+    session = ConsultationSession(consultation_id=asked.id, asker_id=people["operator_a"].id,
+                                  helper_id=people["operator_b"].id,
+                                  proposed_times=[when.isoformat()], starts_at=when,
+                                  status=SessionStatus.accepted)
+    db.session.add(session)
+    db.session.commit()
+    return {"article_id": row.id, "attachment_id": attachment.id, "chapter_id": chapter.id,
+            "entry_id": entry.id, "consultation_id": asked.id,
+            "consultation_session_id": session.id}
 
 
 # Per endpoint: which world value fills an argument of the same name.
@@ -347,6 +495,14 @@ PARAMS = {
     "api.approve_join_request": {"request_id": "join_request_id"},
     "api.decline_join_request": {"request_id": "join_request_id"},
     "api.withdraw_join_request": {"request_id": "join_request_id"},
+    "knowledge.chapter_action": {"action": "chapter_action"},
+    "knowledge.entry_action": {"action": "entry_action"},
+    "account.end_session": {"session_id": "login_session_id"},
+    "api.accept_session": {"session_id": "consultation_session_id"},
+    "api.cancel_session": {"session_id": "consultation_session_id"},
+    "consultations.accept_session": {"session_id": "consultation_session_id"},
+    "consultations.cancel_session": {"session_id": "consultation_session_id"},
+    "consultations.session_ics": {"session_id": "consultation_session_id"},
 }
 
 
@@ -361,20 +517,21 @@ def reset_database(app) -> None:
         db.create_all()
 
 
-def refused(response, role: str) -> bool:
+def refused(response, role: str, endpoint: str = "") -> bool:
     if response.status_code in (401, 403, 404):
         return True
     if response.status_code in (301, 302, 303):
         location = response.headers.get("Location", "")
         path = urlsplit(location).path
         if path.startswith("/auth/login"):
-            return True
+            return endpoint not in SIGNS_OUT_TO_LOGIN or "next=" in location
         if role == "unverified" and location.endswith("#verification"):
             return True
     return False
 
 
-QUERY = {"events.export": "?group=group-a"}
+QUERY = {"events.export": "?group=group-a",
+         "knowledge.diff": "?old=1&new=1"}  # the world's article has one version
 
 
 def url_for_rule(rule, params: dict, endpoint: str) -> str:
@@ -420,6 +577,12 @@ def test_role_matrix(app, make, tmp_path):
                                                           "password": "correct horse battery"})
                 assert answer.status_code == 302, role
             clients[role] = client
+        from federation.models import LoginSession
+
+        # Member A's own sign-in (the sessions page lists and ends one's own).
+        world["params"]["login_session_id"] = db.session.scalar(
+            db.select(LoginSession.id).where(LoginSession.user_id == world["people"]["member_a"].id)
+            .order_by(LoginSession.id.desc()).limit(1))
         return world, clients
 
     # On SQLite the built world (signed-in sessions included) is kept as a
@@ -443,6 +606,7 @@ def test_role_matrix(app, make, tmp_path):
         db.session.remove()
         db.engine.dispose()
         shutil.copyfile(sqlite_path + ".world", sqlite_path)
+        write_attachment(app, "matrix-template.docx")
         return world, clients
     mismatches, observed = [], []
     for rule, method in cases:
@@ -454,7 +618,7 @@ def test_role_matrix(app, make, tmp_path):
             if method not in ("GET",) and not kwargs:
                 kwargs = {"data": {}}
             response = clients[role].open(url, method=method, **kwargs)
-            went_through = not refused(response, role)
+            went_through = not refused(response, role, rule.endpoint)
             row.append(f"{role}:{response.status_code}{'' if went_through else '!'}")
             if went_through != (role in allowed):
                 mismatches.append(f"{rule.endpoint} {method} {url} {role}: "

@@ -11,7 +11,6 @@ from federation.schemas.memberships import (JoinDecisionSchema, JoinRequestConfl
                                             JoinRequestCreateSchema, JoinRequestDetailSchema,
                                             JoinRequestSchema)
 from federation.services import membership
-from federation.services.views import View
 
 TAGS = ["memberships"]
 
@@ -25,11 +24,9 @@ def _group(actor, slug):
         return membership.joinable_group(actor, slug)
 
 
-def _detail(actor, join_request) -> View:
-    """The request with what this viewer may see and do (the schema dumps it)."""
-    visible = membership.may_see_birth_date(actor, join_request)
-    return View(join_request, birth_date=join_request.birth_date if visible else None,
-                actions=sorted(membership.allowed_actions(actor, join_request)))
+def _detail(actor, join_request):
+    # An object for @bp.response to dump (dumping here too would dump twice).
+    return membership.request_view(actor, join_request)
 
 
 def _conflict(actor, error: membership.JoinRequestConflict):

@@ -22,7 +22,8 @@ from federation.models import (AbuseReport, AlumniGroup, Article, ArticleVisibil
                                ConsultationStatus, GroupOperator, KnowledgeCategory,
                                KnowledgeHelper, PracticeMembership, Role, SessionStatus, User,
                                utcnow)
-from federation.security import (can_reply_consultation, can_solve_consultation,
+from federation.security import (can_accept_consultation_session, can_reply_consultation,
+                                 can_solve_consultation,
                                  consultation_space_for, is_federation_operator,
                                  knowledge_audiences)
 from federation.services.knowledge import articles, index
@@ -402,7 +403,7 @@ def sessions_for(viewer: User, consultation: Consultation) -> list[ConsultationS
 def accept_session(actor: User, session: ConsultationSession, time) -> ConsultationSession:
     """The helper accepts one of the proposed times; both get the other's
     contact details and the invitation (.ics)."""
-    if actor.id != session.helper_id:
+    if not can_accept_consultation_session(actor, session):
         raise Forbidden()
     proposed = [datetime.fromisoformat(t) for t in session.proposed_times]
     chosen = None
