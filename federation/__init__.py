@@ -1,4 +1,5 @@
 """The federation platform: `create_app()` and the steps that build it."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request, session
@@ -35,8 +36,9 @@ def create_app(config=None) -> Flask:
     register_logging(app)
     app.session_interface = SessionInterface()
     if app.config.get("PROXY_FIX_COUNT"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"],
-                                x_proto=app.config["PROXY_FIX_COUNT"])
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_FIX_COUNT"], x_proto=app.config["PROXY_FIX_COUNT"]
+        )
     register_extensions(app)
     register_queue(app)
     register_guards(app)

@@ -1,5 +1,6 @@
 """Commands for operators of the installation and for scripts. They call the
 same services as the web UI and the API, and commit once each."""
+
 from __future__ import annotations
 
 import sys
@@ -25,17 +26,28 @@ def _fail(error: DomainError):
 
 @users.command("create")
 @click.option("--email", required=True)
-@click.option("--name", required=True,
-              help="The name as written: '山田 花子' (family first) or 'John Smith' (given first).")
+@click.option(
+    "--name",
+    required=True,
+    help="The name as written: '山田 花子' (family first) or 'John Smith' (given first).",
+)
 @click.option("--kana", default="", help="Reading in kana, e.g. 'やまだ はなこ' (needed for kanji).")
-@click.option("--name-order", type=click.Choice(["family_first", "given_first"]), default=None,
-              help="Default: given first for a name in Latin letters, else family first.")
+@click.option(
+    "--name-order",
+    type=click.Choice(["family_first", "given_first"]),
+    default=None,
+    help="Default: given first for a name in Latin letters, else family first.",
+)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value)
 @click.option("--locale", type=click.Choice(["ja", "en"]), default="ja")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option("--group", "group_slug", default=None,
-              help="Slug of a member group: a member is made a member of it (required for "
-                   "--role member to be a member); an operator becomes its operator.")
+@click.option(
+    "--group",
+    "group_slug",
+    default=None,
+    help="Slug of a member group: a member is made a member of it (required for "
+    "--role member to be a member); an operator becomes its operator.",
+)
 def create_user(email, name, kana, role, locale, password_stdin, group_slug, name_order):
     """Create a verified user."""
     from sqlalchemy import select
@@ -62,10 +74,16 @@ def create_user(email, name, kana, role, locale, password_stdin, group_slug, nam
                 if group is None:
                     raise click.ClickException(f"No group with the slug {group_slug}.")
             user = accounts.register_user(
-                email=email, password=password, family_name=family or given,
-                given_name=given or family, family_name_kana=kana_family,
-                given_name_kana=kana_given, locale=locale, role=Role(role),
-                verified=True, name_order=name_order,
+                email=email,
+                password=password,
+                family_name=family or given,
+                given_name=given or family,
+                family_name_kana=kana_family,
+                given_name_kana=kana_given,
+                locale=locale,
+                role=Role(role),
+                verified=True,
+                name_order=name_order,
             )
             if user is None:
                 raise click.ClickException(f"A user with the address {email} exists already.")
@@ -73,18 +91,24 @@ def create_user(email, name, kana, role, locale, password_stdin, group_slug, nam
                 if Role(role) == Role.operator:
                     groups.add_operator(group, user)
                 else:
-                    db.session.add(GroupMembership(group_id=group.id, user_id=user.id,
-                                                   verified_at=utcnow(), source="cli"))
+                    db.session.add(
+                        GroupMembership(
+                            group_id=group.id, user_id=user.id, verified_at=utcnow(), source="cli"
+                        )
+                    )
             db.session.commit()
     except DomainError as error:
         db.session.rollback()
         _fail(error)
-    where = f", {'operator' if Role(role) == Role.operator else 'member'} of {group_slug}" \
-        if group_slug else ""
+    where = (
+        f", {'operator' if Role(role) == Role.operator else 'member'} of {group_slug}" if group_slug else ""
+    )
     click.echo(f"Created {user.email} ({user.role.value}{where}).")
     if Role(role) == Role.member and not group_slug:
-        click.echo("Note: without --group this account belongs to no member group, so it is "
-                   "not a member yet (it sees public pages and how to join).")
+        click.echo(
+            "Note: without --group this account belongs to no member group, so it is "
+            "not a member yet (it sees public pages and how to join)."
+        )
 
 
 @users.command("token")
@@ -122,13 +146,12 @@ def deliver(loop, interval):
 
 
 @click.command("demo")
-@click.option("--password", default="demo-password", show_default=True,
-              help="Password of every demo account.")
+@click.option(
+    "--password", default="demo-password", show_default=True, help="Password of every demo account."
+)
 def demo(password):
     """Load a realistic demo federation (fictional companies only)."""
-    from federation.demo import load_demo
-
-    from federation.demo import demo_logins
+    from federation.demo import demo_logins, load_demo
 
     with writing():
         logins = load_demo(password)
@@ -156,8 +179,11 @@ def remind():
     with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
         count = remind_coordinators()
         db.session.commit()
-    click.echo(f"{count} application(s) waiting; coordinators reminded." if count
-               else "No application is waiting too long.")
+    click.echo(
+        f"{count} application(s) waiting; coordinators reminded."
+        if count
+        else "No application is waiting too long."
+    )
 
 
 directory_cli = AppGroup("directory", help="The co-creation directory.")
@@ -194,8 +220,11 @@ def remind_events():
 
 @click.command("worker")
 @click.option("--workers", type=int, default=None, help="Worker threads (default QUEUE_WORKERS).")
-@click.option("--no-periodic", is_flag=True,
-              help="Run tasks only; leave the schedules to another process (several workers).")
+@click.option(
+    "--no-periodic",
+    is_flag=True,
+    help="Run tasks only; leave the schedules to another process (several workers).",
+)
 def worker(workers, no_periodic):
     """Run the job queue: worker threads and the scheduler of periodic tasks."""
     from flask import current_app
@@ -225,8 +254,12 @@ def backup_create(target):
 
 @backup_cli.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@click.option("--into", "into", required=True,
-              help="URL of the NEW, empty database to restore into (sqlite:///… or postgresql://…).")
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    help="URL of the NEW, empty database to restore into (sqlite:///… or postgresql://…).",
+)
 def backup_restore(source, into):
     """Restore SOURCE into a new database; point DATABASE_URL at it afterwards."""
     from pathlib import Path
@@ -261,10 +294,18 @@ def purge_personal_data():
 
 @privacy_cli.command("reads")
 @click.option("--account", "email", required=True, help="The reading account's email address.")
-@click.option("--since", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
-              help="From this date (Asia/Tokyo), inclusive.")
-@click.option("--until", required=True, type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
-              help="To this date (Asia/Tokyo), exclusive.")
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="From this date (Asia/Tokyo), inclusive.",
+)
+@click.option(
+    "--until",
+    required=True,
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="To this date (Asia/Tokyo), exclusive.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def personal_data_reads(email, since, until, as_json):
     """Which people's records did ACCOUNT read between two dates (the APPI leak report)."""
@@ -281,11 +322,17 @@ def personal_data_reads(email, since, until, as_json):
     rows = reads_by(reader, since.replace(tzinfo=tokyo), until.replace(tzinfo=tokyo))
     for row in rows:
         if as_json:
-            click.echo(json.dumps({**row, "first": row["first"].isoformat(),
-                                   "last": row["last"].isoformat()}, ensure_ascii=False))
+            click.echo(
+                json.dumps(
+                    {**row, "first": row["first"].isoformat(), "last": row["last"].isoformat()},
+                    ensure_ascii=False,
+                )
+            )
         else:
-            click.echo(f"{row['user_id']}\t{row['name']}\t{row['email']}\t{row['kind']}\t"
-                       f"{row['count']}\t{row['first'].isoformat()}\t{row['last'].isoformat()}")
+            click.echo(
+                f"{row['user_id']}\t{row['name']}\t{row['email']}\t{row['kind']}\t"
+                f"{row['count']}\t{row['first'].isoformat()}\t{row['last'].isoformat()}"
+            )
     if not as_json:
         click.echo(f"{len({r['user_id'] for r in rows})} person(s).")
 

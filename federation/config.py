@@ -4,6 +4,7 @@
 testing, production); every setting listed in ENV_OVERRIDES can then be set
 from the environment, so one image runs anywhere.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,9 @@ STATIC_DIR = resource_dir("static")
 MIGRATIONS_DIR = resource_dir("migrations")
 # The instance folder (SQLite database, uploads, queue storage): the checkout's
 # instance/, or ./instance for an installed copy, unless INSTANCE_DIR says.
-INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR") or (
-    Path.cwd() / "instance" if INSTALLED else BASE_DIR / "instance")).resolve()
+INSTANCE_DIR = Path(
+    os.environ.get("INSTANCE_DIR") or (Path.cwd() / "instance" if INSTALLED else BASE_DIR / "instance")
+).resolve()
 
 
 class Config:
@@ -235,9 +237,9 @@ def trusted_hosts(config) -> list[str] | None:
 def normalise_database_url(url: str) -> str:
     """Accept the common `postgres://` and `postgresql://` spellings; use psycopg 3."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -257,9 +259,7 @@ def load_config(app, config: str | type | dict | None) -> None:
             app.config[key] = parse(raw)
     if isinstance(config, dict):
         app.config.update(config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["PRODUCTION"] = issubclass(base, ProductionConfig)
     if app.config["PRODUCTION"]:
         check_production(app.config)

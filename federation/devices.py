@@ -7,6 +7,7 @@ limit for strangers, but the owner's own browser still gets in. Browsers are
 still limited per client address, and a stolen cookie gives nothing but
 exemption from one limit.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -49,8 +50,11 @@ def remember(response, request, email: str) -> None:
     key = account_key(email)
     known = [k for k in _accounts(request) if k != key]
     response.set_cookie(
-        COOKIE_NAME, _serializer().dumps([key, *known][:MAX_ACCOUNTS]),
-        max_age=LIFETIME_SECONDS, httponly=True, samesite="Lax",
+        COOKIE_NAME,
+        _serializer().dumps([key, *known][:MAX_ACCOUNTS]),
+        max_age=LIFETIME_SECONDS,
+        httponly=True,
+        samesite="Lax",
         secure=bool(current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure),
         path="/auth/",
     )

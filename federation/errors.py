@@ -3,6 +3,7 @@
 Services raise these; views never build error responses by hand. The JSON shape
 is the API contract: {"error": {"code", "message", "fields"}}.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template, request
@@ -63,9 +64,16 @@ class RateLimited(DomainError):
 
 
 HTTP_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
     500: "internal_error",
 }
 
@@ -88,11 +96,18 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
-def error_response(status: int, message: str, code: str | None = None,
-                   fields: dict | None = None, headers: dict | None = None):
+def error_response(
+    status: int,
+    message: str,
+    code: str | None = None,
+    fields: dict | None = None,
+    headers: dict | None = None,
+):
     code = code or HTTP_CODES.get(status, "error")
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
@@ -111,15 +126,13 @@ def error_response(status: int, message: str, code: str | None = None,
 
 def register_errorhandlers(app: Flask) -> None:
     from federation.extensions import db
-
     from federation.security_log import log_event
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         db.session.rollback()
         if error.status in (403, 429):
-            log_event("forbidden" if error.status == 403 else "rate_limited",
-                      status=error.status)
+            log_event("forbidden" if error.status == 403 else "rate_limited", status=error.status)
         if isinstance(error, Conflict) and not wants_json() and request.method == "POST":
             back = _same_site_referrer()
             if back:
@@ -148,7 +161,8 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         log_event("csrf.failure", reason=str(error.description)[:120])
         return error_response(
-            400, _("The form has expired or was sent from elsewhere. Reload the page and try again."),
+            400,
+            _("The form has expired or was sent from elsewhere. Reload the page and try again."),
             code="csrf_failed",
         )
 
@@ -171,12 +185,10 @@ def register_errorhandlers(app: Flask) -> None:
             if retry_after is None and limit is not None:
                 retry_after = int(limit.limit.get_expiry())
             headers["Retry-After"] = str(retry_after or 60)
-            log_event("rate_limited", status=status,
-                      limit=str(limit.limit) if limit is not None else None)
+            log_event("rate_limited", status=status, limit=str(limit.limit) if limit is not None else None)
         if status == 405 and error.valid_methods:
             headers["Allow"] = ", ".join(error.valid_methods)
-        return error_response(status, str(HTTP_MESSAGES.get(status, error.description)),
-                              headers=headers)
+        return error_response(status, str(HTTP_MESSAGES.get(status, error.description)), headers=headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -10,6 +10,7 @@
   field (schemas/base.py `Str`).
 - JSON nested deeper than MAX_JSON_DEPTH: 400, before the parser recurses.
 """
+
 from __future__ import annotations
 
 from flask import Flask, request

@@ -1,4 +1,5 @@
 """Language and time zone: Japanese first, English too; times in Asia/Tokyo."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -25,7 +26,8 @@ def select_locale() -> str:
     # when it names neither.
     if request:
         return request.accept_languages.best_match(
-            languages, default=current_app.config["BABEL_DEFAULT_LOCALE"])
+            languages, default=current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -48,10 +50,22 @@ def _formatted(value: date, fmt: str, locale: str, timezone: str, with_time: boo
 # (seconds only in audit logs). Japanese 2026年12月23日(水) 19:00; English
 # Wed, Dec 23, 2026, 7:00 PM. Other names ("short", a CLDR pattern) pass through.
 PATTERNS = {
-    "ja": {"date": "y年M月d日", "weekday": "y年M月d日(E)", "time": "H:mm",
-           "audit_time": "H:mm:ss", "joiner": " ", "day_month": "M月d日(E)"},
-    "en": {"date": "MMM d, y", "weekday": "EEE, MMM d, y", "time": "h:mm a",
-           "audit_time": "h:mm:ss a", "joiner": ", ", "day_month": "EEE, MMM d"},
+    "ja": {
+        "date": "y年M月d日",
+        "weekday": "y年M月d日(E)",
+        "time": "H:mm",
+        "audit_time": "H:mm:ss",
+        "joiner": " ",
+        "day_month": "M月d日(E)",
+    },
+    "en": {
+        "date": "MMM d, y",
+        "weekday": "EEE, MMM d, y",
+        "time": "h:mm a",
+        "audit_time": "h:mm:ss a",
+        "joiner": ", ",
+        "day_month": "EEE, MMM d",
+    },
 }
 
 
@@ -77,8 +91,14 @@ def _date_filter(with_time: bool):
     def formatted(value: date | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
-        return _formatted(value, _pattern(fmt, with_time), current_locale(),
-                          current_app.config["BABEL_DEFAULT_TIMEZONE"], with_time)
+        return _formatted(
+            value,
+            _pattern(fmt, with_time),
+            current_locale(),
+            current_app.config["BABEL_DEFAULT_TIMEZONE"],
+            with_time,
+        )
+
     return formatted
 
 
@@ -142,8 +162,8 @@ def group_select_options(groups, selected: str = "") -> Markup:
         if len(_rendered_options) > 32:
             _rendered_options.clear()
         html = Markup("").join(
-            Markup('<option value="{0}">{1}</option>').format(g.slug, g.name_for(locale))
-            for g in groups)
+            Markup('<option value="{0}">{1}</option>').format(g.slug, g.name_for(locale)) for g in groups
+        )
         cached = _rendered_options[key] = (groups, html)
     html = cached[1]
     if selected:

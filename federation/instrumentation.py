@@ -3,6 +3,7 @@
 With QUERY_COUNT_HEADER on, every response carries `X-Query-Count`: the number
 of SQL statements the request ran. Off by default: it costs a little per query.
 """
+
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context

@@ -1,13 +1,32 @@
 """Display names of the domain's enumerations, in the viewer's language.
 The Japanese labels are the words the users themselves use."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from federation.models import (ApplicationStatus, IntroductionStatus, AssetKind, AssetStatus, Audience, ChannelType,
-                               CompanyHope, ContentType, EventKind, GovernanceType, Involvement,
-                               MailStatus, MembershipScope, NeedPair, Platform, Purpose,
-                               RequestStatus, RevenueModel, Role, Verdict)
+from federation.models import (
+    ApplicationStatus,
+    AssetKind,
+    AssetStatus,
+    Audience,
+    ChannelType,
+    CompanyHope,
+    ContentType,
+    EventKind,
+    GovernanceType,
+    IntroductionStatus,
+    Involvement,
+    MailStatus,
+    MembershipScope,
+    NeedPair,
+    Platform,
+    Purpose,
+    RequestStatus,
+    RevenueModel,
+    Role,
+    Verdict,
+)
 
 GOVERNANCE_LABELS = {
     GovernanceType.company_hosted: _l("Company-hosted"),

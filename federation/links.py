@@ -4,6 +4,7 @@ Never from the request: its Host header is whatever the client sent, so a
 link built from it (a password reset, say) could point at an attacker's site.
 This is the one builder; it works with and without a request context.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -6,6 +6,7 @@ The request id comes from the proxy's `X-Request-ID` (when it looks like one)
 or is made here, goes back in the response header, and travels with the tasks
 a request enqueues, so one id follows an action from the click to the mail.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,14 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 HEADER = "X-Request-ID"
 # Loggers whose lines must reach the one stream even when a library set them up.
-STREAM_LOGGERS = ("federation", "federation.security", "federation.tasks", "huey",
-                  "gunicorn.error", "alembic")
+STREAM_LOGGERS = (
+    "federation",
+    "federation.security",
+    "federation.tasks",
+    "huey",
+    "gunicorn.error",
+    "alembic",
+)
 
 
 def new_request_id() -> str:
@@ -59,8 +66,7 @@ def install_record_factory() -> None:
     logging.setLogRecordFactory(factory)
 
 
-_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime",
-                                                                            "request_id"}
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "request_id"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -125,11 +131,19 @@ def register(app: Flask) -> None:
     @app.after_request
     def report_request_id(response):
         response.headers[HEADER] = request_id.get() or ""
-        access.info("%s %s %s", request.method, request.full_path.rstrip("?"), response.status_code,
-                    extra={"status": response.status_code, "remote_addr": request.remote_addr,
-                           "duration_ms": round((time.perf_counter()
-                                                 - g.get("_request_started", time.perf_counter()))
-                                                * 1000, 1)})
+        access.info(
+            "%s %s %s",
+            request.method,
+            request.full_path.rstrip("?"),
+            response.status_code,
+            extra={
+                "status": response.status_code,
+                "remote_addr": request.remote_addr,
+                "duration_ms": round(
+                    (time.perf_counter() - g.get("_request_started", time.perf_counter())) * 1000, 1
+                ),
+            },
+        )
         return response
 
     @app.teardown_request

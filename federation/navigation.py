@@ -3,6 +3,7 @@
 A capability adds its entry here; the layout renders the entries the viewer
 may use, so templates hold no permission logic.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,14 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import (access_level, is_admin, is_coordinator, is_member,
-                                 is_verified, knowledge_audiences)
+from federation.security import (
+    access_level,
+    is_admin,
+    is_coordinator,
+    is_member,
+    is_verified,
+    knowledge_audiences,
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,12 @@ PRIMARY = [
     NavItem("assets.list", "assets", _l("Shared assets"), is_member),
     NavItem("applications.list", "applications", _l("Applications"), is_verified),
     NavItem("knowledge.list", "knowledge", _l("Knowledge"), _anyone),
-    NavItem("consultations.list", "consultations", _l("Consultations"),
-            lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"})),
+    NavItem(
+        "consultations.list",
+        "consultations",
+        _l("Consultations"),
+        lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"}),
+    ),
     NavItem("health.federation", "health", _l("Health"), is_coordinator),
     NavItem("health.mine", "health", _l("Our group's health"), _operator_only),
 ]
@@ -52,8 +63,7 @@ def _not_yet_member(user) -> bool:
     return access_level(user) == "visitor"
 
 
-PRIMARY.append(NavItem("membership.how_to_join", "membership", _l("How to join"),
-                       _not_yet_member))
+PRIMARY.append(NavItem("membership.how_to_join", "membership", _l("How to join"), _not_yet_member))
 
 ACCOUNT = [
     NavItem("account.profile", "account", _l("Account"), lambda user: user is not None),

@@ -1,4 +1,5 @@
 """Page arguments shared by pages and the API: bounded, never unbounded lists."""
+
 from __future__ import annotations
 
 from flask import current_app

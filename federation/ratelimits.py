@@ -1,6 +1,7 @@
 """Per-account limits that services apply themselves (mails sent to an
 account), on the limiter's storage, so they are shared by every process
 when RATELIMIT_STORAGE_URI points at Redis."""
+
 from __future__ import annotations
 
 from flask import current_app

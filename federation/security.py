@@ -1,4 +1,5 @@
 """Secrets, hashing and permission checks. Permission rules live here only."""
+
 from __future__ import annotations
 
 import hashlib
@@ -63,8 +64,7 @@ def safe_redirect_target(raw: str | None, fallback: str) -> str:
     encoded."""
     if not raw or not isinstance(raw, str) or len(raw) > 2048:
         return fallback
-    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch == "\\"
-           for ch in raw):
+    if any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch == "\\" for ch in raw):
         return fallback
     from urllib.parse import quote, unquote
 
@@ -118,8 +118,12 @@ def can_manage_group(actor: User | None, group) -> bool:
 
 def is_verified(actor: User | None) -> bool:
     """A signed-in, active account whose email address is confirmed."""
-    return (actor is not None and actor.is_authenticated and actor.is_active
-            and actor.email_verified_at is not None)
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.email_verified_at is not None
+    )
 
 
 def is_member(actor: User | None) -> bool:
@@ -141,9 +145,16 @@ def is_member(actor: User | None) -> bool:
     from federation.extensions import db
     from federation.models import GroupMembership, GroupOperator
 
-    answer = bool(db.session.scalar(select(or_(
-        exists().where(GroupMembership.user_id == actor.id),
-        exists().where(GroupOperator.user_id == actor.id)))))
+    answer = bool(
+        db.session.scalar(
+            select(
+                or_(
+                    exists().where(GroupMembership.user_id == actor.id),
+                    exists().where(GroupOperator.user_id == actor.id),
+                )
+            )
+        )
+    )
     if cache is not None:
         cache[actor.id] = answer
     return answer
@@ -175,8 +186,7 @@ def access_level(actor: User | None) -> str:
 
 # What an account with an unconfirmed address may still use: confirming it,
 # signing in and out, and its own account (where the mail is sent again).
-UNVERIFIED_ENDPOINTS = frozenset({"static", "main.home", "main.language", "main.health",
-                                  "main.ready"})
+UNVERIFIED_ENDPOINTS = frozenset({"static", "main.home", "main.language", "main.health", "main.ready"})
 UNVERIFIED_BLUEPRINTS = frozenset({"auth", "account"})
 # API tokens are for verified accounts only, so a bearer token never acts for
 # an unverified account (the gate then needs no query of its own).
@@ -189,8 +199,11 @@ def unverified_may_use(endpoint: str | None) -> bool:
         return True  # a 404 or 405 answers by itself
     if endpoint in UNVERIFIED_REFUSED:
         return False
-    return (endpoint in UNVERIFIED_ENDPOINTS or endpoint in API_UNVERIFIED_ENDPOINTS
-            or (endpoint.partition(".")[0] in UNVERIFIED_BLUEPRINTS))
+    return (
+        endpoint in UNVERIFIED_ENDPOINTS
+        or endpoint in API_UNVERIFIED_ENDPOINTS
+        or (endpoint.partition(".")[0] in UNVERIFIED_BLUEPRINTS)
+    )
 
 
 def register_access_gate(app) -> None:
@@ -218,7 +231,6 @@ def register_access_gate(app) -> None:
         return redirect(url_for("account.profile") + "#verification")
 
 
-
 def can_view_group(actor: User | None, group) -> bool:
     """Members see every group; visitors only groups whose profile is public."""
     return is_member(actor) or bool(group.is_public)
@@ -244,8 +256,9 @@ def can_cancel_asset_request(actor: User | None, asset_request) -> bool:
 
 
 def can_see_asset_request(actor: User | None, asset_request) -> bool:
-    return (can_decide_asset_request(actor, asset_request)
-            or can_cancel_asset_request(actor, asset_request))
+    return can_decide_asset_request(actor, asset_request) or can_cancel_asset_request(actor, asset_request)
+
+
 def can_see_application(actor: User | None, application) -> bool:
     """Coordinators see every application; an applicant only their own."""
     if actor is None or not actor.is_authenticated:
@@ -262,8 +275,14 @@ def is_alumnus_of(actor: User | None, group) -> bool:
     from federation.extensions import db
     from federation.models import GroupMembership
 
-    return db.session.scalar(select(GroupMembership.id).where(
-        GroupMembership.group_id == group.id, GroupMembership.user_id == actor.id)) is not None
+    return (
+        db.session.scalar(
+            select(GroupMembership.id).where(
+                GroupMembership.group_id == group.id, GroupMembership.user_id == actor.id
+            )
+        )
+        is not None
+    )
 
 
 def can_invite_alumni(actor: User | None, group) -> bool:
@@ -304,6 +323,7 @@ def configure_login_manager(login_manager) -> None:
 
 # --- joint events ---------------------------------------------------------------
 
+
 def member_group_ids(actor: User | None):
     """A select() of the ids of the groups the actor belongs to: the groups
     they operate and those they are verified alumni of."""
@@ -332,21 +352,32 @@ def event_visibility(viewer: User | None):
 
     if is_coordinator(viewer):
         return true()
-    listed = JointEvent.status.in_(
-        (EventStatus.published, EventStatus.completed, EventStatus.cancelled))
+    listed = JointEvent.status.in_((EventStatus.published, EventStatus.completed, EventStatus.cancelled))
     public = JointEvent.audience == EventAudience.public
     if not is_member(viewer):
         return and_(listed, public)
     mine = member_group_ids(viewer)
-    hosted_by_mine = exists().where(EventHost.event_id == JointEvent.id,
-                                    EventHost.status == HostStatus.confirmed,
-                                    EventHost.group_id.in_(mine))
-    runs_it = exists().where(EventHost.event_id == JointEvent.id,
-                             EventHost.status != HostStatus.declined,
-                             EventHost.group_id.in_(manageable_group_ids(viewer)))
-    return or_(runs_it, and_(listed, or_(
-        public, JointEvent.audience == EventAudience.members,
-        and_(JointEvent.audience == EventAudience.hosts, hosted_by_mine))))
+    hosted_by_mine = exists().where(
+        EventHost.event_id == JointEvent.id,
+        EventHost.status == HostStatus.confirmed,
+        EventHost.group_id.in_(mine),
+    )
+    runs_it = exists().where(
+        EventHost.event_id == JointEvent.id,
+        EventHost.status != HostStatus.declined,
+        EventHost.group_id.in_(manageable_group_ids(viewer)),
+    )
+    return or_(
+        runs_it,
+        and_(
+            listed,
+            or_(
+                public,
+                JointEvent.audience == EventAudience.members,
+                and_(JointEvent.audience == EventAudience.hosts, hosted_by_mine),
+            ),
+        ),
+    )
 
 
 def manageable_group_ids(actor: User | None):
@@ -364,9 +395,10 @@ def can_see_event(viewer: User | None, event) -> bool:
     from federation.extensions import db
     from federation.models import JointEvent
 
-    return db.session.scalar(
-        select(JointEvent.id).where(JointEvent.id == event.id, event_visibility(viewer))
-    ) is not None
+    return (
+        db.session.scalar(select(JointEvent.id).where(JointEvent.id == event.id, event_visibility(viewer)))
+        is not None
+    )
 
 
 def can_manage_event(actor: User | None, event) -> bool:
@@ -377,8 +409,7 @@ def can_manage_event(actor: User | None, event) -> bool:
         return True
     from federation.models import HostStatus
 
-    return any(h.status == HostStatus.confirmed and can_manage_group(actor, h.group)
-               for h in event.hosts)
+    return any(h.status == HostStatus.confirmed and can_manage_group(actor, h.group) for h in event.hosts)
 
 
 def can_approve_event(actor: User | None) -> bool:
@@ -386,6 +417,7 @@ def can_approve_event(actor: User | None) -> bool:
 
 
 # --- the annual conference ------------------------------------------------------
+
 
 def can_review_conference(actor: User | None, edition) -> bool:
     """Coordinators, and the people they invited to review this edition."""
@@ -398,12 +430,18 @@ def can_review_conference(actor: User | None, edition) -> bool:
     from federation.extensions import db
     from federation.models import ConferenceReviewer
 
-    return db.session.scalar(select(ConferenceReviewer.id).where(
-        ConferenceReviewer.edition_id == edition.id,
-        ConferenceReviewer.user_id == actor.id)) is not None
+    return (
+        db.session.scalar(
+            select(ConferenceReviewer.id).where(
+                ConferenceReviewer.edition_id == edition.id, ConferenceReviewer.user_id == actor.id
+            )
+        )
+        is not None
+    )
 
 
 # --- joining a member group ------------------------------------------------------
+
 
 def is_operator_of(actor: User | None, group) -> bool:
     """Runs this very group (coordinators are not counted)."""
@@ -421,8 +459,7 @@ def join_approver_ids(group) -> set[int]:
     from federation.models import JoinApprover
 
     operators = {op.user_id for op in group.operators}
-    named = set(db.session.scalars(select(JoinApprover.user_id)
-                                   .where(JoinApprover.group_id == group.id)))
+    named = set(db.session.scalars(select(JoinApprover.user_id).where(JoinApprover.group_id == group.id)))
     return (named & operators) or operators
 
 
@@ -452,10 +489,13 @@ def can_see_group_members(actor: User | None, group) -> bool:
     if is_coordinator(actor) or is_operator_of(actor, group):
         return True
     return is_alumnus_of(actor, group)
+
+
 # --- the knowledge hub and the practice community (issue 16) ---------------------
 # Practice membership is NOT membership of the federation: a practice member
 # reads practice-visible articles and uses the beginners' consultation space,
 # nothing else (no directory, assets or members-only events).
+
 
 def is_practice_member(actor: User | None) -> bool:
     """In the practice community [実践コミュニティ] (and not left it)."""
@@ -466,8 +506,14 @@ def is_practice_member(actor: User | None) -> bool:
     from federation.extensions import db
     from federation.models import PracticeMembership
 
-    return db.session.scalar(select(PracticeMembership.id).where(
-        PracticeMembership.user_id == actor.id, PracticeMembership.left_at.is_(None))) is not None
+    return (
+        db.session.scalar(
+            select(PracticeMembership.id).where(
+                PracticeMembership.user_id == actor.id, PracticeMembership.left_at.is_(None)
+            )
+        )
+        is not None
+    )
 
 
 def is_federation_operator(actor: User | None) -> bool:
@@ -532,7 +578,9 @@ def can_accept_consultation_session(actor: User | None, session) -> bool:
     """Only the helper who was asked accepts a 1:1 session."""
     return actor is not None and actor.is_authenticated and session.helper_id == actor.id
 
+
 # --- federation health (issue 17) -----------------------------------------------
+
 
 def can_see_federation_health(actor: User | None) -> bool:
     """The all-groups dashboard, thresholds and research export: coordinators."""

@@ -6,6 +6,7 @@ client address as the app sees it, after the proxy fix), `request_id` and the
 event's own fields. Only fields named in ALLOWED_FIELDS are written, so a
 password, token, link or birth date cannot slip in by accident.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,10 +20,22 @@ from flask import Flask, g, has_request_context, request
 logger = logging.getLogger("federation.security")
 
 # What an event may carry besides the common fields. Nothing else is written.
-ALLOWED_FIELDS = frozenset({
-    "target_user_id", "method", "status", "limit", "role", "old_role", "reason",
-    "endpoint", "session_id", "token_id", "count", "kind",
-})
+ALLOWED_FIELDS = frozenset(
+    {
+        "target_user_id",
+        "method",
+        "status",
+        "limit",
+        "role",
+        "old_role",
+        "reason",
+        "endpoint",
+        "session_id",
+        "token_id",
+        "count",
+        "kind",
+    }
+)
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 

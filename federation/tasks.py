@@ -17,6 +17,7 @@ Adding periodic work is one line in SCHEDULE below:
 The function is called with no argument, must flush (never commit) and may
 return a count, which is logged.  Schedules are in UTC (Asia/Tokyo is UTC+9).
 """
+
 from __future__ import annotations
 
 import functools
@@ -53,7 +54,7 @@ _app: Flask | None = None
 def storage_for(url: str, name: str = "federation"):
     """A Huey storage for QUEUE_URL: sqlite:///path, redis://…, memory://."""
     if url.startswith("sqlite:///"):
-        return SqliteHuey.storage_class(name, filename=url[len("sqlite:///"):])
+        return SqliteHuey.storage_class(name, filename=url[len("sqlite:///") :])
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey.storage_class(name, url=url)
     if url.startswith("memory://"):
@@ -68,7 +69,7 @@ def init_app(app: Flask) -> None:
     if url.startswith("sqlite:///"):
         from pathlib import Path
 
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     if getattr(huey, "_federation_url", None) != (url, name):
         huey.storage = storage_for(url, name)
         huey.name = name
@@ -96,8 +97,7 @@ def _in_app(fn: Callable[..., Any]) -> Callable[..., Any]:
         token = logs.bind_request_id(kwargs.pop(REQUEST_ID_KWARG, None))
         app = _flask_app()
         try:
-            with app.app_context(), app.test_request_context(base_url=app.config["EXTERNAL_URL"]), \
-                    writing():
+            with app.app_context(), app.test_request_context(base_url=app.config["EXTERNAL_URL"]), writing():
                 try:
                     result = fn(*args, **kwargs)
                     db.session.commit()
@@ -114,13 +114,15 @@ def _in_app(fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def job(*, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2.0,
-        name: str | None = None) -> Callable[[Callable[..., Any]], TaskWrapper]:
+def job(
+    *, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2.0, name: str | None = None
+) -> Callable[[Callable[..., Any]], TaskWrapper]:
     """A task run by the worker, retried with exponential backoff when it raises."""
 
     def decorator(fn: Callable[..., Any]) -> TaskWrapper:
-        return huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
-                         name=name or fn.__name__)(_in_app(fn))
+        return huey.task(
+            retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff, name=name or fn.__name__
+        )(_in_app(fn))
 
     return decorator
 
@@ -134,8 +136,9 @@ def _call(target: str) -> Any:
 PERIODIC_TARGETS: dict[str, str] = {}
 
 
-def periodic(name: str, schedule: Callable, target: str, *, retries: int = 2,
-             retry_delay: int = 60) -> TaskWrapper:
+def periodic(
+    name: str, schedule: Callable, target: str, *, retries: int = 2, retry_delay: int = 60
+) -> TaskWrapper:
     """Run `module:function` on a schedule (a huey.crontab, in UTC)."""
     PERIODIC_TARGETS[name] = target
 
@@ -143,11 +146,13 @@ def periodic(name: str, schedule: Callable, target: str, *, retries: int = 2,
         return _call(target)
 
     run.__name__ = run.__qualname__ = name.replace("-", "_")
-    return huey.periodic_task(schedule, retries=retries, retry_delay=retry_delay,
-                              retry_backoff=2.0, name=run.__name__)(_in_app(run))
+    return huey.periodic_task(
+        schedule, retries=retries, retry_delay=retry_delay, retry_backoff=2.0, name=run.__name__
+    )(_in_app(run))
 
 
 # --- mail delivery ----------------------------------------------------------------
+
 
 @job(retries=3)
 def deliver_mail(ids: list[int] | None = None) -> dict[str, int]:
@@ -173,8 +178,7 @@ def enqueue_delivery(ids: list[int]) -> None:
     try:
         deliver_mail(ids)
     except Exception:  # the broker is down: the periodic sweep covers it
-        logger.warning("could not enqueue delivery of mails %s; the sweep will send them", ids,
-                       exc_info=True)
+        logger.warning("could not enqueue delivery of mails %s; the sweep will send them", ids, exc_info=True)
 
 
 # --- schedules (UTC) --------------------------------------------------------------
@@ -187,29 +191,53 @@ SCHEDULE = [
     # Tomorrow's joint events (Japan time): hourly; each registration once.
     periodic("event-reminders", crontab(minute="0"), "federation.services.events:send_reminders"),
     # Monday 09:00 in Tokyo: the co-creation directory's weekly digest.
-    periodic("directory-digest", crontab(minute="0", hour="0", day_of_week="1"),
-             "federation.services.directory:send_digests"),
+    periodic(
+        "directory-digest",
+        crontab(minute="0", hour="0", day_of_week="1"),
+        "federation.services.directory:send_digests",
+    ),
     # Every day 09:00 in Tokyo: coordinators hear of applications waiting too long.
-    periodic("application-reminder", crontab(minute="0", hour="0"),
-             "federation.services.applications:remind_coordinators"),
+    periodic(
+        "application-reminder",
+        crontab(minute="0", hour="0"),
+        "federation.services.applications:remind_coordinators",
+    ),
     # Every day 08:00 in Tokyo: join-request approvers, on the weekdays they chose.
-    periodic("join-request-digest", crontab(minute="0", hour="23"),
-             "federation.services.membership:send_approver_digests"),
+    periodic(
+        "join-request-digest",
+        crontab(minute="0", hour="23"),
+        "federation.services.membership:send_approver_digests",
+    ),
     # Every day 08:30 in Tokyo: the notifications people chose to get once a day.
-    periodic("notification-digest", crontab(minute="30", hour="23"),
-             "federation.services.notifications:send_daily_digests"),
+    periodic(
+        "notification-digest",
+        crontab(minute="30", hour="23"),
+        "federation.services.notifications:send_daily_digests",
+    ),
     # Every day 08:15 in Tokyo: new consultations to the helpers of their topics.
-    periodic("consultation-digest", crontab(minute="15", hour="23"),
-             "federation.services.knowledge.consultations:send_consultation_digests"),
+    periodic(
+        "consultation-digest",
+        crontab(minute="15", hour="23"),
+        "federation.services.knowledge.consultations:send_consultation_digests",
+    ),
     # Every night 03:30 in Tokyo: personal fields of closed records past retention.
-    periodic("retention-purge", crontab(minute="30", hour="18"),
-             "federation.services.retention:purge_expired_personal_data"),
+    periodic(
+        "retention-purge",
+        crontab(minute="30", hour="18"),
+        "federation.services.retention:purge_expired_personal_data",
+    ),
     # Every night 02:00 in Tokyo: the health snapshots of last month and this month.
-    periodic("health-snapshots", crontab(minute="0", hour="17"),
-             "federation.services.health.snapshots:snapshot_recent_months"),
+    periodic(
+        "health-snapshots",
+        crontab(minute="0", hour="17"),
+        "federation.services.health.snapshots:snapshot_recent_months",
+    ),
     # Every day 10:00 in Tokyo: what came of introductions accepted 30 days ago.
-    periodic("introduction-outcomes", crontab(minute="0", hour="1"),
-             "federation.services.health.outcomes:ask_for_outcomes"),
+    periodic(
+        "introduction-outcomes",
+        crontab(minute="0", hour="1"),
+        "federation.services.health.outcomes:ask_for_outcomes",
+    ),
 ]
 
 
@@ -219,8 +247,15 @@ def _deliver_due_mail() -> dict[str, int]:
 
 # --- the worker -------------------------------------------------------------------
 
-def create_consumer(app: Flask, *, workers: int | None = None, periodic: bool = True,
-                    clock: Callable[[], Any] | None = None, periodic_seconds: int = 60):
+
+def create_consumer(
+    app: Flask,
+    *,
+    workers: int | None = None,
+    periodic: bool = True,
+    clock: Callable[[], Any] | None = None,
+    periodic_seconds: int = 60,
+):
     """The Huey consumer (worker threads plus the scheduler) for this app.
 
     `clock` replaces the scheduler's notion of now (UTC naive datetime) and
@@ -240,5 +275,10 @@ def create_consumer(app: Flask, *, workers: int | None = None, periodic: bool = 
     class FederationConsumer(Consumer):
         scheduler_class = FederationScheduler
 
-    return FederationConsumer(huey, workers=workers or app.config["QUEUE_WORKERS"],
-                              periodic=periodic, worker_type="thread", check_worker_health=True)
+    return FederationConsumer(
+        huey,
+        workers=workers or app.config["QUEUE_WORKERS"],
+        periodic=periodic,
+        worker_type="thread",
+        check_worker_health=True,
+    )

@@ -11,6 +11,7 @@ what the user typed is stored as typed.
   at the first level), stored as a hex string so that SQLite and PostgreSQL
   sort the rows identically by index, whatever the database's own collation.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,10 +48,7 @@ def as_typed(text: str) -> str:
 
 
 def to_hiragana(text: str) -> str:
-    return "".join(
-        chr(ord(ch) - 0x60) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch
-        for ch in text
-    )
+    return "".join(chr(ord(ch) - 0x60) if _KATAKANA_START <= ord(ch) <= _KATAKANA_END else ch for ch in text)
 
 
 def is_kana(text: str) -> bool:
@@ -101,9 +99,11 @@ def _reading(reading: str | None, name: str | None) -> str:
 def person_sort_key(person) -> str:
     """One key for anyone with family/given names and readings (users; the
     directory profiles copy their user's)."""
-    return collation_key(_reading(person.family_name_kana, person.family_name),
-                         _reading(person.given_name_kana, person.given_name),
-                         fallback=f"{person.family_name} {person.given_name}")
+    return collation_key(
+        _reading(person.family_name_kana, person.family_name),
+        _reading(person.given_name_kana, person.given_name),
+        fallback=f"{person.family_name} {person.given_name}",
+    )
 
 
 def group_sort_key(group) -> str:

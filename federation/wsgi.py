@@ -1,5 +1,6 @@
 """WSGI entry point of an installed copy: `gunicorn federation.wsgi:app`,
 `flask --app federation.wsgi ...` or the `federation` command."""
+
 from __future__ import annotations
 
 from flask.cli import FlaskGroup

@@ -5,8 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh requirements-test.txt
 echo "==> ruff check"
 .venv/bin/ruff check federation/
-# Enabled once the lead has run `ruff format` over the merged tree:
-# echo "==> ruff format --check"
-# .venv/bin/ruff format --check federation/
+echo "==> ruff format --check"
+.venv/bin/ruff format --check federation/
 echo "==> mypy"
 .venv/bin/python -m mypy

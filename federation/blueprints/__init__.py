@@ -1,11 +1,24 @@
 """Blueprints, one per capability, with their URL prefixes in one list."""
-from federation.blueprints import (account, admin, applications, assets, auth, calendar,
-                                   conferences, directory, events, groups, main)
-from federation.blueprints import consultations, knowledge
+
+from federation.blueprints import (
+    account,
+    admin,
+    applications,
+    assets,
+    auth,
+    calendar,
+    conferences,
+    consultations,
+    directory,
+    events,
+    groups,
+    health,
+    knowledge,
+    main,
+    membership,
+    notifications,
+)
 from federation.blueprints.api import bp as api_bp
-from federation.blueprints import membership
-from federation.blueprints import notifications
-from federation.blueprints import health
 
 BLUEPRINTS = [
     (main.bp, ""),

@@ -1,4 +1,5 @@
 """The signed-in person's own account: profile, email, password, tokens."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from federation.extensions import db
-from federation.forms.account import (ChangeEmailForm, ChangePasswordForm, ConfirmForm,
-                                      DeleteAccountForm, ProfileForm, TokenForm)
+from federation.forms.account import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    ProfileForm,
+    TokenForm,
+)
 from federation.forms.base import submit
 from federation.security import renew_session
 from federation.security_log import log_event
@@ -27,17 +34,27 @@ def require_login():
 @bp.route("/", methods=["GET", "POST"])
 def profile():
     form = ProfileForm(obj=current_user)
-    done, _r = submit(form, lambda: accounts.update_profile(
-        current_user, family_name=form.family_name.data, given_name=form.given_name.data,
-        family_name_kana=form.family_name_kana.data, given_name_kana=form.given_name_kana.data,
-        self_introduction=form.self_introduction.data or "",
-        name_order=form.name_order.data,
-    ))
+    done, _r = submit(
+        form,
+        lambda: accounts.update_profile(
+            current_user,
+            family_name=form.family_name.data,
+            given_name=form.given_name.data,
+            family_name_kana=form.family_name_kana.data,
+            given_name_kana=form.given_name_kana.data,
+            self_introduction=form.self_introduction.data or "",
+            name_order=form.name_order.data,
+        ),
+    )
     if done:
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form, resend_form=ConfirmForm(),
-                           my_groups=groups.groups_operated_by(current_user))
+    return render_template(
+        "account/profile.html",
+        form=form,
+        resend_form=ConfirmForm(),
+        my_groups=groups.groups_operated_by(current_user),
+    )
 
 
 @bp.route("/resend-verification", methods=["POST"])
@@ -48,8 +65,7 @@ def resend_verification():
         db.session.commit()
         # (At most RATELIMIT_VERIFICATION_MAILS per account: beyond, nothing
         # more is sent and the message stays the same.)
-        flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email),
-              "info")
+        flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("account.profile"))
 
 
@@ -75,11 +91,17 @@ def password():
 @bp.route("/email", methods=["GET", "POST"])
 def email():
     form = ChangeEmailForm()
-    done, _r = submit(form, lambda: accounts.request_email_change(
-        current_user, form.new_email.data, form.password.data))
+    done, _r = submit(
+        form, lambda: accounts.request_email_change(current_user, form.new_email.data, form.password.data)
+    )
     if done:
-        flash(_("Open the link we sent to %(email)s to confirm the new address.",
-                email=form.new_email.data.strip()), "info")
+        flash(
+            _(
+                "Open the link we sent to %(email)s to confirm the new address.",
+                email=form.new_email.data.strip(),
+            ),
+            "info",
+        )
         return redirect(url_for("account.profile"))
     return render_template("account/email.html", form=form)
 
@@ -91,9 +113,13 @@ def tokens():
     new_token = created[1] if done else None
     if done:
         form = TokenForm(formdata=None)
-    return render_template("account/tokens.html", form=form, new_token=new_token,
-                           tokens=accounts.active_api_tokens(current_user),
-                           revoke_form=ConfirmForm())
+    return render_template(
+        "account/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=accounts.active_api_tokens(current_user),
+        revoke_form=ConfirmForm(),
+    )
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -108,9 +134,12 @@ def revoke_token(token_id: int):
 
 @bp.route("/sessions")
 def sessions():
-    return render_template("account/sessions.html",
-                           sessions=accounts.login_sessions_of(current_user),
-                           current_id=current_user.current_session_id, form=ConfirmForm())
+    return render_template(
+        "account/sessions.html",
+        sessions=accounts.login_sessions_of(current_user),
+        current_id=current_user.current_session_id,
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/end", methods=["POST"])
@@ -141,8 +170,7 @@ def end_all_sessions():
 
 @bp.route("/data", methods=["GET"])
 def data():
-    return render_template("account/data.html", export_form=ConfirmForm(),
-                           delete_form=DeleteAccountForm())
+    return render_template("account/data.html", export_form=ConfirmForm(), delete_form=DeleteAccountForm())
 
 
 @bp.route("/data/export", methods=["POST"])

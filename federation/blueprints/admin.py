@@ -1,4 +1,5 @@
 """Administration: people and roles, and the mail outbox."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,8 +10,8 @@ from wtforms import SelectField, StringField, SubmitField
 
 from federation.errors import Conflict
 from federation.extensions import db
-from federation.forms.base import BaseForm, choices, max_length, required, submit
 from federation.forms.account import ConfirmForm
+from federation.forms.base import BaseForm, choices, max_length, required, submit
 from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User
 from federation.pagination import page_args
@@ -21,10 +22,10 @@ from federation.services.mail import retry_mail
 bp = Blueprint("admin", __name__)
 
 
-
 class RemoveAccountForm(BaseForm):
-    confirm_email = StringField(_l("Type the account's email address to confirm"),
-                                validators=[required(), max_length(254)])
+    confirm_email = StringField(
+        _l("Type the account's email address to confirm"), validators=[required(), max_length(254)]
+    )
     submit = SubmitField(_l("Remove the account"))
 
 
@@ -59,16 +60,16 @@ def set_role(user_id: int):
     if form.validate_on_submit():
         accounts.grant_role(current_user, user, Role(form.role.data))
         db.session.commit()
-        flash(_("%(name)s is now: %(role)s", name=user.display_name,
-                role=ROLE_LABELS[user.role]), "success")
+        flash(_("%(name)s is now: %(role)s", name=user.display_name, role=ROLE_LABELS[user.role]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
 
 @bp.route("/users/<int:user_id>")
 def user_detail(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    return render_template("admin/user_detail.html", user=user, form=ConfirmForm(),
-                           remove_form=RemoveAccountForm())
+    return render_template(
+        "admin/user_detail.html", user=user, form=ConfirmForm(), remove_form=RemoveAccountForm()
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
@@ -83,8 +84,13 @@ def deactivate(user_id: int):
             flash(error.message, "error")
             return redirect(url_for("admin.user_detail", user_id=user.id))
         db.session.commit()
-        flash(_("%(name)s's account is deactivated: signed out everywhere, API tokens revoked.",
-                name=user.display_name), "success")
+        flash(
+            _(
+                "%(name)s's account is deactivated: signed out everywhere, API tokens revoked.",
+                name=user.display_name,
+            ),
+            "success",
+        )
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
@@ -108,23 +114,21 @@ def reactivate(user_id: int):
 def remove(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RemoveAccountForm()
-    done, _r = submit(form, lambda: accounts.remove_account(current_user, user,
-                                                            form.confirm_email.data))
+    done, _r = submit(form, lambda: accounts.remove_account(current_user, user, form.confirm_email.data))
     if done:
         flash(_("The account is removed."), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_detail.html", user=user, form=ConfirmForm(),
-                           remove_form=form), 422
+    return render_template("admin/user_detail.html", user=user, form=ConfirmForm(), remove_form=form), 422
 
 
 @bp.route("/outbox")
 def outbox():
     status = request.args.get("status", "")
     page, per_page = page_args(request.args)
-    pagination = db.paginate(admin.outbox_query(status), page=page, per_page=per_page,
-                             error_out=False)
-    return render_template("admin/outbox.html", pagination=pagination, status=status,
-                           statuses=list(MailStatus))
+    pagination = db.paginate(admin.outbox_query(status), page=page, per_page=per_page, error_out=False)
+    return render_template(
+        "admin/outbox.html", pagination=pagination, status=status, statuses=list(MailStatus)
+    )
 
 
 @bp.route("/outbox/<int:mail_id>")

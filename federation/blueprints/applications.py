@@ -1,5 +1,6 @@
 """Operator applications: apply, follow, review, decide; the precedent log,
 screening settings, and the liaison's endorsement link."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,18 +10,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from federation.models import ReadKind
-from federation.services import reads
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
-from federation.forms.applications import (ApplicationForm, DecisionForm, EndorseForm,
-                                           OverrideForm, SettingsForm)
+from federation.forms.applications import (
+    ApplicationForm,
+    DecisionForm,
+    EndorseForm,
+    OverrideForm,
+    SettingsForm,
+)
 from federation.forms.base import choices, submit
-from federation.models import AlumniGroup, ApplicationStatus
+from federation.i18n import current_locale
+from federation.models import AlumniGroup, ApplicationStatus, ReadKind
 from federation.pagination import page_args
 from federation.security import is_coordinator
 from federation.services import applications as service
-from federation.i18n import current_locale
+from federation.services import reads
 
 bp = Blueprint("applications", __name__)
 
@@ -32,12 +37,15 @@ def _coordinator_only():
 
 def _group_choices(form: ApplicationForm) -> None:
     rows = db.session.execute(
-        select(AlumniGroup.id, AlumniGroup.name_ja, AlumniGroup.name_en)
-        .order_by(AlumniGroup.sort_key, AlumniGroup.id)).all()
+        select(AlumniGroup.id, AlumniGroup.name_ja, AlumniGroup.name_en).order_by(
+            AlumniGroup.sort_key, AlumniGroup.id
+        )
+    ).all()
     locale = current_locale()
     form.group_id.choices = choices(
         [("", _("A new group (described below)"))]
-        + [(str(gid), (en if locale == "en" and en else ja)) for gid, ja, en in rows])
+        + [(str(gid), (en if locale == "en" and en else ja)) for gid, ja, en in rows]
+    )
 
 
 @bp.route("/")
@@ -50,11 +58,17 @@ def list():
     except ValueError:
         older = 0
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.applications_query(current_user, status, older),
-                             page=page, per_page=per_page, error_out=False)
-    return render_template("applications/list.html", pagination=pagination, status=status,
-                           older_than=older, statuses=[s for s in ApplicationStatus],
-                           coordinator=is_coordinator(current_user))
+    pagination = db.paginate(
+        service.applications_query(current_user, status, older), page=page, per_page=per_page, error_out=False
+    )
+    return render_template(
+        "applications/list.html",
+        pagination=pagination,
+        status=status,
+        older_than=older,
+        statuses=[s for s in ApplicationStatus],
+        coordinator=is_coordinator(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -66,10 +80,10 @@ def create():
         form.group_id.data = request.args["group"]
     if request.method == "GET" and request.args.get("from") == "practice":
         from federation.services.knowledge import practice  # the practice community's re-apply
+
         form.process(data=practice.application_prefill(current_user))
         _group_choices(form)
-    done, application = submit(form, lambda: service.submit_application(
-        current_user, form.service_data()))
+    done, application = submit(form, lambda: service.submit_application(current_user, form.service_data()))
     if done:
         flash(_("Your application is submitted. Here is its assessment."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
@@ -80,17 +94,21 @@ def create():
 @login_required
 def detail(application_id: int):
     application = service.get_application(current_user, application_id)
-    reads.record_reads(current_user, ReadKind.application, application.id,
-                       [application.applicant_id])
+    reads.record_reads(current_user, ReadKind.application, application.id, [application.applicant_id])
     coordinator = is_coordinator(current_user)
     return render_template(
-        "applications/detail.html", application=application,
-        assessment=service.assessment_of(application), coordinator=coordinator,
+        "applications/detail.html",
+        application=application,
+        assessment=service.assessment_of(application),
+        coordinator=coordinator,
         liaison_warning=service.liaison_address_warning(application) if coordinator else None,
         override_form=OverrideForm() if coordinator else None,
         decidable=application.status == ApplicationStatus.pending,
-        editable=(application.status == ApplicationStatus.info_requested
-                  and application.applicant_id == current_user.id))
+        editable=(
+            application.status == ApplicationStatus.info_requested
+            and application.applicant_id == current_user.id
+        ),
+    )
 
 
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
@@ -110,12 +128,12 @@ def edit(application_id: int):
             entry.title.data = example.get("title")
             entry.held_on.data = date.fromisoformat(example["held_on"])
             entry.attendance.data = example.get("attendance")
-        for field in ("governance_type", "membership_scope", "audience", "purpose",
-                      "involvement"):
+        for field in ("governance_type", "membership_scope", "audience", "purpose", "involvement"):
             value = getattr(application, field)
             getattr(form, field).data = value.value if value is not None else ""
-    done, _r = submit(form, lambda: service.resubmit_application(
-        current_user, application, form.service_data()))
+    done, _r = submit(
+        form, lambda: service.resubmit_application(current_user, application, form.service_data())
+    )
     if done:
         flash(_("Your application is submitted again and was assessed anew."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
@@ -128,13 +146,18 @@ def override(application_id: int):
     application = service.get_application(current_user, application_id)
     _coordinator_only()
     form = OverrideForm()
-    done, _r = submit(form, lambda: service.override_criterion(
-        current_user, application, form.criterion.data, form.verdict.data, form.note.data))
+    done, _r = submit(
+        form,
+        lambda: service.override_criterion(
+            current_user, application, form.criterion.data, form.verdict.data, form.note.data
+        ),
+    )
     if done:
         flash(_("The verdict is overridden."), "success")
     elif form.errors or form.form_errors:
-        flash(" ".join(str(m) for ms in form.errors.values() for m in ms)
-              or " ".join(form.form_errors), "error")
+        flash(
+            " ".join(str(m) for ms in form.errors.values() for m in ms) or " ".join(form.form_errors), "error"
+        )
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
@@ -150,14 +173,22 @@ def decide(application_id: int):
             decision = "approve"
         form.decision.data = decision
         form.message.data = service.decision_template(application, decision)
-    done, _r = submit(form, lambda: service.decide(
-        current_user, application, form.decision.data, form.message.data, form.note.data))
+    done, _r = submit(
+        form,
+        lambda: service.decide(
+            current_user, application, form.decision.data, form.message.data, form.note.data
+        ),
+    )
     if done:
         flash(_("The decision is recorded and the applicant is told."), "success")
         return redirect(url_for("applications.detail", application_id=application.id))
-    return render_template("applications/decision.html", form=form, application=application,
-                           assessment=service.assessment_of(application),
-                           precedents=service.suggested_precedents(application))
+    return render_template(
+        "applications/decision.html",
+        form=form,
+        application=application,
+        assessment=service.assessment_of(application),
+        precedents=service.suggested_precedents(application),
+    )
 
 
 @bp.route("/precedents")
@@ -166,8 +197,7 @@ def precedents():
     _coordinator_only()
     q = request.args.get("q", "")
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.precedents_query(q), page=page, per_page=per_page,
-                             error_out=False)
+    pagination = db.paginate(service.precedents_query(q), page=page, per_page=per_page, error_out=False)
     return render_template("applications/precedents.html", pagination=pagination, q=q)
 
 
@@ -176,14 +206,22 @@ def precedents():
 def settings():
     _coordinator_only()
     form = SettingsForm(data=service.get_settings() if request.method == "GET" else None)
-    done, _r = submit(form, lambda: service.update_settings(current_user, {
-        key: getattr(form, key).data for key in service.SETTINGS}))
+    done, _r = submit(
+        form,
+        lambda: service.update_settings(
+            current_user, {key: getattr(form, key).data for key in service.SETTINGS}
+        ),
+    )
     if done:
         flash(_("The settings are saved."), "success")
         return redirect(url_for("applications.settings"))
     changes = db.session.scalars(service.setting_changes_query().limit(50)).all()
-    return render_template("applications/settings.html", form=form, changes=changes,
-                           labels={k: v[3] for k, v in service.SETTINGS.items()})
+    return render_template(
+        "applications/settings.html",
+        form=form,
+        changes=changes,
+        labels={k: v[3] for k, v in service.SETTINGS.items()},
+    )
 
 
 @bp.route("/endorse/<token>", methods=["GET", "POST"])
@@ -192,13 +230,11 @@ def endorse(token: str):
     try:
         endorsement = service.find_endorsement(token)
     except Invalid as error:
-        return render_template("applications/endorse.html", form=None,
-                               error=error.message), 410
+        return render_template("applications/endorse.html", form=None, error=error.message), 410
     declining = bool(form.decline.data)
     answer = service.decline_endorsement if declining else service.confirm_endorsement
     done, _r = submit(form, lambda: answer(token, form.confirmer_name.data))
     if done:
-        return render_template("applications/endorse.html", form=None, done=True,
-                               declined=declining)
+        return render_template("applications/endorse.html", form=None, done=True, declined=declining)
     application = endorsement.application
     return render_template("applications/endorse.html", form=form, application=application)

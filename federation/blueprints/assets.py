@@ -1,21 +1,20 @@
 """Shared assets across groups, requests to use them, and venue photos."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.account import ConfirmForm
 from federation.forms.base import choices, submit
-from federation.i18n import current_locale
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
+from federation.guards import parse_id
+from federation.i18n import current_locale
 from federation.models import AssetKind, RequestStatus
 from federation.pagination import page_args
-from federation.security import (can_cancel_asset_request, can_decide_asset_request,
-                                 can_manage_group)
+from federation.security import can_cancel_asset_request, can_decide_asset_request, can_manage_group
 from federation.services import assets, groups, uploads
 from federation.services.assets import TOKYO
 
@@ -32,16 +31,22 @@ def require_login():
 def list():
     args = request.args
     capacity = args.get("capacity", "")
-    filters = {"kind": args.get("kind", ""), "q": args.get("q", "")[:100],
-               "area": args.get("area", "")[:80], "topic": args.get("topic", "")[:80],
-               "min_capacity": parse_id(capacity),
-               "group": args.get("group", "")[:64]}
+    filters = {
+        "kind": args.get("kind", ""),
+        "q": args.get("q", "")[:100],
+        "area": args.get("area", "")[:80],
+        "topic": args.get("topic", "")[:80],
+        "min_capacity": parse_id(capacity),
+        "group": args.get("group", "")[:64],
+    }
     page, per_page = page_args(args)
-    pagination = db.paginate(assets.assets_query(current_user, **filters), page=page,
-                             per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        assets.assets_query(current_user, **filters), page=page, per_page=per_page, error_out=False
+    )
     url_args = {("capacity" if k == "min_capacity" else k): v for k, v in filters.items() if v}
-    return render_template("assets/list.html", pagination=pagination, filters=filters,
-                           url_args=url_args, kinds=AssetKind)
+    return render_template(
+        "assets/list.html", pagination=pagination, filters=filters, url_args=url_args, kinds=AssetKind
+    )
 
 
 def _request_form(asset) -> RequestForm:
@@ -56,9 +61,15 @@ def detail(asset_id: int):
     asset = assets.get_asset(current_user, asset_id)
     manage = can_manage_group(current_user, asset.group)
     bookings = assets.venue_bookings(asset) if asset.kind == AssetKind.venue else []
-    return render_template("assets/detail.html", asset=asset, can_manage=manage,
-                           bookings=bookings, request_form=_request_form(asset),
-                           photo_form=PhotoForm(), confirm_form=ConfirmForm())
+    return render_template(
+        "assets/detail.html",
+        asset=asset,
+        can_manage=manage,
+        bookings=bookings,
+        request_form=_request_form(asset),
+        photo_form=PhotoForm(),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/<int:asset_id>/edit", methods=["GET", "POST"])
@@ -74,13 +85,11 @@ def edit(asset_id: int):
         form.channel_type.data = asset.channel_type.value if asset.channel_type else ""
         form.content_type.data = asset.content_type.value if asset.content_type else ""
         form.consent_confirmed.data = asset.consent_confirmed_at is not None
-    done, _r = submit(form, lambda: assets.update_asset(current_user, asset,
-                                                       form.service_data(kind)))
+    done, _r = submit(form, lambda: assets.update_asset(current_user, asset, form.service_data(kind)))
     if done:
         flash(_("The asset is saved."), "success")
         return redirect(url_for("assets.detail", asset_id=asset.id))
-    return render_template("assets/edit.html", group=asset.group, form=form, kind=kind,
-                           asset=asset)
+    return render_template("assets/edit.html", group=asset.group, form=form, kind=kind, asset=asset)
 
 
 @bp.route("/<int:asset_id>/pause", methods=["POST"])
@@ -92,8 +101,10 @@ def pause(asset_id: int):
     if form.validate_on_submit():
         assets.set_paused(current_user, asset, paused=asset.is_active)
         db.session.commit()
-        flash(_("The asset is paused.") if not asset.is_active else _("The asset is available again."),
-              "success")
+        flash(
+            _("The asset is paused.") if not asset.is_active else _("The asset is available again."),
+            "success",
+        )
     return redirect(url_for("assets.detail", asset_id=asset.id))
 
 
@@ -107,18 +118,26 @@ def confirm_delete(asset_id: int):
     asset = assets.get_asset(current_user, asset_id)
     if not can_manage_group(current_user, asset.group):
         abort(403)
-    waiting = db.session.scalar(select(func.count(AssetRequest.id)).where(
-        AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.pending))
-    consequences = [_("The asset leaves the registry and the search; its past requests stay "
-                      "in the give-first balance.")]
+    waiting = db.session.scalar(
+        select(func.count(AssetRequest.id)).where(
+            AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.pending
+        )
+    )
+    consequences = [
+        _("The asset leaves the registry and the search; its past requests stay in the give-first balance.")
+    ]
     if waiting:
-        consequences.append(_("%(n)d waiting request(s) are declined and the requesting groups "
-                              "told.", n=waiting))
+        consequences.append(
+            _("%(n)d waiting request(s) are declined and the requesting groups told.", n=waiting)
+        )
     return render_template(
-        "confirm.html", heading=_("Remove “%(title)s”?", title=asset.title),
-        consequences=consequences, button=_("Remove"),
+        "confirm.html",
+        heading=_("Remove “%(title)s”?", title=asset.title),
+        consequences=consequences,
+        button=_("Remove"),
         action_url=url_for("assets.delete", asset_id=asset.id),
-        back_url=url_for("assets.detail", asset_id=asset.id))
+        back_url=url_for("assets.detail", asset_id=asset.id),
+    )
 
 
 @bp.route("/<int:asset_id>/delete", methods=["POST"])
@@ -143,11 +162,19 @@ def request_asset(asset_id: int):
 
     def send():
         group = groups.get_group(current_user, form.group.data)
-        local = [value.replace(tzinfo=TOKYO) if value else None
-                 for value in (form.starts_at.data, form.ends_at.data)]
-        return assets.request_asset(current_user, asset, group, message=form.message.data,
-                                    joint_event=form.joint_event.data or "",
-                                    starts_at=local[0], ends_at=local[1])
+        local = [
+            value.replace(tzinfo=TOKYO) if value else None
+            for value in (form.starts_at.data, form.ends_at.data)
+        ]
+        return assets.request_asset(
+            current_user,
+            asset,
+            group,
+            message=form.message.data,
+            joint_event=form.joint_event.data or "",
+            starts_at=local[0],
+            ends_at=local[1],
+        )
 
     done, _r = submit(form, send)
     if done:
@@ -155,38 +182,57 @@ def request_asset(asset_id: int):
         return redirect(url_for("assets.requests", box="outgoing"))
     manage = can_manage_group(current_user, asset.group)
     bookings = assets.venue_bookings(asset) if asset.kind == AssetKind.venue else []
-    return render_template("assets/detail.html", asset=asset, can_manage=manage,
-                           bookings=bookings, request_form=form, photo_form=PhotoForm(),
-                           confirm_form=ConfirmForm()), 422
+    return render_template(
+        "assets/detail.html",
+        asset=asset,
+        can_manage=manage,
+        bookings=bookings,
+        request_form=form,
+        photo_form=PhotoForm(),
+        confirm_form=ConfirmForm(),
+    ), 422
 
 
 @bp.route("/requests")
 def requests():
     box = "outgoing" if request.args.get("box") == "outgoing" else "incoming"
     page, per_page = page_args(request.args)
-    pagination = db.paginate(assets.requests_query(current_user, box), page=page,
-                             per_page=per_page, error_out=False)
-    return render_template("assets/requests.html", pagination=pagination, box=box,
-                           overlaps=assets.pending_overlaps(pagination.items)
-                           if box == "incoming" else {},
-                           answer_form=AnswerForm(), statuses=RequestStatus,
-                           can_decide=lambda r: can_decide_asset_request(current_user, r),
-                           can_cancel=lambda r: can_cancel_asset_request(current_user, r))
+    pagination = db.paginate(
+        assets.requests_query(current_user, box), page=page, per_page=per_page, error_out=False
+    )
+    return render_template(
+        "assets/requests.html",
+        pagination=pagination,
+        box=box,
+        overlaps=assets.pending_overlaps(pagination.items) if box == "incoming" else {},
+        answer_form=AnswerForm(),
+        statuses=RequestStatus,
+        can_decide=lambda r: can_decide_asset_request(current_user, r),
+        can_cancel=lambda r: can_cancel_asset_request(current_user, r),
+    )
 
 
-ANSWERS = {"accept": assets.accept_request, "decline": assets.decline_request,
-           "cancel": assets.cancel_request}
+ANSWERS = {
+    "accept": assets.accept_request,
+    "decline": assets.decline_request,
+    "cancel": assets.cancel_request,
+}
 
 
 @bp.route("/requests/<int:request_id>/<any(accept, decline, cancel):answer>", methods=["POST"])
 def answer(request_id: int, answer: str):
     asset_request = assets.get_request(current_user, request_id)
     form = AnswerForm()
-    done, _r = submit(form, lambda: ANSWERS[answer](current_user, asset_request,
-                                                   form.message.data or ""))
+    done, _r = submit(form, lambda: ANSWERS[answer](current_user, asset_request, form.message.data or ""))
     if done:
-        flash({"accept": _("The request is accepted."), "decline": _("The request is declined."),
-               "cancel": _("The request is cancelled.")}[answer], "success")
+        flash(
+            {
+                "accept": _("The request is accepted."),
+                "decline": _("The request is declined."),
+                "cancel": _("The request is cancelled."),
+            }[answer],
+            "success",
+        )
     else:
         for message in form.form_errors or [e for errs in form.errors.values() for e in errs]:
             flash(message, "error")
@@ -212,8 +258,7 @@ def upload_photo(asset_id: int):
 @bp.route("/photos/<int:photo_id>")
 def photo(photo_id: int):
     row = uploads.get_photo(current_user, photo_id)
-    response = send_file(uploads.photo_path(row), mimetype=row.content_type, conditional=True,
-                         max_age=3600)
+    response = send_file(uploads.photo_path(row), mimetype=row.content_type, conditional=True, max_age=3600)
     response.headers["Content-Disposition"] = "inline"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

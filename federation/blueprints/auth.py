@@ -6,6 +6,7 @@ token cannot reach an access log (ours, a proxy's) or a Referer header. The
 page copies it into its POST form (static/js/token.js); without JavaScript
 the person pastes it into the field shown instead.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -15,8 +16,14 @@ from flask_login import current_user, login_user, logout_user
 from federation import devices
 from federation.errors import Invalid
 from federation.extensions import db, limiter
-from federation.forms.account import (ConfirmForm, ForgotPasswordForm, LoginForm, RegisterForm,
-                                      ResetPasswordForm, VerifyForm)
+from federation.forms.account import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    VerifyForm,
+)
 from federation.forms.base import submit
 from federation.i18n import current_locale
 from federation.security import renew_session, safe_redirect_target
@@ -57,13 +64,19 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
-    done, _user = submit(form, lambda: accounts.register_user(
-        email=form.email.data, password=form.password.data,
-        family_name=form.family_name.data, given_name=form.given_name.data,
-        family_name_kana=form.family_name_kana.data,
-        given_name_kana=form.given_name_kana.data, locale=current_locale(),
-        name_order=form.name_order.data,
-    ))
+    done, _user = submit(
+        form,
+        lambda: accounts.register_user(
+            email=form.email.data,
+            password=form.password.data,
+            family_name=form.family_name.data,
+            given_name=form.given_name.data,
+            family_name_kana=form.family_name_kana.data,
+            given_name_kana=form.given_name_kana.data,
+            locale=current_locale(),
+            name_order=form.name_order.data,
+        ),
+    )
     if done:
         return redirect(url_for("auth.check_mail"))
     return render_template("auth/register.html", form=form)
@@ -88,21 +101,25 @@ def verify():
         db.session.commit()
         log_event("email.verified", user=user)
         flash(_("Your email address is confirmed."), "success")
-        return redirect(url_for("main.home") if current_user.is_authenticated
-                        else url_for("auth.login"))
+        return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.login"))
     return render_template("auth/verify.html", form=form, error=None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("RATELIMIT_LOGIN"), exempt_when=_only_post, deduct_when=_failed)
-@limiter.limit(_limit("RATELIMIT_LOGIN_ACCOUNT"), exempt_when=_only_post_from_unknown_device,
-               deduct_when=_failed, key_func=_posted_account)
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_ACCOUNT"),
+    exempt_when=_only_post_from_unknown_device,
+    deduct_when=_failed,
+    key_func=_posted_account,
+)
 def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    done, user = submit(form, lambda: accounts.sign_in(
-        form.email.data, form.password.data, request.user_agent.string))
+    done, user = submit(
+        form, lambda: accounts.sign_in(form.email.data, form.password.data, request.user_agent.string)
+    )
     if done:
         target = safe_redirect_target(form.next.data, url_for("main.home"))
         renew_session()
@@ -113,8 +130,7 @@ def login():
         return response
     if request.method == "POST":
         known = accounts.find_user_by_email(form.email.data or "")
-        log_event("login.failure", user_id=None,
-                  target_user_id=known.id if known is not None else None)
+        log_event("login.failure", user_id=None, target_user_id=known.id if known is not None else None)
     return render_template("auth/login.html", form=form)
 
 
@@ -147,8 +163,7 @@ def forgot_password():
 @limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), exempt_when=_only_post)
 def reset_password():
     form = ResetPasswordForm()
-    done, user = submit(form, lambda: accounts.reset_password(form.token.data,
-                                                              form.password.data))
+    done, user = submit(form, lambda: accounts.reset_password(form.token.data, form.password.data))
     if done:
         logout_user()
         renew_session()

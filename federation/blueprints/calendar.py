@@ -1,4 +1,5 @@
 """Subscribable calendar feeds: a personal feed by secret, and a feed per group."""
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -21,5 +22,4 @@ def feed(secret: str):
 @bp.route("/groups/<slug>.ics")
 def group(slug: str):
     group = group_service.get_group(current_user, slug)
-    return ics_response(calendars.group_feed(current_user, group, current_locale()),
-                        f"{group.slug}.ics")
+    return ics_response(calendars.group_feed(current_user, group, current_locale()), f"{group.slug}.ics")

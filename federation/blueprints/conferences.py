@@ -1,24 +1,35 @@
 """The annual conference: editions, call for proposals, review, schedule,
 registration and the archive by year."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, g, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from federation.guards import parse_id
 from federation.blueprints.events import ics_response
 from federation.extensions import db
 from federation.forms.base import choices, submit
-from federation.forms.conferences import (FORMAT_LABELS, LANGUAGE_LABELS, STATUS_LABELS,
-                                          ActionForm, CheckInForm, ContentForm, DecisionForm,
-                                          EditionEditForm, EditionForm, NominateForm,
-                                          ProposalForm, ReviewForm, ScheduleForm)
+from federation.forms.conferences import (
+    FORMAT_LABELS,
+    LANGUAGE_LABELS,
+    STATUS_LABELS,
+    ActionForm,
+    CheckInForm,
+    ContentForm,
+    DecisionForm,
+    EditionEditForm,
+    EditionForm,
+    NominateForm,
+    ProposalForm,
+    ReviewForm,
+    ScheduleForm,
+)
+from federation.guards import parse_id
 from federation.i18n import current_locale
+from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User
 from federation.pagination import page_args
-from federation.models import (AssetKind, AssetStatus, ProposalStatus, SharedAsset, User)
 from federation.security import can_manage_group, can_review_conference, is_coordinator
 from federation.services import conferences as service
 from federation.services import groups as group_service
@@ -38,9 +49,12 @@ def conference_labels():
 @bp.route("/")
 def list():
     editions = db.session.scalars(service.editions_query()).all()
-    return render_template("conferences/list.html", editions=editions,
-                           archived={e.id: service.is_archived(e) for e in editions},
-                           can_create=is_coordinator(current_user))
+    return render_template(
+        "conferences/list.html",
+        editions=editions,
+        archived={e.id: service.is_archived(e) for e in editions},
+        can_create=is_coordinator(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -49,8 +63,7 @@ def create():
     if not is_coordinator(current_user):
         abort(403)
     form = EditionForm()
-    done, edition = submit(form, lambda: service.create_edition(current_user,
-                                                                form.service_data()))
+    done, edition = submit(form, lambda: service.create_edition(current_user, form.service_data()))
     if done:
         flash(_("The edition is saved."), "success")
         return redirect(url_for("conferences.detail", year=edition.year))
@@ -64,8 +77,7 @@ def edit(year: int):
     if not is_coordinator(current_user):
         abort(403)
     form = EditionEditForm(data=EditionEditForm.initial(edition))
-    done, _r = submit(form, lambda: service.update_edition(current_user, edition,
-                                                           form.service_data()))
+    done, _r = submit(form, lambda: service.update_edition(current_user, edition, form.service_data()))
     if done:
         flash(_("The edition is saved."), "success")
         return redirect(url_for("conferences.detail", year=year))
@@ -83,21 +95,28 @@ def detail(year: int):
             for s in sessions:
                 signups[s.id] = service.my_signup(current_user, s)
     return render_template(
-        "conferences/detail.html", edition=edition, days=days, mine=mine, signups=signups,
-        theme=edition.theme_for(current_locale()), archived=service.is_archived(edition),
+        "conferences/detail.html",
+        edition=edition,
+        days=days,
+        mine=mine,
+        signups=signups,
+        theme=edition.theme_for(current_locale()),
+        archived=service.is_archived(edition),
         seats_left=service.seats_left(edition),
         proposals_open=service.window_open(edition, "proposals"),
         registration_open=service.window_open(edition, "registration"),
         can_review=can_review_conference(current_user, edition),
-        coordinator=is_coordinator(current_user), action=ActionForm(),
-        content_form=ContentForm(), now_past=service.utcnow())
+        coordinator=is_coordinator(current_user),
+        action=ActionForm(),
+        content_form=ContentForm(),
+        now_past=service.utcnow(),
+    )
 
 
 @bp.route("/<int:year>.ics")
 def programme_ics(year: int):
     edition = service.get_edition(year)
-    return ics_response(service.programme_ics(edition, current_locale()),
-                        f"conference-{year}.ics")
+    return ics_response(service.programme_ics(edition, current_locale()), f"conference-{year}.ics")
 
 
 @bp.route("/<int:year>.json")
@@ -109,17 +128,19 @@ def programme_json(year: int):
 @bp.route("/sessions/<int:session_id>.ics")
 def session_ics(session_id: int):
     session = service.get_session(session_id)
-    return ics_response(service.session_ics(session, current_locale()),
-                        f"session-{session_id}.ics")
+    return ics_response(service.session_ics(session, current_locale()), f"session-{session_id}.ics")
 
 
 def _proposal_form(edition, proposal=None) -> ProposalForm:
     form = ProposalForm(obj=proposal)
     form.track.choices = choices([(t, t) for t in edition.tracks] or [("", "—")])
     people = [(f"user:{current_user.id}", current_user.display_name)]
-    assets = db.session.scalars(select(SharedAsset).where(
-        SharedAsset.kind == AssetKind.speaker, SharedAsset.status == AssetStatus.active)
-        .order_by(SharedAsset.speaker_name_kana, SharedAsset.id).limit(300))
+    assets = db.session.scalars(
+        select(SharedAsset)
+        .where(SharedAsset.kind == AssetKind.speaker, SharedAsset.status == AssetStatus.active)
+        .order_by(SharedAsset.speaker_name_kana, SharedAsset.id)
+        .limit(300)
+    )
     people += [(f"asset:{a.id}", f"{a.speaker_name} — {a.title}") for a in assets]
     form.speakers.choices = choices(people)
     return form
@@ -130,13 +151,17 @@ def _proposal_form(edition, proposal=None) -> ProposalForm:
 def propose(year: int):
     edition = service.get_edition(year)
     form = _proposal_form(edition)
-    done, proposal = submit(form, lambda: service.submit_proposal(current_user, edition,
-                                                                  form.service_data()))
+    done, proposal = submit(form, lambda: service.submit_proposal(current_user, edition, form.service_data()))
     if done:
         flash(_("Your proposal is submitted. You can edit it until the call closes."), "success")
         return redirect(url_for("conferences.proposal", proposal_id=proposal.id))
-    return render_template("conferences/propose.html", form=form, edition=edition, proposal=None,
-                           open=service.window_open(edition, "proposals"))
+    return render_template(
+        "conferences/propose.html",
+        form=form,
+        edition=edition,
+        proposal=None,
+        open=service.window_open(edition, "proposals"),
+    )
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -149,14 +174,17 @@ def edit_proposal(proposal_id: int):
     if request.method == "GET":
         form.format.data = proposal.format.value
         form.speakers.data = [s.key for s in proposal.speakers]
-    done, _r = submit(form, lambda: service.update_proposal(current_user, proposal,
-                                                            form.service_data()))
+    done, _r = submit(form, lambda: service.update_proposal(current_user, proposal, form.service_data()))
     if done:
         flash(_("Your proposal is saved."), "success")
         return redirect(url_for("conferences.proposal", proposal_id=proposal.id))
-    return render_template("conferences/propose.html", form=form, edition=proposal.edition,
-                           proposal=proposal,
-                           open=service.window_open(proposal.edition, "proposals"))
+    return render_template(
+        "conferences/propose.html",
+        form=form,
+        edition=proposal.edition,
+        proposal=proposal,
+        open=service.window_open(proposal.edition, "proposals"),
+    )
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -166,11 +194,12 @@ def proposal(proposal_id: int):
     edition = proposal.edition
     review_form = decision_form = nominate_form = None
     my_review = None
-    if can_review_conference(current_user, edition) and not service.is_speaker(current_user,
-                                                                                proposal):
+    if can_review_conference(current_user, edition) and not service.is_speaker(current_user, proposal):
         review_form = ReviewForm()
-        my_review = next((r for r in service.visible_reviews(current_user, proposal)
-                          if r.reviewer_id == current_user.id), None)
+        my_review = next(
+            (r for r in service.visible_reviews(current_user, proposal) if r.reviewer_id == current_user.id),
+            None,
+        )
         if my_review is not None and request.method == "GET":
             review_form.comment.data = my_review.comment
     if is_coordinator(current_user):
@@ -178,17 +207,23 @@ def proposal(proposal_id: int):
     mine = [g for g in group_service.groups_operated_by(current_user)]
     if mine and proposal.status == ProposalStatus.submitted:
         nominate_form = NominateForm()
-        nominate_form.group.choices = choices((g.slug, g.name_for(current_locale()))
-                                              for g in mine)
+        nominate_form.group.choices = choices((g.slug, g.name_for(current_locale())) for g in mine)
     return render_template(
-        "conferences/proposal.html", proposal=proposal, edition=edition,
+        "conferences/proposal.html",
+        proposal=proposal,
+        edition=edition,
         hide_speakers=service.speaker_names_hidden(current_user, proposal),
-        reviews=service.visible_reviews(current_user, proposal), my_review=my_review,
-        review_form=review_form, decision_form=decision_form, nominate_form=nominate_form,
-        is_speaker=service.is_speaker(current_user, proposal), action=ActionForm(),
+        reviews=service.visible_reviews(current_user, proposal),
+        my_review=my_review,
+        review_form=review_form,
+        decision_form=decision_form,
+        nominate_form=nominate_form,
+        is_speaker=service.is_speaker(current_user, proposal),
+        action=ActionForm(),
         my_nominations=[n for n in proposal.nominations if n.group in mine],
         review_open=service.window_open(edition, "review"),
-        weighted=lambda r: service.weighted(r.scores, edition.score_categories))
+        weighted=lambda r: service.weighted(r.scores, edition.score_categories),
+    )
 
 
 def _back(proposal_id: int):
@@ -200,10 +235,8 @@ def _back(proposal_id: int):
 def review(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
     form = ReviewForm()
-    scores = {c["key"]: request.form.get(f"score-{c['key']}", "")
-              for c in proposal.edition.score_categories}
-    done, _r = submit(form, lambda: service.submit_review(current_user, proposal, scores,
-                                                          form.comment.data))
+    scores = {c["key"]: request.form.get(f"score-{c['key']}", "") for c in proposal.edition.score_categories}
+    done, _r = submit(form, lambda: service.submit_review(current_user, proposal, scores, form.comment.data))
     if done:
         flash(_("Your review is saved."), "success")
     else:
@@ -217,8 +250,9 @@ def review(proposal_id: int):
 def decision(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
     form = DecisionForm()
-    done, _r = submit(form, lambda: service.decide(current_user, proposal,
-                                                   bool(form.accept.data), form.message.data))
+    done, _r = submit(
+        form, lambda: service.decide(current_user, proposal, bool(form.accept.data), form.message.data)
+    )
     if done:
         flash(_("The decision is saved and the speakers are told."), "success")
     return _back(proposal_id)
@@ -271,19 +305,26 @@ def proposals(year: int, schedule_form=None):
         if not schedule_form.proposal_id.choices:  # nothing accepted is left to place
             schedule_form = None
     return render_template(
-        "conferences/proposals.html", edition=edition, proposals=proposals, ranking=ranking,
-        candidates=candidates, my_groups=mine, schedule_form=schedule_form,
+        "conferences/proposals.html",
+        edition=edition,
+        proposals=proposals,
+        ranking=ranking,
+        candidates=candidates,
+        my_groups=mine,
+        schedule_form=schedule_form,
         my_group_ids={g.id for g in mine},
         quota={g.id: service.nominations_left(edition, g) for g in mine},
         can_review=can_review_conference(current_user, edition),
-        blind=service.is_blind(current_user, edition), coordinator=is_coordinator(current_user),
-        hide=lambda p: service.speaker_names_hidden(current_user, p), action=ActionForm())
+        blind=service.is_blind(current_user, edition),
+        coordinator=is_coordinator(current_user),
+        hide=lambda p: service.speaker_names_hidden(current_user, p),
+        action=ActionForm(),
+    )
 
 
 def _schedule_form(edition) -> ScheduleForm:
     form = ScheduleForm()
-    form.proposal_id.choices = choices(
-        (p.id, p.title) for p in service.accepted_unscheduled(edition))
+    form.proposal_id.choices = choices((p.id, p.title) for p in service.accepted_unscheduled(edition))
     form.room.choices = choices((r, r) for r in edition.rooms)
     return form
 
@@ -297,9 +338,17 @@ def schedule(year: int):
     form = _schedule_form(edition)
     from federation.forms.conferences import _local
 
-    done, _r = submit(form, lambda: service.schedule(
-        current_user, edition, form.proposal_id.data, form.room.data,
-        _local(form.starts_at.data), capacity=form.capacity.data))
+    done, _r = submit(
+        form,
+        lambda: service.schedule(
+            current_user,
+            edition,
+            form.proposal_id.data,
+            form.room.data,
+            _local(form.starts_at.data),
+            capacity=form.capacity.data,
+        ),
+    )
     if done:
         flash(_("The session is in the schedule."), "success")
         return redirect(url_for("conferences.proposals", year=year))
@@ -341,13 +390,16 @@ def cancel(year: int):
 def confirm_cancel(year: int):
     edition = service.get_edition(year)
     return render_template(
-        "confirm.html", heading=_("Cancel your registration for the conference %(year)d?",
-                                  year=edition.year),
-        consequences=[_("Your seat goes to the next person on the waitlist."),
-                      _("Your seats in limited sessions are released too.")],
+        "confirm.html",
+        heading=_("Cancel your registration for the conference %(year)d?", year=edition.year),
+        consequences=[
+            _("Your seat goes to the next person on the waitlist."),
+            _("Your seats in limited sessions are released too."),
+        ],
         button=_("Cancel my registration"),
         action_url=url_for("conferences.cancel", year=edition.year),
-        back_url=url_for("conferences.detail", year=edition.year))
+        back_url=url_for("conferences.detail", year=edition.year),
+    )
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw")
@@ -356,16 +408,27 @@ def confirm_withdraw(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
     if proposal.submitter_id != current_user.id:
         abort(403)
-    consequences = [_("The proposal leaves the review and cannot be submitted again; "
-                      "propose anew if you change your mind.")]
+    consequences = [
+        _(
+            "The proposal leaves the review and cannot be submitted again; "
+            "propose anew if you change your mind."
+        )
+    ]
     if proposal.nominations:
-        consequences.append(_("The %(n)d group nomination(s) it holds go back to the groups' "
-                              "quotas.", n=len(proposal.nominations)))
+        consequences.append(
+            _(
+                "The %(n)d group nomination(s) it holds go back to the groups' quotas.",
+                n=len(proposal.nominations),
+            )
+        )
     return render_template(
-        "confirm.html", heading=_("Withdraw “%(title)s”?", title=proposal.title),
-        consequences=consequences, button=_("Withdraw the proposal"),
+        "confirm.html",
+        heading=_("Withdraw “%(title)s”?", title=proposal.title),
+        consequences=consequences,
+        button=_("Withdraw the proposal"),
         action_url=url_for("conferences.withdraw", proposal_id=proposal.id),
-        back_url=url_for("conferences.proposal", proposal_id=proposal.id))
+        back_url=url_for("conferences.proposal", proposal_id=proposal.id),
+    )
 
 
 @bp.route("/sessions/<int:session_id>/signup", methods=["POST"])
@@ -385,8 +448,12 @@ def content(session_id: int):
     if not is_coordinator(current_user):
         abort(403)
     form = ContentForm()
-    done, _r = submit(form, lambda: service.attach_content(current_user, session, {
-        f: form[f].data for f in service.CONTENT_FIELDS}))
+    done, _r = submit(
+        form,
+        lambda: service.attach_content(
+            current_user, session, {f: form[f].data for f in service.CONTENT_FIELDS}
+        ),
+    )
     if done:
         flash(_("The content is saved."), "success")
     else:
@@ -406,8 +473,7 @@ def invite(year: int):
     if user is None:
         flash(_("No member has this email address."), "error")
     else:
-        done, _r = submit(ActionForm(), lambda: service.invite_reviewer(current_user, edition,
-                                                                        user))
+        done, _r = submit(ActionForm(), lambda: service.invite_reviewer(current_user, edition, user))
         if done:
             flash(_("The reviewer is invited."), "success")
     return redirect(url_for("conferences.proposals", year=year))
@@ -444,8 +510,7 @@ def unschedule(session_id: int):
     year = session.edition.year
     done, _r = submit(ActionForm(), lambda: service.unschedule(current_user, session))
     if done:
-        flash(_("The session is out of the schedule; its proposal can be placed again."),
-              "success")
+        flash(_("The session is out of the schedule; its proposal can be placed again."), "success")
     return redirect(url_for("conferences.proposals", year=year))
 
 
@@ -468,13 +533,19 @@ def attendees(year: int):
         abort(403)
     q = request.args.get("q", "")[:100]
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.attendees_query(edition, q), page=page,
-                             per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        service.attendees_query(edition, q), page=page, per_page=per_page, error_out=False
+    )
     return render_template(
-        "conferences/attendees.html", edition=edition, pagination=pagination, q=q,
-        theme=edition.theme_for(current_locale()), check_in=CheckInForm(),
+        "conferences/attendees.html",
+        edition=edition,
+        pagination=pagination,
+        q=q,
+        theme=edition.theme_for(current_locale()),
+        check_in=CheckInForm(),
         seats_left=service.seats_left(edition),
-        checked_in=service.checked_in_count(edition))
+        checked_in=service.checked_in_count(edition),
+    )
 
 
 @bp.route("/<int:year>/check-in", methods=["POST"])
@@ -486,10 +557,17 @@ def check_in(year: int):
     form = CheckInForm()
     raw = form.registration.data or ""
     registration_id = parse_id(raw) or 0
-    done, _r = submit(form, lambda: service.check_in(current_user, edition, registration_id,
-                                                     present=form.present.data != "0"))
+    done, _r = submit(
+        form,
+        lambda: service.check_in(current_user, edition, registration_id, present=form.present.data != "0"),
+    )
     if done:
-        flash(_("Checked in.") if form.present.data != "0" else _("Check-in undone."),
-              "success")
-    return redirect(url_for("conferences.attendees", year=year, q=request.form.get("q") or None,
-                            page=request.form.get("page") or None))
+        flash(_("Checked in.") if form.present.data != "0" else _("Check-in undone."), "success")
+    return redirect(
+        url_for(
+            "conferences.attendees",
+            year=year,
+            q=request.form.get("q") or None,
+            page=request.form.get("page") or None,
+        )
+    )

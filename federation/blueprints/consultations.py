@@ -1,25 +1,37 @@
 """Consultations [壁打ち]: post, reply, solve, turn into an article, 1:1
 sessions, helpers' topics and abuse reports."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, url_for)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.errors import DomainError, NotFound
 from federation.extensions import db, limiter
 from federation.forms.base import choices, submit
-from federation.forms.knowledge import (AcceptSessionForm, ActionForm, ConsultationForm,
-                                        ReplyForm, ReportConsultationForm, SessionForm,
-                                        SolveForm, ToArticleForm, TopicsForm)
+from federation.forms.knowledge import (
+    AcceptSessionForm,
+    ActionForm,
+    ConsultationForm,
+    ReplyForm,
+    ReportConsultationForm,
+    SessionForm,
+    SolveForm,
+    ToArticleForm,
+    TopicsForm,
+)
 from federation.i18n import current_locale
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
-from federation.security import (can_accept_consultation_session, can_solve_consultation,
-                                 consultation_space_for, is_federation_operator)
+from federation.security import (
+    can_accept_consultation_session,
+    can_solve_consultation,
+    consultation_space_for,
+    is_federation_operator,
+)
 from federation.services.knowledge import consultations as service
 from federation.services.knowledge.taxonomy import CATEGORY_LABELS, SPACE_LABELS
 
@@ -52,42 +64,66 @@ def list():
     status = request.args.get("status", "")[:20]
     space = request.args.get("space", "")[:20]
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.consultations_query(current_user, category, status, space),
-                             page=page, per_page=per_page, error_out=False)
-    return render_template("consultations/list.html", pagination=pagination,
-                           categories=KnowledgeCategory, statuses=ConsultationStatus,
-                           category=category, status=status, space=space,
-                           spaces=service.visible_spaces(current_user),
-                           can_post=consultation_space_for(current_user) is not None,
-                           helper=is_federation_operator(current_user))
+    pagination = db.paginate(
+        service.consultations_query(current_user, category, status, space),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    return render_template(
+        "consultations/list.html",
+        pagination=pagination,
+        categories=KnowledgeCategory,
+        statuses=ConsultationStatus,
+        category=category,
+        status=status,
+        space=space,
+        spaces=service.visible_spaces(current_user),
+        can_post=consultation_space_for(current_user) is not None,
+        helper=is_federation_operator(current_user),
+    )
 
 
 def _group_choices(form: ConsultationForm) -> None:
     locale = current_locale()
-    form.group.choices = choices([(g.slug, g.name_for(locale))
-                                  for g in service.asker_groups(current_user)])
+    form.group.choices = choices([(g.slug, g.name_for(locale)) for g in service.asker_groups(current_user)])
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["RATELIMIT_CONSULTATION_POST"], key_func=_actor_key,
-               exempt_when=_only_post)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_CONSULTATION_POST"], key_func=_actor_key, exempt_when=_only_post
+)
 def create():
     space = consultation_space_for(current_user)
     if space is None:
         abort(403)
     form = ConsultationForm()
     _group_choices(form)
-    done, consultation = submit(form, lambda: service.post_consultation(current_user, {
-        "title": form.title.data, "body": form.body.data, "category": form.category.data,
-        "group": form.group.data}))
+    done, consultation = submit(
+        form,
+        lambda: service.post_consultation(
+            current_user,
+            {
+                "title": form.title.data,
+                "body": form.body.data,
+                "category": form.category.data,
+                "group": form.group.data,
+            },
+        ),
+    )
     if done:
-        flash(_("Your consultation is posted. Helpers on this topic hear of it in their daily "
-                "digest."), "success")
+        flash(
+            _("Your consultation is posted. Helpers on this topic hear of it in their daily digest."),
+            "success",
+        )
         return redirect(url_for("consultations.detail", consultation_id=consultation.id))
-    return render_template("consultations/form.html", form=form, space=space,
-                           context=service.context_of(current_user, None)
-                           if space == "practice" else None)
+    return render_template(
+        "consultations/form.html",
+        form=form,
+        space=space,
+        context=service.context_of(current_user, None) if space == "practice" else None,
+    )
 
 
 def _render_detail(consultation, status: int = 200, **forms):
@@ -95,18 +131,26 @@ def _render_detail(consultation, status: int = 200, **forms):
     solve_form = forms.get("solve_form") or SolveForm()
     solve_form.helpful.choices = choices([(str(r.id), str(r.id)) for r in consultation.replies])
     session_form = forms.get("session_form") or SessionForm()
-    repliers = {r.author_id: r.author for r in consultation.replies
-                if r.author is not None and r.author_id != current_user.id}
-    session_form.helper_id.choices = choices([(str(uid), u.display_name)
-                                              for uid, u in repliers.items()])
+    repliers = {
+        r.author_id: r.author
+        for r in consultation.replies
+        if r.author is not None and r.author_id != current_user.id
+    }
+    session_form.helper_id.choices = choices([(str(uid), u.display_name) for uid, u in repliers.items()])
     return render_template(
-        "consultations/detail.html", consultation=consultation, allowed=allowed,
-        reply_form=forms.get("reply_form") or ReplyForm(), solve_form=solve_form,
-        article_form=forms.get("article_form") or ToArticleForm(), session_form=session_form,
+        "consultations/detail.html",
+        consultation=consultation,
+        allowed=allowed,
+        reply_form=forms.get("reply_form") or ReplyForm(),
+        solve_form=solve_form,
+        article_form=forms.get("article_form") or ToArticleForm(),
+        session_form=session_form,
         report_form=forms.get("report_form") or ReportConsultationForm(),
-        accept_form=AcceptSessionForm(), action_form=ActionForm(),
+        accept_form=AcceptSessionForm(),
+        action_form=ActionForm(),
         sessions=service.sessions_for(current_user, consultation),
-        proposed_times=lambda s: [datetime.fromisoformat(t) for t in s.proposed_times]), status
+        proposed_times=lambda s: [datetime.fromisoformat(t) for t in s.proposed_times],
+    ), status
 
 
 @bp.route("/<int:consultation_id>")
@@ -140,8 +184,9 @@ def solve(consultation_id: int):
     form.helpful.choices = choices([(str(r.id), str(r.id)) for r in consultation.replies])
     if form.validate_on_submit():
         try:
-            service.solve(current_user, consultation,
-                          [int(v) for v in form.helpful.data or [] if str(v).isdigit()])
+            service.solve(
+                current_user, consultation, [int(v) for v in form.helpful.data or [] if str(v).isdigit()]
+            )
             db.session.commit()
             flash(_("Marked as solved. Thank you for sharing how it went."), "success")
         except DomainError as error:
@@ -177,10 +222,15 @@ def request_session(consultation_id: int):
         abort(403)
     form = SessionForm()
     form.helper_id.choices = choices([(str(r.author_id), "") for r in consultation.replies])
-    done, _r = submit(form, lambda: service.request_session(
-        current_user, consultation, int(form.helper_id.data or 0) if str(
-            form.helper_id.data or "").isdigit() else 0,
-        [t for t in (form.time_1.data, form.time_2.data, form.time_3.data) if t]))
+    done, _r = submit(
+        form,
+        lambda: service.request_session(
+            current_user,
+            consultation,
+            int(form.helper_id.data or 0) if str(form.helper_id.data or "").isdigit() else 0,
+            [t for t in (form.time_1.data, form.time_2.data, form.time_3.data) if t],
+        ),
+    )
     if done:
         flash(_("Your session request is sent."), "success")
         return redirect(url_for("consultations.detail", consultation_id=consultation_id))
@@ -198,8 +248,10 @@ def accept_session(session_id: int):
         try:
             service.accept_session(current_user, session, form.time.data or "")
             db.session.commit()
-            flash(_("Accepted: you both receive each other's contact details and the "
-                    "invitation by mail."), "success")
+            flash(
+                _("Accepted: you both receive each other's contact details and the invitation by mail."),
+                "success",
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -227,9 +279,11 @@ def session_ics(session_id: int):
     session = service.get_session(current_user, session_id)
     if session.starts_at is None:
         abort(404)
-    return Response(service.session_ics(session), mimetype="text/calendar",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="consultation-{session.id}.ics"'})
+    return Response(
+        service.session_ics(session),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="consultation-{session.id}.ics"'},
+    )
 
 
 @bp.route("/<int:consultation_id>/report", methods=["POST"])
@@ -238,8 +292,7 @@ def report(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
     form = ReportConsultationForm()
     reply_id = int(form.reply_id.data) if str(form.reply_id.data or "").isdigit() else None
-    done, _r = submit(form, lambda: service.report(current_user, consultation, form.reason.data,
-                                                   reply_id))
+    done, _r = submit(form, lambda: service.report(current_user, consultation, form.reason.data, reply_id))
     if done:
         flash(_("Thank you. The coordinators will look into it."), "success")
         return redirect(url_for("consultations.detail", consultation_id=consultation_id))
@@ -256,8 +309,10 @@ def topics():
     if request.method == "GET":
         form.categories.data = helper.categories if helper else []
         form.digest_enabled.data = helper.digest_enabled if helper else True
-    done, _r = submit(form, lambda: service.set_topics(current_user, form.categories.data or [],
-                                                       bool(form.digest_enabled.data)))
+    done, _r = submit(
+        form,
+        lambda: service.set_topics(current_user, form.categories.data or [], bool(form.digest_enabled.data)),
+    )
     if done:
         flash(_("Your topics are saved."), "success")
         return redirect(url_for("consultations.topics"))

@@ -1,30 +1,38 @@
 """The co-creation directory: search, profiles, matches, introductions, and
 operators bringing their alumni in."""
+
 from __future__ import annotations
 
 import builtins  # this module has a view named `list`
 import csv
 import io
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from federation.models import ReadKind
-from federation.services import reads
 from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.base import submit
-from federation.forms.directory import (FIELD_LABELS, SIDE_LABELS, VISIBILITY_LABELS,
-                                        AcceptInvitationForm, ConfirmImportForm, DecisionForm,
-                                        ImportForm, IntroductionForm, InviteForm, JoinForm,
-                                        ProfileForm, ReportForm)
+from federation.forms.directory import (
+    FIELD_LABELS,
+    SIDE_LABELS,
+    VISIBILITY_LABELS,
+    AcceptInvitationForm,
+    ConfirmImportForm,
+    DecisionForm,
+    ImportForm,
+    IntroductionForm,
+    InviteForm,
+    JoinForm,
+    ProfileForm,
+    ReportForm,
+)
 from federation.i18n import current_locale
-from federation.models import NeedPair, Side
+from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.security import can_invite_alumni, can_see_abuse_reports, is_member
-from federation.services import accounts, directory, groups, introductions
+from federation.services import accounts, directory, groups, introductions, reads
 
 bp = Blueprint("directory", __name__)
 
@@ -43,16 +51,19 @@ def _actor_key() -> str:
 
 def _filters() -> dict:
     args = request.args
-    return {"q": args.get("q", "")[:100], "need": args.get("need", ""),
-            "side": args.get("side", ""), "group": args.get("group", "")[:64],
-            "industry": args.get("industry", "")[:60],
-            "sort": args.get("sort") if args.get("sort") in directory.SORTS else "kana"}
+    return {
+        "q": args.get("q", "")[:100],
+        "need": args.get("need", ""),
+        "side": args.get("side", ""),
+        "group": args.get("group", "")[:64],
+        "industry": args.get("industry", "")[:60],
+        "sort": args.get("sort") if args.get("sort") in directory.SORTS else "kana",
+    }
 
 
 @bp.context_processor
 def labels():
-    return {"visibility_labels": VISIBILITY_LABELS, "field_labels": FIELD_LABELS,
-            "side_labels": SIDE_LABELS}
+    return {"visibility_labels": VISIBILITY_LABELS, "field_labels": FIELD_LABELS, "side_labels": SIDE_LABELS}
 
 
 @bp.route("/")
@@ -66,17 +77,23 @@ def list():
     pagination = directory.search(current_user, page, per_page, **searched)
     views = directory.views_of(current_user, pagination.items)
     url_args = {k: v for k, v in filters.items() if v}
-    return render_template("directory/list.html", pagination=pagination, views=views,
-                           filters=filters, url_args=url_args, need_pairs=NeedPair, sides=Side,
-                           short_query=short_query,
-                           groups=groups.group_options(current_user))
+    return render_template(
+        "directory/list.html",
+        pagination=pagination,
+        views=views,
+        filters=filters,
+        url_args=url_args,
+        need_pairs=NeedPair,
+        sides=Side,
+        short_query=short_query,
+        groups=groups.group_options(current_user),
+    )
 
 
 @bp.route("/<int:profile_id>")
 def detail(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
-    reads.record_reads(current_user, ReadKind.directory_profile, view.profile.id,
-                       [view.profile.user_id])
+    reads.record_reads(current_user, ReadKind.directory_profile, view.profile.id, [view.profile.user_id])
     form = IntroductionForm() if is_member(current_user) and view.relation != "self" else None
     return render_template("directory/detail.html", view=view, form=form)
 
@@ -87,8 +104,9 @@ def detail(profile_id: int):
 def introduce(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
     form = IntroductionForm()
-    done, _r = submit(form, lambda: introductions.request_introduction(
-        current_user, profile_id, form.message.data))
+    done, _r = submit(
+        form, lambda: introductions.request_introduction(current_user, profile_id, form.message.data)
+    )
     if done:
         flash(_("Your request is sent. Contact details are shared if they accept."), "success")
         return redirect(url_for("directory.detail", profile_id=profile_id))
@@ -114,8 +132,14 @@ def edit():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("directory.detail", profile_id=profile.id))
     db.session.commit()  # the profile created on first visit
-    return render_template("directory/edit.html", form=form, profile=profile, need_pairs=NeedPair,
-                           sides=Side, consent_version=directory.CONSENT_VERSION)
+    return render_template(
+        "directory/edit.html",
+        form=form,
+        profile=profile,
+        need_pairs=NeedPair,
+        sides=Side,
+        consent_version=directory.CONSENT_VERSION,
+    )
 
 
 @bp.route("/matches")
@@ -124,8 +148,7 @@ def edit():
 def matches():
     page, per_page = page_args(request.args)
     items, total = directory.list_matches(current_user, page, per_page)
-    return render_template("directory/matches.html", matches=items, total=total, page=page,
-                           per_page=per_page)
+    return render_template("directory/matches.html", matches=items, total=total, page=page, per_page=per_page)
 
 
 @bp.route("/introductions", endpoint="introductions")
@@ -133,12 +156,12 @@ def matches():
 def introductions_page():
     incoming = db.session.scalars(introductions.inbox(current_user).limit(100)).all()
     outgoing = db.session.scalars(introductions.outbox(current_user).limit(100)).all()
-    return render_template("directory/introductions.html", incoming=incoming, outgoing=outgoing,
-                           form=DecisionForm())
+    return render_template(
+        "directory/introductions.html", incoming=incoming, outgoing=outgoing, form=DecisionForm()
+    )
 
 
-@bp.route("/introductions/<int:introduction_id>/<any(accept, decline, block):action>",
-          methods=["POST"])
+@bp.route("/introductions/<int:introduction_id>/<any(accept, decline, block):action>", methods=["POST"])
 @login_required
 def decide(introduction_id: int, action: str):
     introduction = introductions.get_introduction(current_user, introduction_id)
@@ -146,9 +169,14 @@ def decide(introduction_id: int, action: str):
     if form.validate_on_submit():
         getattr(introductions, action)(current_user, introduction)
         db.session.commit()
-        flash({"accept": _("Accepted: you both receive each other's contact details by mail."),
-               "decline": _("Declined."),
-               "block": _("Blocked: this person's requests will be refused.")}[action], "success")
+        flash(
+            {
+                "accept": _("Accepted: you both receive each other's contact details by mail."),
+                "decline": _("Declined."),
+                "block": _("Blocked: this person's requests will be refused."),
+            }[action],
+            "success",
+        )
     return redirect(url_for("directory.introductions"))
 
 
@@ -159,8 +187,7 @@ def report(introduction_id: int):
     if introduction.recipient_id != current_user.id:
         abort(403)
     form = ReportForm()
-    done, _r = submit(form, lambda: introductions.report(current_user, introduction,
-                                                         form.reason.data))
+    done, _r = submit(form, lambda: introductions.report(current_user, introduction, form.reason.data))
     if done:
         flash(_("Thank you. The coordinators will look into it."), "success")
         return redirect(url_for("directory.introductions"))
@@ -184,16 +211,26 @@ def invite(slug: str):
         abort(403)
     form = InviteForm(prefix="invite")
     import_form = ImportForm(prefix="import")
-    done, _r = submit(form, lambda: directory.invite(current_user, group, {
-        "email": form.email.data, "family_name": form.family_name.data,
-        "given_name": form.given_name.data, "family_name_kana": form.family_name_kana.data,
-        "given_name_kana": form.given_name_kana.data, "year_left": form.year_left.data,
-        "organisation": form.organisation.data}))
+    done, _r = submit(
+        form,
+        lambda: directory.invite(
+            current_user,
+            group,
+            {
+                "email": form.email.data,
+                "family_name": form.family_name.data,
+                "given_name": form.given_name.data,
+                "family_name_kana": form.family_name_kana.data,
+                "given_name_kana": form.given_name_kana.data,
+                "year_left": form.year_left.data,
+                "organisation": form.organisation.data,
+            },
+        ),
+    )
     if done:
         flash(_("The invitation is sent."), "success")
         return redirect(url_for("directory.invite", slug=slug))
-    return render_template("directory/invite.html", group=group, form=form,
-                           import_form=import_form)
+    return render_template("directory/invite.html", group=group, form=form, import_form=import_form)
 
 
 def _uploaded_text(form: ImportForm) -> str:
@@ -217,9 +254,16 @@ def _preview_page(group, import_form, text: str, mapping: builtins.list[str] | N
     confirm = ConfirmImportForm(prefix="confirm", content=text)
     from federation.services.alumni_import import FIELDS
 
-    return render_template("directory/import_preview.html", group=group, preview=preview,
-                           rows=preview.rows, form=confirm, import_form=import_form,
-                           fields=FIELDS, content=text), 422 if preview.missing else 200
+    return render_template(
+        "directory/import_preview.html",
+        group=group,
+        preview=preview,
+        rows=preview.rows,
+        form=confirm,
+        import_form=import_form,
+        fields=FIELDS,
+        content=text,
+    ), 422 if preview.missing else 200
 
 
 @bp.route("/groups/<slug>/import", methods=["POST"])
@@ -239,8 +283,9 @@ def import_preview(slug: str):
         except Invalid as error:
             db.session.rollback()
             import_form.show_errors(error)
-    return render_template("directory/invite.html", group=group, form=InviteForm(prefix="invite"),
-                           import_form=import_form), 422
+    return render_template(
+        "directory/invite.html", group=group, form=InviteForm(prefix="invite"), import_form=import_form
+    ), 422
 
 
 @bp.route("/groups/<slug>/import/confirm", methods=["POST"])
@@ -253,11 +298,16 @@ def import_confirm(slug: str):
     text = form.content.data or ""
     header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
     mapping = _posted_mapping(len(header))
-    done, counts = submit(form, lambda: directory.import_alumni(current_user, group, text,
-                                                                mapping))
+    done, counts = submit(form, lambda: directory.import_alumni(current_user, group, text, mapping))
     if done:
-        flash(_("%(invited)d invited; %(skipped)d rows skipped.", invited=counts["invited"],
-                skipped=counts["error"] + counts["duplicate"]), "success")
+        flash(
+            _(
+                "%(invited)d invited; %(skipped)d rows skipped.",
+                invited=counts["invited"],
+                skipped=counts["error"] + counts["duplicate"],
+            ),
+            "success",
+        )
     else:
         flash(_("Nothing was imported: the file could not be read."), "error")
     return redirect(url_for("directory.invite", slug=slug))
@@ -273,22 +323,33 @@ def join(token: str):
         form = AcceptInvitationForm()
         done, _r = submit(form, lambda: directory.accept_invitation(token, current_user))
         if done:
-            flash(_("You are now listed as alumni of %(group)s.", group=invitation.group.name_ja),
-                  "success")
+            flash(_("You are now listed as alumni of %(group)s.", group=invitation.group.name_ja), "success")
             return redirect(url_for("directory.edit"))
-        return render_template("directory/join.html", invitation=invitation, form=form,
-                               error=None)
+        return render_template("directory/join.html", invitation=invitation, form=form, error=None)
     existing = accounts.find_user_by_email(invitation.email)
     form = JoinForm(obj=invitation)
-    done, user = (False, None) if existing else submit(form, lambda: directory.join_with_new_account(
-        token, password=form.password.data, locale=current_locale(),
-        family_name=form.family_name.data, given_name=form.given_name.data,
-        family_name_kana=form.family_name_kana.data, given_name_kana=form.given_name_kana.data))
+    done, user = (
+        (False, None)
+        if existing
+        else submit(
+            form,
+            lambda: directory.join_with_new_account(
+                token,
+                password=form.password.data,
+                locale=current_locale(),
+                family_name=form.family_name.data,
+                given_name=form.given_name.data,
+                family_name_kana=form.family_name_kana.data,
+                given_name_kana=form.given_name_kana.data,
+            ),
+        )
+    )
     if done:
         accounts.start_login_session(user, request.user_agent.string)
         db.session.commit()
         login_user(user)
         flash(_("Welcome! Fill in your profile, offers and asks."), "success")
         return redirect(url_for("directory.edit"))
-    return render_template("directory/join.html", invitation=invitation, form=form,
-                           existing=existing is not None, error=None)
+    return render_template(
+        "directory/join.html", invitation=invitation, form=form, existing=existing is not None, error=None
+    )

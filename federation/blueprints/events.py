@@ -1,38 +1,61 @@
 """The joint-event board: planning, publishing, registration, host tools and
 calendar files."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from federation.guards import parse_id
-from federation.models import ReadKind
-from federation.services import reads
 from federation.extensions import db
 from federation.forms.base import choices, submit
-from federation.forms.events import (AUDIENCE_LABELS, FORMAT_LABELS, ActionForm,
-                                     AssetChoiceForm, CheckInForm, EventForm, InviteForm,
-                                     MailForm, RegisterForm, ReturnForm, SettingForm)
+from federation.forms.events import (
+    AUDIENCE_LABELS,
+    FORMAT_LABELS,
+    ActionForm,
+    AssetChoiceForm,
+    CheckInForm,
+    EventForm,
+    InviteForm,
+    MailForm,
+    RegisterForm,
+    ReturnForm,
+    SettingForm,
+)
+from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.labels import NEED_LABELS
-from federation.models import (AlumniGroup, AssetKind, AssetStatus, EventFormat, EventStatus,
-                               HostStatus, NeedPair, RegistrationStatus, SharedAsset)
+from federation.links import external_url
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetStatus,
+    EventFormat,
+    EventStatus,
+    HostStatus,
+    NeedPair,
+    ReadKind,
+    RegistrationStatus,
+    SharedAsset,
+)
 from federation.pagination import page_args
-from federation.security import (can_approve_event, can_manage_event, can_manage_group,
-                                 is_coordinator, is_member)
-from federation.services import calendars
+from federation.security import (
+    can_approve_event,
+    can_manage_event,
+    can_manage_group,
+    is_coordinator,
+    is_member,
+)
+from federation.services import calendars, reads
 from federation.services import events as service
 from federation.services import groups as group_service
-from federation.links import external_url
 
 bp = Blueprint("events", __name__)
 
+
 @bp.app_context_processor
 def event_labels():
-    from federation.forms.events import (HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS,
-                                         STATUS_LABELS)
+    from federation.forms.events import HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS, STATUS_LABELS
 
     return {
         "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
@@ -59,27 +82,35 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.board_query(current_user, **filters), page=page,
-                             per_page=per_page, error_out=False)
+    pagination = db.paginate(
+        service.board_query(current_user, **filters), page=page, per_page=per_page, error_out=False
+    )
     url_args = {k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")}
     setting = None
     if is_coordinator(current_user):
         setting = SettingForm(enabled=service.publish_without_approval())
     return render_template(
-        "events/list.html", pagination=pagination, filters=filters, url_args=url_args,
-        seats=service.seat_counts(pagination.items), formats=FORMAT_LABELS,
-        needs=NEED_LABELS, groups=group_service.group_options(current_user) if is_member(current_user)
-        else [], setting=setting,
-        can_create=is_coordinator(current_user) or bool(
-            is_member(current_user) and group_service.groups_operated_by(current_user)))
+        "events/list.html",
+        pagination=pagination,
+        filters=filters,
+        url_args=url_args,
+        seats=service.seat_counts(pagination.items),
+        formats=FORMAT_LABELS,
+        needs=NEED_LABELS,
+        groups=group_service.group_options(current_user) if is_member(current_user) else [],
+        setting=setting,
+        can_create=is_coordinator(current_user)
+        or bool(is_member(current_user) and group_service.groups_operated_by(current_user)),
+    )
 
 
 @bp.route("/settings", methods=["POST"])
 @login_required
 def settings():
     form = SettingForm()
-    done, _r = submit(form, lambda: service.set_publish_without_approval(
-        current_user, bool(form.enabled.data)))
+    done, _r = submit(
+        form, lambda: service.set_publish_without_approval(current_user, bool(form.enabled.data))
+    )
     if done:
         flash(_("The setting is saved."), "success")
     return redirect(url_for("events.list"))
@@ -93,8 +124,7 @@ def _lead_choices():
     """Groups the user may lead an event for: their own; coordinators, who
     plan joint events for the federation, any group."""
     if is_coordinator(current_user):
-        return db.session.scalars(group_service.visible_groups_query(current_user)
-                                  .limit(1000)).all()
+        return db.session.scalars(group_service.visible_groups_query(current_user).limit(1000)).all()
     return _my_groups()
 
 
@@ -109,8 +139,7 @@ def create():
     group = next((g for g in mine if g.slug == slug), None)
     if group is None:
         abort(403)
-    done, event = submit(form, lambda: service.create_event(current_user, group,
-                                                            form.service_data()))
+    done, event = submit(form, lambda: service.create_event(current_user, group, form.service_data()))
     if done:
         flash(_("The event is saved as a draft. Invite co-hosts, then propose it."), "success")
         return redirect(url_for("events.detail", event_id=event.id))
@@ -139,37 +168,52 @@ def detail(event_id: int, return_form=None):
     if manage and event.status not in (EventStatus.completed, EventStatus.cancelled):
         venue_form = _asset_form(event, AssetKind.venue)
         speaker_form = _asset_form(event, AssetKind.speaker)
-    answerable = [h for h in event.hosts if h.status == HostStatus.invited
-                  and can_manage_group(current_user, h.group)]
+    answerable = [
+        h for h in event.hosts if h.status == HostStatus.invited and can_manage_group(current_user, h.group)
+    ]
     attendees = service.visible_attendees(current_user, event) if not manage else []
-    reads.record_reads(current_user, ReadKind.attendee_list, event.id,
-                       [r.user_id for r in attendees])
+    reads.record_reads(current_user, ReadKind.attendee_list, event.id, [r.user_id for r in attendees])
     return render_template(
-        "events/detail.html", event=event, manage=manage, mine=mine,
+        "events/detail.html",
+        event=event,
+        manage=manage,
+        mine=mine,
         waiting=service.waitlist_reason(event, mine),
         title=event.title_for(current_locale()),
         description=service.render_markdown(event.description_for(current_locale())),
-        seats_left=service.seats_left(event), venue=service.venue_of(event),
-        place=service.place_text(event), speakers=service.speakers_of(event),
+        seats_left=service.seats_left(event),
+        venue=service.venue_of(event),
+        place=service.place_text(event),
+        speakers=service.speakers_of(event),
         show_link=service.can_see_online_link(current_user, event),
         attendees=attendees,
         stats=service.event_stats(current_user, event) if manage else None,
-        can_publish=service.can_publish(current_user, event), answerable=answerable,
-        registration_open=service.registration_open(event), action=ActionForm(),
-        register_form=RegisterForm(), invite=invite, venue_form=venue_form,
-        return_form=return_form or (ReturnForm() if is_coordinator(current_user)
-                                    and event.status == EventStatus.proposed else None),
-        speaker_form=speaker_form, my_host_groups=[
-            h.group for h in event.hosts if h.status == HostStatus.confirmed
-            and can_manage_group(current_user, h.group)])
+        can_publish=service.can_publish(current_user, event),
+        answerable=answerable,
+        registration_open=service.registration_open(event),
+        action=ActionForm(),
+        register_form=RegisterForm(),
+        invite=invite,
+        venue_form=venue_form,
+        return_form=return_form
+        or (ReturnForm() if is_coordinator(current_user) and event.status == EventStatus.proposed else None),
+        speaker_form=speaker_form,
+        my_host_groups=[
+            h.group
+            for h in event.hosts
+            if h.status == HostStatus.confirmed and can_manage_group(current_user, h.group)
+        ],
+    )
 
 
 def _invite_form(event):
     form = InviteForm()
     taken = {h.group_id for h in event.hosts}
     form.group.choices = choices(
-        (g.slug, g.name_for(current_locale())) for g in db.session.scalars(
-            group_service.visible_groups_query(current_user)) if g.id not in taken)
+        (g.slug, g.name_for(current_locale()))
+        for g in db.session.scalars(group_service.visible_groups_query(current_user))
+        if g.id not in taken
+    )
     return form
 
 
@@ -179,13 +223,18 @@ def _asset_form(event, kind: AssetKind):
     form = AssetChoiceForm(prefix=kind.value)
     host_ids = {h.group_id for h in event.hosts}
     assets = db.session.scalars(
-        select(SharedAsset).where(SharedAsset.kind == kind,
-                                  SharedAsset.status == AssetStatus.active,
-                                  SharedAsset.group_id.not_in(host_ids))
-        .order_by(SharedAsset.title).limit(200)).all()
+        select(SharedAsset)
+        .where(
+            SharedAsset.kind == kind,
+            SharedAsset.status == AssetStatus.active,
+            SharedAsset.group_id.not_in(host_ids),
+        )
+        .order_by(SharedAsset.title)
+        .limit(200)
+    ).all()
     form.asset.choices = choices(
-        (a.id, a.speaker_name + " — " + a.title if kind == AssetKind.speaker else a.title)
-        for a in assets)
+        (a.id, a.speaker_name + " — " + a.title if kind == AssetKind.speaker else a.title) for a in assets
+    )
     return form
 
 
@@ -196,13 +245,11 @@ def edit(event_id: int):
     form = EventForm(obj=event)
     if request.method == "GET":
         form.fill(event)
-    done, _r = submit(form, lambda: service.update_event(current_user, event,
-                                                         form.service_data()))
+    done, _r = submit(form, lambda: service.update_event(current_user, event, form.service_data()))
     if done:
         flash(_("The event is saved."), "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event, groups=[],
-                           group=event.lead_group)
+    return render_template("events/form.html", form=form, event=event, groups=[], group=event.lead_group)
 
 
 @bp.route("/<int:event_id>/invite", methods=["POST"])
@@ -214,8 +261,7 @@ def invite(event_id: int):
 
     def action():
         nonlocal target
-        target = db.session.scalar(db.select(AlumniGroup).where(
-            AlumniGroup.slug == form.group.data))
+        target = db.session.scalar(db.select(AlumniGroup).where(AlumniGroup.slug == form.group.data))
         if target is None:
             abort(404)
         return service.invite_host(current_user, event, target, form.seat_quota.data)
@@ -237,8 +283,9 @@ def answer_host(event_id: int, slug: str, answer: str):
         abort(404)
     event = _load(event_id)
     form = ActionForm()
-    done, _r = submit(form, lambda: service.confirm_host(current_user, event, slug,
-                                                         accept=answer == "confirm"))
+    done, _r = submit(
+        form, lambda: service.confirm_host(current_user, event, slug, accept=answer == "confirm")
+    )
     if done:
         flash(_("Your answer is saved."), "success")
     return redirect(url_for("events.detail", event_id=event.id))
@@ -262,20 +309,22 @@ def change_state(event_id: int, action: str):
 def confirm_cancel(event_id: int):
     """The step before cancelling an event: who will be told, what stops."""
     event = _manage(event_id)
-    registrants = len(service.registrations_of(event)) \
-        if event.status == EventStatus.published else 0
+    registrants = len(service.registrations_of(event)) if event.status == EventStatus.published else 0
     consequences = [_("The event is marked as cancelled on the board and in calendars.")]
     if registrants:
-        consequences.append(_("All %(n)d registrants (waitlist included) are told by mail and "
-                              "in their inbox.", n=registrants))
+        consequences.append(
+            _("All %(n)d registrants (waitlist included) are told by mail and in their inbox.", n=registrants)
+        )
     if service.venue_of(event) is not None:
-        consequences.append(_("The venue booking stays; tell its owner if you no longer need "
-                              "it."))
+        consequences.append(_("The venue booking stays; tell its owner if you no longer need it."))
     return render_template(
-        "confirm.html", heading=_("Cancel “%(title)s”?", title=event.title_for(current_locale())),
-        consequences=consequences, button=_("Cancel the event"),
+        "confirm.html",
+        heading=_("Cancel “%(title)s”?", title=event.title_for(current_locale())),
+        consequences=consequences,
+        button=_("Cancel the event"),
         action_url=url_for("events.change_state", event_id=event.id, action="cancel"),
-        back_url=url_for("events.detail", event_id=event.id))
+        back_url=url_for("events.detail", event_id=event.id),
+    )
 
 
 @bp.route("/<int:event_id>/unregister")
@@ -285,17 +334,20 @@ def confirm_unregister(event_id: int):
     mine = service.my_registration(current_user, event)
     if mine is None or mine.status == RegistrationStatus.cancelled:
         return redirect(url_for("events.detail", event_id=event.id))
-    consequences = [_("Your seat goes to the next person on the waitlist, who is told at once.")
-                    if mine.status == RegistrationStatus.confirmed
-                    else _("You leave the waitlist.")]
-    consequences.append(_("If you register again and the event is full, you join the end of "
-                          "the waitlist."))
+    consequences = [
+        _("Your seat goes to the next person on the waitlist, who is told at once.")
+        if mine.status == RegistrationStatus.confirmed
+        else _("You leave the waitlist.")
+    ]
+    consequences.append(_("If you register again and the event is full, you join the end of the waitlist."))
     return render_template(
-        "confirm.html", heading=_("Cancel your registration for “%(title)s”?",
-                                  title=event.title_for(current_locale())),
-        consequences=consequences, button=_("Cancel my registration"),
+        "confirm.html",
+        heading=_("Cancel your registration for “%(title)s”?", title=event.title_for(current_locale())),
+        consequences=consequences,
+        button=_("Cancel my registration"),
         action_url=url_for("events.unregister", event_id=event.id),
-        back_url=url_for("events.detail", event_id=event.id))
+        back_url=url_for("events.detail", event_id=event.id),
+    )
 
 
 @bp.route("/<int:event_id>/return", methods=["POST"])
@@ -355,21 +407,31 @@ def _ask_asset(event_id: int, kind: AssetKind):
 def register(event_id: int):
     event = _load(event_id)
     form = RegisterForm()
-    done, result = submit(form, lambda: service.register(current_user, event,
-                                                         listed=bool(form.listed.data)))
+    done, result = submit(form, lambda: service.register(current_user, event, listed=bool(form.listed.data)))
     if done:
         registration, _created = result
         why = service.waitlist_reason(event, registration)
         if registration.status == RegistrationStatus.confirmed:
             flash(_("You are registered. See you there!"), "success")
         elif why and why["full"] == "quota":
-            flash(_("The seats reserved for %(group)s are taken: you are number %(position)d on "
+            flash(
+                _(
+                    "The seats reserved for %(group)s are taken: you are number %(position)d on "
                     "the waitlist. %(n)d seats remain for members of other groups.",
-                    group=why["group"].name_for(current_locale()), position=why["position"],
-                    n=why["seats_left"]), "info")
+                    group=why["group"].name_for(current_locale()),
+                    position=why["position"],
+                    n=why["seats_left"],
+                ),
+                "info",
+            )
         else:
-            flash(_("The event is full: you are number %(position)d on the waitlist.",
-                    position=why["position"] if why else 0), "info")
+            flash(
+                _(
+                    "The event is full: you are number %(position)d on the waitlist.",
+                    position=why["position"] if why else 0,
+                ),
+                "info",
+            )
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -394,14 +456,20 @@ def unregister(event_id: int):
 def attendees(event_id: int):
     event = _manage(event_id)
     registrations = service.registrations_of(event)
-    reads.record_reads(current_user, ReadKind.attendee_list, event.id,
-                       [r.user_id for r in registrations])
+    reads.record_reads(current_user, ReadKind.attendee_list, event.id, [r.user_id for r in registrations])
     return render_template(
-        "events/attendees.html", event=event, title=event.title_for(current_locale()),
-        registrations=registrations, check_in=CheckInForm(),
-        mail_form=MailForm(), my_host_groups=[
-            h.group for h in event.hosts if h.status == HostStatus.confirmed
-            and can_manage_group(current_user, h.group)])
+        "events/attendees.html",
+        event=event,
+        title=event.title_for(current_locale()),
+        registrations=registrations,
+        check_in=CheckInForm(),
+        mail_form=MailForm(),
+        my_host_groups=[
+            h.group
+            for h in event.hosts
+            if h.status == HostStatus.confirmed and can_manage_group(current_user, h.group)
+        ],
+    )
 
 
 @bp.route("/<int:event_id>/check-in", methods=["POST"])
@@ -410,8 +478,9 @@ def check_in(event_id: int):
     event = _manage(event_id)
     form = CheckInForm()
     registration_id = parse_id(form.registration.data or "") or 0
-    done, _r = submit(form, lambda: service.check_in(current_user, event, registration_id,
-                                                     present=form.present.data != "0"))
+    done, _r = submit(
+        form, lambda: service.check_in(current_user, event, registration_id, present=form.present.data != "0")
+    )
     if done:
         flash(_("Checked in."), "success")
     return redirect(url_for("events.attendees", event_id=event.id))
@@ -422,35 +491,44 @@ def check_in(event_id: int):
 def mail(event_id: int):
     event = _manage(event_id)
     form = MailForm()
-    done, count = submit(form, lambda: service.mail_registrants(
-        current_user, event, form.subject.data, form.body.data))
+    done, count = submit(
+        form, lambda: service.mail_registrants(current_user, event, form.subject.data, form.body.data)
+    )
     if done:
         flash(_("The message is sent to %(n)d registrants.", n=count), "success")
         return redirect(url_for("events.attendees", event_id=event.id))
     return render_template(
-        "events/attendees.html", event=event, title=event.title_for(current_locale()),
-        registrations=service.registrations_of(event), check_in=CheckInForm(),
-        mail_form=form, my_host_groups=[])
+        "events/attendees.html",
+        event=event,
+        title=event.title_for(current_locale()),
+        registrations=service.registrations_of(event),
+        check_in=CheckInForm(),
+        mail_form=form,
+        my_host_groups=[],
+    )
 
 
 @bp.route("/<int:event_id>/attendees.csv")
 @login_required
 def export(event_id: int):
     event = _load(event_id)
-    group = db.session.scalar(db.select(AlumniGroup).where(
-        AlumniGroup.slug == request.args.get("group", "")))
+    group = db.session.scalar(db.select(AlumniGroup).where(AlumniGroup.slug == request.args.get("group", "")))
     if group is None:
         abort(404)
     body = service.export_attendees_csv(current_user, event, group)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="event-{event.id}-{group.slug}.csv"'})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-{group.slug}.csv"'},
+    )
 
 
 def ics_response(body: bytes, filename: str) -> Response:
     """A calendar file, conditional: calendar apps poll feeds, and an unchanged
     one (its DTSTAMPs are stable) answers 304 to their If-None-Match."""
-    response = Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"'})
+    response = Response(
+        body, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
     response.add_etag()
     return response.make_conditional(request)
 
@@ -458,8 +536,7 @@ def ics_response(body: bytes, filename: str) -> Response:
 @bp.route("/<int:event_id>.ics")
 def ics(event_id: int):
     event = _load(event_id)
-    return ics_response(calendars.event_ics(current_user, event, current_locale()),
-                        f"event-{event.id}.ics")
+    return ics_response(calendars.event_ics(current_user, event, current_locale()), f"event-{event.id}.ics")
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -471,5 +548,4 @@ def calendar():
         flash(_("A new address is made; the old one no longer works."), "success")
         return redirect(url_for("events.calendar"))
     feed = external_url("calendar.feed", secret=calendars.feed_secret(current_user))
-    return render_template("events/calendar.html", feed=feed, form=form,
-                           groups=_my_groups())
+    return render_template("events/calendar.html", feed=feed, form=form, groups=_my_groups())

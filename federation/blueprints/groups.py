@@ -1,19 +1,19 @@
 """The registry of member groups: list, profile page, editing, CSV export."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from federation.guards import parse_id
 from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.registry import AssetForm, GroupForm
+from federation.guards import parse_id
 from federation.models import AssetKind, GovernanceType, NeedPair
 from federation.pagination import page_args
 from federation.security import can_export_registry, can_manage_group, is_member
 from federation.services import assets, events, groups
-
 from federation.services.applications import confirmed_endorsements
 
 bp = Blueprint("groups", __name__)
@@ -38,21 +38,30 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(groups.registry_query(current_user, **filters), page=page,
-                             per_page=per_page, error_out=False)
-    url_args = {k: (int(v) if isinstance(v, bool) else v) for k, v in filters.items()
-                if v not in (None, "", False)}
-    return render_template("groups/list.html", pagination=pagination, filters=filters,
-                           url_args=url_args, governance_types=GovernanceType,
-                           need_pairs=NeedPair, can_export=can_export_registry(current_user))
+    pagination = db.paginate(
+        groups.registry_query(current_user, **filters), page=page, per_page=per_page, error_out=False
+    )
+    url_args = {
+        k: (int(v) if isinstance(v, bool) else v) for k, v in filters.items() if v not in (None, "", False)
+    }
+    return render_template(
+        "groups/list.html",
+        pagination=pagination,
+        filters=filters,
+        url_args=url_args,
+        governance_types=GovernanceType,
+        need_pairs=NeedPair,
+        can_export=can_export_registry(current_user),
+    )
 
 
 @bp.route("/export.csv")
 @login_required
 def export():
     body = groups.export_registry_csv(current_user)
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="registry.csv"'})
+    return Response(
+        body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="registry.csv"'}
+    )
 
 
 @bp.route("/<slug>")
@@ -62,11 +71,16 @@ def detail(slug: str):
         return render_template("groups/public.html", group=group)
     manage = can_manage_group(current_user, group)
     return render_template(
-        "groups/detail.html", group=group, operators=groups.group_operators(group),
+        "groups/detail.html",
+        group=group,
+        operators=groups.group_operators(group),
         assets=assets.group_assets(group, include_paused=manage),
-        balance=groups.give_balance(group), can_manage=manage, kinds=AssetKind,
+        balance=groups.give_balance(group),
+        can_manage=manage,
+        kinds=AssetKind,
         upcoming_events=events.group_upcoming_events(current_user, group),
-        endorsements=confirmed_endorsements(group))
+        endorsements=confirmed_endorsements(group),
+    )
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -97,8 +111,9 @@ def new_asset(slug: str):
     if kind not in AssetKind.__members__:
         abort(404)
     form = AssetForm()
-    done, asset = submit(form, lambda: assets.create_asset(
-        current_user, group, kind, form.service_data(kind)))
+    done, asset = submit(
+        form, lambda: assets.create_asset(current_user, group, kind, form.service_data(kind))
+    )
     if done:
         flash(_("The asset is listed."), "success")
         return redirect(url_for("assets.detail", asset_id=asset.id))

@@ -1,12 +1,12 @@
 """Federation health: the coordinators' table of all groups, a group's
 dashboard, flag thresholds, the impact report (HTML and PDF), the research
 export, introduction outcomes and a joint event's attendance breakdown."""
+
 from __future__ import annotations
 
 import json
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,9 +17,13 @@ from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
 from federation.labels import GOVERNANCE_LABELS
 from federation.models import GovernanceType, IntroductionStatus
-from federation.security import (can_manage_event, can_see_federation_health,
-                                 can_see_group_health, can_set_research_consent,
-                                 can_write_group_highlights)
+from federation.security import (
+    can_manage_event,
+    can_see_federation_health,
+    can_see_group_health,
+    can_set_research_consent,
+    can_write_group_highlights,
+)
 from federation.services import events, groups
 from federation.services.health import charts, export, outcomes, report, settings, snapshots
 from federation.services.health.flags import PATTERNS
@@ -45,28 +49,48 @@ def federation():
     args = request.args
     maturity = args.get("maturity", "")
     table = snapshots.federation_table(
-        current_user, governance=args.get("governance", ""),
-        maturity=int(maturity) if maturity.isdigit() else None, size=args.get("size", ""),
-        flagged=args.get("flagged") == "1", sort=args.get("sort", "flags"),
-        descending=args.get("order", "desc") != "asc")
+        current_user,
+        governance=args.get("governance", ""),
+        maturity=int(maturity) if maturity.isdigit() else None,
+        size=args.get("size", ""),
+        flagged=args.get("flagged") == "1",
+        sort=args.get("sort", "flags"),
+        descending=args.get("order", "desc") != "asc",
+    )
     gov_labels = [str(GOVERNANCE_LABELS[g]) for g in GovernanceType]
     trend_labels = [m.strftime("%Y-%m") for m in table["trend"]]
     chart_list = [
-        charts.bar(_("Governance types"), gov_labels, list(table["governance"].values()),
-                   _("Groups")),
-        charts.bar(_("Maturity levels"), [_("Level %(n)d", n=n) for n in table["maturity"]],
-                   list(table["maturity"].values()), _("Groups")),
-        charts.bar(_("Sizes (registered members)"), list(table["sizes"]),
-                   list(table["sizes"].values()), _("Groups")),
-        charts.line(_("Attendance and flagged groups by month"), trend_labels, {
-            _("Attendance"): [t["attended"] for t in table["trend"].values()],
-            _("Events"): [t["events"] for t in table["trend"].values()],
-            _("Flagged groups"): [t["flagged"] for t in table["trend"].values()]}),
+        charts.bar(_("Governance types"), gov_labels, list(table["governance"].values()), _("Groups")),
+        charts.bar(
+            _("Maturity levels"),
+            [_("Level %(n)d", n=n) for n in table["maturity"]],
+            list(table["maturity"].values()),
+            _("Groups"),
+        ),
+        charts.bar(
+            _("Sizes (registered members)"), list(table["sizes"]), list(table["sizes"].values()), _("Groups")
+        ),
+        charts.line(
+            _("Attendance and flagged groups by month"),
+            trend_labels,
+            {
+                _("Attendance"): [t["attended"] for t in table["trend"].values()],
+                _("Events"): [t["events"] for t in table["trend"].values()],
+                _("Flagged groups"): [t["flagged"] for t in table["trend"].values()],
+            },
+        ),
     ]
-    return render_template("health/federation.html", table=table, charts=chart_list,
-                           governance_types=GovernanceType, governance_labels=GOVERNANCE_LABELS,
-                           size_bands=[b[2] for b in snapshots.SIZE_BANDS], patterns=PATTERNS,
-                           pct=_pct, args=args)
+    return render_template(
+        "health/federation.html",
+        table=table,
+        charts=chart_list,
+        governance_types=GovernanceType,
+        governance_labels=GOVERNANCE_LABELS,
+        size_bands=[b[2] for b in snapshots.SIZE_BANDS],
+        patterns=PATTERNS,
+        pct=_pct,
+        args=args,
+    )
 
 
 @bp.route("/groups/<slug>")
@@ -81,21 +105,35 @@ def group(slug: str):
     chart_list = []
     if rows:
         chart_list = [
-            charts.line(_("Registered members"), labels, {
-                _("Members"): [s.members for s in rows]}),
-            charts.line(_("Events and attendance"), labels, {
-                _("Events held"): [s.events_held for s in rows],
-                _("Attendance"): [s.attended for s in rows]}),
-            charts.line(_("Repeat rate and newcomer share (%)"), labels, {
-                _("Repeat rate"): [_pct(s.repeat_rate) for s in rows],
-                _("Newcomer share"): [_pct(s.newcomer_share) for s in rows]}),
+            charts.line(_("Registered members"), labels, {_("Members"): [s.members for s in rows]}),
+            charts.line(
+                _("Events and attendance"),
+                labels,
+                {
+                    _("Events held"): [s.events_held for s in rows],
+                    _("Attendance"): [s.attended for s in rows],
+                },
+            ),
+            charts.line(
+                _("Repeat rate and newcomer share (%)"),
+                labels,
+                {
+                    _("Repeat rate"): [_pct(s.repeat_rate) for s in rows],
+                    _("Newcomer share"): [_pct(s.newcomer_share) for s in rows],
+                },
+            ),
         ]
     profile = report.get_profile(group)
     consent_form = ConsentForm(research_consent=bool(profile and profile.research_consent))
-    return render_template("health/group.html", data=data, charts=chart_list,
-                           definitions=DEFINITIONS, consent_form=consent_form,
-                           can_consent=can_set_research_consent(current_user, group),
-                           profile=profile)
+    return render_template(
+        "health/group.html",
+        data=data,
+        charts=chart_list,
+        definitions=DEFINITIONS,
+        consent_form=consent_form,
+        can_consent=can_set_research_consent(current_user, group),
+        profile=profile,
+    )
 
 
 @bp.route("/groups/<slug>/consent", methods=["POST"])
@@ -131,14 +169,22 @@ def impact_report(slug: str):
     if args.get("format") == "pdf" and not errors:
         body = report.render_pdf(data, lang)
         name = f"impact-report-{group.slug}-{start.isoformat()}-{end.isoformat()}.pdf"
-        return Response(body, mimetype="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{name}"'})
+        return Response(
+            body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
+        )
     with force_locale(lang):
         report_title = _("Impact report")
-    return render_template("health/report.html", report=data, rows=report.report_rows(data, lang),
-                           report_title=report_title,
-                           errors=errors, args=args, lang=lang, section_labels=SECTION_LABELS,
-                           all_sections=report.SECTIONS)
+    return render_template(
+        "health/report.html",
+        report=data,
+        rows=report.report_rows(data, lang),
+        report_title=report_title,
+        errors=errors,
+        args=args,
+        lang=lang,
+        section_labels=SECTION_LABELS,
+        all_sections=report.SECTIONS,
+    )
 
 
 @bp.route("/groups/<slug>/highlights", methods=["GET", "POST"])
@@ -149,8 +195,7 @@ def highlights(slug: str):
         abort(403)
     profile = report.get_profile(group)
     form = HighlightsForm(highlights=profile.highlights if profile else "")
-    done, _r = submit(form, lambda: report.save_highlights(current_user, group,
-                                                           form.highlights.data))
+    done, _r = submit(form, lambda: report.save_highlights(current_user, group, form.highlights.data))
     if done:
         flash(_("The highlights are saved."), "success")
         return redirect(url_for("health.impact_report", slug=group.slug))
@@ -163,13 +208,22 @@ def thresholds():
     if not can_see_federation_health(current_user):
         abort(403)
     form = ThresholdsForm(data=settings.get_thresholds())
-    done, _r = submit(form, lambda: settings.update_thresholds(
-        current_user, {k: getattr(form, k).data for k in settings.SETTINGS}))
+    done, _r = submit(
+        form,
+        lambda: settings.update_thresholds(
+            current_user, {k: getattr(form, k).data for k in settings.SETTINGS}
+        ),
+    )
     if done:
         flash(_("The thresholds are saved; the next computation uses them."), "success")
         return redirect(url_for("health.thresholds"))
-    return render_template("health/settings.html", form=form, keys=list(settings.SETTINGS),
-                           changes=settings.threshold_changes(), labels=settings.labels())
+    return render_template(
+        "health/settings.html",
+        form=form,
+        keys=list(settings.SETTINGS),
+        changes=settings.threshold_changes(),
+        labels=settings.labels(),
+    )
 
 
 @bp.route("/export.<fmt>")
@@ -180,35 +234,44 @@ def research_export(fmt: str):
     if not can_see_federation_health(current_user):
         abort(403)
     if fmt == "csv":
-        return Response(export.research_csv(current_user), mimetype="text/csv", headers={
-            "Content-Disposition": 'attachment; filename="federation-health-research.csv"'})
-    body = json.dumps({"fields": list(export.FIELDS),
-                       "records": export.research_rows(current_user)}, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="federation-health-research.json"'})
+        return Response(
+            export.research_csv(current_user),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="federation-health-research.csv"'},
+        )
+    body = json.dumps(
+        {"fields": list(export.FIELDS), "records": export.research_rows(current_user)}, ensure_ascii=False
+    )
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="federation-health-research.json"'},
+    )
 
 
 @bp.route("/introductions/<int:introduction_id>/outcome", methods=["GET", "POST"])
 @login_required
 def outcome(introduction_id: int):
     introduction, row = outcomes.get_for_answer(current_user, introduction_id)
-    other = introduction.recipient if introduction.sender_id == current_user.id \
-        else introduction.sender
+    other = introduction.recipient if introduction.sender_id == current_user.id else introduction.sender
     if introduction.status != IntroductionStatus.accepted:
         flash(_("Only an accepted introduction has an outcome."), "info")
         return redirect(url_for("directory.introductions"))
-    form = OutcomeForm(obj=row) if row and row.outcome and request.method == "GET" \
-        else OutcomeForm()
+    form = OutcomeForm(obj=row) if row and row.outcome and request.method == "GET" else OutcomeForm()
     if row and row.outcome and request.method == "GET":
         form.outcome.data = row.outcome.value
-    done, _r = submit(form, lambda: outcomes.answer(
-        current_user, introduction_id, form.outcome.data, named=form.named.data,
-        note=form.note.data or ""))
+    done, _r = submit(
+        form,
+        lambda: outcomes.answer(
+            current_user, introduction_id, form.outcome.data, named=form.named.data, note=form.note.data or ""
+        ),
+    )
     if done:
         flash(_("Thank you: your answer is saved."), "success")
         return redirect(url_for("directory.introductions"))
-    return render_template("health/outcome.html", form=form, other=other,
-                           introduction=introduction, labels=OUTCOME_LABELS)
+    return render_template(
+        "health/outcome.html", form=form, other=other, introduction=introduction, labels=OUTCOME_LABELS
+    )
 
 
 @bp.route("/events/<int:event_id>")

@@ -1,37 +1,57 @@
 """The knowledge hub: search, articles with versions and templates, the
 textbook, and the practice community's profile."""
+
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.errors import DomainError, Invalid, NotFound
 from federation.extensions import db, limiter
 from federation.forms.base import submit
-from federation.forms.knowledge import (ActionForm, ArticleForm, AttachmentForm,
-                                        ChapterArticleForm, ChapterForm, PracticeProfileForm)
+from federation.forms.knowledge import (
+    ActionForm,
+    ArticleForm,
+    AttachmentForm,
+    ChapterArticleForm,
+    ChapterForm,
+    PracticeProfileForm,
+)
 from federation.i18n import current_locale
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
-from federation.security import (can_curate_textbook, can_edit_article, can_write_article,
-                                 is_practice_member)
+from federation.security import can_curate_textbook, can_edit_article, can_write_article, is_practice_member
 from federation.services import applications as application_service
-from federation.services.knowledge import articles, consultations, index, practice, textbook
-from federation.services.knowledge import personal  # noqa: F401 (registers export and erasure)
+from federation.services.knowledge import (
+    articles,
+    consultations,
+    index,
+    personal,  # noqa: F401 (registers export and erasure)
+    practice,
+    textbook,
+)
 from federation.services.knowledge import attachments as files
-from federation.services.knowledge.taxonomy import (CATEGORY_LABELS, MATURITY_LEVELS,
-                                                    SPACE_LABELS, VISIBILITY_LABELS, topic_label)
+from federation.services.knowledge.taxonomy import (
+    CATEGORY_LABELS,
+    MATURITY_LEVELS,
+    SPACE_LABELS,
+    VISIBILITY_LABELS,
+    topic_label,
+)
 
 bp = Blueprint("knowledge", __name__)
 
 
 @bp.context_processor
 def labels():
-    return {"category_labels": CATEGORY_LABELS, "visibility_labels": VISIBILITY_LABELS,
-            "space_labels": SPACE_LABELS, "topic_label": topic_label,
-            "render_markdown": articles.render_markdown}
+    return {
+        "category_labels": CATEGORY_LABELS,
+        "visibility_labels": VISIBILITY_LABELS,
+        "space_labels": SPACE_LABELS,
+        "topic_label": topic_label,
+        "render_markdown": articles.render_markdown,
+    }
 
 
 @bp.app_template_global()
@@ -46,10 +66,14 @@ def _actor_key() -> str:
 
 def _filters() -> dict:
     args = request.args
-    return {"q": args.get("q", "")[:100], "category": args.get("category", "")[:20],
-            "governance": args.get("governance", "")[:20],
-            "maturity": args.get("maturity", "")[:2], "kind": args.get("kind", "")[:20],
-            "sort": args.get("sort") if args.get("sort") in index.SORTS else "relevance"}
+    return {
+        "q": args.get("q", "")[:100],
+        "category": args.get("category", "")[:20],
+        "governance": args.get("governance", "")[:20],
+        "maturity": args.get("maturity", "")[:2],
+        "kind": args.get("kind", "")[:20],
+        "sort": args.get("sort") if args.get("sort") in index.SORTS else "relevance",
+    }
 
 
 @bp.route("/")
@@ -59,14 +83,21 @@ def list():
     page, per_page = page_args(request.args)
     found = index.search(current_user, page, per_page, **filters)
     url_args = {k: v for k, v in filters.items() if v}
-    return render_template("knowledge/list.html", pagination=found, filters=filters,
-                           url_args=url_args, categories=KnowledgeCategory,
-                           governance_types=GovernanceType, maturity_levels=MATURITY_LEVELS,
-                           can_write=can_write_article(current_user),
-                           practice=is_practice_member(current_user))
+    return render_template(
+        "knowledge/list.html",
+        pagination=found,
+        filters=filters,
+        url_args=url_args,
+        categories=KnowledgeCategory,
+        governance_types=GovernanceType,
+        maturity_levels=MATURITY_LEVELS,
+        can_write=can_write_article(current_user),
+        practice=is_practice_member(current_user),
+    )
 
 
 # --- articles --------------------------------------------------------------------------
+
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 @login_required
@@ -74,8 +105,7 @@ def create():
     if not can_write_article(current_user):
         abort(403)
     form = ArticleForm()
-    done, article = submit(form, lambda: articles.create_article(current_user,
-                                                                 form.service_data()))
+    done, article = submit(form, lambda: articles.create_article(current_user, form.service_data()))
     if done:
         flash(_("The article is published."), "success")
         return redirect(url_for("knowledge.detail", article_id=article.id))
@@ -88,11 +118,18 @@ def detail(article_id: int):
     previous, following, chapter = textbook.reading_neighbours(current_user, article)
     editable = can_edit_article(current_user, article)
     return render_template(
-        "knowledge/detail.html", article=article, locale=current_locale(),
+        "knowledge/detail.html",
+        article=article,
+        locale=current_locale(),
         body=articles.render_markdown(article.body_for(current_locale())),
-        editable=editable, attachment_form=AttachmentForm() if editable else None,
-        action_form=ActionForm(), previous=previous, following=following, chapter=chapter,
-        source=consultations.source_consultation(current_user, article))
+        editable=editable,
+        attachment_form=AttachmentForm() if editable else None,
+        action_form=ActionForm(),
+        previous=previous,
+        following=following,
+        chapter=chapter,
+        source=consultations.source_consultation(current_user, article),
+    )
 
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
@@ -107,8 +144,7 @@ def edit(article_id: int):
         form.visibility.data = article.visibility.value
         form.maturity_levels.data = [str(m) for m in article.maturity_levels or []]
         form.note.data = ""
-    done, _r = submit(form, lambda: articles.update_article(current_user, article,
-                                                            form.service_data()))
+    done, _r = submit(form, lambda: articles.update_article(current_user, article, form.service_data()))
     if done:
         flash(_("The article is saved as a new version."), "success")
         return redirect(url_for("knowledge.detail", article_id=article.id))
@@ -119,9 +155,13 @@ def edit(article_id: int):
 def history(article_id: int):
     article = articles.get_article(current_user, article_id)
     versions = db.session.scalars(articles.versions_query(article).limit(200)).all()
-    return render_template("knowledge/history.html", article=article, versions=versions,
-                           editable=can_edit_article(current_user, article),
-                           form=ActionForm())
+    return render_template(
+        "knowledge/history.html",
+        article=article,
+        versions=versions,
+        editable=can_edit_article(current_user, article),
+        form=ActionForm(),
+    )
 
 
 @bp.route("/articles/<int:article_id>/diff")
@@ -133,8 +173,7 @@ def diff(article_id: int):
     except ValueError:
         abort(404)
     changes = articles.diff(article, old, new)
-    return render_template("knowledge/diff.html", article=article, changes=changes, old=old,
-                           new=new)
+    return render_template("knowledge/diff.html", article=article, changes=changes, old=old, new=new)
 
 
 @bp.route("/articles/<int:article_id>/restore/<int:number>", methods=["POST"])
@@ -176,17 +215,30 @@ def attach(article_id: int):
         status = 422
     previous, following, chapter = textbook.reading_neighbours(current_user, article)
     return render_template(
-        "knowledge/detail.html", article=article, locale=current_locale(),
-        body=articles.render_markdown(article.body_for(current_locale())), editable=True,
-        attachment_form=form, action_form=ActionForm(), previous=previous, following=following,
-        chapter=chapter, source=consultations.source_consultation(current_user, article)), status
+        "knowledge/detail.html",
+        article=article,
+        locale=current_locale(),
+        body=articles.render_markdown(article.body_for(current_locale())),
+        editable=True,
+        attachment_form=form,
+        action_form=ActionForm(),
+        previous=previous,
+        following=following,
+        chapter=chapter,
+        source=consultations.source_consultation(current_user, article),
+    ), status
 
 
 @bp.route("/attachments/<int:attachment_id>")
 def download(attachment_id: int):
     row = articles.get_attachment(current_user, attachment_id)
-    response = send_file(files.stored_path(row.stored_name), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, max_age=0)
+    response = send_file(
+        files.stored_path(row.stored_name),
+        mimetype=row.content_type,
+        as_attachment=True,
+        download_name=row.filename,
+        max_age=0,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
@@ -210,17 +262,26 @@ def remove_attachment(attachment_id: int):
 
 # --- the textbook -------------------------------------------------------------------------
 
+
 @bp.route("/textbook")
 def textbook_toc():
-    return render_template("knowledge/textbook.html", toc=textbook.table_of_contents(current_user),
-                           curator=can_curate_textbook(current_user))
+    return render_template(
+        "knowledge/textbook.html",
+        toc=textbook.table_of_contents(current_user),
+        curator=can_curate_textbook(current_user),
+    )
 
 
 @bp.route("/textbook/<int:chapter_id>")
 def chapter(chapter_id: int):
     current, previous, following = textbook.chapter_with_neighbours(current_user, chapter_id)
-    return render_template("knowledge/chapter.html", chapter=current, previous=previous,
-                           following=following, locale=current_locale())
+    return render_template(
+        "knowledge/chapter.html",
+        chapter=current,
+        previous=previous,
+        following=following,
+        locale=current_locale(),
+    )
 
 
 @bp.route("/textbook/manage", methods=["GET", "POST"])
@@ -229,14 +290,22 @@ def manage_textbook():
     if not can_curate_textbook(current_user):
         abort(403)
     form = ChapterForm(prefix="chapter")
-    done, _r = submit(form, lambda: textbook.create_chapter(current_user, {
-        "title_ja": form.title_ja.data, "title_en": form.title_en.data}))
+    done, _r = submit(
+        form,
+        lambda: textbook.create_chapter(
+            current_user, {"title_ja": form.title_ja.data, "title_en": form.title_en.data}
+        ),
+    )
     if done:
         flash(_("The chapter is added."), "success")
         return redirect(url_for("knowledge.manage_textbook"))
-    return render_template("knowledge/manage.html", form=form,
-                           toc=textbook.table_of_contents(current_user),
-                           add_form=ChapterArticleForm(prefix="add"), action_form=ActionForm())
+    return render_template(
+        "knowledge/manage.html",
+        form=form,
+        toc=textbook.table_of_contents(current_user),
+        add_form=ChapterArticleForm(prefix="add"),
+        action_form=ActionForm(),
+    )
 
 
 @bp.route("/textbook/<int:chapter_id>/articles", methods=["POST"])
@@ -274,8 +343,9 @@ def chapter_action(chapter_id: int, action: str):
     return redirect(url_for("knowledge.manage_textbook"))
 
 
-@bp.route("/textbook/<int:chapter_id>/entries/<int:entry_id>/<any(up, down, remove):action>",
-          methods=["POST"])
+@bp.route(
+    "/textbook/<int:chapter_id>/entries/<int:entry_id>/<any(up, down, remove):action>", methods=["POST"]
+)
 @login_required
 def entry_action(chapter_id: int, entry_id: int, action: str):
     if not can_curate_textbook(current_user):
@@ -292,6 +362,7 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
 
 # --- the practice community ----------------------------------------------------------------
 
+
 @bp.route("/practice/join/<int:application_id>", methods=["POST"])
 @login_required
 def practice_join(application_id: int):
@@ -300,8 +371,10 @@ def practice_join(application_id: int):
         try:
             practice.join(current_user, application)
             db.session.commit()
-            flash(_("Welcome to the practice community! Read the textbook and ask in the "
-                    "beginners' space."), "success")
+            flash(
+                _("Welcome to the practice community! Read the textbook and ask in the beginners' space."),
+                "success",
+            )
             return redirect(url_for("knowledge.practice_profile"))
         except NotFound:
             raise  # not one's own application: 404, not a message on someone else's page
@@ -318,11 +391,23 @@ def practice_profile():
     if row is None:
         abort(404)
     form = PracticeProfileForm(obj=row)
-    done, _r = submit(form, lambda: practice.update_profile(current_user, {
-        "group_name": form.group_name.data, "registered_members": form.registered_members.data,
-        "events_last_12_months": form.events_last_12_months.data}))
+    done, _r = submit(
+        form,
+        lambda: practice.update_profile(
+            current_user,
+            {
+                "group_name": form.group_name.data,
+                "registered_members": form.registered_members.data,
+                "events_last_12_months": form.events_last_12_months.data,
+            },
+        ),
+    )
     if done:
         flash(_("Your practice profile is saved."), "success")
         return redirect(url_for("knowledge.practice_profile"))
-    return render_template("knowledge/practice.html", form=form, membership=row,
-                           open_application=practice.open_application(current_user))
+    return render_template(
+        "knowledge/practice.html",
+        form=form,
+        membership=row,
+        open_application=practice.open_application(current_user),
+    )

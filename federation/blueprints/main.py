@@ -1,4 +1,5 @@
 """The home page and the language switch."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, session, url_for

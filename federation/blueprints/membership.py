@@ -1,5 +1,6 @@
 """Joining a member group: how to join, asking, the approvers' queue and
 decisions, the group's join settings, its member page and self-introductions."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,15 +12,28 @@ from federation.extensions import db
 from federation.forms.base import BaseForm
 from federation.models import AlumniGroup, JoinRequestStatus
 from federation.pagination import page_args
-from federation.security import (access_level, can_ask_to_join, can_decide_join_requests,
-                                 can_manage_group, can_see_group_members)
+from federation.security import (
+    access_level,
+    can_ask_to_join,
+    can_decide_join_requests,
+    can_manage_group,
+    can_see_group_members,
+)
 from federation.services import groups, membership
 
 bp = Blueprint("membership", __name__)
 
+
 def _weekday_labels() -> list[tuple[int, str]]:
-    names = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
-             _("Saturday"), _("Sunday"))
+    names = (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )
     return list(enumerate(names))
 
 
@@ -44,8 +58,14 @@ def how_to_join():
     mine = membership.my_requests(current_user) if level in ("visitor", "member") else []
     my_groups = membership.my_group_ids(current_user)
     pending = {r.group_id for r in mine if r.status == JoinRequestStatus.pending}
-    return render_template("membership/join.html", level=level, open_groups=open_groups,
-                           requests=mine, my_groups=my_groups, pending=pending)
+    return render_template(
+        "membership/join.html",
+        level=level,
+        open_groups=open_groups,
+        requests=mine,
+        my_groups=my_groups,
+        pending=pending,
+    )
 
 
 @bp.route("/groups/<slug>/join", methods=["GET", "POST"])
@@ -73,13 +93,19 @@ def ask(slug: str):
             form.form_errors.append(_("Please correct the fields marked below."))
         else:
             db.session.commit()
-            flash(_("Your request was sent. The group's approvers will answer by mail."),
-                  "success")
+            flash(_("Your request was sent. The group's approvers will answer by mail."), "success")
             return redirect(url_for("membership.detail", request_id=join_request.id))
     status = 422 if form.form_errors else 200
-    return render_template("membership/ask.html", group=group, questions=questions,
-                           form=form, errors=errors, values=request.form, existing=existing,
-                           already_member=group.id in membership.my_group_ids(current_user)), status
+    return render_template(
+        "membership/ask.html",
+        group=group,
+        questions=questions,
+        form=form,
+        errors=errors,
+        values=request.form,
+        existing=existing,
+        already_member=group.id in membership.my_group_ids(current_user),
+    ), status
 
 
 @bp.route("/groups/<slug>/join-requests")
@@ -92,11 +118,18 @@ def queue(slug: str):
     if status not in JoinRequestStatus.__members__:
         status = "pending"
     page, per_page = page_args(request.args)
-    pagination = db.paginate(membership.queue_query(current_user, group, status), page=page,
-                             per_page=per_page, error_out=False)
-    return render_template("membership/queue.html", group=group, pagination=pagination,
-                           status=status, form=BaseForm(), weekdays=_weekday_labels(),
-                           chosen=membership.approver_weekdays(current_user, group))
+    pagination = db.paginate(
+        membership.queue_query(current_user, group, status), page=page, per_page=per_page, error_out=False
+    )
+    return render_template(
+        "membership/queue.html",
+        group=group,
+        pagination=pagination,
+        status=status,
+        form=BaseForm(),
+        weekdays=_weekday_labels(),
+        chosen=membership.approver_weekdays(current_user, group),
+    )
 
 
 @bp.route("/groups/<slug>/join-requests/digest-days", methods=["POST"])
@@ -126,20 +159,25 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
     actions = membership.allowed_actions(current_user, join_request)
     if message is None:
         message = settings.approve_template or membership.default_template(
-            "approve", join_request.user.locale)
+            "approve", join_request.user.locale
+        )
     return render_template(
-        "membership/detail.html", join_request=join_request, group=group, actions=actions,
-        questions=membership.questions_of(settings), form=form or BaseForm(),
+        "membership/detail.html",
+        join_request=join_request,
+        group=group,
+        actions=actions,
+        questions=membership.questions_of(settings),
+        form=form or BaseForm(),
         show_birth_date=membership.may_see_birth_date(current_user, join_request),
-        approve_template=settings.approve_template or membership.default_template(
-            "approve", join_request.user.locale),
-        decline_template=settings.decline_template or membership.default_template(
-            "decline", join_request.user.locale),
-        message=message), status
+        approve_template=settings.approve_template
+        or membership.default_template("approve", join_request.user.locale),
+        decline_template=settings.decline_template
+        or membership.default_template("decline", join_request.user.locale),
+        message=message,
+    ), status
 
 
-@bp.route("/join-requests/<int:request_id>/<any(approve, decline, withdraw):action>",
-          methods=["POST"])
+@bp.route("/join-requests/<int:request_id>/<any(approve, decline, withdraw):action>", methods=["POST"])
 @login_required
 def decide(request_id: int, action: str):
     join_request = membership.get_request(current_user, request_id)
@@ -165,9 +203,14 @@ def decide(request_id: int, action: str):
         form.show_errors(error)
         return _render_detail(join_request, form, 422, message)
     db.session.commit()
-    flash({"approve": _("Approved: a welcome mail is on its way."),
-           "decline": _("Declined: the person is told by mail."),
-           "withdraw": _("Your request is withdrawn.")}[action], "success")
+    flash(
+        {
+            "approve": _("Approved: a welcome mail is on its way."),
+            "decline": _("Declined: the person is told by mail."),
+            "withdraw": _("Your request is withdrawn."),
+        }[action],
+        "success",
+    )
     if action == "withdraw":
         return redirect(url_for("membership.how_to_join"))
     return redirect(url_for("membership.queue", slug=join_request.group.slug))
@@ -206,19 +249,27 @@ def settings(slug: str):
     if values is None:
         keys = [q["key"] for q in current.questions or []]
         values = {
-            "is_open": current.is_open, "builtin": [k for k in keys if not k.startswith("custom_")],
-            "custom": "\n".join(q.get("label", "") for q in current.questions or []
-                                if q.get("key", "").startswith("custom_")),
+            "is_open": current.is_open,
+            "builtin": [k for k in keys if not k.startswith("custom_")],
+            "custom": "\n".join(
+                q.get("label", "") for q in current.questions or [] if q.get("key", "").startswith("custom_")
+            ),
             "founding_statement_url": current.founding_statement_url,
-            "approve_template": current.approve_template or membership.default_template(
-                "approve", current_user.locale),
-            "decline_template": current.decline_template or membership.default_template(
-                "decline", current_user.locale),
+            "approve_template": current.approve_template
+            or membership.default_template("approve", current_user.locale),
+            "decline_template": current.decline_template
+            or membership.default_template("decline", current_user.locale),
             "approvers": [str(u) for u in membership.join_approver_ids(group)],
         }
-    return render_template("membership/settings.html", group=group, form=form, errors=errors,
-                           values=values, builtin=membership.BUILTIN_QUESTIONS,
-                           operators=groups.group_operators(group)), (422 if errors else 200)
+    return render_template(
+        "membership/settings.html",
+        group=group,
+        form=form,
+        errors=errors,
+        values=values,
+        builtin=membership.BUILTIN_QUESTIONS,
+        operators=groups.group_operators(group),
+    ), (422 if errors else 200)
 
 
 @bp.route("/groups/<slug>/members")
@@ -226,10 +277,15 @@ def settings(slug: str):
 def members(slug: str):
     group = groups.get_group(current_user, slug)
     page, per_page = page_args(request.args)
-    pagination = db.paginate(membership.group_members_query(current_user, group), page=page,
-                             per_page=per_page, error_out=False)
-    return render_template("membership/members.html", group=group, pagination=pagination,
-                           is_mine=group.id in membership.my_group_ids(current_user))
+    pagination = db.paginate(
+        membership.group_members_query(current_user, group), page=page, per_page=per_page, error_out=False
+    )
+    return render_template(
+        "membership/members.html",
+        group=group,
+        pagination=pagination,
+        is_mine=group.id in membership.my_group_ids(current_user),
+    )
 
 
 @bp.route("/groups/<slug>/introduction", methods=["GET", "POST"])
@@ -251,8 +307,9 @@ def introduction(slug: str):
             db.session.commit()
             flash(_("Your self-introduction is on the group's member page."), "success")
             return redirect(url_for("membership.members", slug=group.slug))
-    return render_template("membership/introduction.html", group=group, form=form,
-                           errors=errors, text=text), (422 if errors else 200)
+    return render_template(
+        "membership/introduction.html", group=group, form=form, errors=errors, text=text
+    ), (422 if errors else 200)
 
 
 @bp.app_context_processor
@@ -261,8 +318,7 @@ def join_helpers():
         """What a group's page offers this viewer about joining."""
         mine = group.id in membership.my_group_ids(current_user)
         return {
-            "can_ask": can_ask_to_join(current_user) and not mine
-            and membership.settings_of(group).is_open,
+            "can_ask": can_ask_to_join(current_user) and not mine and membership.settings_of(group).is_open,
             "can_decide": can_decide_join_requests(current_user, group),
             "can_manage": can_manage_group(current_user, group),
             "can_see_members": can_see_group_members(current_user, group),

@@ -1,4 +1,5 @@
 """The inbox: my notifications, and how I want to get each kind of them."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -35,11 +36,16 @@ def require_login():
 def inbox():
     unread_only = request.args.get("show") == "unread"
     page, per_page = page_args(request.args)
-    pagination = db.paginate(service.inbox_query(current_user, unread_only), page=page,
-                             per_page=per_page, error_out=False)
-    return render_template("notifications/inbox.html", pagination=pagination,
-                           unread_only=unread_only, form=ConfirmForm(),
-                           unread=service.unread_count(current_user))
+    pagination = db.paginate(
+        service.inbox_query(current_user, unread_only), page=page, per_page=per_page, error_out=False
+    )
+    return render_template(
+        "notifications/inbox.html",
+        pagination=pagination,
+        unread_only=unread_only,
+        form=ConfirmForm(),
+        unread=service.unread_count(current_user),
+    )
 
 
 @bp.route("/<int:notification_id>")
@@ -47,8 +53,7 @@ def detail(notification_id: int):
     """Reading a notification marks it read, like opening a mail."""
     row = service.mark_read(current_user, notification_id)
     db.session.commit()
-    return render_template("notifications/detail.html", item=row,
-                           local_link=_local(row.link))
+    return render_template("notifications/detail.html", item=row, local_link=_local(row.link))
 
 
 @bp.route("/<int:notification_id>/read", methods=["POST"])
@@ -82,8 +87,9 @@ def settings():
     sections: dict = {}
     for kind in service.KINDS.values():
         sections.setdefault(str(kind.section), []).append((kind, form[kind.name]))
-    return render_template("notifications/settings.html", form=form, sections=sections,
-                           labels=DELIVERY_LABELS)
+    return render_template(
+        "notifications/settings.html", form=form, sections=sections, labels=DELIVERY_LABELS
+    )
 
 
 def _local(link: str) -> str:
@@ -93,7 +99,7 @@ def _local(link: str) -> str:
 
     base = current_app.config["EXTERNAL_URL"].rstrip("/")
     if link.startswith(base + "/"):
-        path = link[len(base):]
+        path = link[len(base) :]
         if is_safe_redirect(path, request.host_url):
             return path
     return url_for("notifications.inbox")

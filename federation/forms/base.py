@@ -1,11 +1,10 @@
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
-
-from flask import g
 
 from federation.errors import Conflict, Invalid
 from federation.extensions import db

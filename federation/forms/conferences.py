@@ -1,11 +1,22 @@
 """Forms of the annual conference."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
@@ -47,31 +58,56 @@ class EditionForm(BaseForm):
     rooms = TextAreaField(_l("Rooms"), description=_l("One per line."))
     tracks = TextAreaField(_l("Tracks"), description=_l("One per line."))
     capacity = IntegerField(_l("Capacity"), validators=[required(), NumberRange(min=1)])
-    nomination_quota = IntegerField(_l("Nominations per group"), default=1,
-                                    validators=[NumberRange(min=0)])
-    blind_review = BooleanField(_l("Blind review"), default=True,
-                                description=_l("Reviewers other than coordinators see neither "
-                                               "the speakers nor each other's scores while the "
-                                               "review runs."))
-    proposals_open_at = DateTimeLocalField(_l("Proposals open (Japan time)"),
-                                           format=LOCAL_FORMATS, validators=[required()])
-    proposals_close_at = DateTimeLocalField(_l("Proposals close (Japan time)"),
-                                            format=LOCAL_FORMATS, validators=[required()])
-    review_open_at = DateTimeLocalField(_l("Review opens (Japan time)"), format=LOCAL_FORMATS,
-                                        validators=[required()])
-    review_close_at = DateTimeLocalField(_l("Review closes (Japan time)"),
-                                         format=LOCAL_FORMATS, validators=[required()])
-    registration_open_at = DateTimeLocalField(_l("Registration opens (Japan time)"),
-                                              format=LOCAL_FORMATS, validators=[required()])
-    registration_close_at = DateTimeLocalField(_l("Registration closes (Japan time)"),
-                                               format=LOCAL_FORMATS, validators=[required()])
+    nomination_quota = IntegerField(_l("Nominations per group"), default=1, validators=[NumberRange(min=0)])
+    blind_review = BooleanField(
+        _l("Blind review"),
+        default=True,
+        description=_l(
+            "Reviewers other than coordinators see neither "
+            "the speakers nor each other's scores while the "
+            "review runs."
+        ),
+    )
+    proposals_open_at = DateTimeLocalField(
+        _l("Proposals open (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
+    proposals_close_at = DateTimeLocalField(
+        _l("Proposals close (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
+    review_open_at = DateTimeLocalField(
+        _l("Review opens (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
+    review_close_at = DateTimeLocalField(
+        _l("Review closes (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
+    registration_open_at = DateTimeLocalField(
+        _l("Registration opens (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
+    registration_close_at = DateTimeLocalField(
+        _l("Registration closes (Japan time)"), format=LOCAL_FORMATS, validators=[required()]
+    )
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
-        data = {name: self[name].data for name in (
-            "year", "theme_ja", "theme_en", "description_ja", "description_en", "starts_on",
-            "ends_on", "place", "rooms", "tracks", "capacity", "nomination_quota",
-            "blind_review") if name in self}
+        data = {
+            name: self[name].data
+            for name in (
+                "year",
+                "theme_ja",
+                "theme_en",
+                "description_ja",
+                "description_en",
+                "starts_on",
+                "ends_on",
+                "place",
+                "rooms",
+                "tracks",
+                "capacity",
+                "nomination_quota",
+                "blind_review",
+            )
+            if name in self
+        }
         for name in ("proposals", "review", "registration"):
             for end in ("open_at", "close_at"):
                 data[f"{name}_{end}"] = _local(self[f"{name}_{end}"].data)
@@ -85,9 +121,21 @@ class EditionEditForm(EditionForm):
 
     @staticmethod
     def initial(edition) -> dict:
-        data = {name: getattr(edition, name) for name in (
-            "theme_ja", "theme_en", "description_ja", "description_en", "starts_on",
-            "ends_on", "place", "capacity", "nomination_quota", "blind_review")}
+        data = {
+            name: getattr(edition, name)
+            for name in (
+                "theme_ja",
+                "theme_en",
+                "description_ja",
+                "description_en",
+                "starts_on",
+                "ends_on",
+                "place",
+                "capacity",
+                "nomination_quota",
+                "blind_review",
+            )
+        }
         data["rooms"] = "\n".join(edition.rooms or [])
         data["tracks"] = "\n".join(edition.tracks or [])
         for name in ("proposals", "review", "registration"):
@@ -100,20 +148,25 @@ class EditionEditForm(EditionForm):
 class ProposalForm(BaseForm):
     title = StringField(_l("Title"), validators=[required(), max_length(200)])
     abstract = TextAreaField(_l("Abstract"), validators=[required(), max_length(5000)])
-    format = SelectField(_l("Format"), choices=choices(
-        [(k.value, v) for k, v in FORMAT_LABELS.items()]))
-    length_minutes = IntegerField(_l("Length (minutes)"), default=30,
-                                  validators=[required(), NumberRange(min=5, max=240)])
+    format = SelectField(_l("Format"), choices=choices([(k.value, v) for k, v in FORMAT_LABELS.items()]))
+    length_minutes = IntegerField(
+        _l("Length (minutes)"), default=30, validators=[required(), NumberRange(min=5, max=240)]
+    )
     language = SelectField(_l("Language"), choices=choices(LANGUAGE_LABELS.items()))
     track = SelectField(_l("Track"), choices=[])
-    speakers = SelectMultipleField(_l("Speakers"), choices=[], validate_choice=False,
-                                   description=_l("Members or speakers offered by groups. "
-                                                  "Without a choice, you are the speaker."))
+    speakers = SelectMultipleField(
+        _l("Speakers"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Members or speakers offered by groups. Without a choice, you are the speaker."),
+    )
     submit = SubmitField(_l("Submit the proposal"))
 
     def service_data(self) -> dict:
-        data = {name: self[name].data for name in (
-            "title", "abstract", "format", "length_minutes", "language", "track")}
+        data = {
+            name: self[name].data
+            for name in ("title", "abstract", "format", "length_minutes", "language", "track")
+        }
         if self.speakers.data:
             data["speakers"] = list(self.speakers.data)
         return data

@@ -1,10 +1,20 @@
 """Forms of the co-creation directory."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, EmailField, HiddenField, IntegerField, PasswordField,
-                     SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from federation.forms.account import NameFields
@@ -17,9 +27,13 @@ VISIBILITY_LABELS = {
     Visibility.public: _l("Public"),
 }
 FIELD_LABELS = {
-    "name": _l("Name"), "organisation": _l("Organisation and title"),
-    "industries": _l("Industries"), "skills": _l("Skills"), "bio": _l("Short bio"),
-    "affiliations": _l("Alumni affiliations"), "offers": _l("Offers and asks"),
+    "name": _l("Name"),
+    "organisation": _l("Organisation and title"),
+    "industries": _l("Industries"),
+    "skills": _l("Skills"),
+    "bio": _l("Short bio"),
+    "affiliations": _l("Alumni affiliations"),
+    "offers": _l("Offers and asks"),
 }
 SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
 
@@ -27,11 +41,16 @@ SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
 class ProfileForm(BaseForm):
     organisation = StringField(_l("Current organisation"), validators=[max_length(120)])
     title = StringField(_l("Title"), validators=[max_length(120)])
-    industries = StringField(_l("Industries"), validators=[max_length(400)],
-                             description=_l("Separate with commas, e.g. 金融, IT"))
+    industries = StringField(
+        _l("Industries"), validators=[max_length(400)], description=_l("Separate with commas, e.g. 金融, IT")
+    )
     skills = StringField(_l("Skills"), validators=[max_length(500)])
     bio = TextAreaField(_l("Short bio"), validators=[max_length(2000)])
-    consent = BooleanField(_l("I agree that the fields I mark for the whole federation or the public are shown to members of other groups (third parties)."))
+    consent = BooleanField(
+        _l(
+            "I agree that the fields I mark for the whole federation or the public are shown to members of other groups (third parties)."
+        )
+    )
     digest_opt_in = BooleanField(_l("Mail me new matches once a week"))
     submit = SubmitField(_l("Save profile"))
 
@@ -43,21 +62,32 @@ class ProfileForm(BaseForm):
         needs = []
         for need, side, name in self.need_field_names():
             if getattr(self, name + "_on").data:
-                needs.append({"need": need.value, "side": side.value,
-                              "detail": getattr(self, name).data or ""})
+                needs.append(
+                    {"need": need.value, "side": side.value, "detail": getattr(self, name).data or ""}
+                )
         return {
-            "organisation": self.organisation.data, "title": self.title.data,
+            "organisation": self.organisation.data,
+            "title": self.title.data,
             "industries": list((self.industries.data or "").replace("、", ",").split(",")),
-            "skills": self.skills.data, "bio": self.bio.data,
+            "skills": self.skills.data,
+            "bio": self.bio.data,
             "visibility": {f: getattr(self, "visibility_" + f).data for f in FIELD_LABELS},
-            "needs": needs, "consent": self.consent.data, "digest_opt_in": self.digest_opt_in.data,
+            "needs": needs,
+            "consent": self.consent.data,
+            "digest_opt_in": self.digest_opt_in.data,
         }
 
 
 for _field in FIELD_LABELS:
-    setattr(ProfileForm, "visibility_" + _field, SelectField(
-        FIELD_LABELS[_field], choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in Visibility]),
-        default=Visibility.groups.value))
+    setattr(
+        ProfileForm,
+        "visibility_" + _field,
+        SelectField(
+            FIELD_LABELS[_field],
+            choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in Visibility]),
+            default=Visibility.groups.value,
+        ),
+    )
 for _need, _side, _name in ProfileForm.need_field_names():
     setattr(ProfileForm, _name + "_on", BooleanField(_l("Yes")))
     setattr(ProfileForm, _name, StringField(_l("Detail"), validators=[max_length(200)]))
@@ -71,10 +101,14 @@ class InviteForm(NameFields, BaseForm):
 
 
 class ImportForm(BaseForm):
-    file = FileField(_l("Member list (CSV or XLSX)"),
-                     description=_l("One row per person, with a header row such as 氏名, フリガナ, "
-                                    "メールアドレス, 退職年, 所属. You confirm which column is "
-                                    "which in the preview."))
+    file = FileField(
+        _l("Member list (CSV or XLSX)"),
+        description=_l(
+            "One row per person, with a header row such as 氏名, フリガナ, "
+            "メールアドレス, 退職年, 所属. You confirm which column is "
+            "which in the preview."
+        ),
+    )
     content = HiddenField()
     submit = SubmitField(_l("Preview"))
 
@@ -85,9 +119,12 @@ class ConfirmImportForm(BaseForm):
 
 
 class JoinForm(NameFields, BaseForm):
-    password = PasswordField(_l("Password"), validators=[required(), max_length(256)],
-                             description=_l("At least 10 characters."),
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), max_length(256)],
+        description=_l("At least 10 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField(_l("Create account and join"))
 
 
@@ -96,8 +133,11 @@ class AcceptInvitationForm(BaseForm):
 
 
 class IntroductionForm(BaseForm):
-    message = TextAreaField(_l("Message"), validators=[required(), max_length(2000)],
-                            description=_l("Say who you are and why you would like to meet."))
+    message = TextAreaField(
+        _l("Message"),
+        validators=[required(), max_length(2000)],
+        description=_l("Say who you are and why you would like to meet."),
+    )
     submit = SubmitField(_l("Ask for an introduction"))
 
 

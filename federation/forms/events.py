@@ -1,18 +1,26 @@
 """Forms of the joint-event board."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
 from federation.labels import NEED_LABELS
-from federation.models import (EventAudience, EventFormat, EventStatus, HostStatus,
-                               RegistrationStatus)
+from federation.models import EventAudience, EventFormat, EventStatus, HostStatus, RegistrationStatus
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -38,38 +46,58 @@ def _local(value):
 
 class EventForm(BaseForm):
     title_ja = StringField(_l("Title (Japanese)"), validators=[max_length(200)])
-    title_en = StringField(_l("Title (English)"), validators=[max_length(200)],
-                           description=_l("Give a title in Japanese, English or both."))
-    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[max_length(20000)],
-                                   description=_l("Markdown: **bold**, lists, links."))
+    title_en = StringField(
+        _l("Title (English)"),
+        validators=[max_length(200)],
+        description=_l("Give a title in Japanese, English or both."),
+    )
+    description_ja = TextAreaField(
+        _l("Description (Japanese)"),
+        validators=[max_length(20000)],
+        description=_l("Markdown: **bold**, lists, links."),
+    )
     description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
     format = SelectField(_l("Format"), choices=_pairs(FORMAT_LABELS))
     starts_at = DateTimeLocalField(_l("Starts (Japan time)"), validators=[required()])
     ends_at = DateTimeLocalField(_l("Ends (Japan time)"), validators=[required()])
-    place = StringField(_l("Place"), validators=[max_length(255)],
-                        description=_l("A place outside the registry, or details such as the floor."))
-    online_url = StringField(_l("Online link"), validators=[max_length(500)],
-                             description=_l("Shown only to confirmed attendees."))
-    capacity = IntegerField(_l("Capacity"), validators=[
-        required(), NumberRange(min=1, message=_l("Enter a number of %(min)s or more."))])
-    registration_deadline = DateTimeLocalField(_l("Registration deadline (Japan time)"),
-                                               validators=[Optional()])
-    audience = SelectField(_l("Who may attend"), choices=_pairs(AUDIENCE_LABELS),
-                           default=EventAudience.members.value)
-    tags = MultiCheckboxField(_l("Member needs"), choices=choices(
-        [(key.value, label) for key, label in NEED_LABELS.items()]))
+    place = StringField(
+        _l("Place"),
+        validators=[max_length(255)],
+        description=_l("A place outside the registry, or details such as the floor."),
+    )
+    online_url = StringField(
+        _l("Online link"), validators=[max_length(500)], description=_l("Shown only to confirmed attendees.")
+    )
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[required(), NumberRange(min=1, message=_l("Enter a number of %(min)s or more."))],
+    )
+    registration_deadline = DateTimeLocalField(
+        _l("Registration deadline (Japan time)"), validators=[Optional()]
+    )
+    audience = SelectField(
+        _l("Who may attend"), choices=_pairs(AUDIENCE_LABELS), default=EventAudience.members.value
+    )
+    tags = MultiCheckboxField(
+        _l("Member needs"), choices=choices([(key.value, label) for key, label in NEED_LABELS.items()])
+    )
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
         return {
-            "title_ja": self.title_ja.data or "", "title_en": self.title_en.data or "",
+            "title_ja": self.title_ja.data or "",
+            "title_en": self.title_en.data or "",
             "description_ja": self.description_ja.data or "",
             "description_en": self.description_en.data or "",
-            "format": self.format.data, "starts_at": _local(self.starts_at.data),
-            "ends_at": _local(self.ends_at.data), "place": self.place.data or "",
-            "online_url": self.online_url.data or "", "capacity": self.capacity.data,
+            "format": self.format.data,
+            "starts_at": _local(self.starts_at.data),
+            "ends_at": _local(self.ends_at.data),
+            "place": self.place.data or "",
+            "online_url": self.online_url.data or "",
+            "capacity": self.capacity.data,
             "registration_deadline": _local(self.registration_deadline.data),
-            "audience": self.audience.data, "tags": self.tags.data or [],
+            "audience": self.audience.data,
+            "tags": self.tags.data or [],
         }
 
     def fill(self, event) -> None:
@@ -83,22 +111,30 @@ class EventForm(BaseForm):
 
 class InviteForm(BaseForm):
     group = SelectField(_l("Co-host group"), validators=[required()])
-    seat_quota = IntegerField(_l("Seat quota for this group"), validators=[
-        Optional(), NumberRange(min=0, message=_l("Enter a number of %(min)s or more."))],
-        description=_l("Optional: seats kept at most for this group's members."))
+    seat_quota = IntegerField(
+        _l("Seat quota for this group"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Enter a number of %(min)s or more."))],
+        description=_l("Optional: seats kept at most for this group's members."),
+    )
     submit = SubmitField(_l("Invite"))
 
 
 class ActionForm(BaseForm):
     """A button that changes state (CSRF only)."""
+
     submit = SubmitField(_l("OK"))
 
 
 class ReturnForm(BaseForm):
     """A coordinator returns a proposed event to its hosts, saying why."""
-    reason = TextAreaField(_l("Reason for the hosts"), validators=[required(), max_length(3000)],
-                           description=_l("What should change before it can be published. "
-                                          "The hosts read this in their inbox and by mail."))
+
+    reason = TextAreaField(
+        _l("Reason for the hosts"),
+        validators=[required(), max_length(3000)],
+        description=_l(
+            "What should change before it can be published. The hosts read this in their inbox and by mail."
+        ),
+    )
     submit = SubmitField(_l("Return to the hosts"))
 
 
@@ -128,6 +164,7 @@ class MailForm(BaseForm):
 class SettingForm(BaseForm):
     enabled = BooleanField(_l("Let confirmed co-hosted events publish without approval"))
     submit = SubmitField(_l("Save"))
+
 
 STATUS_LABELS = {
     EventStatus.draft: _l("Draft"),

@@ -1,19 +1,27 @@
 """Forms of the knowledge hub, the textbook, consultations and the practice community."""
+
 from __future__ import annotations
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.labels import GOVERNANCE_LABELS
 from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory
-from federation.services.knowledge.taxonomy import (CATEGORY_LABELS, MATURITY_LEVELS, TOPICS,
-                                                    VISIBILITY_LABELS)
+from federation.services.knowledge.taxonomy import CATEGORY_LABELS, MATURITY_LEVELS, TOPICS, VISIBILITY_LABELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -38,33 +46,43 @@ def topic_choices():
 class ArticleForm(BaseForm):
     title_ja = StringField(_l("Title (Japanese)"), validators=[Optional(), max_length(200)])
     title_en = StringField(_l("Title (English)"), validators=[Optional(), max_length(200)])
-    body_ja = TextAreaField(_l("Text (Japanese)"), validators=[Optional(), max_length(50000)],
-                            description=_l("Markdown: **bold**, lists, links."),
-                            render_kw={"rows": 14})
-    body_en = TextAreaField(_l("Text (English)"), validators=[Optional(), max_length(50000)],
-                            render_kw={"rows": 8})
-    category = SelectField(_l("Category"), choices=category_choices(blank=True),
-                           validators=[required()])
+    body_ja = TextAreaField(
+        _l("Text (Japanese)"),
+        validators=[Optional(), max_length(50000)],
+        description=_l("Markdown: **bold**, lists, links."),
+        render_kw={"rows": 14},
+    )
+    body_en = TextAreaField(
+        _l("Text (English)"), validators=[Optional(), max_length(50000)], render_kw={"rows": 8}
+    )
+    category = SelectField(_l("Category"), choices=category_choices(blank=True), validators=[required()])
     topic = SelectField(_l("Sub-topic"), choices=topic_choices(), validators=[Optional()])
     governance_types = MultiCheckboxField(
         _l("Suits these governance types"),
-        choices=choices([(g.value, GOVERNANCE_LABELS[g]) for g in GovernanceType]))
+        choices=choices([(g.value, GOVERNANCE_LABELS[g]) for g in GovernanceType]),
+    )
     maturity_levels = MultiCheckboxField(
-        _l("Suits these maturity levels"),
-        choices=choices([(str(m), str(m)) for m in MATURITY_LEVELS]))
-    visibility = SelectField(_l("Who may read it"), choices=choices(
-        [(v.value, VISIBILITY_LABELS[v]) for v in ArticleVisibility]), default="members")
+        _l("Suits these maturity levels"), choices=choices([(str(m), str(m)) for m in MATURITY_LEVELS])
+    )
+    visibility = SelectField(
+        _l("Who may read it"),
+        choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in ArticleVisibility]),
+        default="members",
+    )
     note = StringField(_l("What changed (optional)"), validators=[Optional(), max_length(200)])
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
-        return {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "submit")}
+        return {
+            name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "submit")
+        }
 
 
 class AttachmentForm(BaseForm):
-    file = FileField(_l("Template file"), description=_l(
-        "PDF, Word, Excel, PowerPoint, Markdown, text, PNG or JPEG; downloaded as a file."))
+    file = FileField(
+        _l("Template file"),
+        description=_l("PDF, Word, Excel, PowerPoint, Markdown, text, PNG or JPEG; downloaded as a file."),
+    )
     submit = SubmitField(_l("Attach"))
 
 
@@ -75,8 +93,7 @@ class ActionForm(BaseForm):
 
 
 class ChapterForm(BaseForm):
-    title_ja = StringField(_l("Chapter title (Japanese)"), validators=[required(),
-                                                                      max_length(200)])
+    title_ja = StringField(_l("Chapter title (Japanese)"), validators=[required(), max_length(200)])
     title_en = StringField(_l("Chapter title (English)"), validators=[Optional(), max_length(200)])
     submit = SubmitField(_l("Save chapter"))
 
@@ -88,20 +105,23 @@ class ChapterArticleForm(BaseForm):
 
 class ConsultationForm(BaseForm):
     title = StringField(_l("What is the problem?"), validators=[required(), max_length(200)])
-    category = SelectField(_l("Category"), choices=category_choices(blank=True),
-                           validators=[required()])
+    category = SelectField(_l("Category"), choices=category_choices(blank=True), validators=[required()])
     group = SelectField(_l("About which group"), choices=[], validate_choice=False)
-    body = TextAreaField(_l("Details"), validators=[required(), max_length(10000)],
-                         description=_l("What have you tried, and where are you stuck? Your "
-                                        "group's governance type, maturity level and size are "
-                                        "shown with the post."),
-                         render_kw={"rows": 8})
+    body = TextAreaField(
+        _l("Details"),
+        validators=[required(), max_length(10000)],
+        description=_l(
+            "What have you tried, and where are you stuck? Your "
+            "group's governance type, maturity level and size are "
+            "shown with the post."
+        ),
+        render_kw={"rows": 8},
+    )
     submit = SubmitField(_l("Post consultation"))
 
 
 class ReplyForm(BaseForm):
-    body = TextAreaField(_l("Your reply"), validators=[required(), max_length(10000)],
-                         render_kw={"rows": 5})
+    body = TextAreaField(_l("Your reply"), validators=[required(), max_length(10000)], render_kw={"rows": 5})
     submit = SubmitField(_l("Reply"))
 
 
@@ -111,27 +131,32 @@ class SolveForm(BaseForm):
 
 
 class ToArticleForm(BaseForm):
-    consent = BooleanField(_l("I agree that this consultation and its helpful replies are "
-                              "published as a knowledge article"))
+    consent = BooleanField(
+        _l("I agree that this consultation and its helpful replies are published as a knowledge article")
+    )
     submit = SubmitField(_l("Turn into an article"))
 
 
 class TopicsForm(BaseForm):
     categories = MultiCheckboxField(_l("Topics I can help with"), choices=category_choices())
-    digest_enabled = BooleanField(_l("Send me a daily digest of new consultations on these "
-                                     "topics"))
+    digest_enabled = BooleanField(_l("Send me a daily digest of new consultations on these topics"))
     submit = SubmitField(_l("Save"))
 
 
 class SessionForm(BaseForm):
     helper_id = SelectField(_l("With"), choices=[], validate_choice=False)
-    time_1 = StringField(_l("Proposed time 1"), validators=[required()],
-                         description=_l("Asia/Tokyo, for example 2026-04-01 19:00"),
-                         render_kw={"type": "datetime-local"})
-    time_2 = StringField(_l("Proposed time 2 (optional)"), validators=[Optional()],
-                         render_kw={"type": "datetime-local"})
-    time_3 = StringField(_l("Proposed time 3 (optional)"), validators=[Optional()],
-                         render_kw={"type": "datetime-local"})
+    time_1 = StringField(
+        _l("Proposed time 1"),
+        validators=[required()],
+        description=_l("Asia/Tokyo, for example 2026-04-01 19:00"),
+        render_kw={"type": "datetime-local"},
+    )
+    time_2 = StringField(
+        _l("Proposed time 2 (optional)"), validators=[Optional()], render_kw={"type": "datetime-local"}
+    )
+    time_3 = StringField(
+        _l("Proposed time 3 (optional)"), validators=[Optional()], render_kw={"type": "datetime-local"}
+    )
     submit = SubmitField(_l("Request a 1:1 session"))
 
 
@@ -148,8 +173,8 @@ class ReportConsultationForm(BaseForm):
 
 class PracticeProfileForm(BaseForm):
     group_name = StringField(_l("Group name"), validators=[Optional(), max_length(120)])
-    registered_members = IntegerField(_l("Registered members"),
-                                      validators=[Optional(), NumberRange(min=0)])
-    events_last_12_months = IntegerField(_l("Events in the last 12 months"),
-                                         validators=[Optional(), NumberRange(min=0)])
+    registered_members = IntegerField(_l("Registered members"), validators=[Optional(), NumberRange(min=0)])
+    events_last_12_months = IntegerField(
+        _l("Events in the last 12 months"), validators=[Optional(), NumberRange(min=0)]
+    )
     submit = SubmitField(_l("Save"))

@@ -23,7 +23,13 @@ def settings_form(kinds: dict, current: dict):
             return {name: self[name].data for name in kinds}
 
     for name, kind in kinds.items():
-        setattr(NotificationSettingsForm, name, RadioField(
-            kind.label, choices=choices((d.value, label) for d, label in DELIVERY_LABELS.items()),
-            default=current[name].value))
+        setattr(
+            NotificationSettingsForm,
+            name,
+            RadioField(
+                kind.label,
+                choices=choices((d.value, label) for d, label in DELIVERY_LABELS.items()),
+                default=current[name].value,
+            ),
+        )
     return NotificationSettingsForm()

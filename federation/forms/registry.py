@@ -1,16 +1,33 @@
 """Forms of the registry: group profiles, shared assets and requests."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.labels import (CHANNEL_LABELS, CONTENT_LABELS, GOVERNANCE_LABELS, HOPE_LABELS,
-                               NEED_LABELS, PLATFORM_LABELS, REVENUE_LABELS)
+from federation.labels import (
+    CHANNEL_LABELS,
+    CONTENT_LABELS,
+    GOVERNANCE_LABELS,
+    HOPE_LABELS,
+    NEED_LABELS,
+    PLATFORM_LABELS,
+    REVENUE_LABELS,
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,43 +47,51 @@ def optional_number(minimum: int = 0):
 class GroupForm(BaseForm):
     name_ja = StringField(_l("Name (Japanese)"), validators=[required(), max_length(120)])
     name_en = StringField(_l("Name (English)"), validators=[max_length(120)])
-    name_kana = StringField(_l("Reading (kana)"), validators=[max_length(160)],
-                            description=_l("Used for あいうえお order."))
-    company_name = StringField(_l("Company (and group companies)"),
-                               validators=[required(), max_length(120)])
+    name_kana = StringField(
+        _l("Reading (kana)"), validators=[max_length(160)], description=_l("Used for あいうえお order.")
+    )
+    company_name = StringField(_l("Company (and group companies)"), validators=[required(), max_length(120)])
     founded_on = DateField(_l("Founded"), validators=[Optional()])
     founder_name = StringField(_l("Founder"), validators=[max_length(120)])
     representative_name = StringField(_l("Representative"), validators=[max_length(120)])
     registered_members = IntegerField(_l("Registered members"), validators=optional_number())
-    members_counted_on = DateField(_l("Counted on"), validators=[Optional()],
-                                   description=_l("The date of the count; today if empty."))
+    members_counted_on = DateField(
+        _l("Counted on"), validators=[Optional()], description=_l("The date of the count; today if empty.")
+    )
     eligibility_rule = TextAreaField(_l("Eligibility rule"), validators=[max_length(2000)])
     governance_type = SelectField(_l("Governance type"), choices=_pairs(GOVERNANCE_LABELS))
-    maturity_level = SelectField(_l("Maturity level"), coerce=int,
-                                 choices=choices((n, str(n)) for n in range(1, 6)))
-    revenue_model = SelectField(_l("Revenue model"),
-                                choices=_pairs(REVENUE_LABELS, blank=True))
-    liaison_department = StringField(_l("Company liaison department"),
-                                     validators=[max_length(120)])
+    maturity_level = SelectField(
+        _l("Maturity level"), coerce=int, choices=choices((n, str(n)) for n in range(1, 6))
+    )
+    revenue_model = SelectField(_l("Revenue model"), choices=_pairs(REVENUE_LABELS, blank=True))
+    liaison_department = StringField(_l("Company liaison department"), validators=[max_length(120)])
     company_endorsement = TextAreaField(_l("Company endorsement"), validators=[max_length(2000)])
     retiree_club = StringField(_l("Company retiree club"), validators=[max_length(120)])
     platforms = MultiCheckboxField(_l("Platforms"), choices=_pairs(PLATFORM_LABELS))
     need_pairs = MultiCheckboxField(_l("Member needs served"), choices=_pairs(NEED_LABELS))
-    company_hopes = MultiCheckboxField(_l("What the company hopes for"),
-                                       choices=_pairs(HOPE_LABELS))
+    company_hopes = MultiCheckboxField(_l("What the company hopes for"), choices=_pairs(HOPE_LABELS))
     description = TextAreaField(_l("Description"), validators=[max_length(5000)])
     is_public = BooleanField(_l("Show a short public page to visitors"))
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
-        data = {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "submit")}
+        data = {
+            name: field.data for name, field in self._fields.items() if name not in ("csrf_token", "submit")
+        }
         if data["registered_members"] is None:
             data.pop("registered_members")
             data.pop("members_counted_on")
-        for name in ("founder_name", "representative_name", "eligibility_rule", "name_en",
-                     "name_kana", "liaison_department", "company_endorsement", "retiree_club",
-                     "description"):
+        for name in (
+            "founder_name",
+            "representative_name",
+            "eligibility_rule",
+            "name_en",
+            "name_kana",
+            "liaison_department",
+            "company_endorsement",
+            "retiree_club",
+            "description",
+        ):
             data[name] = data[name] or ""
         return data
 
@@ -75,8 +100,7 @@ class AssetForm(BaseForm):
     title = StringField(_l("Title"), validators=[required(), max_length(160)])
     description = TextAreaField(_l("Description"), validators=[max_length(5000)])
     # Venue.
-    area = StringField(_l("Area"), validators=[max_length(80)],
-                       description=_l("For example: 東京都千代田区"))
+    area = StringField(_l("Area"), validators=[max_length(80)], description=_l("For example: 東京都千代田区"))
     address = StringField(_l("Address"), validators=[max_length(255)])
     capacity = IntegerField(_l("Capacity (people)"), validators=optional_number(1))
     equipment = TextAreaField(_l("Equipment"), validators=[max_length(2000)])
@@ -85,19 +109,21 @@ class AssetForm(BaseForm):
     house_rules = TextAreaField(_l("House rules"), validators=[max_length(2000)])
     availability = TextAreaField(
         _l("Weekly availability (Japan time)"),
-        description=_l("One window per line, for example “Mon 18:00-21:30” or “土 10:00-17:00”."))
-    blocked_dates = TextAreaField(_l("Blocked dates"),
-                                  description=_l("Dates as YYYY-MM-DD, one per line."))
+        description=_l("One window per line, for example “Mon 18:00-21:30” or “土 10:00-17:00”."),
+    )
+    blocked_dates = TextAreaField(_l("Blocked dates"), description=_l("Dates as YYYY-MM-DD, one per line."))
     # PR channel.
-    channel_type = SelectField(_l("Channel"), choices=_pairs(CHANNEL_LABELS, blank=True),
-                               default="", validate_choice=False)
+    channel_type = SelectField(
+        _l("Channel"), choices=_pairs(CHANNEL_LABELS, blank=True), default="", validate_choice=False
+    )
     url = StringField(_l("Address (URL)"), validators=[max_length(500)])
     reach = IntegerField(_l("Reach (people)"), validators=optional_number())
     audience = StringField(_l("Audience"), validators=[max_length(255)])
     lead_time_days = IntegerField(_l("Lead time (days)"), validators=optional_number())
     # Content production.
-    content_type = SelectField(_l("Content type"), choices=_pairs(CONTENT_LABELS, blank=True),
-                               default="", validate_choice=False)
+    content_type = SelectField(
+        _l("Content type"), choices=_pairs(CONTENT_LABELS, blank=True), default="", validate_choice=False
+    )
     turnaround_days = IntegerField(_l("Turnaround (days)"), validators=optional_number())
     # Speaker.
     speaker_name = StringField(_l("Speaker's name"), validators=[max_length(120)])
@@ -110,12 +136,28 @@ class AssetForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
     KIND_FIELDS = {
-        "venue": ("area", "address", "capacity", "equipment", "is_free", "fee_note",
-                  "house_rules", "availability", "blocked_dates"),
+        "venue": (
+            "area",
+            "address",
+            "capacity",
+            "equipment",
+            "is_free",
+            "fee_note",
+            "house_rules",
+            "availability",
+            "blocked_dates",
+        ),
         "pr_channel": ("channel_type", "url", "reach", "audience", "lead_time_days"),
         "content": ("content_type", "turnaround_days"),
-        "speaker": ("speaker_name", "speaker_name_kana", "speaker_title", "topics",
-                    "languages", "bio", "consent_confirmed"),
+        "speaker": (
+            "speaker_name",
+            "speaker_name_kana",
+            "speaker_title",
+            "topics",
+            "languages",
+            "bio",
+            "consent_confirmed",
+        ),
     }
 
     def kind_fields(self, kind: str):
@@ -131,8 +173,11 @@ class AssetForm(BaseForm):
                 value = parse_availability(value or "")
             elif name == "blocked_dates":
                 value = parse_dates(value or "")
-            elif isinstance(value, str) or value is None and name not in (
-                    "capacity", "reach", "lead_time_days", "turnaround_days"):
+            elif (
+                isinstance(value, str)
+                or value is None
+                and name not in ("capacity", "reach", "lead_time_days", "turnaround_days")
+            ):
                 value = value or ""
             data[name] = value
         return data
@@ -140,10 +185,8 @@ class AssetForm(BaseForm):
 
 class RequestForm(BaseForm):
     group = SelectField(_l("On behalf of"))
-    starts_at = DateTimeLocalField(_l("From (Japan time)"), validators=[Optional()],
-                                   format="%Y-%m-%dT%H:%M")
-    ends_at = DateTimeLocalField(_l("Until (Japan time)"), validators=[Optional()],
-                                 format="%Y-%m-%dT%H:%M")
+    starts_at = DateTimeLocalField(_l("From (Japan time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    ends_at = DateTimeLocalField(_l("Until (Japan time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     joint_event = StringField(_l("For the joint event (optional)"), validators=[max_length(200)])
     message = TextAreaField(_l("Message"), validators=[required(), max_length(3000)])
     submit = SubmitField(_l("Send the request"))
@@ -157,4 +200,3 @@ class AnswerForm(BaseForm):
 class PhotoForm(BaseForm):
     photo = FileField(_l("Photo (JPEG, PNG or WebP)"))
     submit = SubmitField(_l("Upload"))
-

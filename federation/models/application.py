@@ -1,5 +1,6 @@
 """Operator applications, screened against the five entry criteria; the
 company endorsement of a group; coordinators' screening settings."""
+
 from __future__ import annotations
 
 import enum
@@ -62,8 +63,7 @@ class EventKind(str, enum.Enum):
     endorsed = "endorsed"
 
 
-CRITERIA = ("track_record", "officialness", "alumni_membership", "active_professionals",
-            "operating_member")
+CRITERIA = ("track_record", "officialness", "alumni_membership", "active_professionals", "operating_member")
 
 
 class OperatorApplication(TimestampMixin, Base):
@@ -74,13 +74,12 @@ class OperatorApplication(TimestampMixin, Base):
     __table_args__ = (Index("ix_operator_application_status_submitted", "status", "submitted_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                              index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     # A second operator of a member group picks it; otherwise the group is new.
-    group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alumni_group.id", ondelete="SET NULL"))
     status: Mapped[ApplicationStatus] = mapped_column(
-        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.pending)
+        enum_column(ApplicationStatus, "application_status"), default=ApplicationStatus.pending
+    )
     submitted_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -99,12 +98,14 @@ class OperatorApplication(TimestampMixin, Base):
     event_examples: Mapped[list] = mapped_column(JSON, default=list)
     # 2. officialness
     governance_type: Mapped[GovernanceType | None] = mapped_column(
-        enum_column(GovernanceType, "governance_type"))
+        enum_column(GovernanceType, "governance_type")
+    )
     liaison_department: Mapped[str] = mapped_column(String(160), default="")
     liaison_email: Mapped[str] = mapped_column(String(254), default="")
     # 3. membership
     membership_scope: Mapped[MembershipScope | None] = mapped_column(
-        enum_column(MembershipScope, "membership_scope"))
+        enum_column(MembershipScope, "membership_scope")
+    )
     admits_outsiders: Mapped[bool] = mapped_column(default=False)
     # 4. audience and purpose
     audience: Mapped[Audience | None] = mapped_column(enum_column(Audience, "audience"))
@@ -122,12 +123,17 @@ class OperatorApplication(TimestampMixin, Base):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     group: Mapped[AlumniGroup | None] = relationship()
     overrides: Mapped[list[CriterionOverride]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", passive_deletes=True)
+        back_populates="application", cascade="all, delete-orphan", passive_deletes=True
+    )
     events: Mapped[list[ApplicationEvent]] = relationship(
-        back_populates="application", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ApplicationEvent.id")
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ApplicationEvent.id",
+    )
     endorsements: Mapped[list[GroupEndorsement]] = relationship(
-        back_populates="application", order_by="GroupEndorsement.id")
+        back_populates="application", order_by="GroupEndorsement.id"
+    )
 
     @property
     def group_name_ja(self) -> str:
@@ -146,8 +152,7 @@ class CriterionOverride(Base):
     __table_args__ = (UniqueConstraint("application_id", "criterion"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("operator_application.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("operator_application.id", ondelete="CASCADE"))
     criterion: Mapped[str] = mapped_column(String(32))
     verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict, "verdict"))
     note: Mapped[str] = mapped_column(Text)
@@ -166,7 +171,8 @@ class ApplicationEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
-        ForeignKey("operator_application.id", ondelete="CASCADE"), index=True)
+        ForeignKey("operator_application.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, "application_event_kind"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     criterion: Mapped[str | None] = mapped_column(String(32))
@@ -187,9 +193,11 @@ class GroupEndorsement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
-        ForeignKey("operator_application.id", ondelete="CASCADE"), index=True)
+        ForeignKey("operator_application.id", ondelete="CASCADE"), index=True
+    )
     group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="SET NULL"), index=True)
+        ForeignKey("alumni_group.id", ondelete="SET NULL"), index=True
+    )
     liaison_email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

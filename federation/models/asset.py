@@ -1,11 +1,23 @@
 """Shared assets that groups lend each other, and the requests to use them."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import (DDL, JSON, CheckConstraint, ForeignKey, Index, String, Text, event,
-                        func, literal_column, text)
+from sqlalchemy import (
+    DDL,
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    event,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -16,8 +28,7 @@ from federation.text import search_key
 
 # What the free-text search of the asset list looks in (the group's names are
 # matched separately, against the 300 groups, not per asset).
-SEARCHED_FIELDS = ("title", "description", "area", "topics", "speaker_name",
-                   "speaker_name_kana", "audience")
+SEARCHED_FIELDS = ("title", "description", "area", "topics", "speaker_name", "speaker_name_kana", "audience")
 
 
 def asset_search_text(values) -> str:
@@ -65,9 +76,7 @@ class SharedAsset(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True
-    )
+    group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True)
     kind: Mapped[AssetKind] = mapped_column(enum_column(AssetKind, "asset_kind"))
     status: Mapped[AssetStatus] = mapped_column(
         enum_column(AssetStatus, "asset_status"), default=AssetStatus.active
@@ -86,17 +95,13 @@ class SharedAsset(TimestampMixin, Base):
     availability: Mapped[list] = mapped_column(JSON, default=list)
     blocked_dates: Mapped[list] = mapped_column(JSON, default=list)  # ["YYYY-MM-DD"]
     # PR channel.
-    channel_type: Mapped[ChannelType | None] = mapped_column(
-        enum_column(ChannelType, "channel_type")
-    )
+    channel_type: Mapped[ChannelType | None] = mapped_column(enum_column(ChannelType, "channel_type"))
     url: Mapped[str] = mapped_column(String(500), default="")
     reach: Mapped[int | None]
     audience: Mapped[str] = mapped_column(String(255), default="")
     lead_time_days: Mapped[int | None]
     # Content production.
-    content_type: Mapped[ContentType | None] = mapped_column(
-        enum_column(ContentType, "content_type")
-    )
+    content_type: Mapped[ContentType | None] = mapped_column(enum_column(ContentType, "content_type"))
     turnaround_days: Mapped[int | None]
     # Speaker.
     speaker_name: Mapped[str] = mapped_column(String(120), default="")
@@ -111,7 +116,9 @@ class SharedAsset(TimestampMixin, Base):
 
     group: Mapped[AlumniGroup] = relationship()
     photos: Mapped[list[AssetPhoto]] = relationship(
-        back_populates="asset", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="asset",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="AssetPhoto.id",
     )
 
@@ -132,9 +139,7 @@ class AssetPhoto(Base):
     __tablename__ = "asset_photo"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(
-        ForeignKey("shared_asset.id", ondelete="CASCADE"), index=True
-    )
+    asset_id: Mapped[int] = mapped_column(ForeignKey("shared_asset.id", ondelete="CASCADE"), index=True)
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     content_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int]
@@ -155,8 +160,7 @@ class AssetRequest(TimestampMixin, Base):
 
     __tablename__ = "asset_request"
     __table_args__ = (
-        CheckConstraint("(starts_at IS NULL AND ends_at IS NULL) OR starts_at < ends_at",
-                        name="slot_order"),
+        CheckConstraint("(starts_at IS NULL AND ends_at IS NULL) OR starts_at < ends_at", name="slot_order"),
         Index("ix_asset_request_asset_status", "asset_id", "status"),
         # Two accepted bookings of one venue never overlap, even when two
         # acceptances race. PostgreSQL only; SQLite serialises writers instead.
@@ -196,6 +200,7 @@ class AssetRequest(TimestampMixin, Base):
 
 # The exclusion constraint needs btree_gist for the "=" on an integer column.
 event.listen(
-    AssetRequest.__table__, "before_create",
+    AssetRequest.__table__,
+    "before_create",
     DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
 )

@@ -1,4 +1,5 @@
 """Records of who read whose personal data (the APPI leak report needs them)."""
+
 from __future__ import annotations
 
 import enum

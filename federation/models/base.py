@@ -1,4 +1,5 @@
 """Declarative base: naming convention, UTC timestamps, shared column types."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -56,6 +57,4 @@ class Base(DeclarativeBase):
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        default=utcnow, onupdate=utcnow, server_default=func.now()
-    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())

@@ -1,12 +1,22 @@
 """The annual conference: one edition a year, its call for proposals, review,
 schedule, attendee registration and, afterwards, the content of its sessions."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
-                        UniqueConstraint, func, literal_column)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,8 +61,7 @@ class ConferenceEdition(TimestampMixin, Base):
     ends_on: Mapped[date]
     place: Mapped[str] = mapped_column(String(255), default="")
     # The venue of the registry, booked through a venue-asset request.
-    venue_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("asset_request.id", ondelete="SET NULL"))
+    venue_request_id: Mapped[int | None] = mapped_column(ForeignKey("asset_request.id", ondelete="SET NULL"))
     rooms: Mapped[list] = mapped_column(JSON, default=list)  # ["Hall A", ...]
     tracks: Mapped[list] = mapped_column(JSON, default=list)  # ["キャリア", ...]
     # [{"key": "relevance", "label_ja": "...", "label_en": "...", "weight": 2}]
@@ -89,8 +98,7 @@ class ConferenceReviewer(Base):
     __table_args__ = (UniqueConstraint("edition_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_edition.id", ondelete="CASCADE"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -105,10 +113,8 @@ class Proposal(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_edition.id", ondelete="CASCADE"))
-    submitter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     abstract: Mapped[str] = mapped_column(Text, default="")
     format: Mapped[ProposalFormat] = mapped_column(enum_column(ProposalFormat, "proposal_format"))
@@ -116,7 +122,8 @@ class Proposal(TimestampMixin, Base):
     language: Mapped[str] = mapped_column(String(8), default="ja")  # ja | en
     track: Mapped[str] = mapped_column(String(80), default="")
     status: Mapped[ProposalStatus] = mapped_column(
-        enum_column(ProposalStatus, "proposal_status"), default=ProposalStatus.submitted)
+        enum_column(ProposalStatus, "proposal_status"), default=ProposalStatus.submitted
+    )
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decision_message: Mapped[str] = mapped_column(Text, default="")
@@ -125,28 +132,33 @@ class Proposal(TimestampMixin, Base):
     edition: Mapped[ConferenceEdition] = relationship()
     submitter: Mapped[User | None] = relationship(foreign_keys=[submitter_id])
     speakers: Mapped[list[ProposalSpeaker]] = relationship(
-        back_populates="proposal", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ProposalSpeaker.id")
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProposalSpeaker.id",
+    )
     nominations: Mapped[list[Nomination]] = relationship(
-        back_populates="proposal", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Nomination.id")
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Nomination.id",
+    )
 
 
 class ProposalSpeaker(Base):
     """A speaker: a member of the platform or a group's speaker asset."""
 
     __tablename__ = "conference_proposal_speaker"
-    __table_args__ = (
-        CheckConstraint("(user_id IS NULL) <> (asset_id IS NULL)", name="one_kind"),
-    )
+    __table_args__ = (CheckConstraint("(user_id IS NULL) <> (asset_id IS NULL)", name="one_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_proposal.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                                index=True)
+        ForeignKey("conference_proposal.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     asset_id: Mapped[int | None] = mapped_column(
-        ForeignKey("shared_asset.id", ondelete="CASCADE"), index=True)
+        ForeignKey("shared_asset.id", ondelete="CASCADE"), index=True
+    )
 
     proposal: Mapped[Proposal] = relationship(back_populates="speakers")
     user: Mapped[User | None] = relationship()
@@ -167,17 +179,16 @@ class Nomination(Base):
     """A member group backs a proposal (counted against the group's quota)."""
 
     __tablename__ = "conference_nomination"
-    __table_args__ = (UniqueConstraint("proposal_id", "group_id"),
-                      Index("ix_conference_nomination_edition_group", "edition_id", "group_id"))
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "group_id"),
+        Index("ix_conference_nomination_edition_group", "edition_id", "group_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_edition.id", ondelete="CASCADE"))
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_proposal.id", ondelete="CASCADE"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("conference_proposal.id", ondelete="CASCADE"))
     group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"))
-    nominated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"))
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="nominations")
@@ -189,10 +200,8 @@ class Review(TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_proposal.id", ondelete="CASCADE"))
-    reviewer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("conference_proposal.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {category key: 1..5}
     comment: Mapped[str] = mapped_column(Text, default="")
 
@@ -220,10 +229,10 @@ class ConferenceSession(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_edition.id", ondelete="CASCADE"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
     proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_proposal.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("conference_proposal.id", ondelete="CASCADE"), unique=True
+    )
     room: Mapped[str] = mapped_column(String(80))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -247,12 +256,11 @@ class ConferenceRegistration(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    edition_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_edition.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
-                                                index=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     status: Mapped[RegistrationStatus] = mapped_column(
-        enum_column(RegistrationStatus, "conference_registration_status"))
+        enum_column(RegistrationStatus, "conference_registration_status")
+    )
     queued_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
@@ -271,12 +279,11 @@ class SessionSignup(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("conference_session.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
-                                                index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("conference_session.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     status: Mapped[RegistrationStatus] = mapped_column(
-        enum_column(RegistrationStatus, "conference_signup_status"))
+        enum_column(RegistrationStatus, "conference_signup_status")
+    )
     queued_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
 

@@ -1,6 +1,7 @@
 """The co-creation directory: alumni memberships and invitations, profiles
 with per-field visibility and consent, offers and asks, the search tokens,
 introductions, blocks and abuse reports."""
+
 from __future__ import annotations
 
 import enum
@@ -46,8 +47,7 @@ class GroupMembership(Base):
     year_left: Mapped[int | None]
     verified_at: Mapped[datetime] = mapped_column(server_default=func.now())
     # How it was accepted: invitation (or import), join_request, or cli.
-    source: Mapped[str] = mapped_column(String(20), default="invitation",
-                                        server_default="invitation")
+    source: Mapped[str] = mapped_column(String(20), default="invitation", server_default="invitation")
     # Shown on the group's member page to the group's members.
     self_introduction: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -87,8 +87,10 @@ class DirectoryProfile(TimestampMixin, Base):
 
     __tablename__ = "directory_profile"
     # "Recently updated" order walks this index (a search stops at a page).
-    __table_args__ = (Index("ix_directory_profile_updated_at", "updated_at", "id"),
-                      Index("ix_directory_profile_sort_key_id", "sort_key", "id"))
+    __table_args__ = (
+        Index("ix_directory_profile_updated_at", "updated_at", "id"),
+        Index("ix_directory_profile_sort_key_id", "sort_key", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -109,7 +111,9 @@ class DirectoryProfile(TimestampMixin, Base):
 
     user: Mapped[User] = relationship()
     needs: Mapped[list[ProfileNeed]] = relationship(
-        back_populates="profile", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="profile",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="(ProfileNeed.side, ProfileNeed.need)",
     )
 
@@ -125,8 +129,7 @@ class ProfileNeed(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    profile_id: Mapped[int] = mapped_column(
-        ForeignKey("directory_profile.id", ondelete="CASCADE"))
+    profile_id: Mapped[int] = mapped_column(ForeignKey("directory_profile.id", ondelete="CASCADE"))
     need: Mapped[NeedPair] = mapped_column(enum_column(NeedPair, "need_pair"))
     side: Mapped[Side] = mapped_column(enum_column(Side, "need_side"))
     detail: Mapped[str] = mapped_column(String(200), default="")
@@ -145,7 +148,8 @@ class SearchToken(Base):
     __table_args__ = (Index("ix_directory_token_token", "token", "wide", "profile_id"),)
 
     profile_id: Mapped[int] = mapped_column(
-        ForeignKey("directory_profile.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("directory_profile.id", ondelete="CASCADE"), primary_key=True
+    )
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     wide: Mapped[bool] = mapped_column(Boolean, primary_key=True)
 
@@ -159,11 +163,11 @@ class Introduction(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                              index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[IntroductionStatus] = mapped_column(
-        enum_column(IntroductionStatus, "introduction_status"), default=IntroductionStatus.pending)
+        enum_column(IntroductionStatus, "introduction_status"), default=IntroductionStatus.pending
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     decided_at: Mapped[datetime | None]
 
@@ -191,11 +195,9 @@ class AbuseReport(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     reported_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    introduction_id: Mapped[int | None] = mapped_column(
-        ForeignKey("introduction.id", ondelete="SET NULL"))
+    introduction_id: Mapped[int | None] = mapped_column(ForeignKey("introduction.id", ondelete="SET NULL"))
     # Reports from the knowledge hub [壁打ち] point at the consultation.
-    consultation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("consultation.id", ondelete="SET NULL"))
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

@@ -1,12 +1,12 @@
 """Joint events co-hosted by several groups: hosts, speakers, registrations
 (RSVPs with a waitlist) and the personal calendar feeds."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models.asset import AssetRequest
@@ -56,12 +56,12 @@ class JointEvent(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True)
+    lead_group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus, "event_status"),
-                                                default=EventStatus.draft)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, "event_status"), default=EventStatus.draft
+    )
     title_ja: Mapped[str] = mapped_column(String(200), default="")
     title_en: Mapped[str] = mapped_column(String(200), default="")
     description_ja: Mapped[str] = mapped_column(Text, default="")
@@ -72,13 +72,13 @@ class JointEvent(TimestampMixin, Base):
     # A place not in the registry (or details such as the floor); a venue of
     # the registry is booked through a venue-asset request.
     place: Mapped[str] = mapped_column(String(255), default="")
-    venue_request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("asset_request.id", ondelete="SET NULL"))
+    venue_request_id: Mapped[int | None] = mapped_column(ForeignKey("asset_request.id", ondelete="SET NULL"))
     online_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int]
     registration_deadline: Mapped[datetime | None]
     audience: Mapped[EventAudience] = mapped_column(
-        enum_column(EventAudience, "event_audience"), default=EventAudience.members)
+        enum_column(EventAudience, "event_audience"), default=EventAudience.members
+    )
     tags: Mapped[list] = mapped_column(JSON, default=list)  # NeedPair values
     # iCalendar SEQUENCE: raised on every change that matters to a calendar.
     sequence: Mapped[int] = mapped_column(default=0)
@@ -93,11 +93,11 @@ class JointEvent(TimestampMixin, Base):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     venue_request: Mapped[AssetRequest | None] = relationship()
     hosts: Mapped[list[EventHost]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="EventHost.id")
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True, order_by="EventHost.id"
+    )
     speakers: Mapped[list[EventSpeaker]] = relationship(
-        back_populates="event", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="EventSpeaker.id")
+        back_populates="event", cascade="all, delete-orphan", passive_deletes=True, order_by="EventSpeaker.id"
+    )
 
     def title_for(self, locale: str) -> str:
         if locale == "en":
@@ -126,10 +126,10 @@ class EventHost(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("joint_event.id", ondelete="CASCADE"))
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True)
-    status: Mapped[HostStatus] = mapped_column(enum_column(HostStatus, "host_status"),
-                                               default=HostStatus.invited)
+    group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), index=True)
+    status: Mapped[HostStatus] = mapped_column(
+        enum_column(HostStatus, "host_status"), default=HostStatus.invited
+    )
     seat_quota: Mapped[int | None]
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None]
@@ -144,10 +144,10 @@ class EventSpeaker(Base):
     __tablename__ = "event_speaker"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("joint_event.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("joint_event.id", ondelete="CASCADE"), index=True)
     asset_request_id: Mapped[int] = mapped_column(
-        ForeignKey("asset_request.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("asset_request.id", ondelete="CASCADE"), unique=True
+    )
 
     event: Mapped[JointEvent] = relationship(back_populates="speakers")
     asset_request: Mapped[AssetRequest] = relationship()
@@ -165,15 +165,12 @@ class EventRegistration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("joint_event.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
-                                                index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # Who an erased person was, as an opaque key (so repeat attendance still counts).
     anonymous_key: Mapped[str | None] = mapped_column(String(40))
     # The attendee's group (counted against that host group's seat quota).
-    group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="SET NULL"))
-    status: Mapped[RegistrationStatus] = mapped_column(
-        enum_column(RegistrationStatus, "registration_status"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alumni_group.id", ondelete="SET NULL"))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "registration_status"))
     listed: Mapped[bool] = mapped_column(default=False)  # agreed to be shown to attendees
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     queued_at: Mapped[datetime]  # waitlist order
@@ -193,7 +190,6 @@ class CalendarFeed(Base):
 
     __tablename__ = "calendar_feed"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     generation: Mapped[int] = mapped_column(default=1)
     reset_at: Mapped[datetime | None]

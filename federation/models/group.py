@@ -1,12 +1,12 @@
 """Alumni groups of the federation's registry: the survey profile, its
 operators and the dated history of registered members."""
+
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text,
-                        UniqueConstraint, event, func)
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models.base import Base, TimestampMixin
@@ -82,9 +82,7 @@ class AlumniGroup(TimestampMixin, Base):
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     company_name: Mapped[str] = mapped_column(String(120))
     founded_on: Mapped[date | None]
-    governance_type: Mapped[GovernanceType] = mapped_column(
-        enum_column(GovernanceType, "governance_type")
-    )
+    governance_type: Mapped[GovernanceType] = mapped_column(enum_column(GovernanceType, "governance_type"))
     maturity_level: Mapped[int] = mapped_column(default=1)
     # The latest count; the dated history is in GroupMemberCount.
     registered_members: Mapped[int] = mapped_column(default=0)
@@ -94,9 +92,7 @@ class AlumniGroup(TimestampMixin, Base):
     founder_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     representative_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     eligibility_rule: Mapped[str] = mapped_column(Text, default="", server_default="")
-    revenue_model: Mapped[RevenueModel | None] = mapped_column(
-        enum_column(RevenueModel, "revenue_model")
-    )
+    revenue_model: Mapped[RevenueModel | None] = mapped_column(enum_column(RevenueModel, "revenue_model"))
     liaison_department: Mapped[str] = mapped_column(String(120), default="", server_default="")
     company_endorsement: Mapped[str] = mapped_column(Text, default="", server_default="")
     retiree_club: Mapped[str] = mapped_column(String(120), default="", server_default="")
@@ -109,11 +105,15 @@ class AlumniGroup(TimestampMixin, Base):
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
     )
     needs: Mapped[list[GroupNeed]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="group",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="GroupNeed.need",
     )
     member_counts: Mapped[list[GroupMemberCount]] = relationship(
-        back_populates="group", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="group",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="GroupMemberCount.counted_on",
     )
 
@@ -148,9 +148,7 @@ class GroupOperator(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     group: Mapped[AlumniGroup] = relationship(back_populates="operators")
@@ -162,11 +160,8 @@ class GroupNeed(Base):
 
     __tablename__ = "group_need"
 
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True
-    )
-    need: Mapped[NeedPair] = mapped_column(enum_column(NeedPair, "need_pair"), primary_key=True,
-                                           index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True)
+    need: Mapped[NeedPair] = mapped_column(enum_column(NeedPair, "need_pair"), primary_key=True, index=True)
 
     group: Mapped[AlumniGroup] = relationship(back_populates="needs")
 

@@ -2,6 +2,7 @@
 people report for their introductions, and each group's consent to the
 research export. Flag thresholds are screening settings (key "health.*") so
 they share the application thresholds' change log."""
+
 from __future__ import annotations
 
 import enum
@@ -23,8 +24,10 @@ class HealthSnapshot(Base):
     `indicators`, the fired flags with their numbers in `flags`."""
 
     __tablename__ = "health_snapshot"
-    __table_args__ = (UniqueConstraint("group_id", "month"),
-                      Index("ix_health_snapshot_month", "month", "group_id"))
+    __table_args__ = (
+        UniqueConstraint("group_id", "month"),
+        Index("ix_health_snapshot_month", "month", "group_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"))
@@ -61,8 +64,7 @@ class IntroductionOutcome(Base):
     __table_args__ = (UniqueConstraint("introduction_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    introduction_id: Mapped[int] = mapped_column(
-        ForeignKey("introduction.id", ondelete="CASCADE"))
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introduction.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     asked_at: Mapped[datetime]
     outcome: Mapped[OutcomeKind | None] = mapped_column(enum_column(OutcomeKind, "outcome_kind"))
@@ -80,11 +82,9 @@ class GroupHealthProfile(Base):
 
     __tablename__ = "group_health_profile"
 
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True)
     research_consent: Mapped[bool] = mapped_column(default=False)
-    consent_changed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="SET NULL"))
+    consent_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     consent_changed_at: Mapped[datetime | None]
     highlights: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -2,6 +2,7 @@
 the textbook [教科書], consultations [壁打ち] with replies and 1:1 sessions,
 helpers' topics, the practice community [実践コミュニティ] and the search
 documents of articles and consultations."""
+
 from __future__ import annotations
 
 import enum
@@ -58,20 +59,23 @@ class Article(TimestampMixin, Base):
     title_en: Mapped[str] = mapped_column(String(200), default="")
     body_ja: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[KnowledgeCategory] = mapped_column(
-        enum_column(KnowledgeCategory, "knowledge_category"))
+    category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
     topic: Mapped[str] = mapped_column(String(40), default="")
     governance_types: Mapped[list] = mapped_column(JSON, default=list)
     maturity_levels: Mapped[list] = mapped_column(JSON, default=list)
     visibility: Mapped[ArticleVisibility] = mapped_column(
-        enum_column(ArticleVisibility, "article_visibility"), default=ArticleVisibility.members)
+        enum_column(ArticleVisibility, "article_visibility"), default=ArticleVisibility.members
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
 
     author: Mapped[User | None] = relationship()
     attachments: Mapped[list[ArticleAttachment]] = relationship(
-        back_populates="article", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ArticleAttachment.id")
+        back_populates="article",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ArticleAttachment.id",
+    )
 
     def title_for(self, locale: str) -> str:
         if locale == "en" and self.title_en:
@@ -91,20 +95,19 @@ class ArticleVersion(Base):
     __table_args__ = (UniqueConstraint("article_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        ForeignKey("knowledge_article.id", ondelete="CASCADE"))
+    article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_article.id", ondelete="CASCADE"))
     number: Mapped[int]
     title_ja: Mapped[str] = mapped_column(String(200), default="")
     title_en: Mapped[str] = mapped_column(String(200), default="")
     body_ja: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[KnowledgeCategory] = mapped_column(
-        enum_column(KnowledgeCategory, "knowledge_category"))
+    category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
     topic: Mapped[str] = mapped_column(String(40), default="")
     governance_types: Mapped[list] = mapped_column(JSON, default=list)
     maturity_levels: Mapped[list] = mapped_column(JSON, default=list)
     visibility: Mapped[ArticleVisibility] = mapped_column(
-        enum_column(ArticleVisibility, "article_visibility"))
+        enum_column(ArticleVisibility, "article_visibility")
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -119,7 +122,8 @@ class ArticleAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(
-        ForeignKey("knowledge_article.id", ondelete="CASCADE"), index=True)
+        ForeignKey("knowledge_article.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(200))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(120))
@@ -140,8 +144,11 @@ class TextbookChapter(Base):
     title_ja: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200), default="")
     entries: Mapped[list[TextbookEntry]] = relationship(
-        back_populates="chapter", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="(TextbookEntry.position, TextbookEntry.id)")
+        back_populates="chapter",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(TextbookEntry.position, TextbookEntry.id)",
+    )
 
     def title_for(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_ja
@@ -154,7 +161,8 @@ class TextbookEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("textbook_chapter.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(
-        ForeignKey("knowledge_article.id", ondelete="CASCADE"), index=True)
+        ForeignKey("knowledge_article.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
 
     chapter: Mapped[TextbookChapter] = relationship(back_populates="entries")
@@ -170,11 +178,13 @@ class PracticeMembership(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("operator_application.id", ondelete="SET NULL"))
+        ForeignKey("operator_application.id", ondelete="SET NULL")
+    )
     group_name: Mapped[str] = mapped_column(String(120), default="")
     company_name: Mapped[str] = mapped_column(String(120), default="")
     governance_type: Mapped[GovernanceType | None] = mapped_column(
-        enum_column(GovernanceType, "governance_type"))
+        enum_column(GovernanceType, "governance_type")
+    )
     registered_members: Mapped[int] = mapped_column(default=0)
     events_last_12_months: Mapped[int] = mapped_column(default=0)
     left_at: Mapped[datetime | None]
@@ -191,28 +201,29 @@ class Consultation(TimestampMixin, Base):
     __table_args__ = (Index("ix_consultation_created", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    asker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
-                                                 index=True)
-    group_id: Mapped[int | None] = mapped_column(ForeignKey("alumni_group.id",
-                                                            ondelete="SET NULL"))
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("alumni_group.id", ondelete="SET NULL"))
     space: Mapped[ConsultationSpace] = mapped_column(
-        enum_column(ConsultationSpace, "consultation_space"), default=ConsultationSpace.federation)
-    category: Mapped[KnowledgeCategory] = mapped_column(
-        enum_column(KnowledgeCategory, "knowledge_category"))
+        enum_column(ConsultationSpace, "consultation_space"), default=ConsultationSpace.federation
+    )
+    category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[ConsultationStatus] = mapped_column(
-        enum_column(ConsultationStatus, "consultation_status"), default=ConsultationStatus.open)
+        enum_column(ConsultationStatus, "consultation_status"), default=ConsultationStatus.open
+    )
     solved_at: Mapped[datetime | None]
-    article_id: Mapped[int | None] = mapped_column(
-        ForeignKey("knowledge_article.id", ondelete="SET NULL"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("knowledge_article.id", ondelete="SET NULL"))
 
     asker: Mapped[User | None] = relationship()
     group: Mapped[AlumniGroup | None] = relationship()
     replies: Mapped[list[ConsultationReply]] = relationship(
-        back_populates="consultation", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="ConsultationReply.id")
+        back_populates="consultation",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ConsultationReply.id",
+    )
 
 
 class ConsultationReply(Base):
@@ -220,7 +231,8 @@ class ConsultationReply(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     helpful: Mapped[bool] = mapped_column(default=False)
@@ -236,8 +248,7 @@ class KnowledgeHelper(Base):
 
     __tablename__ = "knowledge_helper"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     categories: Mapped[list] = mapped_column(JSON, default=list)
     digest_enabled: Mapped[bool] = mapped_column(default=True)
     # The Tokyo day of the last digest (idempotence) and what it covered up to.
@@ -254,14 +265,16 @@ class ConsultationSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
     asker_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     helper_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     proposed_times: Mapped[list] = mapped_column(JSON, default=list)  # ISO 8601, UTC
     starts_at: Mapped[datetime | None]
     minutes: Mapped[int] = mapped_column(default=60)
     status: Mapped[SessionStatus] = mapped_column(
-        enum_column(SessionStatus, "consultation_session_status"), default=SessionStatus.proposed)
+        enum_column(SessionStatus, "consultation_session_status"), default=SessionStatus.proposed
+    )
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -276,8 +289,10 @@ class KnowledgeDocument(Base):
     its audience (who may see it) and dates for the recency sort."""
 
     __tablename__ = "knowledge_document"
-    __table_args__ = (UniqueConstraint("kind", "ref_id"),
-                      Index("ix_knowledge_document_updated", "updated_at", "id"))
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id"),
+        Index("ix_knowledge_document_updated", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # article | consultation
@@ -295,7 +310,8 @@ class KnowledgeToken(Base):
     __table_args__ = (Index("ix_knowledge_token_token", "token", "audience", "document_id"),)
 
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("knowledge_document.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("knowledge_document.id", ondelete="CASCADE"), primary_key=True
+    )
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     audience: Mapped[str] = mapped_column(String(20))
     weight: Mapped[int] = mapped_column(default=1)

@@ -1,5 +1,6 @@
 """The mail outbox: every mail is a row written in the same transaction as the
 action that causes it, and delivered afterwards."""
+
 from __future__ import annotations
 
 import enum

@@ -1,5 +1,6 @@
 """Joining a member group: each group's join settings (questions, approvers,
 decision templates) and the alumni's join requests."""
+
 from __future__ import annotations
 
 import enum
@@ -26,8 +27,7 @@ class JoinSettings(Base):
 
     __tablename__ = "group_join_settings"
 
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"), primary_key=True)
     is_open: Mapped[bool] = mapped_column(default=True)
     # [{"key": ..., "label": ..., "kind": "text"|"textarea"|"date", "required": bool}]
     questions: Mapped[list] = mapped_column(JSON, default=list)
@@ -61,9 +61,14 @@ class JoinRequest(Base):
     __tablename__ = "join_request"
     __table_args__ = (
         # One open request per person and group (duplicates answer 409).
-        Index("uq_join_request_pending", "group_id", "user_id", unique=True,
-              sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "uq_join_request_pending",
+            "group_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index("ix_join_request_group_status", "group_id", "status", "created_at"),
     )
 
@@ -71,7 +76,8 @@ class JoinRequest(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     status: Mapped[JoinRequestStatus] = mapped_column(
-        enum_column(JoinRequestStatus, "join_request_status"), default=JoinRequestStatus.pending)
+        enum_column(JoinRequestStatus, "join_request_status"), default=JoinRequestStatus.pending
+    )
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     birth_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -1,5 +1,6 @@
 """The in-app inbox: one row per message a person should get, whether or not
 it is also mailed, and each person's choice per kind of message."""
+
 from __future__ import annotations
 
 import enum
@@ -42,7 +43,8 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     mail_state: Mapped[MailState] = mapped_column(
-        enum_column(MailState, "notification_mail_state"), default=MailState.none)
+        enum_column(MailState, "notification_mail_state"), default=MailState.none
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     read_at: Mapped[datetime | None]
 
@@ -52,8 +54,7 @@ class NotificationPreference(Base):
 
     __tablename__ = "notification_preference"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(60), primary_key=True)
     delivery: Mapped[Delivery] = mapped_column(enum_column(Delivery, "notification_delivery"))
 
@@ -64,8 +65,7 @@ class OutboxAttachment(Base):
     __tablename__ = "outbox_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mail_id: Mapped[int] = mapped_column(ForeignKey("outbox_mail.id", ondelete="CASCADE"),
-                                         index=True)
+    mail_id: Mapped[int] = mapped_column(ForeignKey("outbox_mail.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(120))
     content_type: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)

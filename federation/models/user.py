@@ -1,4 +1,5 @@
 """People, their login sessions, API tokens and one-time mail tokens."""
+
 from __future__ import annotations
 
 import enum
@@ -27,8 +28,9 @@ class Role(str, enum.Enum):
 
 def enum_column(enum_cls, name: str):
     # Stored as plain strings with a CHECK, so adding a value is a small migration.
-    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
-                validate_strings=True, length=32)
+    return Enum(
+        enum_cls, name=name, native_enum=False, create_constraint=True, validate_strings=True, length=32
+    )
 
 
 class User(TimestampMixin, Base):
@@ -44,8 +46,7 @@ class User(TimestampMixin, Base):
     # あいうえお order: federation.text.person_sort_key, kept on every flush.
     sort_key: Mapped[str] = mapped_column(String(170), default="", index=True)
     # How the name is written: Japanese family first, Western given first.
-    name_order: Mapped[str] = mapped_column(String(16), default="family_first",
-                                            server_default="family_first")
+    name_order: Mapped[str] = mapped_column(String(16), default="family_first", server_default="family_first")
     locale: Mapped[str] = mapped_column(String(5), default="ja")
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.member)
     email_verified_at: Mapped[datetime | None]
@@ -58,7 +59,9 @@ class User(TimestampMixin, Base):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
     api_tokens: Mapped[list[ApiToken]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="user",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="ApiToken.created_at.desc()",
     )
 

@@ -38,10 +38,13 @@ class TokenSchema(ApiSchema):
 
 
 class NewTokenSchema(TokenSchema):
-    token = fields.String(dump_only=True, metadata={
-        "description": "The token itself. Shown once; only its hash is kept."})
+    token = fields.String(
+        dump_only=True, metadata={"description": "The token itself. Shown once; only its hash is kept."}
+    )
 
 
 class CalendarFeedSchema(ApiSchema):
-    url = fields.String(required=True, metadata={
-        "description": "Subscribe to this URL in a calendar application; keep it private."})
+    url = fields.String(
+        required=True,
+        metadata={"description": "Subscribe to this URL in a calendar application; keep it private."},
+    )

@@ -1,13 +1,20 @@
 """Marshmallow schemas of the operator applications API."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import (CRITERIA, ApplicationStatus, Audience, GovernanceType,
-                               Involvement, MembershipScope, Purpose)
+from federation.models import (
+    CRITERIA,
+    ApplicationStatus,
+    Audience,
+    GovernanceType,
+    Involvement,
+    MembershipScope,
+    Purpose,
+)
 from federation.schemas import fields
-from federation.schemas.base import (ApiSchema, Day, Int, PageQuerySchema, Str, enum_field,
-                                     one_of)
+from federation.schemas.base import ApiSchema, Day, Int, PageQuerySchema, Str, enum_field, one_of
 
 _one_of = one_of
 
@@ -21,16 +28,18 @@ class EventExampleSchema(ApiSchema):
 class CriterionSchema(ApiSchema):
     key = Str(metadata={"enum": list(CRITERIA)})
     verdict = Str(metadata={"enum": ["pass", "fail", "review"]})
-    reason = Str(metadata={"description": "Why, and what would change it; in the "
-                                                    "caller's language."})
+    reason = Str(metadata={"description": "Why, and what would change it; in the caller's language."})
     overridden = fields.Boolean()
-    automatic = Str(metadata={"enum": ["pass", "fail", "review"], "description":
-                                        "the automatic verdict, when overridden"})
+    automatic = Str(
+        metadata={"enum": ["pass", "fail", "review"], "description": "the automatic verdict, when overridden"}
+    )
 
 
 class ApplicationInSchema(ApiSchema):
-    group = Str(allow_none=True, metadata={
-        "description": "Slug of a member group (a second operator); omit for a new group."})
+    group = Str(
+        allow_none=True,
+        metadata={"description": "Slug of a member group (a second operator); omit for a new group."},
+    )
     name_ja = Str(validate=validate.Length(max=120))
     name_en = Str(validate=validate.Length(max=120))
     name_kana = Str(validate=validate.Length(max=160))
@@ -40,8 +49,7 @@ class ApplicationInSchema(ApiSchema):
     registered_members = Int(validate=validate.Range(min=0, max=1_000_000))
     members_counted_on = Day(allow_none=True)
     events_last_12_months = Int(validate=validate.Range(min=0, max=1_000_000))
-    event_examples = fields.List(fields.Nested(EventExampleSchema),
-                                 validate=validate.Length(max=10))
+    event_examples = fields.List(fields.Nested(EventExampleSchema), validate=validate.Length(max=10))
     governance_type = Str(validate=_one_of(GovernanceType))
     liaison_department = Str(validate=validate.Length(max=160))
     liaison_email = Str(validate=validate.Length(max=254))
@@ -74,7 +82,6 @@ class ApplicationQuerySchema(PageQuerySchema):
 
 
 class DecisionSchema(ApiSchema):
-    decision = Str(required=True,
-                             validate=validate.OneOf(["approve", "reject", "request_info"]))
+    decision = Str(required=True, validate=validate.OneOf(["approve", "reject", "request_info"]))
     message = Str(required=True, validate=validate.Length(min=1, max=8000))
     note = Str(validate=validate.Length(max=4000))

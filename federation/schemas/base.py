@@ -4,6 +4,7 @@ input bounds are declared once), the error shape and the list envelope.
 Schemas are pure: they read the object (or the view data a service built for
 a whole page) and never `g`, a service or a query.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -160,8 +161,9 @@ class PageQuerySchema(ApiSchema):
     """?page=&per_page= of every list (per_page at most 100)."""
 
     page = QueryInt(load_default=1, validate=validate.Range(min=1))
-    per_page = QueryInt(load_default=Config.API_DEFAULT_PER_PAGE,
-                        validate=validate.Range(1, Config.API_MAX_PER_PAGE))
+    per_page = QueryInt(
+        load_default=Config.API_DEFAULT_PER_PAGE, validate=validate.Range(1, Config.API_MAX_PER_PAGE)
+    )
 
 
 _PAGE_SCHEMAS: dict[tuple, type[Schema]] = {}
@@ -174,11 +176,15 @@ def page_schema(item_schema: type[Schema], **extra: fields.Field) -> type[Schema
     key = (item_schema, tuple(sorted(extra)))
     if key not in _PAGE_SCHEMAS:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-        _PAGE_SCHEMAS[key] = type(name, (ApiSchema,), {
-            "items": fields.List(fields.Nested(item_schema), required=True),
-            "page": fields.Integer(required=True),
-            "per_page": fields.Integer(required=True),
-            "total": fields.Integer(required=True),
-            **extra,
-        })
+        _PAGE_SCHEMAS[key] = type(
+            name,
+            (ApiSchema,),
+            {
+                "items": fields.List(fields.Nested(item_schema), required=True),
+                "page": fields.Integer(required=True),
+                "per_page": fields.Integer(required=True),
+                "total": fields.Integer(required=True),
+                **extra,
+            },
+        )
     return _PAGE_SCHEMAS[key]

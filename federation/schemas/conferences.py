@@ -1,12 +1,22 @@
 """API schemas of the annual conference."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
 from federation.models import ProposalFormat, ProposalStatus, RegistrationStatus
 from federation.schemas import fields
-from federation.schemas.base import (ApiSchema, Choice, Day, Int, Moment, PageQuerySchema,
-                                     QueryInt, Str, enum_field)
+from federation.schemas.base import (
+    ApiSchema,
+    Choice,
+    Day,
+    Int,
+    Moment,
+    PageQuerySchema,
+    QueryInt,
+    Str,
+    enum_field,
+)
 
 
 class CategorySchema(ApiSchema):
@@ -32,22 +42,27 @@ class EditionSchema(ApiSchema):
     capacity = Int(required=True, validate=validate.Range(1, 100000))
     nomination_quota = Int(validate=validate.Range(0, 100))
     blind_review = fields.Boolean()
-    proposals_open_at = Moment(required=True,
-                                             metadata={"example": "2031-04-01T10:00:00+09:00"})
+    proposals_open_at = Moment(required=True, metadata={"example": "2031-04-01T10:00:00+09:00"})
     proposals_close_at = Moment(required=True)
     review_open_at = Moment(required=True)
     review_close_at = Moment(required=True)
     registration_open_at = Moment(required=True)
     registration_close_at = Moment(required=True)
-    venue_asset_id = Int(load_only=True, metadata={
-        "description": "a venue of the registry, asked for through a venue request"})
-    venue_group = Str(load_only=True, validate=validate.Length(max=64), metadata={
-        "description": "slug of the group asking for the venue"})
+    venue_asset_id = Int(
+        load_only=True, metadata={"description": "a venue of the registry, asked for through a venue request"}
+    )
+    venue_group = Str(
+        load_only=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "slug of the group asking for the venue"},
+    )
     venue_starts_at = Moment(load_only=True)
     venue_ends_at = Moment(load_only=True)
     venue_request_id = fields.Integer(dump_only=True, allow_none=True)
-    archived = fields.Boolean(dump_only=True, metadata={
-        "description": "after its last day the programme is the archive of that year"})
+    archived = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "after its last day the programme is the archive of that year"},
+    )
 
 
 class SpeakerRefSchema(ApiSchema):
@@ -70,12 +85,15 @@ class ProposalSchema(ApiSchema):
     length_minutes = Int(required=True, validate=validate.Range(5, 240))
     language = Str(required=True, validate=validate.OneOf(["ja", "en"]))
     track = Str(load_default="", validate=validate.Length(max=80))
-    speakers = fields.List(fields.Nested(SpeakerRefSchema), load_only=True,
-                           validate=validate.Length(max=10), metadata={
-                               "description": "[{user_id} or {asset_id}]; without it, you "
-                                              "are the speaker"})
-    speaker_list = fields.List(fields.Nested(SpeakerSchema), dump_only=True, data_key="speakers",
-                               attribute="speakers")
+    speakers = fields.List(
+        fields.Nested(SpeakerRefSchema),
+        load_only=True,
+        validate=validate.Length(max=10),
+        metadata={"description": "[{user_id} or {asset_id}]; without it, you are the speaker"},
+    )
+    speaker_list = fields.List(
+        fields.Nested(SpeakerSchema), dump_only=True, data_key="speakers", attribute="speakers"
+    )
     status = enum_field(ProposalStatus)
     nominations = fields.Integer(dump_only=True)
     confirmed_at = fields.DateTime(dump_only=True, allow_none=True)
@@ -89,8 +107,7 @@ class RankedProposalSchema(ProposalSchema):
 class ReviewSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     proposal_id = fields.Integer(dump_only=True)
-    scores = fields.Dict(keys=Str(validate=validate.Length(max=40)),
-                         values=Int(), required=True)
+    scores = fields.Dict(keys=Str(validate=validate.Length(max=40)), values=Int(), required=True)
     comment = Str(load_default="", validate=validate.Length(max=3000))
 
 
@@ -104,13 +121,15 @@ class SessionSchema(ApiSchema):
     proposal_id = Int(required=True)
     title = fields.String(attribute="proposal.title", dump_only=True)
     track = fields.String(attribute="proposal.track", dump_only=True)
-    speakers = fields.Pluck(SpeakerSchema, "name", many=True, attribute="proposal.speakers",
-                            dump_only=True)
+    speakers = fields.Pluck(SpeakerSchema, "name", many=True, attribute="proposal.speakers", dump_only=True)
     room = Str(required=True, validate=validate.Length(1, 80))
     starts_at = Moment(required=True)
     ends_at = Moment(metadata={"description": "default: start + the length"})
-    capacity = Int(allow_none=True, validate=validate.Range(1, 100000),
-                              metadata={"description": "seats of a limited session"})
+    capacity = Int(
+        allow_none=True,
+        validate=validate.Range(1, 100000),
+        metadata={"description": "seats of a limited session"},
+    )
     video_url = fields.String(dump_only=True)
     article_url = fields.String(dump_only=True)
     graphic_recording_url = fields.String(dump_only=True)
@@ -133,8 +152,11 @@ class SessionSignupSchema(ApiSchema):
 
 
 class RankedQuerySchema(PageQuerySchema):
-    ranked = QueryInt(load_default=0, validate=validate.OneOf([0, 1]), metadata={
-        "description": "1: the coordinators' ranking, with score and reviews"})
+    ranked = QueryInt(
+        load_default=0,
+        validate=validate.OneOf([0, 1]),
+        metadata={"description": "1: the coordinators' ranking, with score and reviews"},
+    )
 
 
 class AttendeeQuerySchema(PageQuerySchema):

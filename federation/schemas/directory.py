@@ -1,12 +1,13 @@
 """API schemas of the co-creation directory and introductions. Profiles are
 dumped from the ProfileView a service built for the viewer."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
 from federation.models import IntroductionStatus, NeedPair, Side
 from federation.schemas import fields
-from federation.schemas.base import (ApiSchema, Int, PageQuerySchema, Str, enum_field, one_of)
+from federation.schemas.base import ApiSchema, Int, PageQuerySchema, Str, enum_field, one_of
 
 
 class NeedSchema(ApiSchema):

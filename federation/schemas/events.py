@@ -1,14 +1,20 @@
 """API schemas of the joint-event board. Pure: what depends on the viewer
 (seats left, the online link) comes from services.events.event_views."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import (EventAudience, EventFormat, EventStatus, HostStatus, NeedPair,
-                               RegistrationStatus)
+from federation.models import (
+    EventAudience,
+    EventFormat,
+    EventStatus,
+    HostStatus,
+    NeedPair,
+    RegistrationStatus,
+)
 from federation.schemas import fields
-from federation.schemas.base import (ApiSchema, Choice, Int, Moment, PageQuerySchema, Str,
-                                     enum_field, one_of)
+from federation.schemas.base import ApiSchema, Choice, Int, Moment, PageQuerySchema, Str, enum_field, one_of
 
 
 class HostSchema(ApiSchema):
@@ -22,8 +28,11 @@ class EventSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     status = enum_field(EventStatus)
     lead_group = fields.String(attribute="lead_group.slug", dump_only=True)
-    group = Str(load_only=True, validate=validate.Length(max=64), metadata={
-        "description": "slug of the lead host group (default: the only group you run)"})
+    group = Str(
+        load_only=True,
+        validate=validate.Length(max=64),
+        metadata={"description": "slug of the lead host group (default: the only group you run)"},
+    )
     title_ja = Str(validate=validate.Length(max=200))
     title_en = Str(validate=validate.Length(max=200))
     description_ja = Str(validate=validate.Length(max=20000))
@@ -33,8 +42,11 @@ class EventSchema(ApiSchema):
     ends_at = Moment()
     registration_deadline = Moment(allow_none=True)
     place = Str(validate=validate.Length(max=255))
-    online_url = Str(allow_none=True, validate=validate.Length(max=500), metadata={
-        "description": "shown only to confirmed attendees and hosts"})
+    online_url = Str(
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "shown only to confirmed attendees and hosts"},
+    )
     capacity = Int(validate=validate.Range(1, 100000))
     audience = Choice(EventAudience)
     tags = fields.List(Choice(NeedPair))
@@ -55,8 +67,9 @@ class EventQuerySchema(PageQuerySchema):
     when = Str(load_default="upcoming", validate=validate.OneOf(["upcoming", "past", "all"]))
     group = Str(load_default="", validate=validate.Length(max=64))
     format = Str(load_default="", validate=one_of(EventFormat))
-    month = Str(load_default="", validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"),
-                metadata={"example": "2030-04"})
+    month = Str(
+        load_default="", validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2030-04"}
+    )
     tag = Str(load_default="", validate=one_of(NeedPair))
     q = Str(load_default="", validate=validate.Length(max=100))
 
@@ -68,7 +81,6 @@ class RegistrationSchema(ApiSchema):
     listed = fields.Boolean(load_default=False)
     registered_at = fields.DateTime(attribute="queued_at", dump_only=True)
     # Set by the service on the registration it returns (1 = next to move up).
-    waitlist_position = fields.Function(lambda r: getattr(r, "waitlist_position", None),
-                                        dump_only=True, allow_none=True)
-
-
+    waitlist_position = fields.Function(
+        lambda r: getattr(r, "waitlist_position", None), dump_only=True, allow_none=True
+    )

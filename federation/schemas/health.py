@@ -1,4 +1,5 @@
 """Schemas of the federation-health API (pure: no queries, no `g`)."""
+
 from __future__ import annotations
 
 from marshmallow import validate
@@ -79,8 +80,7 @@ class ImpactReportSchema(ApiSchema):
 
 
 class OutcomeInSchema(ApiSchema):
-    outcome = Str(required=True,
-                            validate=validate.OneOf([k.value for k in OutcomeKind]))
+    outcome = Str(required=True, validate=validate.OneOf([k.value for k in OutcomeKind]))
     named = fields.Boolean(load_default=False)
     note = Str(load_default="", validate=validate.Length(max=1000))
 

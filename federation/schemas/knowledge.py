@@ -1,11 +1,17 @@
 """API schemas of the knowledge hub, the textbook and consultations (pure:
 no requests, no queries)."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import (ArticleVisibility, ConsultationSpace, ConsultationStatus,
-                               GovernanceType, KnowledgeCategory)
+from federation.models import (
+    ArticleVisibility,
+    ConsultationSpace,
+    ConsultationStatus,
+    GovernanceType,
+    KnowledgeCategory,
+)
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
 
@@ -56,10 +62,10 @@ class ArticleWriteSchema(ApiSchema):
     body_en = Str(validate=validate.Length(max=50000))
     category = Str(validate=validate.OneOf(CATEGORIES))
     topic = Str(validate=validate.Length(max=40))
-    governance_types = fields.List(Str(validate=validate.OneOf(GOVERNANCE)),
-                                   validate=validate.Length(max=len(GOVERNANCE)))
-    maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)),
-                                  validate=validate.Length(max=5))
+    governance_types = fields.List(
+        Str(validate=validate.OneOf(GOVERNANCE)), validate=validate.Length(max=len(GOVERNANCE))
+    )
+    maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)), validate=validate.Length(max=5))
     visibility = Str(validate=validate.OneOf(VISIBILITIES))
     note = Str(validate=validate.Length(max=200))
 
@@ -145,15 +151,15 @@ class ReplyCreateSchema(ApiSchema):
 
 class SolveSchema(ApiSchema):
     helpful_reply_ids = fields.List(Int(), load_default=list, validate=validate.Length(max=100))
-    to_article = fields.Boolean(load_default=False,
-                                metadata={"description": "The asker's consent to publish the "
-                                                         "solved consultation as an article"})
+    to_article = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The asker's consent to publish the solved consultation as an article"},
+    )
 
 
 class ConsultationSessionCreateSchema(ApiSchema):
     helper_id = Int(required=True)
-    times = fields.List(Moment(), required=True,
-                        validate=validate.Length(min=1, max=3))
+    times = fields.List(Moment(), required=True, validate=validate.Length(min=1, max=3))
 
 
 class ConsultationSessionAcceptSchema(ApiSchema):
@@ -170,10 +176,8 @@ class ConsultationSessionSchema(ApiSchema):
     minutes = fields.Integer()
     status = fields.Function(lambda s: s.status.value)
     # The other person's contact details, once accepted.
-    asker_email = fields.Function(lambda s: s.asker.email if s.status.value == "accepted"
-                                  else None)
-    helper_email = fields.Function(lambda s: s.helper.email if s.status.value == "accepted"
-                                   else None)
+    asker_email = fields.Function(lambda s: s.asker.email if s.status.value == "accepted" else None)
+    helper_email = fields.Function(lambda s: s.helper.email if s.status.value == "accepted" else None)
 
 
 class ArticleQuerySchema(PageQuerySchema):

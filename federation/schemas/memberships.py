@@ -1,5 +1,6 @@
 """Schemas of join requests (asking to join a member group). Pure: no
 queries, no request state; who may see the birth date is the handler's call."""
+
 from __future__ import annotations
 
 from marshmallow import validate
@@ -10,9 +11,12 @@ from federation.schemas.base import ApiSchema, ErrorBodySchema, Str
 
 class JoinRequestCreateSchema(ApiSchema):
     # {question key: answer}; the group's questions decide which keys count.
-    answers = fields.Dict(keys=Str(validate=validate.Length(max=40)),
-                          values=Str(validate=validate.Length(max=1000)),
-                          load_default=dict, validate=validate.Length(max=20))
+    answers = fields.Dict(
+        keys=Str(validate=validate.Length(max=40)),
+        values=Str(validate=validate.Length(max=1000)),
+        load_default=dict,
+        validate=validate.Length(max=20),
+    )
 
 
 class JoinDecisionSchema(ApiSchema):

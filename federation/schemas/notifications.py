@@ -31,11 +31,14 @@ class NotificationSettingsSchema(ApiSchema):
 
 class NotificationSettingsUpdateSchema(ApiSchema):
     settings = fields.Dict(
-        keys=Str(validate=validate.Length(max=64)), values=Str(validate=validate.OneOf(
-            [d.value for d in Delivery])), required=True,
-        metadata={"description": "Kind -> immediately | daily | off; kinds left out keep "
-                                 "their setting.",
-                  "example": {"event_proposed": "daily"}})
+        keys=Str(validate=validate.Length(max=64)),
+        values=Str(validate=validate.OneOf([d.value for d in Delivery])),
+        required=True,
+        metadata={
+            "description": "Kind -> immediately | daily | off; kinds left out keep their setting.",
+            "example": {"event_proposed": "daily"},
+        },
+    )
 
 
 class NotificationQuerySchema(PageQuerySchema):

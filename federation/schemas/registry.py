@@ -1,13 +1,35 @@
 """API schemas of the registry: groups, shared assets and asset requests."""
+
 from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import (AssetKind, AssetStatus, ChannelType, CompanyHope, ContentType,
-                               GovernanceType, NeedPair, Platform, RequestStatus, RevenueModel)
+from federation.models import (
+    AssetKind,
+    AssetStatus,
+    ChannelType,
+    CompanyHope,
+    ContentType,
+    GovernanceType,
+    NeedPair,
+    Platform,
+    RequestStatus,
+    RevenueModel,
+)
 from federation.schemas import fields
-from federation.schemas.base import (ApiSchema, Choice, Day, Int, Moment, PageQuerySchema,
-                                     QueryInt, StoredDay, Str, enum_field, one_of)
+from federation.schemas.base import (
+    ApiSchema,
+    Choice,
+    Day,
+    Int,
+    Moment,
+    PageQuerySchema,
+    QueryInt,
+    StoredDay,
+    Str,
+    enum_field,
+    one_of,
+)
 
 TEXT = validate.Length(max=20000)
 
@@ -54,12 +76,13 @@ class GroupQuerySchema(PageQuerySchema):
 
 
 class WindowSchema(ApiSchema):
-    weekday = Int(required=True, validate=validate.Range(0, 6),
-                  metadata={"description": "0 Monday … 6 Sunday (Asia/Tokyo)"})
-    start = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"),
-                metadata={"example": "18:00"})
-    end = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"),
-              metadata={"example": "21:30"})
+    weekday = Int(
+        required=True,
+        validate=validate.Range(0, 6),
+        metadata={"description": "0 Monday … 6 Sunday (Asia/Tokyo)"},
+    )
+    start = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"), metadata={"example": "18:00"})
+    end = Str(required=True, validate=validate.Regexp(r"^\d{2}:\d{2}$"), metadata={"example": "21:30"})
 
 
 class ConsentField(fields.Boolean):
@@ -73,9 +96,13 @@ class AssetSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     group = fields.String(attribute="group.slug", dump_only=True)
     kind = Choice(AssetKind, required=True)
-    status = Choice(AssetStatus, validate=validate.OneOf(
-        [AssetStatus.active, AssetStatus.paused], error="Must be one of: active, paused."),
-        metadata={"description": "active or paused (removed assets are not shown)"})
+    status = Choice(
+        AssetStatus,
+        validate=validate.OneOf(
+            [AssetStatus.active, AssetStatus.paused], error="Must be one of: active, paused."
+        ),
+        metadata={"description": "active or paused (removed assets are not shown)"},
+    )
     title = Str(validate=validate.Length(max=160))
     description = Str(validate=TEXT)
     area = Str(validate=validate.Length(max=80))
@@ -100,8 +127,9 @@ class AssetSchema(ApiSchema):
     topics = Str(validate=validate.Length(max=500))
     languages = Str(validate=validate.Length(max=120))
     bio = Str(validate=TEXT)
-    consent_confirmed = ConsentField(metadata={
-        "description": "the speaker agreed to be listed (speakers only)"})
+    consent_confirmed = ConsentField(
+        metadata={"description": "the speaker agreed to be listed (speakers only)"}
+    )
 
 
 class AssetUpdateSchema(AssetSchema):
@@ -118,12 +146,13 @@ class AssetQuerySchema(PageQuerySchema):
 
 
 class AssetRequestCreateSchema(ApiSchema):
-    group = Str(validate=validate.Length(max=64), metadata={
-        "description": "slug of the asking group (default: the only group you run)"})
+    group = Str(
+        validate=validate.Length(max=64),
+        metadata={"description": "slug of the asking group (default: the only group you run)"},
+    )
     message = Str(load_default="", validate=validate.Length(max=3000))
     joint_event = Str(load_default="", validate=validate.Length(max=200))
-    starts_at = Moment(load_default=None, allow_none=True,
-                       metadata={"example": "2030-04-01T18:00:00+09:00"})
+    starts_at = Moment(load_default=None, allow_none=True, metadata={"example": "2030-04-01T18:00:00+09:00"})
     ends_at = Moment(load_default=None, allow_none=True)
 
 

@@ -8,8 +8,16 @@ table of (owner id, token, visibility flag) indexed on the token; a query
 requires every one of its tokens, planned by their frequency (see
 `planner.matching_ids`).
 """
+
 from federation.search.planner import SEARCH_CAP, SearchPage, TokenIndex, matching_ids, page_of_ids
 from federation.search.tokens import search_text, text_tokens
 
-__all__ = ["SEARCH_CAP", "SearchPage", "TokenIndex", "matching_ids", "page_of_ids",
-           "search_text", "text_tokens"]
+__all__ = [
+    "SEARCH_CAP",
+    "SearchPage",
+    "TokenIndex",
+    "matching_ids",
+    "page_of_ids",
+    "search_text",
+    "text_tokens",
+]

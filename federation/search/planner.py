@@ -11,6 +11,7 @@ token, rarest first, so a page stops early (`walk=False` refuses that plan:
 None). The walk's weak spot: several common words that rarely occur together
 make it visit many owners.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,18 +75,26 @@ class SearchPage:
 Seen = Callable[[Any], Any]  # token alias -> SQL condition "this row counts for the viewer"
 
 
-def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = True,
-                 cap: int = SEARCH_CAP):
+def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = True, cap: int = SEARCH_CAP):
     """(select of the owner ids carrying every token visibly, select to
     count them), or None when nobody can match (see the module's docstring).
     `cap` is the caller's SEARCH_CAP."""
     token_model = index.token_model
-    counts = db.session.execute(select(*[
-        select(func.count()).select_from(
-            select(index.owner_of(token_model))
-            .where(token_model.token == token, seen(token_model))
-            .limit(cap + 1).subquery()).scalar_subquery()
-        for token in tokens])).one()
+    counts = db.session.execute(
+        select(
+            *[
+                select(func.count())
+                .select_from(
+                    select(index.owner_of(token_model))
+                    .where(token_model.token == token, seen(token_model))
+                    .limit(cap + 1)
+                    .subquery()
+                )
+                .scalar_subquery()
+                for token in tokens
+            ]
+        )
+    ).one()
     ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
@@ -95,16 +104,20 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
         # hash semi-join over every row of the token (its estimate of how
         # words co-occur is far too low), which is what the walk avoids.
         alias = aliased(token_model)
-        return (select(literal(1)).where(index.owner_of(alias) == owner_id,
-                                         alias.token == token, seen(alias))
-                .limit(1).scalar_subquery().is_not(None))
+        return (
+            select(literal(1))
+            .where(index.owner_of(alias) == owner_id, alias.token == token, seen(alias))
+            .limit(1)
+            .scalar_subquery()
+            .is_not(None)
+        )
 
     # Counting (up to SEARCH_CAP + 1) is always driven by the rarest token's
     # rows: it checks fewer rows than a walk in sort order would.
     owner = index.owner_of(token_model)
     driven = select(owner).where(
-        token_model.token == ranked[0], seen(token_model),
-        *[has(t, owner) for t in ranked[1:]])
+        token_model.token == ranked[0], seen(token_model), *[has(t, owner) for t in ranked[1:]]
+    )
     if min(counts) <= cap:
         return select(index.entity_id).where(index.entity_id.in_(driven)), driven
     if not walk:
@@ -112,17 +125,20 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
     return select(index.entity_id).where(*[has(t) for t in ranked]), driven
 
 
-def page_of_ids(plan, order: Callable[[Any], Any], page: int, per_page: int,
-                cap: int = SEARCH_CAP) -> tuple[list[int], int, bool]:
+def page_of_ids(
+    plan, order: Callable[[Any], Any], page: int, per_page: int, cap: int = SEARCH_CAP
+) -> tuple[list[int], int, bool]:
     """(ids of the page, total up to SEARCH_CAP, whether capped); `order`
     adds the ORDER BY to the plan's select of ids."""
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
-    found = db.session.scalar(select(func.count()).select_from(
-        count_query.limit(cap + 1).subquery()))
+    found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
     offset = (page - 1) * per_page
     limit = min(per_page, cap - offset)
-    ids = [] if limit <= 0 or offset >= found else list(db.session.scalars(
-        order(ids_query).limit(limit).offset(offset)))
+    ids = (
+        []
+        if limit <= 0 or offset >= found
+        else list(db.session.scalars(order(ids_query).limit(limit).offset(offset)))
+    )
     return ids, min(found, cap), found > cap

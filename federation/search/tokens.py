@@ -1,4 +1,5 @@
 """The tokenizer: how documents and queries are cut into tokens."""
+
 from __future__ import annotations
 
 import re
@@ -23,6 +24,6 @@ def text_tokens(text: str) -> set[str]:
     for run in _CJK_RUN.findall(doc):
         if len(run) == 1:
             tokens.add(run)
-        tokens.update(run[i:i + 2] for i in range(len(run) - 1))
+        tokens.update(run[i : i + 2] for i in range(len(run) - 1))
     tokens.update(word[:64] for word in _WORD.findall(doc))
     return tokens

@@ -1,5 +1,6 @@
 """Accounts: registration, email verification, sign-in sessions, passwords,
 API tokens, language and roles."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,17 +13,29 @@ from sqlalchemy.exc import IntegrityError
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User,
-                               utcnow)
-from federation.security import (API_TOKEN_PREFIX, burn_password_check, check_password,
-                                 hash_password, hash_secret, is_admin, new_secret)
+from federation.links import external_url
+from federation.models import ApiToken, LoginSession, OneTimeToken, Role, TokenPurpose, User, utcnow
+from federation.models.user import NAME_ORDERS
 from federation.ratelimits import account_allows
+from federation.security import (
+    API_TOKEN_PREFIX,
+    burn_password_check,
+    check_password,
+    hash_password,
+    hash_secret,
+    is_admin,
+    new_secret,
+)
 from federation.security_log import log_event
 from federation.services.mail import queue_mail
-from federation.links import external_url
-from federation.models.user import NAME_ORDERS
-from federation.text import (default_name_order, has_control_characters, has_kanji, is_kana,
-                             normalise, person_sort_key)
+from federation.text import (
+    default_name_order,
+    has_control_characters,
+    has_kanji,
+    is_kana,
+    normalise,
+    person_sort_key,
+)
 
 LOCALES = ("ja", "en")
 # Seconds between two "last seen" writes of a login session.
@@ -30,6 +43,7 @@ LAST_SEEN_EVERY = 300
 
 
 # --- validation ---------------------------------------------------------------
+
 
 def normalise_email(raw: str) -> str:
     """Validate syntax (no DNS lookups) and lower-case the address."""
@@ -59,7 +73,7 @@ def _check_names(names: dict[str, str]) -> dict[str, str]:
             continue
         value = normalise(value)
         if field.endswith("_kana"):
-            if not value and has_kanji(names.get(field[:-len("_kana")]) or ""):
+            if not value and has_kanji(names.get(field[: -len("_kana")]) or ""):
                 errors[field] = [_("Enter the reading in kana.")]
             elif not value:
                 pass
@@ -105,10 +119,20 @@ def find_user_by_email(email: str) -> User | None:
 
 # --- registration and verification -----------------------------------------
 
-def register_user(*, email: str, password: str, family_name: str, given_name: str,
-                  family_name_kana: str, given_name_kana: str, locale: str = "ja",
-                  role: Role = Role.member, verified: bool = False,
-                  name_order: str | None = None) -> User | None:
+
+def register_user(
+    *,
+    email: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    locale: str = "ja",
+    role: Role = Role.member,
+    verified: bool = False,
+    name_order: str | None = None,
+) -> User | None:
     """Create an account and mail a verification link.
 
     If the address already has an account, nothing is created and its owner is
@@ -118,10 +142,14 @@ def register_user(*, email: str, password: str, family_name: str, given_name: st
     email, _ok, names = validate_together(
         lambda: normalise_email(email),
         lambda: check_password_strength(password),
-        lambda: _check_names({
-            "family_name": family_name, "given_name": given_name,
-            "family_name_kana": family_name_kana, "given_name_kana": given_name_kana,
-        }),
+        lambda: _check_names(
+            {
+                "family_name": family_name,
+                "given_name": given_name,
+                "family_name_kana": family_name_kana,
+                "given_name_kana": given_name_kana,
+            }
+        ),
     )
     existing = find_user_by_email(email)
     if existing is not None:
@@ -148,24 +176,38 @@ def register_user(*, email: str, password: str, family_name: str, given_name: st
     return user
 
 
-def update_profile(actor: User, *, family_name: str, given_name: str,
-                   family_name_kana: str, given_name_kana: str,
-                   self_introduction: str | None = None, name_order: str | None = None) -> None:
+def update_profile(
+    actor: User,
+    *,
+    family_name: str,
+    given_name: str,
+    family_name_kana: str,
+    given_name_kana: str,
+    self_introduction: str | None = None,
+    name_order: str | None = None,
+) -> None:
     if self_introduction is not None and len(self_introduction) > 4000:
         raise Invalid(fields={"self_introduction": [_("Use at most %(n)d characters.", n=4000)]})
-    names = _check_names({
-        "family_name": family_name, "given_name": given_name,
-        "family_name_kana": family_name_kana, "given_name_kana": given_name_kana,
-    })
+    names = _check_names(
+        {
+            "family_name": family_name,
+            "given_name": given_name,
+            "family_name_kana": family_name_kana,
+            "given_name_kana": given_name_kana,
+        }
+    )
     for key, value in names.items():
         setattr(actor, key, value)
-    actor.name_order = name_order_for(names["family_name"], names["given_name"],
-                                      name_order or actor.name_order)
+    actor.name_order = name_order_for(
+        names["family_name"], names["given_name"], name_order or actor.name_order
+    )
     # The directory keeps a copy of the key for its あいうえお order.
     actor.sort_key = person_sort_key(actor)
     from federation.models import DirectoryProfile
-    db.session.execute(update(DirectoryProfile).where(DirectoryProfile.user_id == actor.id)
-                       .values(sort_key=actor.sort_key))
+
+    db.session.execute(
+        update(DirectoryProfile).where(DirectoryProfile.user_id == actor.id).values(sort_key=actor.sort_key)
+    )
     if self_introduction is not None:
         actor.self_introduction = self_introduction.strip() or None
 
@@ -177,15 +219,21 @@ def _issue_token(user: User, purpose: TokenPurpose, email: str | None = None) ->
     # A new link replaces older unused ones of the same kind.
     db.session.execute(
         delete(OneTimeToken).where(
-            OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose,
+            OneTimeToken.user_id == user.id,
+            OneTimeToken.purpose == purpose,
             OneTimeToken.used_at.is_(None),
         )
     )
     raw = new_secret()
-    db.session.add(OneTimeToken(
-        user_id=user.id, purpose=purpose, token_hash=hash_secret(raw), email=email,
-        expires_at=utcnow() + lifetime,
-    ))
+    db.session.add(
+        OneTimeToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_secret(raw),
+            email=email,
+            expires_at=utcnow() + lifetime,
+        )
+    )
     db.session.flush()
     return raw
 
@@ -195,8 +243,9 @@ def _consume_token(raw: str, purpose: TokenPurpose) -> OneTimeToken:
     UPDATE makes it work once even when two clicks race."""
     invalid = Invalid(_("This link is invalid, has expired or was already used."))
     token = db.session.scalar(
-        select(OneTimeToken).where(OneTimeToken.token_hash == hash_secret(raw or ""),
-                                   OneTimeToken.purpose == purpose)
+        select(OneTimeToken).where(
+            OneTimeToken.token_hash == hash_secret(raw or ""), OneTimeToken.purpose == purpose
+        )
     )
     now = utcnow()
     if token is None or token.used_at is not None or token.expires_at <= now:
@@ -219,9 +268,14 @@ def send_verification(user: User, email: str) -> None:
         return
     raw = _issue_token(user, TokenPurpose.verify_email, email=email)
     # The token rides in the fragment: never sent to a server, never logged.
-    queue_mail(email, "verify_email", user.locale, user=user,
-               link=external_url("auth.verify") + "#" + raw,
-               hours=int(current_app.config["EMAIL_TOKEN_LIFETIME"].total_seconds() // 3600))
+    queue_mail(
+        email,
+        "verify_email",
+        user.locale,
+        user=user,
+        link=external_url("auth.verify") + "#" + raw,
+        hours=int(current_app.config["EMAIL_TOKEN_LIFETIME"].total_seconds() // 3600),
+    )
 
 
 def verify_email(raw: str) -> User:
@@ -239,6 +293,7 @@ def verify_email(raw: str) -> User:
 
 
 # --- sign-in sessions -------------------------------------------------------
+
 
 def authenticate(email: str, password: str) -> User:
     """Return the user for a correct email and password; one vague error otherwise."""
@@ -261,10 +316,15 @@ def sign_in(email: str, password: str, user_agent: str = "") -> User:
 
 def start_login_session(user: User, user_agent: str = "") -> str:
     raw = new_secret()
-    db.session.add(LoginSession(
-        user_id=user.id, key_hash=hash_secret(raw), user_agent=(user_agent or "")[:255],
-        expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"], last_seen_at=utcnow(),
-    ))
+    db.session.add(
+        LoginSession(
+            user_id=user.id,
+            key_hash=hash_secret(raw),
+            user_agent=(user_agent or "")[:255],
+            expires_at=utcnow() + current_app.config["LOGIN_SESSION_LIFETIME"],
+            last_seen_at=utcnow(),
+        )
+    )
     user.last_login_at = utcnow()
     user.current_session_key = raw
     db.session.flush()
@@ -317,12 +377,15 @@ def sign_out_everywhere(actor: User) -> None:
 
 def revoke_all_api_tokens(user: User) -> int:
     return db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
 
 
 # --- passwords and email ---------------------------------------------------
+
 
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the address has an account; say nothing either way."""
@@ -339,9 +402,14 @@ def request_password_reset(email: str) -> None:
         log_event("rate_limited", user_id=None, target_user_id=user.id, kind="reset_mail")
         return
     raw = _issue_token(user, TokenPurpose.reset_password)
-    queue_mail(user.email, "reset_password", user.locale, user=user,
-               link=external_url("auth.reset_password") + "#" + raw,
-               minutes=int(current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() // 60))
+    queue_mail(
+        user.email,
+        "reset_password",
+        user.locale,
+        user=user,
+        link=external_url("auth.reset_password") + "#" + raw,
+        minutes=int(current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() // 60),
+    )
 
 
 def reset_password(raw: str, new_password: str) -> User:
@@ -394,6 +462,7 @@ def set_locale(actor: User, locale: str) -> None:
 
 # --- API tokens --------------------------------------------------------------
 
+
 def create_api_token(actor: User, name: str) -> tuple[ApiToken, str]:
     name = normalise(name)
     if not name or len(name) > 80:
@@ -417,7 +486,8 @@ def revoke_api_token(actor: User, token_id: int) -> ApiToken:
 
 def authenticate_api_token(raw: str) -> User | None:
     row = db.session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None))
     ).first()
     if row is None:
@@ -444,17 +514,23 @@ def _touch(model, row_id: int, column, now, instance=None, every: int = 60) -> N
 
     if write_intent.get() or db.session.dirty or db.session.new:
         # A writer anyway: one transaction.
-        db.session.execute(update(model).where(model.id == row_id).values({column: now})
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(model)
+            .where(model.id == row_id)
+            .values({column: now})
+            .execution_options(synchronize_session=False)
+        )
         if instance is not None:
             set_committed_value(instance, column.key, now)
         return
     earlier = now - timedelta(seconds=every)
     try:
         with db.engine.begin() as conn:
-            conn.execute(update(model).where(
-                model.id == row_id, or_(column.is_(None), column < earlier))
-                .values({column: now}))
+            conn.execute(
+                update(model)
+                .where(model.id == row_id, or_(column.is_(None), column < earlier))
+                .values({column: now})
+            )
     except OperationalError:
         return
     if instance is not None:
@@ -462,6 +538,7 @@ def _touch(model, row_id: int, column, now, instance=None, every: int = 60) -> N
 
 
 # --- roles -------------------------------------------------------------------
+
 
 def grant_role(actor: User | None, user: User, role: Role) -> None:
     """Admins grant and withdraw coordinator and admin rights. `actor=None` is
@@ -472,8 +549,14 @@ def grant_role(actor: User | None, user: User, role: Role) -> None:
         raise Conflict(_("You cannot remove your own admin rights."))
     old = user.role
     user.role = role
-    log_event("role.changed", user=actor, user_id=actor.id if actor else None,
-              target_user_id=user.id, role=role.value, old_role=old.value)
+    log_event(
+        "role.changed",
+        user=actor,
+        user_id=actor.id if actor else None,
+        target_user_id=user.id,
+        role=role.value,
+        old_role=old.value,
+    )
 
 
 def _check_admin_over(actor: User, user: User) -> None:
@@ -525,16 +608,18 @@ def count_users() -> int:
 
 
 def login_sessions_of(user: User) -> list[LoginSession]:
-    return list(db.session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id,
-                                   LoginSession.expires_at > utcnow())
-        .order_by(LoginSession.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.expires_at > utcnow())
+            .order_by(LoginSession.created_at.desc())
+        )
+    )
 
 
 def active_api_tokens(user: User) -> list[ApiToken]:
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
-    ))
-
-
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )

@@ -1,4 +1,5 @@
 """What admins see: people and the mail outbox."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -18,9 +19,15 @@ def users_query(q: str = ""):
     q = (q or "").strip()
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(User.email.ilike(like), User.family_name.like(like),
-                                User.given_name.like(like), User.family_name_kana.like(like),
-                                User.given_name_kana.like(like)))
+        query = query.where(
+            or_(
+                User.email.ilike(like),
+                User.family_name.like(like),
+                User.given_name.like(like),
+                User.family_name_kana.like(like),
+                User.given_name_kana.like(like),
+            )
+        )
     return query
 
 

@@ -7,6 +7,7 @@ Japanese and English headers, or from what this group's operators chose last
 time (remembered per group, keyed by the folded header text). A full-name
 column is split at the first space (half- or full-width).
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,19 +39,81 @@ _ALIASES = {
     "full_name": ("氏名", "名前", "お名前", "フルネーム", "会員名", "name", "fullname"),
     "family_name": ("family_name", "familyname", "姓", "苗字", "名字", "lastname", "surname"),
     "given_name": ("given_name", "givenname", "名", "firstname"),
-    "full_kana": ("フリガナ", "ふりがな", "カナ", "かな", "よみがな", "ヨミガナ", "読み", "よみ",
-                  "氏名カナ", "氏名(カナ)", "氏名(フリガナ)", "氏名(かな)", "kana", "furigana",
-                  "reading"),
-    "family_name_kana": ("family_name_kana", "familynamekana", "せい", "セイ", "姓(かな)",
-                         "姓(カナ)", "姓カナ", "姓かな", "姓(フリガナ)"),
-    "given_name_kana": ("given_name_kana", "givennamekana", "めい", "メイ", "名(かな)",
-                        "名(カナ)", "名カナ", "名かな", "名(フリガナ)"),
-    "email": ("email", "e-mail", "mail", "メール", "メールアドレス", "eメール", "mailaddress",
-              "emailaddress", "連絡先メール"),
-    "year_left": ("year_left", "yearleft", "退職年", "退職年度", "退職", "退社年", "退社年度",
-                  "卒業年", "卒業年度", "退職した年"),
-    "organisation": ("organisation", "organization", "所属", "現在の所属", "現所属", "会社",
-                     "会社名", "勤務先", "現在の勤務先", "company", "employer"),
+    "full_kana": (
+        "フリガナ",
+        "ふりがな",
+        "カナ",
+        "かな",
+        "よみがな",
+        "ヨミガナ",
+        "読み",
+        "よみ",
+        "氏名カナ",
+        "氏名(カナ)",
+        "氏名(フリガナ)",
+        "氏名(かな)",
+        "kana",
+        "furigana",
+        "reading",
+    ),
+    "family_name_kana": (
+        "family_name_kana",
+        "familynamekana",
+        "せい",
+        "セイ",
+        "姓(かな)",
+        "姓(カナ)",
+        "姓カナ",
+        "姓かな",
+        "姓(フリガナ)",
+    ),
+    "given_name_kana": (
+        "given_name_kana",
+        "givennamekana",
+        "めい",
+        "メイ",
+        "名(かな)",
+        "名(カナ)",
+        "名カナ",
+        "名かな",
+        "名(フリガナ)",
+    ),
+    "email": (
+        "email",
+        "e-mail",
+        "mail",
+        "メール",
+        "メールアドレス",
+        "eメール",
+        "mailaddress",
+        "emailaddress",
+        "連絡先メール",
+    ),
+    "year_left": (
+        "year_left",
+        "yearleft",
+        "退職年",
+        "退職年度",
+        "退職",
+        "退社年",
+        "退社年度",
+        "卒業年",
+        "卒業年度",
+        "退職した年",
+    ),
+    "organisation": (
+        "organisation",
+        "organization",
+        "所属",
+        "現在の所属",
+        "現所属",
+        "会社",
+        "会社名",
+        "勤務先",
+        "現在の勤務先",
+        "company",
+        "employer",
+    ),
 }
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -105,7 +168,7 @@ def guess(header: list[str], known: dict[str, str]) -> list[str]:
 def clean_mapping(header: list[str], values: list[str]) -> list[str]:
     """The operator's choices from the form: unknown values are ignored
     columns; a field chosen twice is an error."""
-    mapping = [v if v in FIELDS else "" for v in values[:len(header)]]
+    mapping = [v if v in FIELDS else "" for v in values[: len(header)]]
     mapping += [""] * (len(header) - len(mapping))
     chosen = [m for m in mapping if m]
     if len(chosen) != len(set(chosen)):
@@ -131,8 +194,7 @@ def _split(value: str) -> tuple[str, str]:
 
 def row_data(cells: list[str], mapping: list[str]) -> dict[str, str]:
     """One sheet row as the invitee's fields."""
-    data = {field: (cells[i].strip() if i < len(cells) else "")
-            for i, field in enumerate(mapping) if field}
+    data = {field: (cells[i].strip() if i < len(cells) else "") for i, field in enumerate(mapping) if field}
     if "full_name" in data:
         family, given = _split(data.pop("full_name"))
         data.setdefault("family_name", family)
@@ -149,6 +211,7 @@ def row_data(cells: list[str], mapping: list[str]) -> dict[str, str]:
 
 
 # --- reading uploads ----------------------------------------------------------------
+
 
 def upload_to_csv(filename: str, raw: bytes) -> str:
     """The uploaded member list as CSV text (what the preview carries along):
@@ -173,11 +236,24 @@ def _refuse_bombs(raw: bytes) -> None:
         raise unreadable from None
     entries = archive.infolist()
     expanded = sum(e.file_size for e in entries)
-    if (len(entries) > MAX_XLSX_ENTRIES or expanded > MAX_XLSX_EXPANDED or any(
+    if (
+        len(entries) > MAX_XLSX_ENTRIES
+        or expanded > MAX_XLSX_EXPANDED
+        or any(
             e.file_size > 1024 * 1024 and e.file_size > MAX_XLSX_RATIO * max(e.compress_size, 1)
-            for e in entries)):
-        raise Invalid(fields={"file": [_("The workbook expands to far more than a member list; "
-                                         "save the sheet as CSV and try again.")]})
+            for e in entries
+        )
+    ):
+        raise Invalid(
+            fields={
+                "file": [
+                    _(
+                        "The workbook expands to far more than a member list; "
+                        "save the sheet as CSV and try again."
+                    )
+                ]
+            }
+        )
     if "xl/workbook.xml" not in {e.filename for e in entries}:
         raise unreadable
 
@@ -206,8 +282,7 @@ def _xlsx_to_csv(raw: bytes) -> str:
         sheet = workbook.worksheets[0]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        for row in sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2,
-                                   max_col=MAX_COLUMNS):
+        for row in sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2, max_col=MAX_COLUMNS):
             writer.writerow([_cell(v) for v in row])
         return out.getvalue()
     finally:

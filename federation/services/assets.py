@@ -7,6 +7,7 @@ same venue. Two acceptances that race are settled by the database on
 PostgreSQL (the exclusion constraint `ex_asset_request_no_overlap`) and by
 SQLite's one-writer-at-a-time transactions (BEGIN IMMEDIATE) elsewhere.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,15 +19,30 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus, ChannelType,
-                               ContentType, GroupOperator, RequestStatus, SharedAsset, User,
-                               utcnow)
-from federation.security import (can_cancel_asset_request, can_decide_asset_request,
-                                 can_manage_group, can_request_for_group, can_see_asset_request,
-                                 is_member)
+from federation.links import external_url
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetRequest,
+    AssetStatus,
+    ChannelType,
+    ContentType,
+    GroupOperator,
+    RequestStatus,
+    SharedAsset,
+    User,
+    utcnow,
+)
+from federation.security import (
+    can_cancel_asset_request,
+    can_decide_asset_request,
+    can_manage_group,
+    can_request_for_group,
+    can_see_asset_request,
+    is_member,
+)
 from federation.services import notifications
 from federation.services.groups import like_pattern, search_pattern
 from federation.text import as_typed, is_kana, normalise
@@ -35,12 +51,17 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 COMMON_TEXT = {"title": 160, "description": 5000}
 KIND_TEXT = {
-    AssetKind.venue: {"area": 80, "address": 255, "equipment": 2000, "fee_note": 255,
-                      "house_rules": 2000},
+    AssetKind.venue: {"area": 80, "address": 255, "equipment": 2000, "fee_note": 255, "house_rules": 2000},
     AssetKind.pr_channel: {"url": 500, "audience": 255},
     AssetKind.content: {},
-    AssetKind.speaker: {"speaker_name": 120, "speaker_name_kana": 160, "speaker_title": 160,
-                        "topics": 500, "languages": 120, "bio": 3000},
+    AssetKind.speaker: {
+        "speaker_name": 120,
+        "speaker_name_kana": 160,
+        "speaker_title": 160,
+        "topics": 500,
+        "languages": 120,
+        "bio": 3000,
+    },
 }
 KIND_NUMBERS = {
     AssetKind.venue: ("capacity",),
@@ -58,12 +79,21 @@ KIND_REQUIRED = {
 
 # --- availability windows ---------------------------------------------------------
 
-_WEEKDAYS = {name: i for i, names in enumerate((
-    ("mon", "monday", "月", "月曜", "月曜日"), ("tue", "tuesday", "火", "火曜", "火曜日"),
-    ("wed", "wednesday", "水", "水曜", "水曜日"), ("thu", "thursday", "木", "木曜", "木曜日"),
-    ("fri", "friday", "金", "金曜", "金曜日"), ("sat", "saturday", "土", "土曜", "土曜日"),
-    ("sun", "sunday", "日", "日曜", "日曜日"),
-)) for name in names}
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("mon", "monday", "月", "月曜", "月曜日"),
+            ("tue", "tuesday", "火", "火曜", "火曜日"),
+            ("wed", "wednesday", "水", "水曜", "水曜日"),
+            ("thu", "thursday", "木", "木曜", "木曜日"),
+            ("fri", "friday", "金", "金曜", "金曜日"),
+            ("sat", "saturday", "土", "土曜", "土曜日"),
+            ("sun", "sunday", "日", "日曜", "日曜日"),
+        )
+    )
+    for name in names
+}
 _LINE = re.compile(r"^(\S+)\s+(\d{1,2}:\d{2})\s*[-–〜~]\s*(\d{1,2}:\d{2})$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -85,19 +115,26 @@ def parse_availability(text: str) -> list[dict]:
         if weekday is None:
             bad.append(line)
             continue
-        windows.append({"weekday": weekday, "start": match.group(2).zfill(5),
-                        "end": match.group(3).zfill(5)})
+        windows.append({"weekday": weekday, "start": match.group(2).zfill(5), "end": match.group(3).zfill(5)})
     if bad:
-        raise Invalid(fields={"availability": [
-            _("Write one window per line, like “Mon 10:00-18:00”: %(line)s", line=bad[0])]})
+        raise Invalid(
+            fields={
+                "availability": [
+                    _("Write one window per line, like “Mon 10:00-18:00”: %(line)s", line=bad[0])
+                ]
+            }
+        )
     return windows
 
 
 def format_availability(windows: list[dict], locale: str = "ja") -> str:
     """The windows as the form shows them, in the reader's language
     (月 18:00-21:30 / Mon 18:00-21:30); parse_availability reads both."""
-    names = (("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun") if locale == "en"
-             else ("月", "火", "水", "木", "金", "土", "日"))
+    names = (
+        ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        if locale == "en"
+        else ("月", "火", "水", "木", "金", "土", "日")
+    )
     return "\n".join(f"{names[w['weekday']]} {w['start']}-{w['end']}" for w in windows or [])
 
 
@@ -111,8 +148,7 @@ def parse_dates(text: str) -> list[str]:
         except ValueError:
             bad.append(token)
     if bad:
-        raise Invalid(fields={"blocked_dates": [
-            _("Write dates as YYYY-MM-DD: %(value)s", value=bad[0])]})
+        raise Invalid(fields={"blocked_dates": [_("Write dates as YYYY-MM-DD: %(value)s", value=bad[0])]})
     return sorted(set(dates))
 
 
@@ -130,22 +166,33 @@ def _clean_windows(windows, errors: dict) -> list[dict]:
         if start >= end:
             errors["availability"] = [_("A window must end after it starts.")]
             return []
-        cleaned.append({"weekday": weekday, "start": start.strftime("%H:%M"),
-                        "end": end.strftime("%H:%M")})
+        cleaned.append({"weekday": weekday, "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")})
     return sorted(cleaned, key=lambda w: (w["weekday"], w["start"]))
 
 
 # --- reading ----------------------------------------------------------------------
 
-def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str = "",
-                 area: str = "", min_capacity: int | None = None, topic: str = ""):
+
+def assets_query(
+    viewer: User | None,
+    *,
+    kind: str = "",
+    group: str = "",
+    q: str = "",
+    area: str = "",
+    min_capacity: int | None = None,
+    topic: str = "",
+):
     """Available assets across groups, for signed-in members."""
     if not is_member(viewer):
         raise NotFound()
-    query = (select(SharedAsset).join(SharedAsset.group)
-             .where(SharedAsset.status == AssetStatus.active)
-             .options(contains_eager(SharedAsset.group))  # the join above loads it
-             .order_by(SharedAsset.kind, AlumniGroup.sort_key, SharedAsset.id))
+    query = (
+        select(SharedAsset)
+        .join(SharedAsset.group)
+        .where(SharedAsset.status == AssetStatus.active)
+        .options(contains_eager(SharedAsset.group))  # the join above loads it
+        .order_by(SharedAsset.kind, AlumniGroup.sort_key, SharedAsset.id)
+    )
     if kind in AssetKind.__members__:
         query = query.where(SharedAsset.kind == AssetKind(kind))
     if group:
@@ -154,18 +201,19 @@ def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str
     if pattern:
         # One LIKE over the asset's folded text; the groups' names are matched
         # once against the groups' folded text, not once per asset.
-        named_groups = select(AlumniGroup.id).where(
-            AlumniGroup.search_text.like(pattern, escape="\\")).correlate(None)
-        query = query.where(or_(SharedAsset.search_text.like(pattern, escape="\\"),
-                                SharedAsset.group_id.in_(named_groups)))
+        named_groups = (
+            select(AlumniGroup.id).where(AlumniGroup.search_text.like(pattern, escape="\\")).correlate(None)
+        )
+        query = query.where(
+            or_(SharedAsset.search_text.like(pattern, escape="\\"), SharedAsset.group_id.in_(named_groups))
+        )
     for raw, columns in (
         (area, (SharedAsset.area, SharedAsset.address)),
         (topic, (SharedAsset.topics, SharedAsset.title, SharedAsset.bio)),
     ):
         pattern = like_pattern(raw)
         if pattern:
-            query = query.where(or_(*[func.lower(c).like(pattern, escape="\\")
-                                      for c in columns]))
+            query = query.where(or_(*[func.lower(c).like(pattern, escape="\\") for c in columns]))
     if min_capacity:
         query = query.where(SharedAsset.capacity >= min_capacity)
     return query
@@ -173,10 +221,13 @@ def assets_query(viewer: User | None, *, kind: str = "", group: str = "", q: str
 
 def group_assets(group: AlumniGroup, include_paused: bool) -> list[SharedAsset]:
     statuses = [AssetStatus.active, AssetStatus.paused] if include_paused else [AssetStatus.active]
-    return list(db.session.scalars(
-        select(SharedAsset).where(SharedAsset.group_id == group.id,
-                                  SharedAsset.status.in_(statuses))
-        .order_by(SharedAsset.kind, SharedAsset.id)))
+    return list(
+        db.session.scalars(
+            select(SharedAsset)
+            .where(SharedAsset.group_id == group.id, SharedAsset.status.in_(statuses))
+            .order_by(SharedAsset.kind, SharedAsset.id)
+        )
+    )
 
 
 def get_asset(viewer: User | None, asset_id: int) -> SharedAsset:
@@ -193,15 +244,22 @@ def venue_bookings(asset: SharedAsset, include_pending: bool = True) -> list[Ass
     """The venue's calendar: accepted (and waiting) slots from today on."""
     statuses = [RequestStatus.accepted] + ([RequestStatus.pending] if include_pending else [])
     start_of_today = datetime.combine(datetime.now(TOKYO).date(), time(), TOKYO)
-    return list(db.session.scalars(
-        select(AssetRequest).where(AssetRequest.asset_id == asset.id,
-                                   AssetRequest.status.in_(statuses),
-                                   AssetRequest.ends_at > start_of_today)
-        .options(selectinload(AssetRequest.requester_group))
-        .order_by(AssetRequest.starts_at)))
+    return list(
+        db.session.scalars(
+            select(AssetRequest)
+            .where(
+                AssetRequest.asset_id == asset.id,
+                AssetRequest.status.in_(statuses),
+                AssetRequest.ends_at > start_of_today,
+            )
+            .options(selectinload(AssetRequest.requester_group))
+            .order_by(AssetRequest.starts_at)
+        )
+    )
 
 
 # --- managing assets --------------------------------------------------------------
+
 
 def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
     errors: dict[str, list[str]] = {}
@@ -209,8 +267,9 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
     for field, limit in {**COMMON_TEXT, **KIND_TEXT[kind]}.items():
         if field not in data:
             continue
-        value = as_typed(data[field] or "") if len(str(data[field] or "")) <= 200 \
-            else str(data[field]).strip()
+        value = (
+            as_typed(data[field] or "") if len(str(data[field] or "")) <= 200 else str(data[field]).strip()
+        )
         if len(value) > limit:
             errors[field] = [_("Use at most %(n)d characters.", n=limit)]
         elif field == "speaker_name_kana" and value and not is_kana(value):
@@ -222,8 +281,9 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
     for field in KIND_NUMBERS[kind]:
         if field in data:
             value = data[field]
-            if value is not None and (not isinstance(value, int) or value < (1 if field == "capacity" else 0)
-                                      or value > 10_000_000):
+            if value is not None and (
+                not isinstance(value, int) or value < (1 if field == "capacity" else 0) or value > 10_000_000
+            ):
                 errors[field] = [_("Enter a number of %(n)d or more.", n=1 if field == "capacity" else 0)]
             else:
                 changes[field] = value
@@ -234,12 +294,15 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
             changes["availability"] = _clean_windows(data["availability"], errors)
         if "blocked_dates" in data:
             try:
-                changes["blocked_dates"] = sorted({date.fromisoformat(str(d)).isoformat()
-                                                   for d in data["blocked_dates"] or []})
+                changes["blocked_dates"] = sorted(
+                    {date.fromisoformat(str(d)).isoformat() for d in data["blocked_dates"] or []}
+                )
             except ValueError:
                 errors["blocked_dates"] = [_("Write dates as YYYY-MM-DD: %(value)s", value="")]
-    for field, enum_cls, wanted in (("channel_type", ChannelType, AssetKind.pr_channel),
-                                    ("content_type", ContentType, AssetKind.content)):
+    for field, enum_cls, wanted in (
+        ("channel_type", ChannelType, AssetKind.pr_channel),
+        ("content_type", ContentType, AssetKind.content),
+    ):
         if kind == wanted and field in data:
             value = getattr(data[field], "value", data[field])
             if value in (None, ""):
@@ -250,8 +313,7 @@ def _clean_asset(kind: AssetKind, data: dict, creating: bool) -> dict:
                 changes[field] = enum_cls(value)
     if kind == AssetKind.speaker and "consent_confirmed" in data:
         if not data["consent_confirmed"]:
-            errors["consent_confirmed"] = [
-                _("Confirm that the speaker agreed to be listed.")]
+            errors["consent_confirmed"] = [_("Confirm that the speaker agreed to be listed.")]
         changes["consent_confirmed"] = bool(data["consent_confirmed"])
     elif kind == AssetKind.speaker and creating:
         errors["consent_confirmed"] = [_("Confirm that the speaker agreed to be listed.")]
@@ -315,8 +377,11 @@ def remove_asset(actor: User, asset: SharedAsset) -> None:
     if asset.status == AssetStatus.removed:
         raise NotFound()
     asset.status = AssetStatus.removed
-    pending = db.session.scalars(select(AssetRequest).where(
-        AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.pending))
+    pending = db.session.scalars(
+        select(AssetRequest).where(
+            AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.pending
+        )
+    )
     for asset_request in pending:
         asset_request.status = RequestStatus.declined
         asset_request.decided_by = actor
@@ -328,11 +393,16 @@ def remove_asset(actor: User, asset: SharedAsset) -> None:
 
 # --- requests -----------------------------------------------------------------------
 
-def _overlapping(asset: SharedAsset, starts_at: datetime, ends_at: datetime,
-                 exclude_id: int | None = None) -> AssetRequest | None:
+
+def _overlapping(
+    asset: SharedAsset, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+) -> AssetRequest | None:
     query = select(AssetRequest).where(
-        AssetRequest.asset_id == asset.id, AssetRequest.status == RequestStatus.accepted,
-        AssetRequest.starts_at < ends_at, AssetRequest.ends_at > starts_at)
+        AssetRequest.asset_id == asset.id,
+        AssetRequest.status == RequestStatus.accepted,
+        AssetRequest.starts_at < ends_at,
+        AssetRequest.ends_at > starts_at,
+    )
     if exclude_id is not None:
         query = query.where(AssetRequest.id != exclude_id)
     return db.session.scalar(query.limit(1))
@@ -341,18 +411,25 @@ def _overlapping(asset: SharedAsset, starts_at: datetime, ends_at: datetime,
 SEARCH_DAYS = 60  # how far ahead the next free slot is looked for
 
 
-def next_free_slot(asset: SharedAsset, starts_at: datetime,
-                   ends_at: datetime) -> tuple[datetime, datetime] | None:
+def next_free_slot(
+    asset: SharedAsset, starts_at: datetime, ends_at: datetime
+) -> tuple[datetime, datetime] | None:
     """The earliest slot of the same length from `starts_at` on that fits the
     venue's windows and blocked dates and overlaps no accepted booking (one
     query; then a walk over at most SEARCH_DAYS days)."""
     length = ends_at - starts_at
     horizon = starts_at + timedelta(days=SEARCH_DAYS)
-    booked = [(r.starts_at, r.ends_at) for r in db.session.scalars(
-        select(AssetRequest).where(AssetRequest.asset_id == asset.id,
-                                   AssetRequest.status == RequestStatus.accepted,
-                                   AssetRequest.ends_at > starts_at,
-                                   AssetRequest.starts_at < horizon))]
+    booked = [
+        (r.starts_at, r.ends_at)
+        for r in db.session.scalars(
+            select(AssetRequest).where(
+                AssetRequest.asset_id == asset.id,
+                AssetRequest.status == RequestStatus.accepted,
+                AssetRequest.ends_at > starts_at,
+                AssetRequest.starts_at < horizon,
+            )
+        )
+    ]
     blocked = set(asset.blocked_dates or [])
     first_day = starts_at.astimezone(TOKYO).date()
     for offset in range(SEARCH_DAYS):
@@ -368,8 +445,9 @@ def next_free_slot(asset: SharedAsset, starts_at: datetime,
             window_start = datetime.combine(day, opens, TOKYO)
             window_end = datetime.combine(day, closes, TOKYO)
             # Candidates: the window's opening, the asked start, and each booking's end.
-            candidates = sorted({window_start, starts_at.astimezone(TOKYO),
-                                 *[end.astimezone(TOKYO) for _s, end in booked]})
+            candidates = sorted(
+                {window_start, starts_at.astimezone(TOKYO), *[end.astimezone(TOKYO) for _s, end in booked]}
+            )
             for start in candidates:
                 if start < window_start or start < starts_at or start <= utcnow():
                     continue
@@ -381,24 +459,28 @@ def next_free_slot(asset: SharedAsset, starts_at: datetime,
     return None
 
 
-def _slot_taken(asset: SharedAsset, taken: AssetRequest, starts_at: datetime,
-                ends_at: datetime) -> str:
+def _slot_taken(asset: SharedAsset, taken: AssetRequest, starts_at: datetime, ends_at: datetime) -> str:
     """What conflicts and what to do, for the form."""
     from federation.i18n import datetime_filter
 
-    message = _("%(start)s – %(end)s is booked by %(group)s%(event)s.",
-                start=datetime_filter(taken.starts_at, "short"),
-                end=datetime_filter(taken.ends_at, "short"),
-                group=taken.requester_group.name_ja if taken.requester_group else "",
-                event=f"（{taken.joint_event}）" if taken.joint_event else "")
+    message = _(
+        "%(start)s – %(end)s is booked by %(group)s%(event)s.",
+        start=datetime_filter(taken.starts_at, "short"),
+        end=datetime_filter(taken.ends_at, "short"),
+        group=taken.requester_group.name_ja if taken.requester_group else "",
+        event=f"（{taken.joint_event}）" if taken.joint_event else "",
+    )
     free = next_free_slot(asset, starts_at, ends_at)
     if free is not None:
-        message += " " + _("The next free slot of the same length: %(start)s – %(end)s.",
-                           start=datetime_filter(free[0], "short"),
-                           end=datetime_filter(free[1], "short"))
+        message += " " + _(
+            "The next free slot of the same length: %(start)s – %(end)s.",
+            start=datetime_filter(free[0], "short"),
+            end=datetime_filter(free[1], "short"),
+        )
     else:
-        message += " " + _("No free slot of the same length in the next %(n)d days; try "
-                           "another venue.", n=SEARCH_DAYS)
+        message += " " + _(
+            "No free slot of the same length in the next %(n)d days; try another venue.", n=SEARCH_DAYS
+        )
     return message
 
 
@@ -409,16 +491,25 @@ def pending_overlaps(requests: list[AssetRequest]) -> dict[int, list[AssetReques
     if not venue_requests:
         return {}
     others = db.session.scalars(
-        select(AssetRequest).where(
+        select(AssetRequest)
+        .where(
             AssetRequest.asset_id.in_({r.asset_id for r in venue_requests}),
             AssetRequest.status == RequestStatus.pending,
             AssetRequest.starts_at < max(r.ends_at for r in venue_requests),
-            AssetRequest.ends_at > min(r.starts_at for r in venue_requests))
-        .options(selectinload(AssetRequest.requester_group))).all()
+            AssetRequest.ends_at > min(r.starts_at for r in venue_requests),
+        )
+        .options(selectinload(AssetRequest.requester_group))
+    ).all()
     result: dict[int, list[AssetRequest]] = {}
     for request_row in venue_requests:
-        clash = [o for o in others if o.id != request_row.id and o.asset_id == request_row.asset_id
-                 and o.starts_at < request_row.ends_at and o.ends_at > request_row.starts_at]
+        clash = [
+            o
+            for o in others
+            if o.id != request_row.id
+            and o.asset_id == request_row.asset_id
+            and o.starts_at < request_row.ends_at
+            and o.ends_at > request_row.starts_at
+        ]
         if clash:
             result[request_row.id] = clash
     return result
@@ -445,18 +536,25 @@ def check_slot(asset: SharedAsset, starts_at: datetime | None, ends_at: datetime
     if start.date().isoformat() in (asset.blocked_dates or []):
         raise Invalid(fields={"starts_at": [_("The venue is not available on this date.")]})
     fits = any(
-        w["weekday"] == start.weekday() and _time(w["start"]) <= start.time()
+        w["weekday"] == start.weekday()
+        and _time(w["start"]) <= start.time()
         and end.time() <= _time(w["end"])
         for w in asset.availability or []
     )
     if not fits:
-        raise Invalid(fields={"starts_at": [
-            _("The slot is outside the venue's availability windows.")]})
+        raise Invalid(fields={"starts_at": [_("The slot is outside the venue's availability windows.")]})
 
 
-def request_asset(actor: User, asset: SharedAsset, requester_group: AlumniGroup | None, *,
-                  message: str = "", joint_event: str = "", starts_at: datetime | None = None,
-                  ends_at: datetime | None = None) -> AssetRequest:
+def request_asset(
+    actor: User,
+    asset: SharedAsset,
+    requester_group: AlumniGroup | None,
+    *,
+    message: str = "",
+    joint_event: str = "",
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> AssetRequest:
     """An operator of another group asks to use the asset."""
     if requester_group is None:
         raise Invalid(fields={"group": [_("Choose the group you ask for.")]})
@@ -478,13 +576,20 @@ def request_asset(actor: User, asset: SharedAsset, requester_group: AlumniGroup 
         check_slot(asset, starts_at, ends_at)
         taken = _overlapping(asset, starts_at, ends_at)
         if taken is not None:
-            raise Conflict(_("This slot overlaps a booking that is already accepted."),
-                           fields={"starts_at": [_slot_taken(asset, taken, starts_at, ends_at)]})
+            raise Conflict(
+                _("This slot overlaps a booking that is already accepted."),
+                fields={"starts_at": [_slot_taken(asset, taken, starts_at, ends_at)]},
+            )
     else:
         starts_at = ends_at = None
     asset_request = AssetRequest(
-        asset=asset, requester_group=requester_group, requested_by=actor,
-        message=message, joint_event=joint_event, starts_at=starts_at, ends_at=ends_at,
+        asset=asset,
+        requester_group=requester_group,
+        requested_by=actor,
+        message=message,
+        joint_event=joint_event,
+        starts_at=starts_at,
+        ends_at=ends_at,
         status=RequestStatus.pending,
     )
     db.session.add(asset_request)
@@ -497,8 +602,11 @@ def _locked(asset_request: AssetRequest) -> AssetRequest:
     """Re-read the request with a row lock (PostgreSQL), so that two answers to
     one request are settled one after the other."""
     return db.session.scalar(
-        select(AssetRequest).where(AssetRequest.id == asset_request.id)
-        .with_for_update().execution_options(populate_existing=True))
+        select(AssetRequest)
+        .where(AssetRequest.id == asset_request.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _answer_message(message: str) -> str:
@@ -508,8 +616,7 @@ def _answer_message(message: str) -> str:
     return message
 
 
-def _pending_for_answer(actor: User, asset_request: AssetRequest,
-                        message: str) -> tuple[AssetRequest, str]:
+def _pending_for_answer(actor: User, asset_request: AssetRequest, message: str) -> tuple[AssetRequest, str]:
     """The owner's answer: allowed, message valid, request locked and still pending."""
     if not can_decide_asset_request(actor, asset_request):
         raise Forbidden()
@@ -528,13 +635,17 @@ def accept_request(actor: User, asset_request: AssetRequest, message: str = "") 
     if asset.kind == AssetKind.venue:
         if asset_request.starts_at <= utcnow():
             raise Conflict(_("The slot has already begun."))
-        taken = _overlapping(asset, asset_request.starts_at, asset_request.ends_at,
-                             exclude_id=asset_request.id)
+        taken = _overlapping(
+            asset, asset_request.starts_at, asset_request.ends_at, exclude_id=asset_request.id
+        )
         if taken is not None:
-            raise Conflict(_("This slot overlaps a booking that is already accepted.") + " "
-                           + _slot_taken(asset, taken, asset_request.starts_at,
-                                         asset_request.ends_at)
-                           + " " + _("Decline this request with that suggestion."))
+            raise Conflict(
+                _("This slot overlaps a booking that is already accepted.")
+                + " "
+                + _slot_taken(asset, taken, asset_request.starts_at, asset_request.ends_at)
+                + " "
+                + _("Decline this request with that suggestion.")
+            )
     try:
         # The savepoint opens before the change (begin_nested flushes first),
         # so a refused UPDATE rolls back to it and nothing else is lost.
@@ -571,8 +682,11 @@ def cancel_request(actor: User, asset_request: AssetRequest, message: str = "") 
     asset_request = _locked(asset_request)
     if asset_request.status not in (RequestStatus.pending, RequestStatus.accepted):
         raise Conflict(_("This request has already been answered or cancelled."))
-    if (asset_request.status == RequestStatus.accepted and asset_request.starts_at is not None
-            and asset_request.starts_at <= utcnow()):
+    if (
+        asset_request.status == RequestStatus.accepted
+        and asset_request.starts_at is not None
+        and asset_request.starts_at <= utcnow()
+    ):
         raise Conflict(_("The slot has already begun."))
     asset_request.status = RequestStatus.cancelled
     if message:
@@ -594,11 +708,16 @@ def requests_query(actor: User, box: str = "incoming"):
     if not is_member(actor):
         raise NotFound()  # shared assets are members-only, their requests too
     mine = select(GroupOperator.group_id).where(GroupOperator.user_id == actor.id)
-    query = (select(AssetRequest).join(AssetRequest.asset)
-             .options(selectinload(AssetRequest.asset).selectinload(SharedAsset.group),
-                      selectinload(AssetRequest.requester_group),
-                      selectinload(AssetRequest.requested_by))
-             .order_by(AssetRequest.created_at.desc(), AssetRequest.id.desc()))
+    query = (
+        select(AssetRequest)
+        .join(AssetRequest.asset)
+        .options(
+            selectinload(AssetRequest.asset).selectinload(SharedAsset.group),
+            selectinload(AssetRequest.requester_group),
+            selectinload(AssetRequest.requested_by),
+        )
+        .order_by(AssetRequest.created_at.desc(), AssetRequest.id.desc())
+    )
     if box == "outgoing":
         return query.where(AssetRequest.requester_group_id.in_(mine))
     return query.where(SharedAsset.group_id.in_(mine))
@@ -606,29 +725,44 @@ def requests_query(actor: User, box: str = "incoming"):
 
 # --- mails ----------------------------------------------------------------------------
 
+
 def _link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
 
 
 def _operators_of(group_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(GroupOperator, GroupOperator.user_id == User.id)
-        .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
-        .order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(GroupOperator, GroupOperator.user_id == User.id)
+            .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
+            .order_by(User.id)
+        )
+    )
 
 
-_KINDS = {"asset_request_new": notifications.ASSET_REQUEST_NEW,
-          "asset_request_cancelled": notifications.ASSET_REQUEST_CANCELLED,
-          "asset_request_accepted": notifications.ASSET_REQUEST_ANSWERED,
-          "asset_request_declined": notifications.ASSET_REQUEST_ANSWERED}
+_KINDS = {
+    "asset_request_new": notifications.ASSET_REQUEST_NEW,
+    "asset_request_cancelled": notifications.ASSET_REQUEST_CANCELLED,
+    "asset_request_accepted": notifications.ASSET_REQUEST_ANSWERED,
+    "asset_request_declined": notifications.ASSET_REQUEST_ANSWERED,
+}
 
 
 def _mail(users: list[User], template: str, asset_request: AssetRequest) -> None:
-    link = _link("assets.requests", box="incoming" if template in (
-        "asset_request_new", "asset_request_cancelled") else "outgoing")
+    link = _link(
+        "assets.requests",
+        box="incoming" if template in ("asset_request_new", "asset_request_cancelled") else "outgoing",
+    )
     for user in users:
-        notifications.notify(user, _KINDS[template], template=template, request=asset_request,
-                             asset=asset_request.asset, link=link)
+        notifications.notify(
+            user,
+            _KINDS[template],
+            template=template,
+            request=asset_request,
+            asset=asset_request.asset,
+            link=link,
+        )
 
 
 def _mail_owners(asset_request: AssetRequest, template: str) -> None:
@@ -637,6 +771,9 @@ def _mail_owners(asset_request: AssetRequest, template: str) -> None:
 
 def _mail_requester(asset_request: AssetRequest, template: str) -> None:
     person = asset_request.requested_by
-    users = [person] if person is not None and person.is_active else \
-        _operators_of(asset_request.requester_group_id)
+    users = (
+        [person]
+        if person is not None and person.is_active
+        else _operators_of(asset_request.requester_group_id)
+    )
     _mail(users, template, asset_request)

@@ -6,6 +6,7 @@ again at any time, resetting raises the generation (the old URL stops working),
 and a leaked database alone does not reveal working feed URLs. (Rotating
 SECRET_KEY invalidates every feed URL, as it does every session.)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,11 +18,20 @@ from icalendar import Calendar, Event, Timezone, vText
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from federation.links import external_host
 from federation.errors import NotFound
 from federation.extensions import db
-from federation.models import (CalendarFeed, EventHost, EventRegistration, EventStatus,
-                               HostStatus, JointEvent, RegistrationStatus, User, utcnow)
+from federation.links import external_host
+from federation.models import (
+    CalendarFeed,
+    EventHost,
+    EventRegistration,
+    EventStatus,
+    HostStatus,
+    JointEvent,
+    RegistrationStatus,
+    User,
+    utcnow,
+)
 from federation.security import constant_time_equals, event_visibility, member_group_ids
 from federation.services import events as event_service
 
@@ -29,6 +39,7 @@ TOKYO_TZID = "Asia/Tokyo"
 
 
 # --- the personal feed's secret -----------------------------------------------------------
+
 
 def _signature(user_id: int, generation: int) -> str:
     key = current_app.config["SECRET_KEY"].encode()
@@ -64,13 +75,13 @@ def user_for_secret(secret: str) -> User:
         raise NotFound()
     feed = db.session.get(CalendarFeed, user.id)
     current = feed.generation if feed else 1
-    if generation != current or not constant_time_equals(signature,
-                                                         _signature(user.id, generation)):
+    if generation != current or not constant_time_equals(signature, _signature(user.id, generation)):
         raise NotFound()
     return user
 
 
 # --- building the files ------------------------------------------------------------------
+
 
 def _uid(event: JointEvent) -> str:
     host = external_host()
@@ -119,10 +130,10 @@ def calendar_file(items: list[Event], name: str, product: str = "Joint events") 
     return calendar.to_ical()
 
 
-def build_calendar(events: list[JointEvent], locale: str, name: str,
-                   linked: set[int] | None = None) -> bytes:
-    return calendar_file([_vevent(event, locale, bool(linked and event.id in linked))
-                          for event in events], name)
+def build_calendar(events: list[JointEvent], locale: str, name: str, linked: set[int] | None = None) -> bytes:
+    return calendar_file(
+        [_vevent(event, locale, bool(linked and event.id in linked)) for event in events], name
+    )
 
 
 def _recent():
@@ -138,31 +149,49 @@ def personal_feed(user: User) -> bytes:
     """Events I registered for (not cancelled) or that my groups host, as far
     as my audience allows."""
     mine = select(EventRegistration.event_id).where(
-        EventRegistration.user_id == user.id,
-        EventRegistration.status != RegistrationStatus.cancelled)
-    hosted = select(EventHost.event_id).where(EventHost.status == HostStatus.confirmed,
-                                              EventHost.group_id.in_(member_group_ids(user)))
-    events = list(db.session.scalars(
-        select(JointEvent).where(event_visibility(user), _recent(),
-                                 JointEvent.status.in_((EventStatus.published,
-                                                        EventStatus.completed,
-                                                        EventStatus.cancelled)),
-                                 or_(JointEvent.id.in_(mine), JointEvent.id.in_(hosted)))
-        .options(selectinload(JointEvent.venue_request))
-        .order_by(JointEvent.starts_at).limit(500)))
-    confirmed = set(db.session.scalars(select(EventRegistration.event_id).where(
-        EventRegistration.user_id == user.id,
-        EventRegistration.status == RegistrationStatus.confirmed)))
+        EventRegistration.user_id == user.id, EventRegistration.status != RegistrationStatus.cancelled
+    )
+    hosted = select(EventHost.event_id).where(
+        EventHost.status == HostStatus.confirmed, EventHost.group_id.in_(member_group_ids(user))
+    )
+    events = list(
+        db.session.scalars(
+            select(JointEvent)
+            .where(
+                event_visibility(user),
+                _recent(),
+                JointEvent.status.in_((EventStatus.published, EventStatus.completed, EventStatus.cancelled)),
+                or_(JointEvent.id.in_(mine), JointEvent.id.in_(hosted)),
+            )
+            .options(selectinload(JointEvent.venue_request))
+            .order_by(JointEvent.starts_at)
+            .limit(500)
+        )
+    )
+    confirmed = set(
+        db.session.scalars(
+            select(EventRegistration.event_id).where(
+                EventRegistration.user_id == user.id, EventRegistration.status == RegistrationStatus.confirmed
+            )
+        )
+    )
     return build_calendar(events, user.locale, "Joint events", confirmed)
 
 
 def group_feed(viewer: User | None, group, locale: str) -> bytes:
-    events = list(db.session.scalars(
-        select(JointEvent).where(
-            event_visibility(viewer), _recent(),
-            JointEvent.status.in_((EventStatus.published, EventStatus.completed,
-                                   EventStatus.cancelled)),
-            JointEvent.hosts.any((EventHost.group_id == group.id)
-                                 & (EventHost.status == HostStatus.confirmed)))
-        .order_by(JointEvent.starts_at).limit(500)))
+    events = list(
+        db.session.scalars(
+            select(JointEvent)
+            .where(
+                event_visibility(viewer),
+                _recent(),
+                JointEvent.status.in_((EventStatus.published, EventStatus.completed, EventStatus.cancelled)),
+                JointEvent.hosts.any(
+                    (EventHost.group_id == group.id) & (EventHost.status == HostStatus.confirmed)
+                ),
+            )
+            .order_by(JointEvent.starts_at)
+            .limit(500)
+        )
+    )
     return build_calendar(events, locale, group.name_for(locale))

@@ -10,6 +10,7 @@ write lock, then refuses a room already taken or a speaker already speaking
 at that time; on PostgreSQL an exclusion constraint refuses a room clash even
 if two schedulers race. Seats follow the joint-event rules (services/seats.py).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -23,15 +24,28 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AlumniGroup, AssetKind, AssetStatus, ConferenceEdition,
-                               ConferenceRegistration, ConferenceReviewer, ConferenceSession,
-                               Nomination, Proposal, ProposalFormat, ProposalSpeaker,
-                               ProposalStatus, RegistrationStatus, Review, SessionSignup,
-                               SharedAsset, User, utcnow)
-from federation.security import (can_manage_group, can_review_conference, is_coordinator,
-                                 is_member)
-from federation.services import seats
-from federation.services import notifications
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetStatus,
+    ConferenceEdition,
+    ConferenceRegistration,
+    ConferenceReviewer,
+    ConferenceSession,
+    Nomination,
+    Proposal,
+    ProposalFormat,
+    ProposalSpeaker,
+    ProposalStatus,
+    RegistrationStatus,
+    Review,
+    SessionSignup,
+    SharedAsset,
+    User,
+    utcnow,
+)
+from federation.security import can_manage_group, can_review_conference, is_coordinator, is_member
+from federation.services import notifications, seats
 from federation.services.privacy import eraser, exporter
 from federation.text import as_typed, normalise
 
@@ -48,6 +62,7 @@ CONTENT_FIELDS = ("video_url", "article_url", "graphic_recording_url")
 
 
 # --- editions -------------------------------------------------------------------------
+
 
 def editions_query():
     return select(ConferenceEdition).order_by(ConferenceEdition.year.desc())
@@ -75,15 +90,17 @@ def _require_window(edition: ConferenceEdition, name: str) -> None:
         return
     opens, closes = window(edition, name)
     messages = {
-        "proposals": _("The call for proposals is not open (it runs from %(opens)s to %(closes)s, "
-                       "Japan time)."),
+        "proposals": _(
+            "The call for proposals is not open (it runs from %(opens)s to %(closes)s, Japan time)."
+        ),
         "review": _("The review is not open (it runs from %(opens)s to %(closes)s, Japan time)."),
-        "registration": _("Registration is not open (it runs from %(opens)s to %(closes)s, "
-                          "Japan time)."),
+        "registration": _("Registration is not open (it runs from %(opens)s to %(closes)s, Japan time)."),
     }
     fmt = "%Y-%m-%d %H:%M"
-    raise Conflict(messages[name] % {"opens": opens.astimezone(TOKYO).strftime(fmt),
-                                     "closes": closes.astimezone(TOKYO).strftime(fmt)})
+    raise Conflict(
+        messages[name]
+        % {"opens": opens.astimezone(TOKYO).strftime(fmt), "closes": closes.astimezone(TOKYO).strftime(fmt)}
+    )
 
 
 def review_closed(edition: ConferenceEdition) -> bool:
@@ -121,8 +138,14 @@ def _categories(value, errors: dict) -> list[dict]:
             errors["score_categories"] = [_("Give each category a key and a weight.")]
             return []
         keys.add(key)
-        out.append({"key": key, "label_ja": str(item.get("label_ja") or key)[:80],
-                    "label_en": str(item.get("label_en") or key)[:80], "weight": weight})
+        out.append(
+            {
+                "key": key,
+                "label_ja": str(item.get("label_ja") or key)[:80],
+                "label_en": str(item.get("label_en") or key)[:80],
+                "weight": weight,
+            }
+        )
     return out
 
 
@@ -133,12 +156,16 @@ def _clean_edition(data: dict, edition: ConferenceEdition | None) -> dict:
     if creating:
         year = data.get("year")
         if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-            errors["year"] = [_("Enter a year between %(low)d and %(high)d.", low=2000,
-                                high=2100)]
+            errors["year"] = [_("Enter a year between %(low)d and %(high)d.", low=2000, high=2100)]
         else:
             changes["year"] = year
-    for field, limit in (("theme_ja", 200), ("theme_en", 200), ("place", 255),
-                         ("description_ja", 20000), ("description_en", 20000)):
+    for field, limit in (
+        ("theme_ja", 200),
+        ("theme_en", 200),
+        ("place", 255),
+        ("description_ja", 20000),
+        ("description_en", 20000),
+    ):
         if field in data:
             value = (data[field] or "").strip()
             if field.startswith("theme"):
@@ -214,12 +241,17 @@ def create_edition(actor: User, data: dict) -> ConferenceEdition:
     if not is_coordinator(actor):
         raise Forbidden()
     changes = _clean_edition(data, None)
-    if db.session.scalar(select(ConferenceEdition.id).where(
-            ConferenceEdition.year == changes["year"])) is not None:
-        raise Conflict(_("There is already an edition for this year."),
-                       fields={"year": [_("There is already an edition for this year.")]})
-    edition = ConferenceEdition(created_by_id=actor.id, sequence=0, **{
-        "nomination_quota": 1, "blind_review": True, **changes})
+    if (
+        db.session.scalar(select(ConferenceEdition.id).where(ConferenceEdition.year == changes["year"]))
+        is not None
+    ):
+        raise Conflict(
+            _("There is already an edition for this year."),
+            fields={"year": [_("There is already an edition for this year.")]},
+        )
+    edition = ConferenceEdition(
+        created_by_id=actor.id, sequence=0, **{"nomination_quota": 1, "blind_review": True, **changes}
+    )
     db.session.add(edition)
     try:
         with db.session.begin_nested():
@@ -239,13 +271,16 @@ def book_venue(actor: User, edition: ConferenceEdition, data: dict):
     asset = db.session.get(SharedAsset, data.get("venue_asset_id"))
     if asset is None or asset.kind != AssetKind.venue or asset.status != AssetStatus.active:
         raise Invalid(fields={"venue_asset_id": [_("Choose from the list.")]})
-    group = db.session.scalar(select(AlumniGroup).where(
-        AlumniGroup.slug == (data.get("venue_group") or "")))
+    group = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == (data.get("venue_group") or "")))
     request = assets.request_asset(
-        actor, asset, group, message=_("Venue for the annual conference %(year)d",
-                                       year=edition.year),
-        joint_event=edition.theme_for("ja"), starts_at=data.get("venue_starts_at"),
-        ends_at=data.get("venue_ends_at"))
+        actor,
+        asset,
+        group,
+        message=_("Venue for the annual conference %(year)d", year=edition.year),
+        joint_event=edition.theme_for("ja"),
+        starts_at=data.get("venue_starts_at"),
+        ends_at=data.get("venue_ends_at"),
+    )
     edition.venue_request = request
     edition.place = edition.place or asset.title
     db.session.flush()
@@ -261,12 +296,20 @@ def update_edition(actor: User, edition: ConferenceEdition, data: dict) -> Confe
     data = {k: v for k, v in data.items() if k != "year"}
     changes = _clean_edition(data, edition)
     if "rooms" in changes:
-        used = set(db.session.scalars(select(ConferenceSession.room).where(
-            ConferenceSession.edition_id == edition.id)))
+        used = set(
+            db.session.scalars(
+                select(ConferenceSession.room).where(ConferenceSession.edition_id == edition.id)
+            )
+        )
         missing = sorted(used - set(changes["rooms"]))
         if missing:
-            raise Invalid(fields={"rooms": [_("Sessions are scheduled in %(rooms)s: move them "
-                                              "first.", rooms=", ".join(missing))]})
+            raise Invalid(
+                fields={
+                    "rooms": [
+                        _("Sessions are scheduled in %(rooms)s: move them first.", rooms=", ".join(missing))
+                    ]
+                }
+            )
     for field, value in changes.items():
         setattr(edition, field, value)
     edition.sequence += 1
@@ -277,49 +320,67 @@ def update_edition(actor: User, edition: ConferenceEdition, data: dict) -> Confe
 
 # --- reviewers --------------------------------------------------------------------------
 
+
 def invite_reviewer(actor: User, edition: ConferenceEdition, user: User) -> ConferenceReviewer:
     if not is_coordinator(actor):
         raise Forbidden()
-    existing = db.session.scalar(select(ConferenceReviewer).where(
-        ConferenceReviewer.edition_id == edition.id, ConferenceReviewer.user_id == user.id))
+    existing = db.session.scalar(
+        select(ConferenceReviewer).where(
+            ConferenceReviewer.edition_id == edition.id, ConferenceReviewer.user_id == user.id
+        )
+    )
     if existing is not None:
         raise Conflict(_("This person is already a reviewer."))
     row = ConferenceReviewer(edition_id=edition.id, user_id=user.id, invited_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    notifications.notify(user, notifications.CONFERENCE_REVIEWER, edition=edition,
-                         link=_link("conferences.proposals", year=edition.year))
+    notifications.notify(
+        user,
+        notifications.CONFERENCE_REVIEWER,
+        edition=edition,
+        link=_link("conferences.proposals", year=edition.year),
+    )
     return row
 
 
 def reviewers_of(edition: ConferenceEdition) -> list[ConferenceReviewer]:
-    return list(db.session.scalars(select(ConferenceReviewer).where(
-        ConferenceReviewer.edition_id == edition.id).options(
-        selectinload(ConferenceReviewer.user)).order_by(ConferenceReviewer.id)))
+    return list(
+        db.session.scalars(
+            select(ConferenceReviewer)
+            .where(ConferenceReviewer.edition_id == edition.id)
+            .options(selectinload(ConferenceReviewer.user))
+            .order_by(ConferenceReviewer.id)
+        )
+    )
 
 
 # --- proposals --------------------------------------------------------------------------
 
+
 def _proposal_options():
-    return (selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user),
-            selectinload(Proposal.speakers).selectinload(ProposalSpeaker.asset),
-            selectinload(Proposal.nominations).selectinload(Nomination.group))
+    return (
+        selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user),
+        selectinload(Proposal.speakers).selectinload(ProposalSpeaker.asset),
+        selectinload(Proposal.nominations).selectinload(Nomination.group),
+    )
 
 
 def is_speaker(actor: User | None, proposal: Proposal) -> bool:
     if actor is None or not actor.is_authenticated:
         return False
-    return proposal.submitter_id == actor.id or any(
-        s.user_id == actor.id for s in proposal.speakers)
+    return proposal.submitter_id == actor.id or any(s.user_id == actor.id for s in proposal.speakers)
 
 
 def can_see_proposal(viewer: User | None, proposal: Proposal) -> bool:
     """Speakers, reviewers, operators of a group that nominated it, and while
     it is in the running any group operator (who may nominate it: they read
     it first; speaker names stay hidden during a blind review)."""
-    return is_speaker(viewer, proposal) or can_review_conference(viewer, proposal.edition) \
-        or any(can_manage_group(viewer, n.group) for n in proposal.nominations) \
+    return (
+        is_speaker(viewer, proposal)
+        or can_review_conference(viewer, proposal.edition)
+        or any(can_manage_group(viewer, n.group) for n in proposal.nominations)
         or (proposal.status == ProposalStatus.submitted and _operates_a_group(viewer))
+    )
 
 
 def _operates_a_group(viewer: User | None) -> bool:
@@ -339,37 +400,57 @@ def get_proposal(viewer: User | None, proposal_id: int) -> Proposal:
 
 def proposals_query(viewer: User | None, edition: ConferenceEdition):
     """Reviewers see every proposal of the edition; others their own."""
-    query = select(Proposal).where(Proposal.edition_id == edition.id).options(
-        *_proposal_options()).order_by(Proposal.id)
+    query = (
+        select(Proposal)
+        .where(Proposal.edition_id == edition.id)
+        .options(*_proposal_options())
+        .order_by(Proposal.id)
+    )
     if can_review_conference(viewer, edition):
         return query.where(Proposal.status != ProposalStatus.withdrawn)
     user_id = viewer.id if viewer is not None and viewer.is_authenticated else -1
-    return query.where((Proposal.submitter_id == user_id) | Proposal.speakers.any(
-        ProposalSpeaker.user_id == user_id))
+    return query.where(
+        (Proposal.submitter_id == user_id) | Proposal.speakers.any(ProposalSpeaker.user_id == user_id)
+    )
 
 
 def get_proposal_for_nomination(actor: User | None, proposal_id: int) -> Proposal:
     """Operators of member groups may nominate any proposal still in review."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status == ProposalStatus.withdrawn or not (
-            can_see_proposal(actor, proposal) or is_member(actor)):
+    if (
+        proposal is None
+        or proposal.status == ProposalStatus.withdrawn
+        or not (can_see_proposal(actor, proposal) or is_member(actor))
+    ):
         raise NotFound()
     return proposal
 
 
 def accepted_unscheduled(edition: ConferenceEdition) -> list[Proposal]:
-    return list(db.session.scalars(select(Proposal).where(
-        Proposal.edition_id == edition.id, Proposal.status == ProposalStatus.accepted,
-        ~select(ConferenceSession.id).where(ConferenceSession.proposal_id == Proposal.id)
-        .exists()).order_by(Proposal.id)))
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.edition_id == edition.id,
+                Proposal.status == ProposalStatus.accepted,
+                ~select(ConferenceSession.id).where(ConferenceSession.proposal_id == Proposal.id).exists(),
+            )
+            .order_by(Proposal.id)
+        )
+    )
 
 
 def nominatable_proposals(edition: ConferenceEdition) -> list[Proposal]:
     """What group operators may back: every proposal still in the running
     (titles only; speakers stay hidden during blind review)."""
-    return list(db.session.scalars(select(Proposal).where(
-        Proposal.edition_id == edition.id, Proposal.status == ProposalStatus.submitted)
-        .options(*_proposal_options()).order_by(Proposal.id)))
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.edition_id == edition.id, Proposal.status == ProposalStatus.submitted)
+            .options(*_proposal_options())
+            .order_by(Proposal.id)
+        )
+    )
 
 
 def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal | None) -> dict:
@@ -397,8 +478,7 @@ def _clean_proposal(edition: ConferenceEdition, data: dict, proposal: Proposal |
     if "length_minutes" in data or creating:
         value = data.get("length_minutes")
         if not isinstance(value, int) or isinstance(value, bool) or not 5 <= value <= 240:
-            errors["length_minutes"] = [_("Must be between %(low)s and %(high)s.", low=5,
-                                          high=240)]
+            errors["length_minutes"] = [_("Must be between %(low)s and %(high)s.", low=5, high=240)]
         else:
             changes["length_minutes"] = value
     if "language" in data or creating:
@@ -439,8 +519,7 @@ def _clean_speakers(items, errors: dict) -> list[ProposalSpeaker]:
             key, row = f"user:{user_id}", ProposalSpeaker(user=user)
         elif asset_id:
             asset = db.session.get(SharedAsset, asset_id)
-            if asset is None or asset.kind != AssetKind.speaker \
-                    or asset.status != AssetStatus.active:
+            if asset is None or asset.kind != AssetKind.speaker or asset.status != AssetStatus.active:
                 errors["speakers"] = [_("Choose speakers from the list.")]
                 return []
             key, row = f"asset:{asset_id}", ProposalSpeaker(asset=asset)
@@ -462,14 +541,17 @@ def submit_proposal(actor: User, edition: ConferenceEdition, data: dict) -> Prop
     _require_window(edition, "proposals")
     changes = _clean_proposal(edition, data, None)
     speakers = changes.pop("speakers", None) or [ProposalSpeaker(user=actor)]
-    proposal = Proposal(edition=edition, submitter=actor, status=ProposalStatus.submitted,
-                        **changes)
+    proposal = Proposal(edition=edition, submitter=actor, status=ProposalStatus.submitted, **changes)
     proposal.speakers.extend(speakers)
     db.session.add(proposal)
     db.session.flush()
-    notifications.notify(actor, notifications.CONFERENCE_PROPOSAL_RECEIVED, proposal=proposal,
-                         edition=edition,
-                         link=_link("conferences.proposal", proposal_id=proposal.id))
+    notifications.notify(
+        actor,
+        notifications.CONFERENCE_PROPOSAL_RECEIVED,
+        proposal=proposal,
+        edition=edition,
+        link=_link("conferences.proposal", proposal_id=proposal.id),
+    )
     return proposal
 
 
@@ -508,9 +590,13 @@ def withdraw_proposal(actor: User, proposal: Proposal) -> Proposal:
 
 # --- nominations ------------------------------------------------------------------------
 
+
 def nominations_left(edition: ConferenceEdition, group: AlumniGroup) -> int:
-    used = db.session.scalar(select(func.count(Nomination.id)).where(
-        Nomination.edition_id == edition.id, Nomination.group_id == group.id))
+    used = db.session.scalar(
+        select(func.count(Nomination.id)).where(
+            Nomination.edition_id == edition.id, Nomination.group_id == group.id
+        )
+    )
     return max(edition.nomination_quota - used, 0)
 
 
@@ -526,10 +612,10 @@ def nominate(actor: User, proposal: Proposal, group: AlumniGroup) -> Nomination:
     if any(n.group_id == group.id for n in proposal.nominations):
         raise Conflict(_("Your group already nominated this proposal."))
     if nominations_left(edition, group) <= 0:
-        raise Conflict(_("Your group has used its %(n)d nominations.",
-                         n=edition.nomination_quota))
-    nomination = Nomination(edition_id=edition.id, proposal=proposal, group=group,
-                            nominated_by_id=actor.id, created_at=utcnow())
+        raise Conflict(_("Your group has used its %(n)d nominations.", n=edition.nomination_quota))
+    nomination = Nomination(
+        edition_id=edition.id, proposal=proposal, group=group, nominated_by_id=actor.id, created_at=utcnow()
+    )
     db.session.add(nomination)
     db.session.flush()
     return nomination
@@ -553,6 +639,7 @@ def withdraw_nomination(actor: User, proposal: Proposal, group: AlumniGroup) -> 
 
 
 # --- review -----------------------------------------------------------------------------
+
 
 def is_blind(viewer: User | None, edition: ConferenceEdition) -> bool:
     """During a blind review window, reviewers see neither the speakers nor
@@ -582,7 +669,8 @@ def submit_review(actor: User, proposal: Proposal, scores: dict, comment: str = 
             value = int(value)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
             errors[f"scores.{category['key']}"] = [
-                _("Must be between %(low)s and %(high)s.", low=low, high=high)]
+                _("Must be between %(low)s and %(high)s.", low=low, high=high)
+            ]
         else:
             clean[category["key"]] = value
     comment = (comment or "").strip()
@@ -590,8 +678,9 @@ def submit_review(actor: User, proposal: Proposal, scores: dict, comment: str = 
         errors["comment"] = [_("Use at most %(n)d characters.", n=3000)]
     if errors:
         raise Invalid(fields=errors)
-    review = db.session.scalar(select(Review).where(Review.proposal_id == proposal.id,
-                                                    Review.reviewer_id == actor.id))
+    review = db.session.scalar(
+        select(Review).where(Review.proposal_id == proposal.id, Review.reviewer_id == actor.id)
+    )
     if review is None:
         review = Review(proposal=proposal, reviewer=actor)
         db.session.add(review)
@@ -612,9 +701,14 @@ def visible_reviews(viewer: User | None, proposal: Proposal) -> list[Review]:
     blind review a reviewer sees only their own."""
     if not can_review_conference(viewer, proposal.edition) or is_speaker(viewer, proposal):
         return []
-    reviews = list(db.session.scalars(select(Review).where(Review.proposal_id == proposal.id)
-                                      .options(selectinload(Review.reviewer))
-                                      .order_by(Review.id)))
+    reviews = list(
+        db.session.scalars(
+            select(Review)
+            .where(Review.proposal_id == proposal.id)
+            .options(selectinload(Review.reviewer))
+            .order_by(Review.id)
+        )
+    )
     if is_blind(viewer, proposal.edition):
         return [r for r in reviews if r.reviewer_id == viewer.id]
     return reviews
@@ -626,22 +720,34 @@ def ranking(actor: User, edition: ConferenceEdition) -> list[dict]:
     names stay hidden while a blind review runs, see speaker_names_hidden)."""
     if not is_coordinator(actor):
         raise Forbidden()
-    proposals = list(db.session.scalars(select(Proposal).where(
-        Proposal.edition_id == edition.id, Proposal.status != ProposalStatus.withdrawn)
-        .options(*_proposal_options())))
+    proposals = list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.edition_id == edition.id, Proposal.status != ProposalStatus.withdrawn)
+            .options(*_proposal_options())
+        )
+    )
     reviews: dict[int, list[Review]] = {}
-    for review in db.session.scalars(select(Review).join(Review.proposal).where(
-            Proposal.edition_id == edition.id)):
+    for review in db.session.scalars(
+        select(Review).join(Review.proposal).where(Proposal.edition_id == edition.id)
+    ):
         reviews.setdefault(review.proposal_id, []).append(review)
     rows = []
     for proposal in proposals:
-        values = [w for w in (weighted(r.scores, edition.score_categories)
-                              for r in reviews.get(proposal.id, [])) if w is not None]
-        rows.append({"proposal": proposal, "score": round(sum(values) / len(values), 2)
-                     if values else None, "reviews": len(values),
-                     "nominations": len(proposal.nominations)})
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["nominations"],
-                             r["proposal"].id))
+        values = [
+            w
+            for w in (weighted(r.scores, edition.score_categories) for r in reviews.get(proposal.id, []))
+            if w is not None
+        ]
+        rows.append(
+            {
+                "proposal": proposal,
+                "score": round(sum(values) / len(values), 2) if values else None,
+                "reviews": len(values),
+                "nominations": len(proposal.nominations),
+            }
+        )
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["nominations"], r["proposal"].id))
     return rows
 
 
@@ -665,9 +771,15 @@ def decide(actor: User, proposal: Proposal, accept: bool, message: str = "") -> 
     db.session.flush()
     template = "conference_accepted" if accept else "conference_rejected"
     for user in _people_to_mail(proposal):
-        notifications.notify(user, notifications.CONFERENCE_PROPOSAL_DECIDED, template=template,
-                             proposal=proposal, edition=edition, message=message,
-                             link=_link("conferences.proposal", proposal_id=proposal.id))
+        notifications.notify(
+            user,
+            notifications.CONFERENCE_PROPOSAL_DECIDED,
+            template=template,
+            proposal=proposal,
+            edition=edition,
+            message=message,
+            link=_link("conferences.proposal", proposal_id=proposal.id),
+        )
     return proposal
 
 
@@ -702,16 +814,25 @@ def confirm(actor: User, proposal: Proposal) -> Proposal:
 
 # --- schedule ---------------------------------------------------------------------------
 
+
 def sessions_query(edition: ConferenceEdition):
-    return (select(ConferenceSession).where(ConferenceSession.edition_id == edition.id)
-            .options(selectinload(ConferenceSession.proposal).options(*_proposal_options()))
-            .order_by(ConferenceSession.starts_at, ConferenceSession.room,
-                      ConferenceSession.id))
+    return (
+        select(ConferenceSession)
+        .where(ConferenceSession.edition_id == edition.id)
+        .options(selectinload(ConferenceSession.proposal).options(*_proposal_options()))
+        .order_by(ConferenceSession.starts_at, ConferenceSession.room, ConferenceSession.id)
+    )
 
 
-def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: str,
-             starts_at: datetime | None, ends_at: datetime | None = None,
-             capacity: int | None = None) -> ConferenceSession:
+def schedule(
+    actor: User,
+    edition: ConferenceEdition,
+    proposal_id: int,
+    room: str,
+    starts_at: datetime | None,
+    ends_at: datetime | None = None,
+    capacity: int | None = None,
+) -> ConferenceSession:
     """Place an accepted proposal in a room and slot. A room already taken or
     a speaker already speaking at that time: Conflict."""
     if not is_coordinator(actor):
@@ -726,8 +847,9 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
         errors["room"] = [_("Choose from the list.")]
     if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
         errors["starts_at"] = [_("Give the time with its offset, e.g. +09:00.")]
-    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
-                                 or not 1 <= capacity <= 100000):
+    if capacity is not None and (
+        not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= 100000
+    ):
         errors["capacity"] = [_("Must be between %(low)s and %(high)s.", low=1, high=100000)]
     if errors:
         raise Invalid(fields=errors)
@@ -735,41 +857,64 @@ def schedule(actor: User, edition: ConferenceEdition, proposal_id: int, room: st
     if ends_at.tzinfo is None or ends_at <= starts_at:
         raise Invalid(fields={"ends_at": [_("The end must be after the start.")]})
     day = starts_at.astimezone(TOKYO).date()
-    if not edition.starts_on <= day <= edition.ends_on \
-            or ends_at.astimezone(TOKYO).date() != day:
+    if not edition.starts_on <= day <= edition.ends_on or ends_at.astimezone(TOKYO).date() != day:
         raise Invalid(fields={"starts_at": [_("The session must be on a day of the conference.")]})
     if proposal.status != ProposalStatus.accepted:
         raise Conflict(_("Only accepted proposals can be scheduled."))
-    if db.session.scalar(select(ConferenceSession.id).where(
-            ConferenceSession.proposal_id == proposal.id)) is not None:
+    if (
+        db.session.scalar(select(ConferenceSession.id).where(ConferenceSession.proposal_id == proposal.id))
+        is not None
+    ):
         raise Conflict(_("This proposal is already in the schedule."))
-    overlapping = list(db.session.scalars(sessions_query(edition).where(
-        ConferenceSession.starts_at < ends_at, ConferenceSession.ends_at > starts_at)))
+    overlapping = list(
+        db.session.scalars(
+            sessions_query(edition).where(
+                ConferenceSession.starts_at < ends_at, ConferenceSession.ends_at > starts_at
+            )
+        )
+    )
     from federation.i18n import datetime_filter
 
     def which(other: ConferenceSession) -> str:
-        return _("“%(title)s” is in %(room)s from %(start)s to %(end)s.",
-                 title=other.proposal.title, room=other.room,
-                 start=datetime_filter(other.starts_at, "short"),
-                 end=datetime_filter(other.ends_at, "short"))
+        return _(
+            "“%(title)s” is in %(room)s from %(start)s to %(end)s.",
+            title=other.proposal.title,
+            room=other.room,
+            start=datetime_filter(other.starts_at, "short"),
+            end=datetime_filter(other.ends_at, "short"),
+        )
 
     taken = next((s for s in overlapping if s.room == room), None)
     if taken is not None:
         free = [r for r in edition.rooms if r not in {s.room for s in overlapping}]
-        hint = _("Free rooms at that time: %(rooms)s.", rooms="、".join(free)) if free \
+        hint = (
+            _("Free rooms at that time: %(rooms)s.", rooms="、".join(free))
+            if free
             else _("Every room is taken at that time; choose another time.")
-        raise Conflict(_("Another session is in this room at that time."),
-                       fields={"room": [which(taken) + " " + hint]})
+        )
+        raise Conflict(
+            _("Another session is in this room at that time."), fields={"room": [which(taken) + " " + hint]}
+        )
     mine = {s.key for s in proposal.speakers}
     for other in overlapping:
         if mine & {s.key for s in other.proposal.speakers}:
-            raise Conflict(_("A speaker of this session speaks elsewhere at that time."),
-                           fields={"starts_at": [
-                               _("A speaker of this session speaks elsewhere at that time.")
-                               + " " + which(other)]})
-    session = ConferenceSession(edition_id=edition.id, proposal=proposal, room=room,
-                                starts_at=starts_at, ends_at=ends_at, capacity=capacity,
-                                sequence=0)
+            raise Conflict(
+                _("A speaker of this session speaks elsewhere at that time."),
+                fields={
+                    "starts_at": [
+                        _("A speaker of this session speaks elsewhere at that time.") + " " + which(other)
+                    ]
+                },
+            )
+    session = ConferenceSession(
+        edition_id=edition.id,
+        proposal=proposal,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        sequence=0,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(session)
@@ -791,8 +936,11 @@ def unschedule(actor: User, session: ConferenceSession) -> Proposal:
     if session.starts_at <= utcnow():
         raise Conflict(_("A session that has begun stays in the schedule."))
     proposal = session.proposal
-    db.session.execute(delete(SessionSignup).where(SessionSignup.session_id == session.id)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(SessionSignup)
+        .where(SessionSignup.session_id == session.id)
+        .execution_options(synchronize_session=False)
+    )
     db.session.delete(session)
     edition.sequence += 1
     db.session.flush()
@@ -845,17 +993,20 @@ def export_programme(edition: ConferenceEdition, locale: str) -> dict:
         "ends_on": edition.ends_on.isoformat(),
         "place": edition.place,
         "archived": is_archived(edition),
-        "sessions": [session_data(s) for _day, sessions in programme(edition)
-                     for s in sessions],
+        "sessions": [session_data(s) for _day, sessions in programme(edition) for s in sessions],
     }
 
 
 def session_data(session: ConferenceSession) -> dict:
     proposal = session.proposal
     return {
-        "id": session.id, "title": proposal.title, "abstract": proposal.abstract,
-        "format": proposal.format.value, "language": proposal.language,
-        "track": proposal.track, "room": session.room,
+        "id": session.id,
+        "title": proposal.title,
+        "abstract": proposal.abstract,
+        "format": proposal.format.value,
+        "language": proposal.language,
+        "track": proposal.track,
+        "room": session.room,
         "starts_at": session.starts_at.astimezone(TOKYO).isoformat(),
         "ends_at": session.ends_at.astimezone(TOKYO).isoformat(),
         "speakers": [s.name for s in proposal.speakers],
@@ -876,8 +1027,10 @@ def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
     item.add("dtstart", session.starts_at.astimezone(TOKYO))
     item.add("dtend", session.ends_at.astimezone(TOKYO))
     item.add("summary", session.proposal.title)
-    item.add("description", (session.proposal.abstract + "\n\n"
-                             + ", ".join(s.name for s in session.proposal.speakers)).strip())
+    item.add(
+        "description",
+        (session.proposal.abstract + "\n\n" + ", ".join(s.name for s in session.proposal.speakers)).strip(),
+    )
     item.add("location", " / ".join(p for p in (session.room, edition.place) if p))
     item.add("url", _link("conferences.detail", year=edition.year) + f"#session-{session.id}")
     return item
@@ -887,30 +1040,30 @@ def programme_ics(edition: ConferenceEdition, locale: str) -> bytes:
     from federation.services.calendars import calendar_file
 
     sessions = [s for _day, day_sessions in programme(edition) for s in day_sessions]
-    return calendar_file([_vevent(s, edition) for s in sessions], edition.theme_for(locale),
-                         "Conference")
+    return calendar_file([_vevent(s, edition) for s in sessions], edition.theme_for(locale), "Conference")
 
 
 def session_ics(session: ConferenceSession, locale: str) -> bytes:
     from federation.services.calendars import calendar_file
 
-    return calendar_file([_vevent(session, session.edition)], session.proposal.title,
-                         "Conference")
+    return calendar_file([_vevent(session, session.edition)], session.proposal.title, "Conference")
 
 
 # --- registration -----------------------------------------------------------------------
 
+
 def my_registration(actor: User | None, edition: ConferenceEdition):
     if actor is None or not actor.is_authenticated:
         return None
-    return db.session.scalar(select(ConferenceRegistration).where(
-        ConferenceRegistration.edition_id == edition.id,
-        ConferenceRegistration.user_id == actor.id))
+    return db.session.scalar(
+        select(ConferenceRegistration).where(
+            ConferenceRegistration.edition_id == edition.id, ConferenceRegistration.user_id == actor.id
+        )
+    )
 
 
 def seats_left(edition: ConferenceEdition) -> int:
-    return max(edition.capacity - seats.confirmed_count(ConferenceRegistration.edition_id,
-                                                        edition.id), 0)
+    return max(edition.capacity - seats.confirmed_count(ConferenceRegistration.edition_id, edition.id), 0)
 
 
 def register(actor: User, edition: ConferenceEdition) -> tuple[ConferenceRegistration, bool]:
@@ -939,9 +1092,15 @@ def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRe
         raise Conflict(_("This registration can no longer be cancelled."))
     seats.release(registration)
     # Without a conference seat, the person's seats in limited sessions go too.
-    for signup in db.session.scalars(select(SessionSignup).join(SessionSignup.session).where(
-            ConferenceSession.edition_id == edition.id, SessionSignup.user_id == actor.id,
-            SessionSignup.status != RegistrationStatus.cancelled)).all():
+    for signup in db.session.scalars(
+        select(SessionSignup)
+        .join(SessionSignup.session)
+        .where(
+            ConferenceSession.edition_id == edition.id,
+            SessionSignup.user_id == actor.id,
+            SessionSignup.status != RegistrationStatus.cancelled,
+        )
+    ).all():
         _release_signup(seats.lock(ConferenceSession, signup.session_id), signup)
     _promote_attendees(edition)
     return registration
@@ -950,50 +1109,75 @@ def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRe
 def _promote_attendees(edition: ConferenceEdition) -> None:
     """Free seats go to the waitlist, in order; each promoted person is told."""
     promoted = seats.promote(
-        ConferenceRegistration, ConferenceRegistration.edition_id, edition.id,
+        ConferenceRegistration,
+        ConferenceRegistration.edition_id,
+        edition.id,
         room_left=lambda: seats_left(edition) > 0,
-        options=(selectinload(ConferenceRegistration.user),))
+        options=(selectinload(ConferenceRegistration.user),),
+    )
     for row in promoted:
         if row.user is not None and row.user.is_active:
-            notifications.notify(row.user, notifications.CONFERENCE_PROMOTED, edition=edition,
-                                 link=_link("conferences.detail", year=edition.year))
+            notifications.notify(
+                row.user,
+                notifications.CONFERENCE_PROMOTED,
+                edition=edition,
+                link=_link("conferences.detail", year=edition.year),
+            )
 
 
 def attendees_query(edition: ConferenceEdition, q: str = ""):
     """Coordinators' check-in list: active registrations, confirmed first,
     searchable by name or email; paginated by the caller."""
-    query = (select(ConferenceRegistration).join(ConferenceRegistration.user, isouter=True)
-             .where(ConferenceRegistration.edition_id == edition.id,
-                    ConferenceRegistration.status != RegistrationStatus.cancelled)
-             .options(selectinload(ConferenceRegistration.user))
-             .order_by(ConferenceRegistration.status, User.sort_key,
-                       ConferenceRegistration.id))
+    query = (
+        select(ConferenceRegistration)
+        .join(ConferenceRegistration.user, isouter=True)
+        .where(
+            ConferenceRegistration.edition_id == edition.id,
+            ConferenceRegistration.status != RegistrationStatus.cancelled,
+        )
+        .options(selectinload(ConferenceRegistration.user))
+        .order_by(ConferenceRegistration.status, User.sort_key, ConferenceRegistration.id)
+    )
     q = normalise(q or "")[:100].replace("%", "").replace("_", "")
     if q:
         like = f"%{q}%"
-        query = query.where(User.email.ilike(like) | User.family_name.like(like)
-                            | User.given_name.like(like) | User.family_name_kana.like(like)
-                            | User.given_name_kana.like(like))
+        query = query.where(
+            User.email.ilike(like)
+            | User.family_name.like(like)
+            | User.given_name.like(like)
+            | User.family_name_kana.like(like)
+            | User.given_name_kana.like(like)
+        )
     return query
 
 
 def checked_in_count(edition: ConferenceEdition) -> int:
-    return db.session.scalar(select(func.count(ConferenceRegistration.id)).where(
-        ConferenceRegistration.edition_id == edition.id,
-        ConferenceRegistration.checked_in_at.is_not(None)))
+    return db.session.scalar(
+        select(func.count(ConferenceRegistration.id)).where(
+            ConferenceRegistration.edition_id == edition.id, ConferenceRegistration.checked_in_at.is_not(None)
+        )
+    )
 
 
 def registrations_of(edition: ConferenceEdition) -> list[ConferenceRegistration]:
-    return list(db.session.scalars(select(ConferenceRegistration).where(
-        ConferenceRegistration.edition_id == edition.id,
-        ConferenceRegistration.status != RegistrationStatus.cancelled)
-        .options(selectinload(ConferenceRegistration.user))
-        .order_by(ConferenceRegistration.status, ConferenceRegistration.queued_at,
-                  ConferenceRegistration.id)))
+    return list(
+        db.session.scalars(
+            select(ConferenceRegistration)
+            .where(
+                ConferenceRegistration.edition_id == edition.id,
+                ConferenceRegistration.status != RegistrationStatus.cancelled,
+            )
+            .options(selectinload(ConferenceRegistration.user))
+            .order_by(
+                ConferenceRegistration.status, ConferenceRegistration.queued_at, ConferenceRegistration.id
+            )
+        )
+    )
 
 
-def check_in(actor: User, edition: ConferenceEdition, registration_id: int,
-             present: bool = True) -> ConferenceRegistration:
+def check_in(
+    actor: User, edition: ConferenceEdition, registration_id: int, present: bool = True
+) -> ConferenceRegistration:
     if not is_coordinator(actor):
         raise Forbidden()
     registration = db.session.get(ConferenceRegistration, registration_id)
@@ -1009,8 +1193,9 @@ def check_in(actor: User, edition: ConferenceEdition, registration_id: int,
 def my_signup(actor: User | None, session: ConferenceSession):
     if actor is None or not actor.is_authenticated:
         return None
-    return db.session.scalar(select(SessionSignup).where(
-        SessionSignup.session_id == session.id, SessionSignup.user_id == actor.id))
+    return db.session.scalar(
+        select(SessionSignup).where(SessionSignup.session_id == session.id, SessionSignup.user_id == actor.id)
+    )
 
 
 def session_seats_left(session: ConferenceSession) -> int | None:
@@ -1056,34 +1241,56 @@ def cancel_signup(actor: User, session: ConferenceSession) -> SessionSignup:
 def _release_signup(session: ConferenceSession, signup: SessionSignup) -> None:
     """Free a seat in a limited session; the first on its waitlist takes it."""
     seats.release(signup)
-    seats.promote(SessionSignup, SessionSignup.session_id, session.id,
-                  room_left=lambda: session_seats_left(session) > 0)
+    seats.promote(
+        SessionSignup, SessionSignup.session_id, session.id, room_left=lambda: session_seats_left(session) > 0
+    )
 
 
 # --- personal data ----------------------------------------------------------------------
 
+
 @exporter("conference")
 def export_conference(user: User) -> dict:
-    proposals = db.session.scalars(select(Proposal).where(Proposal.submitter_id == user.id)
-                                   .options(selectinload(Proposal.edition)).order_by(Proposal.id))
-    reviews = db.session.scalars(select(Review).where(Review.reviewer_id == user.id)
-                                 .order_by(Review.id))
-    registrations = db.session.scalars(select(ConferenceRegistration).where(
-        ConferenceRegistration.user_id == user.id).options(
-        selectinload(ConferenceRegistration.edition)).order_by(ConferenceRegistration.id))
-    signups = db.session.scalars(select(SessionSignup).where(SessionSignup.user_id == user.id)
-                                 .order_by(SessionSignup.id))
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.submitter_id == user.id)
+        .options(selectinload(Proposal.edition))
+        .order_by(Proposal.id)
+    )
+    reviews = db.session.scalars(select(Review).where(Review.reviewer_id == user.id).order_by(Review.id))
+    registrations = db.session.scalars(
+        select(ConferenceRegistration)
+        .where(ConferenceRegistration.user_id == user.id)
+        .options(selectinload(ConferenceRegistration.edition))
+        .order_by(ConferenceRegistration.id)
+    )
+    signups = db.session.scalars(
+        select(SessionSignup).where(SessionSignup.user_id == user.id).order_by(SessionSignup.id)
+    )
     return {
-        "proposals": [{"year": p.edition.year, "title": p.title, "abstract": p.abstract,
-                       "format": p.format.value, "status": p.status.value} for p in proposals],
-        "reviews": [{"proposal_id": r.proposal_id, "scores": r.scores, "comment": r.comment}
-                    for r in reviews],
-        "registrations": [{"year": r.edition.year, "status": r.status.value,
-                           "registered_at": r.queued_at.isoformat(),
-                           "checked_in_at": r.checked_in_at.isoformat()
-                           if r.checked_in_at else None} for r in registrations],
-        "session_signups": [{"session_id": s.session_id, "status": s.status.value}
-                            for s in signups],
+        "proposals": [
+            {
+                "year": p.edition.year,
+                "title": p.title,
+                "abstract": p.abstract,
+                "format": p.format.value,
+                "status": p.status.value,
+            }
+            for p in proposals
+        ],
+        "reviews": [
+            {"proposal_id": r.proposal_id, "scores": r.scores, "comment": r.comment} for r in reviews
+        ],
+        "registrations": [
+            {
+                "year": r.edition.year,
+                "status": r.status.value,
+                "registered_at": r.queued_at.isoformat(),
+                "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+            }
+            for r in registrations
+        ],
+        "session_signups": [{"session_id": s.session_id, "status": s.status.value} for s in signups],
     }
 
 
@@ -1093,29 +1300,48 @@ def erase_conference(user: User) -> None:
     A seat they hold for an edition or a session still to come is released
     first, and the waitlist moves up (as when they cancel)."""
     now = utcnow()
-    for registration in db.session.scalars(select(ConferenceRegistration).where(
+    for registration in db.session.scalars(
+        select(ConferenceRegistration).where(
             ConferenceRegistration.user_id == user.id,
-            ConferenceRegistration.status != RegistrationStatus.cancelled)).all():
+            ConferenceRegistration.status != RegistrationStatus.cancelled,
+        )
+    ).all():
         edition = seats.lock(ConferenceEdition, registration.edition_id)
         if datetime.combine(edition.starts_on, time(0), TOKYO) > now:
             seats.release(registration)
             _promote_attendees(edition)
-    for signup in db.session.scalars(select(SessionSignup).where(
-            SessionSignup.user_id == user.id,
-            SessionSignup.status != RegistrationStatus.cancelled)).all():
+    for signup in db.session.scalars(
+        select(SessionSignup).where(
+            SessionSignup.user_id == user.id, SessionSignup.status != RegistrationStatus.cancelled
+        )
+    ).all():
         session = seats.lock(ConferenceSession, signup.session_id)
         if session.starts_at > now:
             _release_signup(session, signup)
     for model in (ConferenceRegistration, SessionSignup):
-        db.session.execute(update(model).where(model.user_id == user.id).values(user_id=None)
-                           .execution_options(synchronize_session=False))
-    db.session.execute(update(Review).where(Review.reviewer_id == user.id)
-                       .values(reviewer_id=None, comment="")
-                       .execution_options(synchronize_session=False))
-    db.session.execute(update(Proposal).where(Proposal.submitter_id == user.id)
-                       .values(submitter_id=None).execution_options(synchronize_session=False))
-    db.session.execute(delete(ProposalSpeaker).where(ProposalSpeaker.user_id == user.id)
-                       .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(model)
+            .where(model.user_id == user.id)
+            .values(user_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(
+        update(Review)
+        .where(Review.reviewer_id == user.id)
+        .values(reviewer_id=None, comment="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Proposal)
+        .where(Proposal.submitter_id == user.id)
+        .values(submitter_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(ProposalSpeaker)
+        .where(ProposalSpeaker.user_id == user.id)
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(delete(ConferenceReviewer).where(ConferenceReviewer.user_id == user.id))
 
 
@@ -1126,6 +1352,7 @@ def _link(endpoint: str, **values) -> str:
 
 
 # --- view data for the API ------------------------------------------------------------
+
 
 def edition_views(editions) -> list:
     from federation.services.views import View
@@ -1140,9 +1367,17 @@ def proposal_views(viewer: User | None, proposals) -> list:
 
     views = []
     for proposal in proposals:
-        speakers = [] if speaker_names_hidden(viewer, proposal) else [
-            {"kind": "user" if s.user_id else "asset", "id": s.user_id or s.asset_id,
-             "name": s.name} for s in proposal.speakers]
-        views.append(View(proposal, speakers=speakers, year=proposal.edition.year,
-                          nominations=len(proposal.nominations)))
+        speakers = (
+            []
+            if speaker_names_hidden(viewer, proposal)
+            else [
+                {"kind": "user" if s.user_id else "asset", "id": s.user_id or s.asset_id, "name": s.name}
+                for s in proposal.speakers
+            ]
+        )
+        views.append(
+            View(
+                proposal, speakers=speakers, year=proposal.edition.year, nominations=len(proposal.nominations)
+            )
+        )
     return views

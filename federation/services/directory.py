@@ -16,6 +16,7 @@ token is `wide` when it comes from a field that people outside the person's
 groups may see; others' searches only use wide tokens, so hidden fields never
 leak through search hits.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,20 +31,30 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AlumniGroup, AlumniInvitation, DigestLog, DirectoryProfile,
-                               GroupMembership, NeedPair, ProfileNeed, SearchToken, Side, User,
-                               Visibility, utcnow)
-from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
-from federation.services.mail import queue_mail
 from federation.links import external_url
+from federation.models import (
+    AlumniGroup,
+    AlumniInvitation,
+    DigestLog,
+    DirectoryProfile,
+    GroupMembership,
+    NeedPair,
+    ProfileNeed,
+    SearchToken,
+    Side,
+    User,
+    Visibility,
+    utcnow,
+)
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
 from federation.search.tokens import search_text, text_tokens
+from federation.security import can_invite_alumni, hash_secret, is_member, new_secret
+from federation.services.mail import queue_mail
 from federation.text import as_typed, search_key
 
 CONSENT_VERSION = "2025-1"
-VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations",
-                     "offers")
+VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations", "offers")
 WIDE = (Visibility.federation.value, Visibility.public.value)
 MAX_NEEDS = 16
 MAX_IMPORT_ROWS = 2000
@@ -62,28 +73,37 @@ def complements(need: NeedPair, side: Side) -> list[tuple[NeedPair, Side]]:
 
 # --- text and tokens (the shared tokenizer: federation.search) -----------------
 
+
 def industry_key(industry: str) -> str:
     return search_text(industry)[:60]
 
 
 # --- visibility -------------------------------------------------------------------
 
+
 def group_ids_of(user: User | None) -> list[int]:
     if user is None or not user.is_authenticated:
         return []
-    return list(db.session.scalars(
-        select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
+    return list(
+        db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
+    )
 
 
 def _near_profile_ids(group_ids: list[int]):
     """Profiles of people who share one of these groups (a subquery)."""
-    return (select(DirectoryProfile.id)
-            .join(GroupMembership, GroupMembership.user_id == DirectoryProfile.user_id)
-            .where(GroupMembership.group_id.in_(group_ids)))
+    return (
+        select(DirectoryProfile.id)
+        .join(GroupMembership, GroupMembership.user_id == DirectoryProfile.user_id)
+        .where(GroupMembership.group_id.in_(group_ids))
+    )
 
 
-def relation(viewer: User | None, profile: DirectoryProfile,
-             viewer_groups: list[int] | None = None, profile_groups: list[int] | None = None) -> str:
+def relation(
+    viewer: User | None,
+    profile: DirectoryProfile,
+    viewer_groups: list[int] | None = None,
+    profile_groups: list[int] | None = None,
+) -> str:
     """self, groups (shares an alumni group), federation (another member) or public."""
     if viewer is None or not viewer.is_authenticated:
         return "public"
@@ -102,8 +122,11 @@ def level_of(profile: DirectoryProfile, name: str) -> str:
 
 def is_wide(profile: DirectoryProfile, name: str) -> bool:
     """Whether people outside the person's groups may see the field at all."""
-    return (profile.consented_at is not None and level_of(profile, "name") in WIDE
-            and level_of(profile, name) in WIDE)
+    return (
+        profile.consented_at is not None
+        and level_of(profile, "name") in WIDE
+        and level_of(profile, name) in WIDE
+    )
 
 
 def field_visible(profile: DirectoryProfile, name: str, rel: str) -> bool:
@@ -113,8 +136,10 @@ def field_visible(profile: DirectoryProfile, name: str, rel: str) -> bool:
         return False
     if rel == "federation":
         return True
-    return level_of(profile, name) == Visibility.public.value and \
-        level_of(profile, "name") == Visibility.public.value
+    return (
+        level_of(profile, name) == Visibility.public.value
+        and level_of(profile, "name") == Visibility.public.value
+    )
 
 
 @dataclass
@@ -139,15 +164,20 @@ class ProfileView:
         return self.profile.id
 
 
-def view_of(viewer: User | None, profile: DirectoryProfile, rel: str | None = None,
-            groups: list[AlumniGroup] | None = None) -> ProfileView:
+def view_of(
+    viewer: User | None,
+    profile: DirectoryProfile,
+    rel: str | None = None,
+    groups: list[AlumniGroup] | None = None,
+) -> ProfileView:
     rel = rel or relation(viewer, profile)
     if not field_visible(profile, "name", rel):
         raise NotFound()
     user = profile.user
     shown = lambda name: field_visible(profile, name, rel)  # noqa: E731
-    view = ProfileView(profile=profile, relation=rel, name=user.display_name,
-                       name_kana=user.display_name_kana)
+    view = ProfileView(
+        profile=profile, relation=rel, name=user.display_name, name_kana=user.display_name_kana
+    )
     if shown("organisation"):
         view.organisation, view.title = profile.organisation, profile.title
     if shown("industries"):
@@ -165,9 +195,14 @@ def view_of(viewer: User | None, profile: DirectoryProfile, rel: str | None = No
 
 
 def groups_of_user(user_id: int) -> list[AlumniGroup]:
-    return list(db.session.scalars(
-        select(AlumniGroup).join(GroupMembership, GroupMembership.group_id == AlumniGroup.id)
-        .where(GroupMembership.user_id == user_id).order_by(AlumniGroup.sort_key)))
+    return list(
+        db.session.scalars(
+            select(AlumniGroup)
+            .join(GroupMembership, GroupMembership.group_id == AlumniGroup.id)
+            .where(GroupMembership.user_id == user_id)
+            .order_by(AlumniGroup.sort_key)
+        )
+    )
 
 
 def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
@@ -177,7 +212,9 @@ def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
     rows = db.session.execute(
         select(GroupMembership.user_id, AlumniGroup)
         .join(AlumniGroup, AlumniGroup.id == GroupMembership.group_id)
-        .where(GroupMembership.user_id.in_(user_ids)).order_by(AlumniGroup.sort_key))
+        .where(GroupMembership.user_id.in_(user_ids))
+        .order_by(AlumniGroup.sort_key)
+    )
     for user_id, group in rows:
         result[user_id].append(group)
     return result
@@ -198,11 +235,13 @@ def views_of(viewer: User | None, profiles: list[DirectoryProfile]) -> list[Prof
 
 # --- profiles -----------------------------------------------------------------------
 
+
 def get_own_profile(actor: User, create: bool = True) -> DirectoryProfile | None:
     profile = db.session.scalar(select(DirectoryProfile).where(DirectoryProfile.user_id == actor.id))
     if profile is None and create:
-        profile = DirectoryProfile(user_id=actor.id, user=actor, sort_key=actor.sort_key,
-                                   visibility={}, industries=[])
+        profile = DirectoryProfile(
+            user_id=actor.id, user=actor, sort_key=actor.sort_key, visibility={}, industries=[]
+        )
         db.session.add(profile)
         db.session.flush()
         reindex(profile)
@@ -212,8 +251,10 @@ def get_own_profile(actor: User, create: bool = True) -> DirectoryProfile | None
 def get_profile(viewer: User | None, profile_id: int) -> ProfileView:
     """The profile as the viewer may see it; NotFound when they may not."""
     profile = db.session.scalar(
-        select(DirectoryProfile).where(DirectoryProfile.id == profile_id)
-        .options(selectinload(DirectoryProfile.needs), selectinload(DirectoryProfile.user)))
+        select(DirectoryProfile)
+        .where(DirectoryProfile.id == profile_id)
+        .options(selectinload(DirectoryProfile.needs), selectinload(DirectoryProfile.user))
+    )
     if profile is None or not profile.user.is_active:
         raise NotFound()
     return view_of(viewer, profile)
@@ -300,8 +341,9 @@ def _set_needs(profile: DirectoryProfile, entries, errors: dict) -> None:
     for (need, side), detail in wanted.items():
         row = existing.get((need, side))
         if row is None:
-            profile.needs.append(ProfileNeed(need=NeedPair(need), side=Side(side), detail=detail,
-                                             created_at=utcnow()))
+            profile.needs.append(
+                ProfileNeed(need=NeedPair(need), side=Side(side), detail=detail, created_at=utcnow())
+            )
         else:
             row.detail = detail
 
@@ -312,8 +354,14 @@ def reindex(profile: DirectoryProfile) -> None:
     user = profile.user or db.session.get(User, profile.user_id)
     groups = groups_of_user(profile.user_id)
     parts: dict[str, list[str]] = {
-        "name": [user.family_name, user.given_name, user.family_name_kana, user.given_name_kana,
-                 user.display_name, user.display_name_kana],
+        "name": [
+            user.family_name,
+            user.given_name,
+            user.family_name_kana,
+            user.given_name_kana,
+            user.display_name,
+            user.display_name_kana,
+        ],
         "organisation": [profile.organisation, profile.title],
         "industries": list(profile.industries or []),
         "skills": [profile.skills],
@@ -345,9 +393,10 @@ def reindex(profile: DirectoryProfile) -> None:
     profile.search_document = "\n".join(search_text(t) for texts in parts.values() for t in texts if t)
     db.session.execute(delete(SearchToken).where(SearchToken.profile_id == profile.id))
     if tokens:
-        db.session.execute(SearchToken.__table__.insert(), [
-            {"profile_id": profile.id, "token": token, "wide": wide}
-            for token, wide in tokens.items()])
+        db.session.execute(
+            SearchToken.__table__.insert(),
+            [{"profile_id": profile.id, "token": token, "wide": wide} for token, wide in tokens.items()],
+        )
     db.session.flush()
 
 
@@ -368,8 +417,9 @@ def too_short(q: str) -> bool:
     return len(search_key(q).replace(" ", "").replace("\u3000", "")) == 1
 
 
-def search_tokens(viewer: User, *, q: str = "", need: str = "", side: str = "",
-                  group: str = "", industry: str = "") -> list[str]:
+def search_tokens(
+    viewer: User, *, q: str = "", need: str = "", side: str = "", group: str = "", industry: str = ""
+) -> list[str]:
     """The tokens a result must all carry. Unknown facet values are ignored
     (they come from a URL); an unknown group finds nobody."""
     tokens = set(text_tokens(q[:100]))
@@ -400,8 +450,9 @@ def _matching_ids(tokens: list[str], near, walk: bool = True):
     """(select of the profile ids carrying every token visibly, select to
     count them), or None when nobody can match; planned by token frequency
     in federation.search.planner."""
-    return planner.matching_ids(PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk,
-                                cap=SEARCH_CAP)
+    return planner.matching_ids(
+        PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk, cap=SEARCH_CAP
+    )
 
 
 def _order(query, sort: str):
@@ -411,22 +462,25 @@ def _order(query, sort: str):
 
 
 def _page_of_ids(plan, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
-    return planner.page_of_ids(plan, lambda query: _order(query, sort), page, per_page,
-                               cap=SEARCH_CAP)
+    return planner.page_of_ids(plan, lambda query: _order(query, sort), page, per_page, cap=SEARCH_CAP)
 
 
 def _profiles(ids: list[int]) -> list[DirectoryProfile]:
     """The profiles of these ids in this order, with what a view needs."""
     if not ids:
         return []
-    loaded = {p.id: p for p in db.session.scalars(
-        select(DirectoryProfile).where(DirectoryProfile.id.in_(ids))
-        .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs)))}
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            select(DirectoryProfile)
+            .where(DirectoryProfile.id.in_(ids))
+            .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs))
+        )
+    }
     return [loaded[i] for i in ids if i in loaded]
 
 
-def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana",
-           **filters) -> SearchPage:
+def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana", **filters) -> SearchPage:
     """One page of the directory as the viewer may search it: only tokens of
     fields they may see count, so hidden fields never leak through hits."""
     if not is_member(viewer):
@@ -435,11 +489,11 @@ def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana
     mine = group_ids_of(viewer)
     near = _near_profile_ids(mine) if mine else None
     ids, total, capped = _page_of_ids(_matching_ids(tokens, near), sort, page, per_page)
-    return SearchPage(items=_profiles(ids), page=page, per_page=per_page, total=total,
-                      capped=capped)
+    return SearchPage(items=_profiles(ids), page=page, per_page=per_page, total=total, capped=capped)
 
 
 # --- matches ---------------------------------------------------------------------
+
 
 @dataclass
 class Match:
@@ -451,8 +505,7 @@ class Match:
 
 def _complement_clause(my_needs: list[ProfileNeed]):
     pairs = {pair for n in my_needs for pair in complements(n.need, n.side)}
-    return or_(*[and_(ProfileNeed.need == need, ProfileNeed.side == side)
-                 for need, side in sorted(pairs)])
+    return or_(*[and_(ProfileNeed.need == need, ProfileNeed.side == side) for need, side in sorted(pairs)])
 
 
 def matches_query(viewer: User, since: datetime | None = None):
@@ -470,28 +523,40 @@ def matches_query(viewer: User, since: datetime | None = None):
     else:
         other = func.max(1).label("other")
         seen = ProfileNeed.wide.is_(True)
-    query = (select(ProfileNeed.profile_id, other, score)
-             .where(_complement_clause(profile.needs), seen,
-                    ProfileNeed.profile_id != profile.id)
-             .group_by(ProfileNeed.profile_id))
+    query = (
+        select(ProfileNeed.profile_id, other, score)
+        .where(_complement_clause(profile.needs), seen, ProfileNeed.profile_id != profile.id)
+        .group_by(ProfileNeed.profile_id)
+    )
     if since is not None:
         query = query.where(ProfileNeed.created_at > since)
     return query, profile
 
 
-def _rank(viewer: User, profile: DirectoryProfile, ids: list[int], mine: list[int],
-          near, since: datetime | None = None) -> list[tuple[int, bool, int]]:
+def _rank(
+    viewer: User,
+    profile: DirectoryProfile,
+    ids: list[int],
+    mine: list[int],
+    near,
+    since: datetime | None = None,
+) -> list[tuple[int, bool, int]]:
     """(profile id, other company, score) of these candidates, best first:
     people of a different company's alumni, then the number of complementary
     needs, then あいうえお order."""
     if not ids:
         return []
-    seen = ProfileNeed.wide.is_(True) if near is None else or_(
-        ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
-    query = (select(ProfileNeed.profile_id, func.count(ProfileNeed.id), DirectoryProfile.sort_key)
-             .join(DirectoryProfile, DirectoryProfile.id == ProfileNeed.profile_id)
-             .where(ProfileNeed.profile_id.in_(ids), _complement_clause(profile.needs), seen)
-             .group_by(ProfileNeed.profile_id, DirectoryProfile.sort_key))
+    seen = (
+        ProfileNeed.wide.is_(True)
+        if near is None
+        else or_(ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
+    )
+    query = (
+        select(ProfileNeed.profile_id, func.count(ProfileNeed.id), DirectoryProfile.sort_key)
+        .join(DirectoryProfile, DirectoryProfile.id == ProfileNeed.profile_id)
+        .where(ProfileNeed.profile_id.in_(ids), _complement_clause(profile.needs), seen)
+        .group_by(ProfileNeed.profile_id, DirectoryProfile.sort_key)
+    )
     if since is not None:
         query = query.where(ProfileNeed.created_at > since)
     scores = {pid: (n, key) for pid, n, key in db.session.execute(query)}
@@ -518,15 +583,19 @@ def _match_candidates(profile: DirectoryProfile, near) -> tuple[list[int], bool]
         if plan is None:
             continue
         query = plan[0]
-        ids = list(db.session.scalars(_order(query.where(DirectoryProfile.id != profile.id),
-                                             "kana").limit(MATCH_WINDOW + 1)))
+        ids = list(
+            db.session.scalars(
+                _order(query.where(DirectoryProfile.id != profile.id), "kana").limit(MATCH_WINDOW + 1)
+            )
+        )
         capped = capped or len(ids) > MATCH_WINDOW
         found.update(dict.fromkeys(ids[:MATCH_WINDOW]))
     return list(found), capped
 
 
-def list_matches(viewer: User, page: int = 1, per_page: int = 20,
-                 since: datetime | None = None) -> tuple[list[Match], int]:
+def list_matches(
+    viewer: User, page: int = 1, per_page: int = 20, since: datetime | None = None
+) -> tuple[list[Match], int]:
     """A page of my matches and how many there are (at most the candidates'
     bound; see _match_candidates). With `since` (the weekly digest), only
     offers and asks added since then count, over the whole directory."""
@@ -541,10 +610,9 @@ def list_matches(viewer: User, page: int = 1, per_page: int = 20,
         candidates, _capped = _match_candidates(profile, near)
     else:
         query, _p = matches_query(viewer, since)
-        candidates = list(db.session.scalars(
-            select(query.subquery().c.profile_id).limit(SEARCH_CAP)))
+        candidates = list(db.session.scalars(select(query.subquery().c.profile_id).limit(SEARCH_CAP)))
     ranked = _rank(viewer, profile, candidates, mine, near, since)
-    rows = ranked[(page - 1) * per_page:page * per_page]
+    rows = ranked[(page - 1) * per_page : page * per_page]
     profiles = _profiles([pid for pid, _o, _s in rows])
     views = {v.id: v for v in views_of(viewer, profiles)}
     result = []
@@ -553,13 +621,15 @@ def list_matches(viewer: User, page: int = 1, per_page: int = 20,
         if view is None:
             continue
         theirs = view.offers + view.asks
-        reasons = [(m, t) for m in profile.needs for t in theirs
-                   if (t.need, t.side) in complements(m.need, m.side)]
+        reasons = [
+            (m, t) for m in profile.needs for t in theirs if (t.need, t.side) in complements(m.need, m.side)
+        ]
         result.append(Match(view=view, other_company=other, score=score, reasons=reasons))
     return result, len(ranked)
 
 
 # --- bringing alumni in ----------------------------------------------------------
+
 
 def _invitation_lifetime() -> timedelta:
     return current_app.config["DIRECTORY_INVITATION_LIFETIME"]
@@ -589,9 +659,15 @@ def _clean_invitee(data: dict) -> dict:
 
     email, names, year_left, organisation = validate_together(
         lambda: normalise_email(data.get("email") or ""),
-        lambda: _check_names({k: data.get(k) or "" for k in (
-            "family_name", "given_name", "family_name_kana", "given_name_kana")}),
-        check_year, check_org)
+        lambda: _check_names(
+            {
+                k: data.get(k) or ""
+                for k in ("family_name", "given_name", "family_name_kana", "given_name_kana")
+            }
+        ),
+        check_year,
+        check_org,
+    )
     return {"email": email, **names, "year_left": year_left, "organisation": organisation}
 
 
@@ -599,28 +675,48 @@ def _already_in(group: AlumniGroup, emails: list[str]) -> set[str]:
     """Addresses already invited to the group or already its verified alumni."""
     if not emails:
         return set()
-    invited = set(db.session.scalars(select(AlumniInvitation.email).where(
-        AlumniInvitation.group_id == group.id, AlumniInvitation.email.in_(emails))))
-    members = set(db.session.scalars(
-        select(User.email).join(GroupMembership, GroupMembership.user_id == User.id)
-        .where(GroupMembership.group_id == group.id, User.email.in_(emails))))
+    invited = set(
+        db.session.scalars(
+            select(AlumniInvitation.email).where(
+                AlumniInvitation.group_id == group.id, AlumniInvitation.email.in_(emails)
+            )
+        )
+    )
+    members = set(
+        db.session.scalars(
+            select(User.email)
+            .join(GroupMembership, GroupMembership.user_id == User.id)
+            .where(GroupMembership.group_id == group.id, User.email.in_(emails))
+        )
+    )
     return invited | members
 
 
 def _create_invitation(actor: User, group: AlumniGroup, clean: dict) -> AlumniInvitation:
     raw = new_secret()
-    invitation = AlumniInvitation(group=group, group_id=group.id, token_hash=hash_secret(raw),
-                                  invited_by_id=actor.id, expires_at=utcnow() + _invitation_lifetime(),
-                                  **clean)
+    invitation = AlumniInvitation(
+        group=group,
+        group_id=group.id,
+        token_hash=hash_secret(raw),
+        invited_by_id=actor.id,
+        expires_at=utcnow() + _invitation_lifetime(),
+        **clean,
+    )
     db.session.add(invitation)
     db.session.flush()
     locale = "ja"
     existing = db.session.scalar(select(User).where(User.email == clean["email"]))
     if existing is not None:
         locale = existing.locale
-    queue_mail(clean["email"], "directory_invitation", locale, invitation=invitation, group=group,
-               link=external_url("directory.join", token=raw),
-               days=_invitation_lifetime().days)
+    queue_mail(
+        clean["email"],
+        "directory_invitation",
+        locale,
+        invitation=invitation,
+        group=group,
+        link=external_url("directory.join", token=raw),
+        days=_invitation_lifetime().days,
+    )
     return invitation
 
 
@@ -649,8 +745,9 @@ class ImportPreview:
     missing: list[str]  # required fields no column gives (labels); then no rows
 
 
-def preview_import(actor: User, group: AlumniGroup, text: str,
-                   mapping: list[str] | None = None) -> ImportPreview:
+def preview_import(
+    actor: User, group: AlumniGroup, text: str, mapping: list[str] | None = None
+) -> ImportPreview:
     """Parse the spreadsheet and say, row by row, what an import would do,
     with the columns mapped as given (else guessed, or as last time)."""
     from federation.services import alumni_import
@@ -678,8 +775,7 @@ def preview_import(actor: User, group: AlumniGroup, text: str,
             if not any(c.strip() for c in cells):
                 continue
             if len(rows) >= MAX_IMPORT_ROWS:
-                raise Invalid(fields={"file": [_("Import at most %(n)d rows at a time.",
-                                                 n=MAX_IMPORT_ROWS)]})
+                raise Invalid(fields={"file": [_("Import at most %(n)d rows at a time.", n=MAX_IMPORT_ROWS)]})
             data = alumni_import.row_data(cells, mapping)
             try:
                 clean = _clean_invitee(data)
@@ -688,8 +784,11 @@ def preview_import(actor: User, group: AlumniGroup, text: str,
                 rows.append(ImportRow(number, data, "error", messages))
                 continue
             if clean["email"] in seen:
-                rows.append(ImportRow(number, clean, "duplicate",
-                                      [_("The same address appears earlier in the file.")]))
+                rows.append(
+                    ImportRow(
+                        number, clean, "duplicate", [_("The same address appears earlier in the file.")]
+                    )
+                )
                 continue
             seen.add(clean["email"])
             rows.append(ImportRow(number, clean, "ok"))
@@ -705,15 +804,19 @@ def preview_import(actor: User, group: AlumniGroup, text: str,
 
 def _field_label(key: str) -> str:
     return {
-        "family_name": _("Family name"), "given_name": _("Given name"),
-        "family_name_kana": _("Family name (kana)"), "given_name_kana": _("Given name (kana)"),
-        "email": _("Email address"), "year_left": _("Year left"),
+        "family_name": _("Family name"),
+        "given_name": _("Given name"),
+        "family_name_kana": _("Family name (kana)"),
+        "given_name_kana": _("Given name (kana)"),
+        "email": _("Email address"),
+        "year_left": _("Year left"),
         "organisation": _("Current organisation"),
     }.get(key, key)
 
 
-def import_alumni(actor: User, group: AlumniGroup, text: str,
-                  mapping: list[str] | None = None) -> dict[str, int]:
+def import_alumni(
+    actor: User, group: AlumniGroup, text: str, mapping: list[str] | None = None
+) -> dict[str, int]:
     """Invite every good row; bad and duplicate rows are skipped. One
     transaction: the caller commits once, so nothing is half-imported. The
     column mapping is remembered for the group's next import."""
@@ -721,8 +824,9 @@ def import_alumni(actor: User, group: AlumniGroup, text: str,
 
     preview = preview_import(actor, group, text, mapping)
     if preview.missing:
-        raise Invalid(fields={"mapping": [_("Choose which column holds: %(names)s",
-                                            names="、".join(preview.missing))]})
+        raise Invalid(
+            fields={"mapping": [_("Choose which column holds: %(names)s", names="、".join(preview.missing))]}
+        )
     alumni_import.remember(group, preview.header, preview.mapping)
     counts = {"invited": 0, "error": 0, "duplicate": 0}
     for row in preview.rows:
@@ -736,7 +840,8 @@ def import_alumni(actor: User, group: AlumniGroup, text: str,
 
 def invitation_for(raw: str) -> AlumniInvitation:
     invitation = db.session.scalar(
-        select(AlumniInvitation).where(AlumniInvitation.token_hash == hash_secret(raw or "")))
+        select(AlumniInvitation).where(AlumniInvitation.token_hash == hash_secret(raw or ""))
+    )
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at <= utcnow():
         raise Invalid(_("This invitation is invalid, has expired or was already used."))
     return invitation
@@ -749,14 +854,22 @@ def accept_invitation(raw: str, user: User) -> GroupMembership:
         update(AlumniInvitation)
         .where(AlumniInvitation.id == invitation.id, AlumniInvitation.accepted_at.is_(None))
         .values(accepted_at=utcnow(), accepted_by_id=user.id)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if used != 1:
         raise Invalid(_("This invitation is invalid, has expired or was already used."))
-    membership = db.session.scalar(select(GroupMembership).where(
-        GroupMembership.group_id == invitation.group_id, GroupMembership.user_id == user.id))
+    membership = db.session.scalar(
+        select(GroupMembership).where(
+            GroupMembership.group_id == invitation.group_id, GroupMembership.user_id == user.id
+        )
+    )
     if membership is None:
-        membership = GroupMembership(group_id=invitation.group_id, user_id=user.id,
-                                     year_left=invitation.year_left, verified_at=utcnow())
+        membership = GroupMembership(
+            group_id=invitation.group_id,
+            user_id=user.id,
+            year_left=invitation.year_left,
+            verified_at=utcnow(),
+        )
         db.session.add(membership)
         db.session.flush()
     profile = get_own_profile(user)
@@ -774,13 +887,13 @@ def join_with_new_account(raw: str, *, password: str, locale: str = "ja", **name
     invitation = invitation_for(raw)
     if find_user_by_email(invitation.email) is not None:
         raise Invalid(_("This address already has an account: sign in, then open the link again."))
-    user = register_user(email=invitation.email, password=password, locale=locale,
-                         verified=True, **names)
+    user = register_user(email=invitation.email, password=password, locale=locale, verified=True, **names)
     accept_invitation(raw, user)
     return user
 
 
 # --- the weekly digest --------------------------------------------------------------
+
 
 def week_of(moment: datetime) -> str:
     year, week, _day = moment.isocalendar()
@@ -794,21 +907,30 @@ def send_digests(now: datetime | None = None) -> int:
     week = week_of(now)
     sent = 0
     profiles = db.session.scalars(
-        select(DirectoryProfile).join(User, User.id == DirectoryProfile.user_id)
+        select(DirectoryProfile)
+        .join(User, User.id == DirectoryProfile.user_id)
         .where(DirectoryProfile.digest_opt_in.is_(True), User.deactivated_at.is_(None))
-        .options(selectinload(DirectoryProfile.user))).all()
+        .options(selectinload(DirectoryProfile.user))
+    ).all()
     for profile in profiles:
         user = profile.user
-        if db.session.scalar(select(DigestLog.id).where(DigestLog.user_id == user.id,
-                                                        DigestLog.week == week)):
+        if db.session.scalar(
+            select(DigestLog.id).where(DigestLog.user_id == user.id, DigestLog.week == week)
+        ):
             continue
-        last = db.session.scalar(select(func.max(DigestLog.sent_at))
-                                 .where(DigestLog.user_id == user.id))
+        last = db.session.scalar(select(func.max(DigestLog.sent_at)).where(DigestLog.user_id == user.id))
         matches, total = list_matches(user, 1, 10, since=last)
         if matches:
-            queue_mail(user.email, "directory_digest", user.locale, key=f"week:{week}",
-                       user=user, matches=matches,
-                       total=total, link=external_url("directory.matches"))
+            queue_mail(
+                user.email,
+                "directory_digest",
+                user.locale,
+                key=f"week:{week}",
+                user=user,
+                matches=matches,
+                total=total,
+                link=external_url("directory.matches"),
+            )
             sent += 1
         db.session.add(DigestLog(user_id=user.id, week=week, sent_at=now, match_count=total))
         db.session.flush()
@@ -817,34 +939,58 @@ def send_digests(now: datetime | None = None) -> int:
 
 # --- personal data -------------------------------------------------------------------
 
+
 def export_directory(user: User) -> dict:
     from federation.models import AbuseReport, DirectoryBlock, Introduction
 
     profile = get_own_profile(user, create=False)
     iso = lambda v: v.isoformat() if v else None  # noqa: E731
     return {
-        "profile": None if profile is None else {
-            "organisation": profile.organisation, "title": profile.title,
-            "industries": profile.industries, "skills": profile.skills, "bio": profile.bio,
-            "visibility": profile.visibility, "consented_at": iso(profile.consented_at),
-            "consent_version": profile.consent_version, "digest_opt_in": profile.digest_opt_in,
-            "needs": [{"need": n.need.value, "side": n.side.value, "detail": n.detail}
-                      for n in profile.needs],
+        "profile": None
+        if profile is None
+        else {
+            "organisation": profile.organisation,
+            "title": profile.title,
+            "industries": profile.industries,
+            "skills": profile.skills,
+            "bio": profile.bio,
+            "visibility": profile.visibility,
+            "consented_at": iso(profile.consented_at),
+            "consent_version": profile.consent_version,
+            "digest_opt_in": profile.digest_opt_in,
+            "needs": [
+                {"need": n.need.value, "side": n.side.value, "detail": n.detail} for n in profile.needs
+            ],
         },
-        "alumni_of": [{"group": g.slug, "year_left": m.year_left, "verified_at": iso(m.verified_at)}
-                      for m, g in db.session.execute(
-                          select(GroupMembership, AlumniGroup).join(AlumniGroup)
-                          .where(GroupMembership.user_id == user.id))],
+        "alumni_of": [
+            {"group": g.slug, "year_left": m.year_left, "verified_at": iso(m.verified_at)}
+            for m, g in db.session.execute(
+                select(GroupMembership, AlumniGroup)
+                .join(AlumniGroup)
+                .where(GroupMembership.user_id == user.id)
+            )
+        ],
         "introductions": [
-            {"sent": i.sender_id == user.id, "status": i.status.value, "message": i.message,
-             "created_at": iso(i.created_at), "decided_at": iso(i.decided_at)}
-            for i in db.session.scalars(select(Introduction).where(or_(
-                Introduction.sender_id == user.id, Introduction.recipient_id == user.id)))],
-        "blocked": len(db.session.scalars(select(DirectoryBlock.id)
-                                          .where(DirectoryBlock.blocker_id == user.id)).all()),
-        "abuse_reports": [{"reason": r.reason, "created_at": iso(r.created_at)}
-                          for r in db.session.scalars(select(AbuseReport)
-                                                      .where(AbuseReport.reporter_id == user.id))],
+            {
+                "sent": i.sender_id == user.id,
+                "status": i.status.value,
+                "message": i.message,
+                "created_at": iso(i.created_at),
+                "decided_at": iso(i.decided_at),
+            }
+            for i in db.session.scalars(
+                select(Introduction).where(
+                    or_(Introduction.sender_id == user.id, Introduction.recipient_id == user.id)
+                )
+            )
+        ],
+        "blocked": len(
+            db.session.scalars(select(DirectoryBlock.id).where(DirectoryBlock.blocker_id == user.id)).all()
+        ),
+        "abuse_reports": [
+            {"reason": r.reason, "created_at": iso(r.created_at)}
+            for r in db.session.scalars(select(AbuseReport).where(AbuseReport.reporter_id == user.id))
+        ],
     }
 
 
@@ -856,11 +1002,21 @@ def erase_directory(user: User) -> None:
     db.session.execute(delete(DirectoryProfile).where(DirectoryProfile.user_id == user.id))
     db.session.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id))
     db.session.execute(delete(AlumniInvitation).where(AlumniInvitation.email == user.email))
-    db.session.execute(delete(DirectoryBlock).where(or_(DirectoryBlock.blocker_id == user.id,
-                                                        DirectoryBlock.blocked_id == user.id)))
-    db.session.execute(update(Introduction).where(or_(
-        Introduction.sender_id == user.id, Introduction.recipient_id == user.id))
-        .values(message="").execution_options(synchronize_session=False))
-    db.session.execute(update(AbuseReport).where(AbuseReport.reporter_id == user.id)
-                       .values(reason="").execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(DirectoryBlock).where(
+            or_(DirectoryBlock.blocker_id == user.id, DirectoryBlock.blocked_id == user.id)
+        )
+    )
+    db.session.execute(
+        update(Introduction)
+        .where(or_(Introduction.sender_id == user.id, Introduction.recipient_id == user.id))
+        .values(message="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(AbuseReport)
+        .where(AbuseReport.reporter_id == user.id)
+        .values(reason="")
+        .execution_options(synchronize_session=False)
+    )
     db.session.execute(delete(DigestLog).where(DigestLog.user_id == user.id))

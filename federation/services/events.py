@@ -11,6 +11,7 @@ request's BEGIN IMMEDIATE transaction already serialises writers) and counts
 the confirmed seats, and the seats of the attendee's host-group quota, inside
 that same transaction.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,17 +26,42 @@ from markupsafe import Markup
 from sqlalchemy import String, and_, cast, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AlumniGroup, AssetKind, AssetRequest, CalendarFeed, EventAudience,
-                               EventFormat,
-                               EventHost, EventRegistration, EventSpeaker, EventStatus,
-                               HostStatus, JointEvent, NeedPair, RegistrationStatus,
-                               RequestStatus, ScreeningSetting, SharedAsset, User, utcnow)
-from federation.security import (can_approve_event, can_manage_event, can_manage_group,
-                                 can_see_event, event_visibility, is_coordinator, is_member,
-                                 manageable_group_ids, member_group_ids, new_secret)
+from federation.links import external_url
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetRequest,
+    CalendarFeed,
+    EventAudience,
+    EventFormat,
+    EventHost,
+    EventRegistration,
+    EventSpeaker,
+    EventStatus,
+    HostStatus,
+    JointEvent,
+    NeedPair,
+    RegistrationStatus,
+    RequestStatus,
+    ScreeningSetting,
+    SharedAsset,
+    User,
+    utcnow,
+)
+from federation.security import (
+    can_approve_event,
+    can_manage_event,
+    can_manage_group,
+    can_see_event,
+    event_visibility,
+    is_coordinator,
+    is_member,
+    manageable_group_ids,
+    member_group_ids,
+    new_secret,
+)
 from federation.services import notifications, seats
 from federation.services.groups import csv_safe, like_pattern
 from federation.services.privacy import eraser, exporter
@@ -44,23 +70,51 @@ from federation.text import as_typed
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 AUTO_PUBLISH_KEY = "events_publish_without_approval"
-TEXT_LIMITS = {"title_ja": 200, "title_en": 200, "description_ja": 20000,
-               "description_en": 20000, "place": 255, "online_url": 500}
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
-                "blockquote", "code", "pre", "hr"}
+TEXT_LIMITS = {
+    "title_ja": 200,
+    "title_en": 200,
+    "description_ja": 20000,
+    "description_en": 20000,
+    "place": 255,
+    "online_url": 500,
+}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+}
 
 
 # --- text -----------------------------------------------------------------------------
 
+
 def render_markdown(text: str) -> Markup:
     """Markdown to HTML, sanitised: no scripts, no styles, safe links only."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
     return Markup(clean)
 
 
 # --- settings -------------------------------------------------------------------------
+
 
 def publish_without_approval() -> bool:
     row = db.session.get(ScreeningSetting, AUTO_PUBLISH_KEY)
@@ -73,14 +127,14 @@ def set_publish_without_approval(actor: User, enabled: bool) -> None:
         raise Forbidden()
     row = db.session.get(ScreeningSetting, AUTO_PUBLISH_KEY)
     if row is None:
-        db.session.add(ScreeningSetting(key=AUTO_PUBLISH_KEY, value=int(enabled),
-                                        updated_at=utcnow()))
+        db.session.add(ScreeningSetting(key=AUTO_PUBLISH_KEY, value=int(enabled), updated_at=utcnow()))
     else:
         row.value, row.updated_at = int(enabled), utcnow()
     db.session.flush()
 
 
 # --- loading and the board -------------------------------------------------------------
+
 
 def _options():
     # Hosts with their groups in one query; the lead group is one of them, so
@@ -96,24 +150,34 @@ def get_event(viewer: User | None, event_id: int) -> JointEvent:
     return event
 
 
-def board_query(viewer: User | None, *, when: str = "upcoming", group: str = "",
-                format: str = "", month: str = "", tag: str = "", q: str = ""):
+def board_query(
+    viewer: User | None,
+    *,
+    when: str = "upcoming",
+    group: str = "",
+    format: str = "",
+    month: str = "",
+    tag: str = "",
+    q: str = "",
+):
     """The board as a select() to paginate, only what the viewer may see.
     Unknown filter values are ignored (they come from a URL)."""
     now = utcnow()
     query = select(JointEvent).where(event_visibility(viewer)).options(*_options())
     if when == "past":
-        query = query.where(JointEvent.ends_at < now).order_by(JointEvent.starts_at.desc(),
-                                                               JointEvent.id.desc())
+        query = query.where(JointEvent.ends_at < now).order_by(
+            JointEvent.starts_at.desc(), JointEvent.id.desc()
+        )
     elif when == "all":
         query = query.order_by(JointEvent.starts_at.desc(), JointEvent.id.desc())
     else:
-        query = query.where(JointEvent.ends_at >= now).order_by(JointEvent.starts_at,
-                                                                JointEvent.id)
+        query = query.where(JointEvent.ends_at >= now).order_by(JointEvent.starts_at, JointEvent.id)
     if group:
-        query = query.where(JointEvent.hosts.any(and_(
-            EventHost.status == HostStatus.confirmed,
-            EventHost.group.has(AlumniGroup.slug == group))))
+        query = query.where(
+            JointEvent.hosts.any(
+                and_(EventHost.status == HostStatus.confirmed, EventHost.group.has(AlumniGroup.slug == group))
+            )
+        )
     if format in EventFormat.__members__:
         query = query.where(JointEvent.format == EventFormat(format))
     if month:
@@ -129,15 +193,25 @@ def board_query(viewer: User | None, *, when: str = "upcoming", group: str = "",
         query = query.where(cast(JointEvent.tags, String).like(f'%"{tag}"%'))
     pattern = like_pattern(q)
     if pattern:
-        query = query.where(or_(*[func.lower(column).like(pattern, escape="\\") for column in (
-            JointEvent.title_ja, JointEvent.title_en, JointEvent.description_ja,
-            JointEvent.description_en, JointEvent.place)]))
+        query = query.where(
+            or_(
+                *[
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        JointEvent.title_ja,
+                        JointEvent.title_en,
+                        JointEvent.description_ja,
+                        JointEvent.description_en,
+                        JointEvent.place,
+                    )
+                ]
+            )
+        )
     return query
 
 
 def group_upcoming_events(viewer: User | None, group: AlumniGroup, limit: int = 10):
-    return list(db.session.scalars(
-        board_query(viewer, group=group.slug).limit(limit)))
+    return list(db.session.scalars(board_query(viewer, group=group.slug).limit(limit)))
 
 
 def seat_counts(events: list[JointEvent]) -> dict[int, int]:
@@ -146,9 +220,12 @@ def seat_counts(events: list[JointEvent]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(EventRegistration.event_id, func.count(EventRegistration.id))
-        .where(EventRegistration.event_id.in_([e.id for e in events]),
-               EventRegistration.status == RegistrationStatus.confirmed)
-        .group_by(EventRegistration.event_id))
+        .where(
+            EventRegistration.event_id.in_([e.id for e in events]),
+            EventRegistration.status == RegistrationStatus.confirmed,
+        )
+        .group_by(EventRegistration.event_id)
+    )
     counts = {e.id: 0 for e in events}
     counts.update(dict(rows.all()))
     return counts
@@ -159,6 +236,7 @@ def seats_left(event: JointEvent) -> int:
 
 
 # --- planning -----------------------------------------------------------------------------
+
 
 def _clean(data: dict, event: JointEvent | None) -> dict:
     """Validate any subset of the fields; every error at once."""
@@ -220,8 +298,7 @@ def _clean(data: dict, event: JointEvent | None) -> dict:
         raise Invalid(fields=errors)
     starts = changes.get("starts_at", event.starts_at if event else None)
     ends = changes.get("ends_at", event.ends_at if event else None)
-    deadline = changes.get("registration_deadline",
-                           event.registration_deadline if event else None)
+    deadline = changes.get("registration_deadline", event.registration_deadline if event else None)
     if starts and ends and ends <= starts:
         errors["ends_at"] = [_("The end must be after the start.")]
     if "starts_at" in changes and starts <= utcnow():
@@ -230,8 +307,11 @@ def _clean(data: dict, event: JointEvent | None) -> dict:
         errors["registration_deadline"] = [_("The deadline must be before the start.")]
     fmt = changes.get("format", event.format if event else None)
     url = changes.get("online_url", event.online_url if event else "")
-    if fmt in (EventFormat.online, EventFormat.hybrid) and not url and (
-            event is None or "online_url" in data or "format" in data):
+    if (
+        fmt in (EventFormat.online, EventFormat.hybrid)
+        and not url
+        and (event is None or "online_url" in data or "format" in data)
+    ):
         errors["online_url"] = [_("An online event needs its link.")]
     if errors:
         raise Invalid(fields=errors)
@@ -244,10 +324,10 @@ def create_event(actor: User, group: AlumniGroup, data: dict) -> JointEvent:
         raise Forbidden()
     changes = _clean(data, None)
     changes = {"audience": EventAudience.members, "tags": [], **changes}
-    event = JointEvent(lead_group=group, created_by=actor, status=EventStatus.draft,
-                       sequence=0, **changes)
-    event.hosts.append(EventHost(group=group, status=HostStatus.confirmed,
-                                 confirmed_by_id=actor.id, confirmed_at=utcnow()))
+    event = JointEvent(lead_group=group, created_by=actor, status=EventStatus.draft, sequence=0, **changes)
+    event.hosts.append(
+        EventHost(group=group, status=HostStatus.confirmed, confirmed_by_id=actor.id, confirmed_at=utcnow())
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -283,8 +363,9 @@ def update_event(actor: User, event: JointEvent, data: dict) -> JointEvent:
     return event
 
 
-def invite_host(actor: User, event: JointEvent, group: AlumniGroup,
-                seat_quota: int | None = None) -> EventHost:
+def invite_host(
+    actor: User, event: JointEvent, group: AlumniGroup, seat_quota: int | None = None
+) -> EventHost:
     if not can_manage_event(actor, event):
         raise Forbidden()
     if event.status not in (EventStatus.draft, EventStatus.proposed):
@@ -297,18 +378,23 @@ def invite_host(actor: User, event: JointEvent, group: AlumniGroup,
         set_quota(actor, event, host, seat_quota)
     db.session.flush()
     for user in _operators(group.id):
-        notifications.notify(user, notifications.EVENT_COHOST_INVITED, event=event, group=group,
-                             link=_link("events.detail", event_id=event.id))
+        notifications.notify(
+            user,
+            notifications.EVENT_COHOST_INVITED,
+            event=event,
+            group=group,
+            link=_link("events.detail", event_id=event.id),
+        )
     return host
 
 
 def set_quota(actor: User, event: JointEvent, host: EventHost, seat_quota: int | None) -> None:
     if not can_manage_event(actor, event):
         raise Forbidden()
-    if seat_quota is not None and (not isinstance(seat_quota, int) or not
-                                   0 <= seat_quota <= event.capacity):
-        raise Invalid(fields={"seat_quota": [
-            _("Must be between %(low)d and %(high)d.", low=0, high=event.capacity)]})
+    if seat_quota is not None and (not isinstance(seat_quota, int) or not 0 <= seat_quota <= event.capacity):
+        raise Invalid(
+            fields={"seat_quota": [_("Must be between %(low)d and %(high)d.", low=0, high=event.capacity)]}
+        )
     host.seat_quota = seat_quota
     db.session.flush()
 
@@ -344,8 +430,8 @@ def is_confirmed_cohosted(event: JointEvent) -> bool:
 
 def can_publish(actor: User | None, event: JointEvent) -> bool:
     return can_approve_event(actor) or (
-        can_manage_event(actor, event) and publish_without_approval()
-        and is_confirmed_cohosted(event))
+        can_manage_event(actor, event) and publish_without_approval() and is_confirmed_cohosted(event)
+    )
 
 
 def propose_event(actor: User, event: JointEvent) -> JointEvent:
@@ -359,8 +445,9 @@ def propose_event(actor: User, event: JointEvent) -> JointEvent:
     event.return_reason, event.returned_at = "", None
     db.session.flush()
     for user in notifications.coordinators():
-        notifications.notify(user, notifications.EVENT_PROPOSED, event=event,
-                             link=_link("events.detail", event_id=event.id))
+        notifications.notify(
+            user, notifications.EVENT_PROPOSED, event=event, link=_link("events.detail", event_id=event.id)
+        )
     return event
 
 
@@ -371,8 +458,11 @@ def return_event(actor: User, event: JointEvent, reason: str) -> JointEvent:
         raise Forbidden()
     reason = (reason or "").strip()
     if not reason or len(reason) > 3000:
-        raise Invalid(fields={"reason": [
-            _("Say what should change (%(low)s to %(high)s characters).", low=1, high=3000)]})
+        raise Invalid(
+            fields={
+                "reason": [_("Say what should change (%(low)s to %(high)s characters).", low=1, high=3000)]
+            }
+        )
     event = _lock(event)
     if event.status != EventStatus.proposed:
         raise Conflict(_("Only a proposed event can be returned; it is no longer proposed."))
@@ -380,9 +470,14 @@ def return_event(actor: User, event: JointEvent, reason: str) -> JointEvent:
     event.return_reason, event.returned_at = reason, utcnow()
     db.session.flush()
     for user in _proposers(event):
-        notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, template="event_returned",
-                             event=event, reason=reason,
-                             link=_link("events.detail", event_id=event.id))
+        notifications.notify(
+            user,
+            notifications.EVENT_PROPOSAL_DECIDED,
+            template="event_returned",
+            event=event,
+            reason=reason,
+            link=_link("events.detail", event_id=event.id),
+        )
     return event
 
 
@@ -401,8 +496,11 @@ def publish_event(actor: User, event: JointEvent) -> JointEvent:
     if not can_publish(actor, event):
         raise Forbidden()
     event = _lock(event)
-    allowed = (EventStatus.proposed,) if not publish_without_approval() else (
-        EventStatus.draft, EventStatus.proposed)
+    allowed = (
+        (EventStatus.proposed,)
+        if not publish_without_approval()
+        else (EventStatus.draft, EventStatus.proposed)
+    )
     if event.status not in allowed:
         raise Conflict(_("This change is not allowed in the event's current state."))
     if any(h.status == HostStatus.invited for h in event.hosts):
@@ -419,8 +517,7 @@ def publish_event(actor: User, event: JointEvent) -> JointEvent:
         for user in _proposers(event):
             if user.id != actor.id:
                 told.add(user.id)
-                notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, event=event,
-                                     link=link)
+                notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, event=event, link=link)
     for host in event.confirmed_hosts:
         for user in _operators(host.group_id):
             if user.id != actor.id and user.id not in told:
@@ -454,22 +551,32 @@ def complete_event(actor: User, event: JointEvent) -> JointEvent:
     if event.starts_at > utcnow():
         from federation.i18n import datetime_filter
 
-        raise Conflict(_("The event has not started yet: mark it as held once it has begun "
-                         "(from %(start)s).", start=datetime_filter(event.starts_at, "short")))
+        raise Conflict(
+            _(
+                "The event has not started yet: mark it as held once it has begun (from %(start)s).",
+                start=datetime_filter(event.starts_at, "short"),
+            )
+        )
     event.status = EventStatus.completed
     db.session.flush()
     return event
 
 
 def transition(actor: User, event: JointEvent, action: str) -> JointEvent:
-    return {"propose": propose_event, "publish": publish_event, "cancel": cancel_event,
-            "complete": complete_event}[action](actor, event)
+    return {
+        "propose": propose_event,
+        "publish": publish_event,
+        "cancel": cancel_event,
+        "complete": complete_event,
+    }[action](actor, event)
 
 
 # --- venue and speakers (through asset requests) -------------------------------------------
 
-def _request_asset(actor: User, event: JointEvent, asset: SharedAsset, kind: AssetKind,
-                   message: str) -> AssetRequest:
+
+def _request_asset(
+    actor: User, event: JointEvent, asset: SharedAsset, kind: AssetKind, message: str
+) -> AssetRequest:
     from federation.services import assets
 
     if not can_manage_event(actor, event):
@@ -478,18 +585,27 @@ def _request_asset(actor: User, event: JointEvent, asset: SharedAsset, kind: Ass
         raise Conflict(_("A completed or cancelled event cannot be changed."))
     if asset.kind != kind:
         raise Invalid(fields={"asset": [_("Choose from the list.")]})
-    groups = [h.group for h in event.hosts if h.status == HostStatus.confirmed
-              and can_manage_group(actor, h.group) and h.group_id != asset.group_id]
+    groups = [
+        h.group
+        for h in event.hosts
+        if h.status == HostStatus.confirmed
+        and can_manage_group(actor, h.group)
+        and h.group_id != asset.group_id
+    ]
     if not groups:
         raise Invalid(fields={"asset": [_("A group cannot ask for its own asset.")]})
     return assets.request_asset(
-        actor, asset, groups[0], message=message, joint_event=event.title_for("ja")[:200],
+        actor,
+        asset,
+        groups[0],
+        message=message,
+        joint_event=event.title_for("ja")[:200],
         starts_at=event.starts_at if kind == AssetKind.venue else None,
-        ends_at=event.ends_at if kind == AssetKind.venue else None)
+        ends_at=event.ends_at if kind == AssetKind.venue else None,
+    )
 
 
-def request_venue(actor: User, event: JointEvent, asset: SharedAsset,
-                  message: str = "") -> AssetRequest:
+def request_venue(actor: User, event: JointEvent, asset: SharedAsset, message: str = "") -> AssetRequest:
     """Book a registry venue for the event's slot (the owner accepts it)."""
     asset_request = _request_asset(actor, event, asset, AssetKind.venue, message)
     event.venue_request = asset_request
@@ -498,8 +614,7 @@ def request_venue(actor: User, event: JointEvent, asset: SharedAsset,
     return asset_request
 
 
-def request_speaker(actor: User, event: JointEvent, asset: SharedAsset,
-                    message: str = "") -> EventSpeaker:
+def request_speaker(actor: User, event: JointEvent, asset: SharedAsset, message: str = "") -> EventSpeaker:
     asset_request = _request_asset(actor, event, asset, AssetKind.speaker, message)
     speaker = EventSpeaker(event=event, asset_request=asset_request)
     db.session.add(speaker)
@@ -524,17 +639,20 @@ def place_text(event: JointEvent) -> str:
 
 
 def speakers_of(event: JointEvent) -> list[SharedAsset]:
-    return [s.asset_request.asset for s in event.speakers
-            if s.asset_request.status == RequestStatus.accepted]
+    return [s.asset_request.asset for s in event.speakers if s.asset_request.status == RequestStatus.accepted]
 
 
 # --- registration ---------------------------------------------------------------------
 
+
 def my_registration(actor: User | None, event: JointEvent) -> EventRegistration | None:
     if actor is None or not actor.is_authenticated:
         return None
-    return db.session.scalar(select(EventRegistration).where(
-        EventRegistration.event_id == event.id, EventRegistration.user_id == actor.id))
+    return db.session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.event_id == event.id, EventRegistration.user_id == actor.id
+        )
+    )
 
 
 def _attendee_group_id(actor: User, event: JointEvent) -> int | None:
@@ -551,11 +669,14 @@ def _has_seat(event: JointEvent, group_id: int | None) -> bool:
     the attendee's host group, when that group has a quota)."""
     if seats.confirmed_count(EventRegistration.event_id, event.id) >= event.capacity:
         return False
-    quota = next((h.seat_quota for h in event.hosts if h.group_id == group_id
-                  and h.status == HostStatus.confirmed), None)
+    quota = next(
+        (h.seat_quota for h in event.hosts if h.group_id == group_id and h.status == HostStatus.confirmed),
+        None,
+    )
     if quota is not None:
-        taken = seats.confirmed_count(EventRegistration.event_id, event.id,
-                                      EventRegistration.group_id == group_id)
+        taken = seats.confirmed_count(
+            EventRegistration.event_id, event.id, EventRegistration.group_id == group_id
+        )
         if taken >= quota:
             return False
     return True
@@ -563,8 +684,11 @@ def _has_seat(event: JointEvent, group_id: int | None) -> bool:
 
 def registration_open(event: JointEvent) -> bool:
     now = utcnow()
-    return (event.status == EventStatus.published and event.starts_at > now
-            and (event.registration_deadline is None or event.registration_deadline > now))
+    return (
+        event.status == EventStatus.published
+        and event.starts_at > now
+        and (event.registration_deadline is None or event.registration_deadline > now)
+    )
 
 
 def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[EventRegistration, bool]:
@@ -589,13 +713,24 @@ def register(actor: User, event: JointEvent, listed: bool = False) -> tuple[Even
     existing.waitlist_position = waitlist_position(existing)
     link = _link("events.detail", event_id=event.id)
     if has_seat:
-        notifications.notify(actor, notifications.EVENT_REGISTERED, event=event,
-                             place=place_text(event), link=link,
-                             attachments=_ics_attachment(actor, event))
+        notifications.notify(
+            actor,
+            notifications.EVENT_REGISTERED,
+            event=event,
+            place=place_text(event),
+            link=link,
+            attachments=_ics_attachment(actor, event),
+        )
     else:
-        notifications.notify(actor, notifications.EVENT_REGISTERED, template="event_waitlisted",
-                             event=event, position=waitlist_position(existing), link=link,
-                             why=waitlist_reason(event, existing))
+        notifications.notify(
+            actor,
+            notifications.EVENT_REGISTERED,
+            template="event_waitlisted",
+            event=event,
+            position=waitlist_position(existing),
+            link=link,
+            why=waitlist_reason(event, existing),
+        )
     return existing, True
 
 
@@ -611,20 +746,38 @@ def waitlist_reason(event: JointEvent, registration: EventRegistration | None) -
     if registration is None or registration.status != RegistrationStatus.waitlisted:
         return None
     left = seats_left(event)
-    host = next((h for h in event.hosts if h.group_id == registration.group_id
-                 and h.status == HostStatus.confirmed and h.seat_quota is not None), None)
+    host = next(
+        (
+            h
+            for h in event.hosts
+            if h.group_id == registration.group_id
+            and h.status == HostStatus.confirmed
+            and h.seat_quota is not None
+        ),
+        None,
+    )
     position = waitlist_position(registration)
     if left > 0 and host is not None:
-        return {"full": "quota", "position": position, "seats_left": left,
-                "quota": host.seat_quota, "group": host.group}
+        return {
+            "full": "quota",
+            "position": position,
+            "seats_left": left,
+            "quota": host.seat_quota,
+            "group": host.group,
+        }
     return {"full": "event", "position": position, "seats_left": left}
 
 
 def _ics_attachment(user: User, event: JointEvent) -> tuple[tuple[str, str, bytes], ...]:
     from federation.services import calendars
 
-    return ((f"event-{event.id}.ics", "text/calendar; charset=utf-8; method=PUBLISH",
-             calendars.event_ics(user, event, user.locale)),)
+    return (
+        (
+            f"event-{event.id}.ics",
+            "text/calendar; charset=utf-8; method=PUBLISH",
+            calendars.event_ics(user, event, user.locale),
+        ),
+    )
 
 
 def cancel_registration(actor: User, event: JointEvent) -> EventRegistration:
@@ -646,25 +799,38 @@ def _promote(event: JointEvent) -> list[EventRegistration]:
     if event.status != EventStatus.published:
         return []
     promoted = seats.promote(
-        EventRegistration, EventRegistration.event_id, event.id,
+        EventRegistration,
+        EventRegistration.event_id,
+        event.id,
         room_left=lambda: _has_seat(event, None),
         fits=lambda registration: _has_seat(event, registration.group_id),
-        options=(selectinload(EventRegistration.user),))
+        options=(selectinload(EventRegistration.user),),
+    )
     for registration in promoted:
         user = registration.user
         if user is not None and user.is_active:
-            notifications.notify(user, notifications.EVENT_PROMOTED, event=event,
-                                 link=_link("events.detail", event_id=event.id),
-                                 attachments=_ics_attachment(user, event))
+            notifications.notify(
+                user,
+                notifications.EVENT_PROMOTED,
+                event=event,
+                link=_link("events.detail", event_id=event.id),
+                attachments=_ics_attachment(user, event),
+            )
     return promoted
 
 
 def registrations_of(event: JointEvent) -> list[EventRegistration]:
-    return list(db.session.scalars(
-        select(EventRegistration).where(EventRegistration.event_id == event.id,
-                                        EventRegistration.status != RegistrationStatus.cancelled)
-        .options(selectinload(EventRegistration.user), selectinload(EventRegistration.group))
-        .order_by(EventRegistration.status, EventRegistration.queued_at, EventRegistration.id)))
+    return list(
+        db.session.scalars(
+            select(EventRegistration)
+            .where(
+                EventRegistration.event_id == event.id,
+                EventRegistration.status != RegistrationStatus.cancelled,
+            )
+            .options(selectinload(EventRegistration.user), selectinload(EventRegistration.group))
+            .order_by(EventRegistration.status, EventRegistration.queued_at, EventRegistration.id)
+        )
+    )
 
 
 def can_see_online_link(viewer: User | None, event: JointEvent) -> bool:
@@ -682,13 +848,17 @@ def visible_attendees(viewer: User | None, event: JointEvent) -> list[EventRegis
     mine = my_registration(viewer, event)
     if mine is None or mine.status != RegistrationStatus.confirmed:
         return []
-    return sorted((r for r in registrations_of(event)
-                   if r.listed and r.status == RegistrationStatus.confirmed and r.user is not None),
-                  key=lambda r: (r.user.sort_key, r.id))  # あいうえお order
+    return sorted(
+        (
+            r
+            for r in registrations_of(event)
+            if r.listed and r.status == RegistrationStatus.confirmed and r.user is not None
+        ),
+        key=lambda r: (r.user.sort_key, r.id),
+    )  # あいうえお order
 
 
-def check_in(actor: User, event: JointEvent, registration_id: int,
-             present: bool = True) -> EventRegistration:
+def check_in(actor: User, event: JointEvent, registration_id: int, present: bool = True) -> EventRegistration:
     if not can_manage_event(actor, event):
         raise Forbidden()
     registration = db.session.get(EventRegistration, registration_id)
@@ -704,8 +874,17 @@ def check_in(actor: User, event: JointEvent, registration_id: int,
 
 
 def _csv_headers() -> list[str]:
-    return [_("Family name"), _("Given name"), _("Family name (kana)"), _("Given name (kana)"),
-            _("Email"), _("Group"), _("Status"), _("Registered at"), _("Checked in at")]
+    return [
+        _("Family name"),
+        _("Given name"),
+        _("Family name (kana)"),
+        _("Given name (kana)"),
+        _("Email"),
+        _("Group"),
+        _("Status"),
+        _("Registered at"),
+        _("Checked in at"),
+    ]
 
 
 def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> str:
@@ -716,7 +895,8 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     from federation.forms.events import REGISTRATION_STATUS_LABELS
 
     if not can_manage_group(actor, group) or not any(
-            h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts):
+        h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts
+    ):
         raise Forbidden()
     everyone = group.id == event.lead_group_id
     from federation.i18n import current_locale
@@ -727,18 +907,27 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(_csv_headers())
     # By status, then あいうえお order (the stored collation key).
-    for r in sorted(registrations_of(event),
-                    key=lambda r: (r.status.value, r.user.sort_key if r.user else "", r.id)):
+    for r in sorted(
+        registrations_of(event), key=lambda r: (r.status.value, r.user.sort_key if r.user else "", r.id)
+    ):
         if r.user is None or not (everyone or r.group_id == group.id):
             continue
-        writer.writerow([csv_safe(v) for v in (
-            r.user.family_name, r.user.given_name, r.user.family_name_kana,
-            r.user.given_name_kana, r.user.email,
-            r.group.name_for(locale) if r.group is not None else "",
-            str(REGISTRATION_STATUS_LABELS[r.status]),
-            r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
-            r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M")
-            if r.checked_in_at else "")])
+        writer.writerow(
+            [
+                csv_safe(v)
+                for v in (
+                    r.user.family_name,
+                    r.user.given_name,
+                    r.user.family_name_kana,
+                    r.user.given_name_kana,
+                    r.user.email,
+                    r.group.name_for(locale) if r.group is not None else "",
+                    str(REGISTRATION_STATUS_LABELS[r.status]),
+                    r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+                    r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -753,8 +942,7 @@ def mail_registrants(actor: User, event: JointEvent, subject: str, body: str) ->
         errors["body"] = [_("Use %(low)s to %(high)s characters.", low=1, high=5000)]
     if errors:
         raise Invalid(fields=errors)
-    return _mail_registrants(event, notifications.EVENT_MESSAGE, subject=subject, body=body,
-                             sender=actor)
+    return _mail_registrants(event, notifications.EVENT_MESSAGE, subject=subject, body=body, sender=actor)
 
 
 def _mail_registrants(event: JointEvent, kind: notifications.Kind, **context) -> int:
@@ -763,9 +951,15 @@ def _mail_registrants(event: JointEvent, kind: notifications.Kind, **context) ->
         user = registration.user
         if user is None or not user.is_active:
             continue
-        notifications.notify(user, kind, event=event, registration=registration,
-                             place=place_text(event),
-                             link=_link("events.detail", event_id=event.id), **context)
+        notifications.notify(
+            user,
+            kind,
+            event=event,
+            registration=registration,
+            place=place_text(event),
+            link=_link("events.detail", event_id=event.id),
+            **context,
+        )
         count += 1
     return count
 
@@ -777,13 +971,18 @@ def send_reminders(now: datetime | None = None) -> int:
     tomorrow = (now.astimezone(TOKYO) + timedelta(days=1)).date()
     start = datetime.combine(tomorrow, datetime.min.time(), TOKYO)
     due = db.session.scalars(
-        select(EventRegistration).join(EventRegistration.event)
-        .where(JointEvent.status == EventStatus.published,
-               JointEvent.starts_at >= start, JointEvent.starts_at < start + timedelta(days=1),
-               EventRegistration.status == RegistrationStatus.confirmed,
-               EventRegistration.reminded_at.is_(None))
+        select(EventRegistration)
+        .join(EventRegistration.event)
+        .where(
+            JointEvent.status == EventStatus.published,
+            JointEvent.starts_at >= start,
+            JointEvent.starts_at < start + timedelta(days=1),
+            EventRegistration.status == RegistrationStatus.confirmed,
+            EventRegistration.reminded_at.is_(None),
+        )
         .options(selectinload(EventRegistration.user), selectinload(EventRegistration.event))
-        .with_for_update(of=EventRegistration)).all()
+        .with_for_update(of=EventRegistration)
+    ).all()
     count = 0
     for registration in due:
         registration.reminded_at = now
@@ -791,15 +990,21 @@ def send_reminders(now: datetime | None = None) -> int:
         if user is None or not user.is_active:
             continue
         event = registration.event
-        notifications.notify(user, notifications.EVENT_REMINDER, key=f"registration:{registration.id}",
-                             event=event, place=place_text(event),
-                             link=_link("events.detail", event_id=event.id))
+        notifications.notify(
+            user,
+            notifications.EVENT_REMINDER,
+            key=f"registration:{registration.id}",
+            event=event,
+            place=place_text(event),
+            link=_link("events.detail", event_id=event.id),
+        )
         count += 1
     db.session.flush()
     return count
 
 
 # --- after the event -------------------------------------------------------------------
+
 
 def _person():
     return func.coalesce(cast(EventRegistration.user_id, String), EventRegistration.anonymous_key)
@@ -813,27 +1018,36 @@ def event_stats(actor: User, event: JointEvent) -> dict:
     reg = EventRegistration
     confirmed = reg.status == RegistrationStatus.confirmed
     row = db.session.execute(
-        select(func.count(reg.id),
-               func.count(reg.checked_in_at),
-               func.count(func.distinct(reg.group_id)))
-        .where(reg.event_id == event.id, confirmed)).one()
+        select(
+            func.count(reg.id), func.count(reg.checked_in_at), func.count(func.distinct(reg.group_id))
+        ).where(reg.event_id == event.id, confirmed)
+    ).one()
     registered, attended, groups = row
     checked_in_groups = db.session.scalar(
-        select(func.count(func.distinct(reg.group_id)))
-        .where(reg.event_id == event.id, confirmed, reg.checked_in_at.is_not(None)))
+        select(func.count(func.distinct(reg.group_id))).where(
+            reg.event_id == event.id, confirmed, reg.checked_in_at.is_not(None)
+        )
+    )
     # Attendees of this event who had attended an earlier joint event.
     other = EventRegistration.__table__.alias("earlier")
-    earlier_exists = (select(other.c.id).select_from(
-        other.join(JointEvent.__table__, JointEvent.__table__.c.id == other.c.event_id))
-        .where(other.c.checked_in_at.is_not(None),
-               JointEvent.__table__.c.starts_at < event.starts_at,
-               or_(and_(other.c.user_id.is_not(None), other.c.user_id == reg.user_id),
-                   and_(other.c.anonymous_key.is_not(None),
-                        other.c.anonymous_key == reg.anonymous_key)))
-        .exists())
+    earlier_exists = (
+        select(other.c.id)
+        .select_from(other.join(JointEvent.__table__, JointEvent.__table__.c.id == other.c.event_id))
+        .where(
+            other.c.checked_in_at.is_not(None),
+            JointEvent.__table__.c.starts_at < event.starts_at,
+            or_(
+                and_(other.c.user_id.is_not(None), other.c.user_id == reg.user_id),
+                and_(other.c.anonymous_key.is_not(None), other.c.anonymous_key == reg.anonymous_key),
+            ),
+        )
+        .exists()
+    )
     repeat = db.session.scalar(
-        select(func.count(reg.id)).where(reg.event_id == event.id, confirmed,
-                                         reg.checked_in_at.is_not(None), earlier_exists))
+        select(func.count(reg.id)).where(
+            reg.event_id == event.id, confirmed, reg.checked_in_at.is_not(None), earlier_exists
+        )
+    )
     return {
         "registered": registered,
         "attended": attended,
@@ -841,23 +1055,37 @@ def event_stats(actor: User, event: JointEvent) -> dict:
         "first_time": attended - repeat,
         "repeat": repeat,
         "groups": checked_in_groups if attended else groups,
-        "waitlisted": db.session.scalar(select(func.count(reg.id)).where(
-            reg.event_id == event.id, reg.status == RegistrationStatus.waitlisted)),
+        "waitlisted": db.session.scalar(
+            select(func.count(reg.id)).where(
+                reg.event_id == event.id, reg.status == RegistrationStatus.waitlisted
+            )
+        ),
     }
 
 
 # --- personal data ----------------------------------------------------------------------
 
+
 @exporter("events")
 def export_my_registrations(user: User) -> list[dict]:
-    rows = db.session.scalars(select(EventRegistration).where(EventRegistration.user_id == user.id)
-                              .options(selectinload(EventRegistration.event))
-                              .order_by(EventRegistration.id))
-    return [{"event_id": r.event_id, "event": r.event.title_for(user.locale),
-             "starts_at": r.event.starts_at.isoformat(), "status": r.status.value,
-             "listed": r.listed, "registered_at": r.queued_at.isoformat(),
-             "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None}
-            for r in rows]
+    rows = db.session.scalars(
+        select(EventRegistration)
+        .where(EventRegistration.user_id == user.id)
+        .options(selectinload(EventRegistration.event))
+        .order_by(EventRegistration.id)
+    )
+    return [
+        {
+            "event_id": r.event_id,
+            "event": r.event.title_for(user.locale),
+            "starts_at": r.event.starts_at.isoformat(),
+            "status": r.status.value,
+            "listed": r.listed,
+            "registered_at": r.queued_at.isoformat(),
+            "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+        }
+        for r in rows
+    ]
 
 
 @eraser
@@ -865,17 +1093,21 @@ def anonymise_registrations(user: User) -> None:
     """Keep the rows (attendance statistics stay right) without the person.
     A seat for an event still to come is released first and the waitlist
     moves up, as when they cancel."""
-    for registration in db.session.scalars(select(EventRegistration).where(
-            EventRegistration.user_id == user.id,
-            EventRegistration.status != RegistrationStatus.cancelled)).all():
+    for registration in db.session.scalars(
+        select(EventRegistration).where(
+            EventRegistration.user_id == user.id, EventRegistration.status != RegistrationStatus.cancelled
+        )
+    ).all():
         event = _lock(registration.event)
         if event.status == EventStatus.published and event.starts_at > utcnow():
             seats.release(registration)
             _promote(event)
     db.session.execute(
-        update(EventRegistration).where(EventRegistration.user_id == user.id)
+        update(EventRegistration)
+        .where(EventRegistration.user_id == user.id)
         .values(user_id=None, listed=False, anonymous_key="anon-" + new_secret(12))
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
 
 
 @eraser
@@ -884,6 +1116,7 @@ def erase_calendar_feed(user: User) -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------
+
 
 def _link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
@@ -895,8 +1128,8 @@ def _operators(group_id: int) -> list[User]:
     return _operators_of(group_id)
 
 
-
 # --- view data for the API ------------------------------------------------------------
+
 
 def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
     """Events as one viewer sees them: with the seats left and the online
@@ -915,14 +1148,28 @@ def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
             managed = set(ids)
         else:
             mine = set(db.session.scalars(manageable_group_ids(viewer)))
-            managed = {e.id for e in events if any(
-                h.status != HostStatus.declined and h.group_id in mine for h in e.hosts)}
-        confirmed = set(db.session.scalars(select(EventRegistration.event_id).where(
-            EventRegistration.event_id.in_(ids), EventRegistration.user_id == viewer.id,
-            EventRegistration.status == RegistrationStatus.confirmed)))
-    return [View(e, seats_left=max(e.capacity - counts[e.id], 0),
-                 online_url=e.online_url if e.id in managed or e.id in confirmed else None)
-            for e in events]
+            managed = {
+                e.id
+                for e in events
+                if any(h.status != HostStatus.declined and h.group_id in mine for h in e.hosts)
+            }
+        confirmed = set(
+            db.session.scalars(
+                select(EventRegistration.event_id).where(
+                    EventRegistration.event_id.in_(ids),
+                    EventRegistration.user_id == viewer.id,
+                    EventRegistration.status == RegistrationStatus.confirmed,
+                )
+            )
+        )
+    return [
+        View(
+            e,
+            seats_left=max(e.capacity - counts[e.id], 0),
+            online_url=e.online_url if e.id in managed or e.id in confirmed else None,
+        )
+        for e in events
+    ]
 
 
 def event_view(viewer: User | None, event: JointEvent) -> View:

@@ -1,10 +1,11 @@
 """The registry of alumni groups: profiles, the registry list and its
 filters, member-count history, the give-first balance and the CSV export."""
+
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 import io
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -13,10 +14,24 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AlumniGroup, AssetKind, AssetRequest, AssetStatus, CompanyHope,
-                               GovernanceType, GroupMemberCount, GroupNeed, GroupOperator,
-                               NeedPair, Platform, RequestStatus, RevenueModel, SharedAsset, User,
-                               utcnow)
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetRequest,
+    AssetStatus,
+    CompanyHope,
+    GovernanceType,
+    GroupMemberCount,
+    GroupNeed,
+    GroupOperator,
+    NeedPair,
+    Platform,
+    RequestStatus,
+    RevenueModel,
+    SharedAsset,
+    User,
+    utcnow,
+)
 from federation.security import can_export_registry, can_manage_group, can_view_group, is_member
 from federation.text import as_typed, is_kana, normalise, search_key
 
@@ -61,14 +76,16 @@ def group_options(viewer: User | None) -> GroupOptions:
     and when one last changed): a request reads one aggregate row instead of
     every group, and all workers see a new or renamed group at once."""
     public_only = not is_member(viewer)
-    version = tuple(db.session.execute(
-        select(func.count(AlumniGroup.id), func.max(AlumniGroup.updated_at))).one())
+    version = tuple(
+        db.session.execute(select(func.count(AlumniGroup.id), func.max(AlumniGroup.updated_at))).one()
+    )
     key = (str(db.engine.url), public_only)
     cached = _options_cache.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
     query = visible_groups_query(viewer).with_only_columns(
-        AlumniGroup.slug, AlumniGroup.name_ja, AlumniGroup.name_en)
+        AlumniGroup.slug, AlumniGroup.name_ja, AlumniGroup.name_en
+    )
     options = GroupOptions(GroupOption(*row) for row in db.session.execute(query))
     _options_cache[key] = (version, options)
     return options
@@ -89,10 +106,14 @@ def federation_overview(viewer: User | None) -> dict:
 
 
 def groups_operated_by(user: User) -> list[AlumniGroup]:
-    return list(db.session.scalars(
-        select(AlumniGroup).join(GroupOperator).where(GroupOperator.user_id == user.id)
-        .order_by(AlumniGroup.sort_key)
-    ))
+    return list(
+        db.session.scalars(
+            select(AlumniGroup)
+            .join(GroupOperator)
+            .where(GroupOperator.user_id == user.id)
+            .order_by(AlumniGroup.sort_key)
+        )
+    )
 
 
 def add_operator(group: AlumniGroup, user: User) -> GroupOperator:
@@ -103,6 +124,7 @@ def add_operator(group: AlumniGroup, user: User) -> GroupOperator:
 
 
 # --- the registry -------------------------------------------------------------
+
 
 def like_pattern(raw: str) -> str | None:
     """A LIKE pattern for a search word: NFKC, lower-case, wildcards escaped.
@@ -120,9 +142,17 @@ def search_pattern(raw: str) -> str | None:
     return like_pattern(search_key(raw))
 
 
-def registry_query(viewer: User | None, *, q: str = "", governance: str = "",
-                   maturity: int | None = None, need: str = "", has_venue: bool = False,
-                   has_speaker: bool = False, sort: str = "kana"):
+def registry_query(
+    viewer: User | None,
+    *,
+    q: str = "",
+    governance: str = "",
+    maturity: int | None = None,
+    need: str = "",
+    has_venue: bool = False,
+    has_speaker: bool = False,
+    sort: str = "kana",
+):
     """The registry list as a select() to paginate. Unknown filter values are
     ignored rather than refused (they come from a URL)."""
     query = visible_groups_query(viewer).order_by(None).options(selectinload(AlumniGroup.needs))
@@ -134,18 +164,22 @@ def registry_query(viewer: User | None, *, q: str = "", governance: str = "",
     if maturity in range(1, 6):
         query = query.where(AlumniGroup.maturity_level == maturity)
     if need in NeedPair.__members__:
-        query = query.where(exists().where(GroupNeed.group_id == AlumniGroup.id,
-                                           GroupNeed.need == NeedPair(need)))
+        query = query.where(
+            exists().where(GroupNeed.group_id == AlumniGroup.id, GroupNeed.need == NeedPair(need))
+        )
     for wanted, kind in ((has_venue, AssetKind.venue), (has_speaker, AssetKind.speaker)):
         if wanted:
-            query = query.where(exists().where(
-                SharedAsset.group_id == AlumniGroup.id, SharedAsset.kind == kind,
-                SharedAsset.status == AssetStatus.active))
+            query = query.where(
+                exists().where(
+                    SharedAsset.group_id == AlumniGroup.id,
+                    SharedAsset.kind == kind,
+                    SharedAsset.status == AssetStatus.active,
+                )
+            )
     if sort == "members":
         query = query.order_by(AlumniGroup.registered_members.desc(), AlumniGroup.id)
     elif sort == "founded":
-        query = query.order_by(AlumniGroup.founded_on.is_(None), AlumniGroup.founded_on,
-                               AlumniGroup.id)
+        query = query.order_by(AlumniGroup.founded_on.is_(None), AlumniGroup.founded_on, AlumniGroup.id)
     else:
         query = query.order_by(AlumniGroup.sort_key, AlumniGroup.id)
     return query
@@ -161,24 +195,46 @@ def get_group(viewer: User | None, slug: str) -> AlumniGroup:
 
 
 def group_operators(group: AlumniGroup) -> list[GroupOperator]:
-    return list(db.session.scalars(
-        select(GroupOperator).where(GroupOperator.group_id == group.id)
-        .options(selectinload(GroupOperator.user)).join(User).order_by(User.sort_key)
-    ))
+    return list(
+        db.session.scalars(
+            select(GroupOperator)
+            .where(GroupOperator.group_id == group.id)
+            .options(selectinload(GroupOperator.user))
+            .join(User)
+            .order_by(User.sort_key)
+        )
+    )
 
 
 # --- editing the profile ----------------------------------------------------------
 
 TEXT_LIMITS = {
-    "name_ja": 120, "name_en": 120, "name_kana": 160, "company_name": 120,
-    "founder_name": 120, "representative_name": 120, "liaison_department": 120,
-    "retiree_club": 120, "eligibility_rule": 2000, "company_endorsement": 2000,
+    "name_ja": 120,
+    "name_en": 120,
+    "name_kana": 160,
+    "company_name": 120,
+    "founder_name": 120,
+    "representative_name": 120,
+    "liaison_department": 120,
+    "retiree_club": 120,
+    "eligibility_rule": 2000,
+    "company_endorsement": 2000,
     "description": 5000,
 }
 REQUIRED = ("name_ja", "company_name")
-PROFILE_FIELDS = (*TEXT_LIMITS, "founded_on", "governance_type", "maturity_level",
-                  "revenue_model", "platforms", "need_pairs", "company_hopes",
-                  "registered_members", "members_counted_on", "is_public")
+PROFILE_FIELDS = (
+    *TEXT_LIMITS,
+    "founded_on",
+    "governance_type",
+    "maturity_level",
+    "revenue_model",
+    "platforms",
+    "need_pairs",
+    "company_hopes",
+    "registered_members",
+    "members_counted_on",
+    "is_public",
+)
 
 
 def _enum_list(values, enum_cls, field: str, errors: dict) -> list[str]:
@@ -203,8 +259,11 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
     for field, limit in TEXT_LIMITS.items():
         if field not in data:
             continue
-        value = as_typed(data[field] or "") if field in ("name_ja", "name_en", "name_kana",
-                                                         "company_name") else (data[field] or "").strip()
+        value = (
+            as_typed(data[field] or "")
+            if field in ("name_ja", "name_en", "name_kana", "company_name")
+            else (data[field] or "").strip()
+        )
         if field in REQUIRED and not value:
             errors[field] = [_("This field is required.")]
         elif len(value) > limit:
@@ -238,8 +297,11 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
             errors["maturity_level"] = [_("Choose a level from 1 to 5.")]
         else:
             changes["maturity_level"] = data["maturity_level"]
-    for field, enum_cls in (("platforms", Platform), ("company_hopes", CompanyHope),
-                            ("need_pairs", NeedPair)):
+    for field, enum_cls in (
+        ("platforms", Platform),
+        ("company_hopes", CompanyHope),
+        ("need_pairs", NeedPair),
+    ):
         if field in data:
             changes[field] = _enum_list(data[field], enum_cls, field, errors)
     if "registered_members" in data:
@@ -266,7 +328,8 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
             if value not in current:
                 group.needs.append(GroupNeed(need=NeedPair(value)))
     if "registered_members" in data and (
-            data["registered_members"] != group.registered_members or "members_counted_on" in data):
+        data["registered_members"] != group.registered_members or "members_counted_on" in data
+    ):
         record_member_count(group, data["registered_members"], counted_on)
     group.updated_at = utcnow()
     db.session.flush()
@@ -276,8 +339,11 @@ def update_group(actor: User, group: AlumniGroup, data: dict) -> AlumniGroup:
 def record_member_count(group: AlumniGroup, members: int, counted_on: date) -> GroupMemberCount:
     """Add (or correct) the count on a date; the latest dated count is the
     group's current number of registered members."""
-    row = db.session.scalar(select(GroupMemberCount).where(
-        GroupMemberCount.group_id == group.id, GroupMemberCount.counted_on == counted_on))
+    row = db.session.scalar(
+        select(GroupMemberCount).where(
+            GroupMemberCount.group_id == group.id, GroupMemberCount.counted_on == counted_on
+        )
+    )
     if row is None:
         row = GroupMemberCount(group=group, counted_on=counted_on, members=members)
         db.session.add(row)
@@ -285,13 +351,17 @@ def record_member_count(group: AlumniGroup, members: int, counted_on: date) -> G
         row.members = members
     db.session.flush()
     latest = db.session.scalar(
-        select(GroupMemberCount.members).where(GroupMemberCount.group_id == group.id)
-        .order_by(GroupMemberCount.counted_on.desc()).limit(1))
+        select(GroupMemberCount.members)
+        .where(GroupMemberCount.group_id == group.id)
+        .order_by(GroupMemberCount.counted_on.desc())
+        .limit(1)
+    )
     group.registered_members = latest
     return row
 
 
 # --- the give-first balance ---------------------------------------------------------
+
 
 def give_balance(group: AlumniGroup) -> dict[str, dict[str, int]]:
     """Accepted requests by asset kind: what the group gave (its assets used by
@@ -299,11 +369,17 @@ def give_balance(group: AlumniGroup) -> dict[str, dict[str, int]]:
     balance = {"given": {k.value: 0 for k in AssetKind}, "received": {k.value: 0 for k in AssetKind}}
     accepted = AssetRequest.status == RequestStatus.accepted
     given = db.session.execute(
-        select(SharedAsset.kind, func.count(AssetRequest.id)).join(AssetRequest.asset)
-        .where(SharedAsset.group_id == group.id, accepted).group_by(SharedAsset.kind))
+        select(SharedAsset.kind, func.count(AssetRequest.id))
+        .join(AssetRequest.asset)
+        .where(SharedAsset.group_id == group.id, accepted)
+        .group_by(SharedAsset.kind)
+    )
     received = db.session.execute(
-        select(SharedAsset.kind, func.count(AssetRequest.id)).join(AssetRequest.asset)
-        .where(AssetRequest.requester_group_id == group.id, accepted).group_by(SharedAsset.kind))
+        select(SharedAsset.kind, func.count(AssetRequest.id))
+        .join(AssetRequest.asset)
+        .where(AssetRequest.requester_group_id == group.id, accepted)
+        .group_by(SharedAsset.kind)
+    )
     for side, rows in (("given", given), ("received", received)):
         for kind, count in rows:
             balance[side][kind.value] = count
@@ -322,11 +398,27 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-CSV_COLUMNS = ("slug", "name_ja", "name_en", "name_kana", "company_name", "founded_on",
-               "founder_name", "representative_name", "registered_members",
-               "eligibility_rule", "governance_type", "maturity_level", "revenue_model",
-               "liaison_department", "platforms", "need_pairs", "company_hopes",
-               "is_public", "description")
+CSV_COLUMNS = (
+    "slug",
+    "name_ja",
+    "name_en",
+    "name_kana",
+    "company_name",
+    "founded_on",
+    "founder_name",
+    "representative_name",
+    "registered_members",
+    "eligibility_rule",
+    "governance_type",
+    "maturity_level",
+    "revenue_model",
+    "liaison_department",
+    "platforms",
+    "need_pairs",
+    "company_hopes",
+    "is_public",
+    "description",
+)
 
 
 def export_registry_csv(actor: User) -> str:
@@ -338,8 +430,10 @@ def export_registry_csv(actor: User) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     groups = db.session.scalars(
-        select(AlumniGroup).options(selectinload(AlumniGroup.needs))
-        .order_by(AlumniGroup.sort_key, AlumniGroup.id))
+        select(AlumniGroup)
+        .options(selectinload(AlumniGroup.needs))
+        .order_by(AlumniGroup.sort_key, AlumniGroup.id)
+    )
     for group in groups:
         row = []
         for column in CSV_COLUMNS:

@@ -1,6 +1,7 @@
 """Double opt-in introductions: a member asks with a message, the other
 accepts or declines; only on acceptance do both receive each other's contact
 details, by mail. Per-sender daily cap, blocks and abuse reports."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,13 +13,19 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from federation.extensions import db
-from federation.models import (AbuseReport, DirectoryBlock, Introduction, IntroductionStatus,
-                               Role, User, utcnow)
-from federation.security import can_see_abuse_reports, is_member
-from federation.services import directory
-from federation.services import notifications
-from federation.services.mail import queue_mail
 from federation.links import external_url
+from federation.models import (
+    AbuseReport,
+    DirectoryBlock,
+    Introduction,
+    IntroductionStatus,
+    Role,
+    User,
+    utcnow,
+)
+from federation.security import can_see_abuse_reports, is_member
+from federation.services import directory, notifications
+from federation.services.mail import queue_mail
 
 MESSAGE_LIMIT = 2000
 
@@ -36,32 +43,50 @@ def request_introduction(actor: User, profile_id: int, message: str) -> Introduc
     if len(message) > MESSAGE_LIMIT:
         raise Invalid(fields={"message": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
     cap = current_app.config["DIRECTORY_INTRODUCTIONS_PER_DAY"]
-    sent_today = db.session.scalar(select(func.count(Introduction.id)).where(
-        Introduction.sender_id == actor.id, Introduction.created_at > utcnow() - timedelta(days=1)))
+    sent_today = db.session.scalar(
+        select(func.count(Introduction.id)).where(
+            Introduction.sender_id == actor.id, Introduction.created_at > utcnow() - timedelta(days=1)
+        )
+    )
     if sent_today >= cap:
-        raise RateLimited(_("You have asked for %(n)d introductions today. Try again tomorrow.",
-                            n=cap))
-    blocked = db.session.scalar(select(DirectoryBlock.id).where(
-        DirectoryBlock.blocker_id == recipient.id, DirectoryBlock.blocked_id == actor.id))
+        raise RateLimited(_("You have asked for %(n)d introductions today. Try again tomorrow.", n=cap))
+    blocked = db.session.scalar(
+        select(DirectoryBlock.id).where(
+            DirectoryBlock.blocker_id == recipient.id, DirectoryBlock.blocked_id == actor.id
+        )
+    )
     if blocked:
         # Neutral: the sender is not told that they are blocked.
         raise Conflict(_("This person is not taking introduction requests at the moment."))
-    pending = db.session.scalar(select(Introduction).where(
-        Introduction.sender_id == actor.id, Introduction.recipient_id == recipient.id,
-        Introduction.status == IntroductionStatus.pending))
+    pending = db.session.scalar(
+        select(Introduction).where(
+            Introduction.sender_id == actor.id,
+            Introduction.recipient_id == recipient.id,
+            Introduction.status == IntroductionStatus.pending,
+        )
+    )
     if pending:
         from federation.i18n import date_filter
 
-        raise Conflict(_("You already asked %(name)s on %(date)s; wait for the answer. You "
-                         "are told in your inbox when they reply.",
-                         name=recipient.display_name, date=date_filter(pending.created_at)))
-    introduction = Introduction(sender=actor, recipient=recipient, message=message,
-                                created_at=utcnow())
+        raise Conflict(
+            _(
+                "You already asked %(name)s on %(date)s; wait for the answer. You "
+                "are told in your inbox when they reply.",
+                name=recipient.display_name,
+                date=date_filter(pending.created_at),
+            )
+        )
+    introduction = Introduction(sender=actor, recipient=recipient, message=message, created_at=utcnow())
     db.session.add(introduction)
     db.session.flush()
-    notifications.notify(recipient, notifications.INTRODUCTION_REQUESTED, person=recipient,
-                         sender=actor, message=message,
-                         link=external_url("directory.introductions"))
+    notifications.notify(
+        recipient,
+        notifications.INTRODUCTION_REQUESTED,
+        person=recipient,
+        sender=actor,
+        message=message,
+        link=external_url("directory.introductions"),
+    )
     return introduction
 
 
@@ -87,40 +112,48 @@ def accept(actor: User, introduction: Introduction) -> Introduction:
     _decide(actor, introduction, IntroductionStatus.accepted)
     sender, recipient = introduction.sender, introduction.recipient
     for person, other in ((sender, recipient), (recipient, sender)):
-        notifications.notify(person, notifications.INTRODUCTION_ANSWERED, person=person,
-                             other=other)
+        notifications.notify(person, notifications.INTRODUCTION_ANSWERED, person=person, other=other)
     return introduction
 
 
 def decline(actor: User, introduction: Introduction) -> Introduction:
     _decide(actor, introduction, IntroductionStatus.declined)
     sender = introduction.sender
-    notifications.notify(sender, notifications.INTRODUCTION_ANSWERED,
-                         template="introduction_declined", person=sender)
+    notifications.notify(
+        sender, notifications.INTRODUCTION_ANSWERED, template="introduction_declined", person=sender
+    )
     return introduction
 
 
 def inbox(actor: User):
-    return (select(Introduction).where(Introduction.recipient_id == actor.id)
-            .options(selectinload(Introduction.sender))
-            .order_by(Introduction.created_at.desc(), Introduction.id.desc()))
+    return (
+        select(Introduction)
+        .where(Introduction.recipient_id == actor.id)
+        .options(selectinload(Introduction.sender))
+        .order_by(Introduction.created_at.desc(), Introduction.id.desc())
+    )
 
 
 def outbox(actor: User):
-    return (select(Introduction).where(Introduction.sender_id == actor.id)
-            .options(selectinload(Introduction.recipient))
-            .order_by(Introduction.created_at.desc(), Introduction.id.desc()))
+    return (
+        select(Introduction)
+        .where(Introduction.sender_id == actor.id)
+        .options(selectinload(Introduction.recipient))
+        .order_by(Introduction.created_at.desc(), Introduction.id.desc())
+    )
 
 
 def block(actor: User, introduction: Introduction) -> DirectoryBlock:
     """The recipient blocks the sender; a pending request is declined quietly."""
     if introduction.recipient_id != actor.id:
         raise Forbidden()
-    row = db.session.scalar(select(DirectoryBlock).where(
-        DirectoryBlock.blocker_id == actor.id, DirectoryBlock.blocked_id == introduction.sender_id))
+    row = db.session.scalar(
+        select(DirectoryBlock).where(
+            DirectoryBlock.blocker_id == actor.id, DirectoryBlock.blocked_id == introduction.sender_id
+        )
+    )
     if row is None:
-        row = DirectoryBlock(blocker_id=actor.id, blocked_id=introduction.sender_id,
-                             created_at=utcnow())
+        row = DirectoryBlock(blocker_id=actor.id, blocked_id=introduction.sender_id, created_at=utcnow())
         db.session.add(row)
     if introduction.status == IntroductionStatus.pending:
         introduction.status = IntroductionStatus.declined
@@ -137,29 +170,52 @@ def report(actor: User, introduction: Introduction, reason: str) -> AbuseReport:
         raise Invalid(fields={"reason": [_("This field is required.")]})
     if len(reason) > MESSAGE_LIMIT:
         raise Invalid(fields={"reason": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
-    row = AbuseReport(reporter_id=actor.id, reported_id=introduction.sender_id,
-                      introduction_id=introduction.id, reason=reason, created_at=utcnow())
+    row = AbuseReport(
+        reporter_id=actor.id,
+        reported_id=introduction.sender_id,
+        introduction_id=introduction.id,
+        reason=reason,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
-    coordinators = db.session.scalars(select(User).where(
-        User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))).all()
+    coordinators = db.session.scalars(
+        select(User).where(User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))
+    ).all()
     for person in coordinators:
-        queue_mail(person.email, "abuse_report", person.locale, person=person, report=row,
-                   reporter=actor, reported=introduction.sender,
-                   link=external_url("directory.reports"))
+        queue_mail(
+            person.email,
+            "abuse_report",
+            person.locale,
+            person=person,
+            report=row,
+            reporter=actor,
+            reported=introduction.sender,
+            link=external_url("directory.reports"),
+        )
     return row
 
 
 def abuse_reports(actor: User):
     if not can_see_abuse_reports(actor):
         raise Forbidden()
-    return (select(AbuseReport).options(selectinload(AbuseReport.reporter),
-                                        selectinload(AbuseReport.reported))
-            .order_by(AbuseReport.created_at.desc(), AbuseReport.id.desc()))
+    return (
+        select(AbuseReport)
+        .options(selectinload(AbuseReport.reporter), selectinload(AbuseReport.reported))
+        .order_by(AbuseReport.created_at.desc(), AbuseReport.id.desc())
+    )
 
 
 def has_pending_between(actor: User, other_id: int) -> bool:
-    return db.session.scalar(select(Introduction.id).where(or_(
-        (Introduction.sender_id == actor.id) & (Introduction.recipient_id == other_id),
-        (Introduction.sender_id == other_id) & (Introduction.recipient_id == actor.id)),
-        Introduction.status == IntroductionStatus.pending)) is not None
+    return (
+        db.session.scalar(
+            select(Introduction.id).where(
+                or_(
+                    (Introduction.sender_id == actor.id) & (Introduction.recipient_id == other_id),
+                    (Introduction.sender_id == other_id) & (Introduction.recipient_id == actor.id),
+                ),
+                Introduction.status == IntroductionStatus.pending,
+            )
+        )
+        is not None
+    )

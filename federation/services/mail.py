@@ -14,6 +14,7 @@ accepted the message and before the row is marked sent leaves it 'sending';
 after CLAIM_LEASE another deliverer sends it again with the same Message-ID,
 which receiving servers and clients use to drop the duplicate.
 """
+
 from __future__ import annotations
 
 import html
@@ -52,8 +53,7 @@ def render_mail(template: str, locale: str, **context) -> tuple[str, str, str]:
             Markup(_URL_RE.sub(r'<a href="\1">\1</a>', html.escape(p)).replace("\n", "<br>"))
             for p in body.split("\n\n")
         ]
-        body_html = render_template("email/_layout.html", subject=subject.strip(),
-                                    paragraphs=paragraphs)
+        body_html = render_template("email/_layout.html", subject=subject.strip(), paragraphs=paragraphs)
     return subject.strip(), body, body_html
 
 
@@ -61,8 +61,9 @@ def mail_key(template: str, key: str, recipient: str) -> str:
     return f"{template}:{key}:{recipient.lower()}"[:400]
 
 
-def queue_mail(recipient: str, template: str, locale: str, *, key: str | None = None,
-               **context) -> OutboxMail:
+def queue_mail(
+    recipient: str, template: str, locale: str, *, key: str | None = None, **context
+) -> OutboxMail:
     """Queue one mail in the caller's transaction.
 
     `key` names the object the mail is about (e.g. "registration:12"): with it,
@@ -114,8 +115,9 @@ def _forget_rolled_back_mail(session: Session) -> None:
 
 def next_attempt_delay() -> float | None:
     """Seconds until the next mail waiting for a retry is due (None: none waits)."""
-    due = db.session.scalar(select(func.min(OutboxMail.next_attempt_at))
-                            .where(OutboxMail.status == MailStatus.pending))
+    due = db.session.scalar(
+        select(func.min(OutboxMail.next_attempt_at)).where(OutboxMail.status == MailStatus.pending)
+    )
     db.session.commit()
     if due is None:
         return None
@@ -157,8 +159,9 @@ def _send(row: OutboxMail) -> None:
     message.msgId = row.message_id
     from federation.models import OutboxAttachment
 
-    for attachment in db.session.scalars(select(OutboxAttachment).where(
-            OutboxAttachment.mail_id == row.id).order_by(OutboxAttachment.id)):
+    for attachment in db.session.scalars(
+        select(OutboxAttachment).where(OutboxAttachment.mail_id == row.id).order_by(OutboxAttachment.id)
+    ):
         message.attach(attachment.filename, attachment.content_type, attachment.data)
     mail.send(message)
 

@@ -33,6 +33,7 @@ queued with `services.mail.queue_mail` directly.
 The daily digest is `send_daily_digests()` (CLI: `flask notifications digest`),
 meant to run once a day.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,16 @@ from sqlalchemy import func, select, update
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
-from federation.models import (Delivery, MailState, Notification, NotificationPreference,
-                               OutboxAttachment, Role, User, utcnow)
+from federation.models import (
+    Delivery,
+    MailState,
+    Notification,
+    NotificationPreference,
+    OutboxAttachment,
+    Role,
+    User,
+    utcnow,
+)
 from federation.services.mail import queue_mail, render_mail
 from federation.services.privacy import eraser, exporter
 
@@ -64,8 +73,9 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def define_kind(name: str, label, *, section, template: str | None = None,
-                default: Delivery = Delivery.immediately) -> Kind:
+def define_kind(
+    name: str, label, *, section, template: str | None = None, default: Delivery = Delivery.immediately
+) -> Kind:
     """Declare a kind of notification (idempotent, so re-imports are harmless)."""
     kind = Kind(name, label, section, template or name, default)
     KINDS[name] = kind
@@ -76,93 +86,132 @@ _APPLICATIONS, _EVENTS = _l("Operator applications"), _l("Joint events")
 _ASSETS, _CONFERENCE, _DIRECTORY = _l("Shared assets"), _l("Conference"), _l("Directory")
 
 APPLICATION_SUBMITTED = define_kind(
-    "application_submitted", _l("A new application to review (coordinators)"),
-    section=_APPLICATIONS)
+    "application_submitted", _l("A new application to review (coordinators)"), section=_APPLICATIONS
+)
 APPLICATION_RESUBMITTED = define_kind(
-    "application_resubmitted", _l("An application resubmitted with more information (coordinators)"),
-    section=_APPLICATIONS)
+    "application_resubmitted",
+    _l("An application resubmitted with more information (coordinators)"),
+    section=_APPLICATIONS,
+)
 APPLICATION_INFO_REQUESTED = define_kind(
-    "application_info_requested", _l("More information is asked of my application"),
-    section=_APPLICATIONS, template="application_request_info")
+    "application_info_requested",
+    _l("More information is asked of my application"),
+    section=_APPLICATIONS,
+    template="application_request_info",
+)
 APPLICATION_DECIDED = define_kind(
-    "application_decided", _l("My application is decided"), section=_APPLICATIONS,
-    template="application_approve")
+    "application_decided",
+    _l("My application is decided"),
+    section=_APPLICATIONS,
+    template="application_approve",
+)
 
 EVENT_PROPOSED = define_kind(
-    "event_proposed", _l("An event is proposed for approval (coordinators)"), section=_EVENTS)
+    "event_proposed", _l("An event is proposed for approval (coordinators)"), section=_EVENTS
+)
 EVENT_COHOST_INVITED = define_kind(
-    "event_cohost_invited", _l("My group is invited to co-host an event"), section=_EVENTS)
+    "event_cohost_invited", _l("My group is invited to co-host an event"), section=_EVENTS
+)
 EVENT_PROPOSAL_DECIDED = define_kind(
-    "event_proposal_decided", _l("My proposed event is approved or returned"), section=_EVENTS,
-    template="event_approved")
-EVENT_PUBLISHED = define_kind(
-    "event_published", _l("An event my group hosts is published"), section=_EVENTS)
-EVENT_CHANGED = define_kind(
-    "event_changed", _l("An event I registered for changes"), section=_EVENTS)
+    "event_proposal_decided",
+    _l("My proposed event is approved or returned"),
+    section=_EVENTS,
+    template="event_approved",
+)
+EVENT_PUBLISHED = define_kind("event_published", _l("An event my group hosts is published"), section=_EVENTS)
+EVENT_CHANGED = define_kind("event_changed", _l("An event I registered for changes"), section=_EVENTS)
 EVENT_CANCELLED = define_kind(
-    "event_cancelled", _l("An event I registered for is cancelled"), section=_EVENTS)
+    "event_cancelled", _l("An event I registered for is cancelled"), section=_EVENTS
+)
 EVENT_MESSAGE = define_kind(
-    "event_message", _l("A message from the hosts of an event I registered for"),
-    section=_EVENTS)
+    "event_message", _l("A message from the hosts of an event I registered for"), section=_EVENTS
+)
 EVENT_REGISTERED = define_kind(
-    "event_registered", _l("My registration is confirmed or waitlisted"), section=_EVENTS)
-EVENT_PROMOTED = define_kind(
-    "event_promoted", _l("I moved up from the waitlist"), section=_EVENTS)
-EVENT_REMINDER = define_kind(
-    "event_reminder", _l("Reminder the day before an event"), section=_EVENTS)
+    "event_registered", _l("My registration is confirmed or waitlisted"), section=_EVENTS
+)
+EVENT_PROMOTED = define_kind("event_promoted", _l("I moved up from the waitlist"), section=_EVENTS)
+EVENT_REMINDER = define_kind("event_reminder", _l("Reminder the day before an event"), section=_EVENTS)
 
-ASSET_REQUEST_NEW = define_kind(
-    "asset_request_new", _l("A request for my group's asset"), section=_ASSETS)
+ASSET_REQUEST_NEW = define_kind("asset_request_new", _l("A request for my group's asset"), section=_ASSETS)
 ASSET_REQUEST_ANSWERED = define_kind(
-    "asset_request_answered", _l("My request for an asset is answered"), section=_ASSETS,
-    template="asset_request_accepted")
+    "asset_request_answered",
+    _l("My request for an asset is answered"),
+    section=_ASSETS,
+    template="asset_request_accepted",
+)
 ASSET_REQUEST_CANCELLED = define_kind(
-    "asset_request_cancelled", _l("A request for my group's asset is cancelled"),
-    section=_ASSETS)
+    "asset_request_cancelled", _l("A request for my group's asset is cancelled"), section=_ASSETS
+)
 
 CONFERENCE_PROPOSAL_RECEIVED = define_kind(
-    "conference_proposal_received", _l("My conference proposal is received"),
-    section=_CONFERENCE)
+    "conference_proposal_received", _l("My conference proposal is received"), section=_CONFERENCE
+)
 CONFERENCE_PROPOSAL_DECIDED = define_kind(
-    "conference_proposal_decided", _l("My conference proposal is decided"),
-    section=_CONFERENCE, template="conference_accepted")
+    "conference_proposal_decided",
+    _l("My conference proposal is decided"),
+    section=_CONFERENCE,
+    template="conference_accepted",
+)
 CONFERENCE_PROMOTED = define_kind(
-    "conference_promoted", _l("My conference seat came free from the waitlist"),
-    section=_CONFERENCE)
+    "conference_promoted", _l("My conference seat came free from the waitlist"), section=_CONFERENCE
+)
 CONFERENCE_REVIEWER = define_kind(
-    "conference_reviewer", _l("I am invited to review conference proposals"),
-    section=_CONFERENCE)
+    "conference_reviewer", _l("I am invited to review conference proposals"), section=_CONFERENCE
+)
 
 INTRODUCTION_REQUESTED = define_kind(
-    "introduction_request", _l("Someone asks to be introduced to me"), section=_DIRECTORY)
+    "introduction_request", _l("Someone asks to be introduced to me"), section=_DIRECTORY
+)
 INTRODUCTION_ANSWERED = define_kind(
-    "introduction_answered", _l("My introduction request is answered"), section=_DIRECTORY,
-    template="introduction_accepted")
+    "introduction_answered",
+    _l("My introduction request is answered"),
+    section=_DIRECTORY,
+    template="introduction_accepted",
+)
 INTRODUCTION_OUTCOME = define_kind(
-    "introduction_outcome", _l("What came of an introduction (asked once, 30 days later)"),
-    section=_DIRECTORY)
+    "introduction_outcome", _l("What came of an introduction (asked once, 30 days later)"), section=_DIRECTORY
+)
 
 _MEMBERSHIP, _CONSULTATIONS = _l("Joining a member group"), _l("Consultations")
 JOIN_REQUEST_DECIDED = define_kind(
-    "join_request_decided", _l("My request to join a group is decided"), section=_MEMBERSHIP,
-    template="join_request_approved")
+    "join_request_decided",
+    _l("My request to join a group is decided"),
+    section=_MEMBERSHIP,
+    template="join_request_approved",
+)
 CONSULTATION_REPLY = define_kind(
-    "consultation_reply", _l("A reply to my consultation"), section=_CONSULTATIONS)
+    "consultation_reply", _l("A reply to my consultation"), section=_CONSULTATIONS
+)
 CONSULTATION_SESSION = define_kind(
-    "consultation_session", _l("A 1:1 session asked of me, accepted or cancelled"),
-    section=_CONSULTATIONS, template="consultation_session_request")
+    "consultation_session",
+    _l("A 1:1 session asked of me, accepted or cancelled"),
+    section=_CONSULTATIONS,
+    template="consultation_session_request",
+)
 
 
 # --- sending --------------------------------------------------------------------
 
+
 def delivery_for(user: User, kind: Kind) -> Delivery:
-    chosen = db.session.scalar(select(NotificationPreference.delivery).where(
-        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind.name))
+    chosen = db.session.scalar(
+        select(NotificationPreference.delivery).where(
+            NotificationPreference.user_id == user.id, NotificationPreference.kind == kind.name
+        )
+    )
     return chosen or kind.default
 
 
-def notify(user: User | None, kind: Kind, *, link: str = "", template: str | None = None,
-           key: str | None = None, attachments: tuple[tuple[str, str, bytes], ...] = (), **context) -> Notification | None:
+def notify(
+    user: User | None,
+    kind: Kind,
+    *,
+    link: str = "",
+    template: str | None = None,
+    key: str | None = None,
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+    **context,
+) -> Notification | None:
     """Put one message in the person's inbox and mail it as they chose.
 
     `attachments` are (filename, content type, bytes); they go with an
@@ -179,13 +228,21 @@ def notify(user: User | None, kind: Kind, *, link: str = "", template: str | Non
         mail = queue_mail(user.email, template, user.locale, key=key, **context)
         subject, body, state = mail.subject, mail.body_text, MailState.queued
         for filename, content_type, data in attachments:
-            db.session.add(OutboxAttachment(mail_id=mail.id, filename=filename,
-                                            content_type=content_type, data=data))
+            db.session.add(
+                OutboxAttachment(mail_id=mail.id, filename=filename, content_type=content_type, data=data)
+            )
     else:
         subject, body, _html = render_mail(template, user.locale, **context)
         state = MailState.digest if delivery == Delivery.daily else MailState.none
-    row = Notification(user_id=user.id, kind=kind.name, subject=subject[:255], body=body,
-                       link=link[:500], mail_state=state, created_at=utcnow())
+    row = Notification(
+        user_id=user.id,
+        kind=kind.name,
+        subject=subject[:255],
+        body=body,
+        link=link[:500],
+        mail_state=state,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -202,9 +259,13 @@ def link_to(endpoint: str, **values) -> str:
 
 def coordinators() -> list[User]:
     """The people who receive what is for "the coordinators"."""
-    return list(db.session.scalars(
-        select(User).where(User.role.in_([Role.coordinator, Role.admin]),
-                           User.deactivated_at.is_(None)).order_by(User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))
+            .order_by(User.id)
+        )
+    )
 
 
 def send_daily_digests(now: datetime | None = None) -> int:
@@ -215,20 +276,32 @@ def send_daily_digests(now: datetime | None = None) -> int:
     now = now or utcnow()
     sent, last_user = 0, 0
     while True:
-        user_ids = list(db.session.scalars(
-            select(Notification.user_id).where(Notification.mail_state == MailState.digest,
-                                               Notification.created_at <= now,
-                                               Notification.user_id > last_user)
-            .group_by(Notification.user_id).order_by(Notification.user_id).limit(DIGEST_BATCH)))
+        user_ids = list(
+            db.session.scalars(
+                select(Notification.user_id)
+                .where(
+                    Notification.mail_state == MailState.digest,
+                    Notification.created_at <= now,
+                    Notification.user_id > last_user,
+                )
+                .group_by(Notification.user_id)
+                .order_by(Notification.user_id)
+                .limit(DIGEST_BATCH)
+            )
+        )
         if not user_ids:
             return sent
         last_user = user_ids[-1]
         users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
         pending = db.session.scalars(
-            select(Notification).where(Notification.user_id.in_(user_ids),
-                                       Notification.mail_state == MailState.digest,
-                                       Notification.created_at <= now)
-            .order_by(Notification.user_id, Notification.id)).all()
+            select(Notification)
+            .where(
+                Notification.user_id.in_(user_ids),
+                Notification.mail_state == MailState.digest,
+                Notification.created_at <= now,
+            )
+            .order_by(Notification.user_id, Notification.id)
+        ).all()
         by_user: dict[int, list[Notification]] = {}
         for row in pending:
             by_user.setdefault(row.user_id, []).append(row)
@@ -236,9 +309,15 @@ def send_daily_digests(now: datetime | None = None) -> int:
         for user_id, rows in by_user.items():
             user = users.get(user_id)
             if user is not None and user.is_active and user.email:
-                queue_mail(user.email, "notification_digest", user.locale, user=user,
-                           items=rows[:DIGEST_ITEMS], more=max(len(rows) - DIGEST_ITEMS, 0),
-                           link=inbox)
+                queue_mail(
+                    user.email,
+                    "notification_digest",
+                    user.locale,
+                    user=user,
+                    items=rows[:DIGEST_ITEMS],
+                    more=max(len(rows) - DIGEST_ITEMS, 0),
+                    link=inbox,
+                )
                 sent += 1
             for row in rows:
                 row.mail_state = MailState.digested
@@ -246,6 +325,7 @@ def send_daily_digests(now: datetime | None = None) -> int:
 
 
 # --- the inbox ----------------------------------------------------------------------
+
 
 def inbox_query(user: User, unread_only: bool = False):
     query = select(Notification).where(Notification.user_id == user.id)
@@ -257,8 +337,14 @@ def inbox_query(user: User, unread_only: bool = False):
 def unread_count(user: User | None) -> int:
     if user is None or not user.is_authenticated:
         return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def get_notification(user: User, notification_id: int) -> Notification:
@@ -279,20 +365,27 @@ def mark_read(user: User, notification_id: int) -> Notification:
 
 def mark_all_read(user: User) -> int:
     count = db.session.execute(
-        update(Notification).where(Notification.user_id == user.id,
-                                   Notification.read_at.is_(None))
-        .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.expire_all()
     return count
 
 
 # --- preferences -----------------------------------------------------------------------
 
+
 def preferences(user: User) -> dict[str, Delivery]:
     """Every kind with the person's choice (or its default), in declared order."""
-    chosen = dict(db.session.execute(
-        select(NotificationPreference.kind, NotificationPreference.delivery)
-        .where(NotificationPreference.user_id == user.id)).all())
+    chosen = dict(
+        db.session.execute(
+            select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user.id
+            )
+        ).all()
+    )
     return {name: chosen.get(name, kind.default) for name, kind in KINDS.items()}
 
 
@@ -311,8 +404,12 @@ def set_preferences(user: User, values: dict[str, str]) -> dict[str, Delivery]:
             clean[name] = Delivery(value)
     if errors:
         raise Invalid(fields=errors)
-    existing = {p.kind: p for p in db.session.scalars(select(NotificationPreference).where(
-        NotificationPreference.user_id == user.id))}
+    existing = {
+        p.kind: p
+        for p in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
     for name, delivery in clean.items():
         if name in existing:
             existing[name].delivery = delivery
@@ -324,15 +421,24 @@ def set_preferences(user: User, values: dict[str, str]) -> dict[str, Delivery]:
 
 # --- personal data -------------------------------------------------------------------------
 
+
 @exporter("notifications")
 def export_notifications(user: User) -> dict:
-    rows = db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                              .order_by(Notification.id))
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
     return {
         "preferences": {k: v.value for k, v in preferences(user).items()},
-        "inbox": [{"kind": r.kind, "subject": r.subject, "link": r.link,
-                   "created_at": r.created_at.isoformat(),
-                   "read_at": r.read_at.isoformat() if r.read_at else None} for r in rows],
+        "inbox": [
+            {
+                "kind": r.kind,
+                "subject": r.subject,
+                "link": r.link,
+                "created_at": r.created_at.isoformat(),
+                "read_at": r.read_at.isoformat() if r.read_at else None,
+            }
+            for r in rows
+        ],
     }
 
 
@@ -341,5 +447,4 @@ def erase_notifications(user: User) -> None:
     from sqlalchemy import delete
 
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
-    db.session.execute(delete(NotificationPreference).where(
-        NotificationPreference.user_id == user.id))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))

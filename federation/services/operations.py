@@ -1,4 +1,5 @@
 """Running the installation: readiness checks and backups of the database."""
+
 from __future__ import annotations
 
 import logging
@@ -46,8 +47,7 @@ def readiness() -> dict[str, dict]:
         checks["database"] = {"ok": False, "error": type(exc).__name__}
     try:
         heads, current = migration_heads()
-        checks["migrations"] = {"ok": heads == current, "head": sorted(heads),
-                                "database": sorted(current)}
+        checks["migrations"] = {"ok": heads == current, "head": sorted(heads), "database": sorted(current)}
     except Exception as exc:
         checks["migrations"] = {"ok": False, "error": type(exc).__name__}
     try:
@@ -71,14 +71,21 @@ def broker_ping() -> None:
 
 # --- backups ----------------------------------------------------------------------
 
+
 def database_url() -> str:
     return current_app.config["SQLALCHEMY_DATABASE_URI"]
 
 
 def _pg_args(url: str) -> tuple[list[str], dict[str, str]]:
     parsed = make_url(url)
-    args = ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432),
-            "-U", parsed.username or "postgres"]
+    args = [
+        "-h",
+        parsed.host or "127.0.0.1",
+        "-p",
+        str(parsed.port or 5432),
+        "-U",
+        parsed.username or "postgres",
+    ]
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = parsed.password
@@ -94,15 +101,25 @@ def backup_database(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         source_path = make_url(url).database
-        with closing(sqlite3.connect(source_path)) as source, \
-                closing(sqlite3.connect(target)) as copy:
+        with closing(sqlite3.connect(source_path)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
         return target
     if url.startswith("postgresql"):
         parsed = make_url(url)
         args, env = _pg_args(url)
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", *args, "-f", str(target),
-                        parsed.database or "postgres"], check=True, env=env)
+        subprocess.run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                *args,
+                "-f",
+                str(target),
+                parsed.database or "postgres",
+            ],
+            check=True,
+            env=env,
+        )
         return target
     raise ValueError(f"no backup method for {url.split(':', 1)[0]}")
 
@@ -120,8 +137,19 @@ def restore_database(source: Path, url: str) -> None:
     if url.startswith(("postgresql", "postgres")):
         parsed = make_url(url)
         args, env = _pg_args(url)
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *args,
-                        "-d", parsed.database or "postgres", str(source)], check=True, env=env)
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                *args,
+                "-d",
+                parsed.database or "postgres",
+                str(source),
+            ],
+            check=True,
+            env=env,
+        )
         return
     raise ValueError(f"no restore method for {url.split(':', 1)[0]}")
 

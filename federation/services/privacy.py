@@ -5,6 +5,7 @@ JSON-ready section, an eraser removes or anonymises it. Deletion keeps shared
 history (events, introductions...) but with the person anonymised, as the
 capabilities' erasers decide.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -14,8 +15,7 @@ from sqlalchemy import delete, func, select
 
 from federation.errors import Conflict, Invalid
 from federation.extensions import db
-from federation.models import (ApiToken, GroupOperator, LoginSession, OneTimeToken, Role, User,
-                               utcnow)
+from federation.models import ApiToken, GroupOperator, LoginSession, OneTimeToken, Role, User, utcnow
 from federation.security import check_password, hash_password, new_secret
 
 Exporter = Callable[[User], dict]
@@ -29,6 +29,7 @@ def exporter(section: str):
     def register(fn: Exporter) -> Exporter:
         EXPORTERS[section] = fn
         return fn
+
     return register
 
 
@@ -56,18 +57,22 @@ def _export_account(user: User) -> dict:
         "email_verified_at": _iso(user.email_verified_at),
         "last_login_at": _iso(user.last_login_at),
         "api_tokens": [
-            {"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
-             "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "created_at": _iso(t.created_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
             for t in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))
         ],
         "login_sessions": [
-            {"created_at": _iso(s.created_at), "expires_at": _iso(s.expires_at),
-             "user_agent": s.user_agent}
+            {"created_at": _iso(s.created_at), "expires_at": _iso(s.expires_at), "user_agent": s.user_agent}
             for s in db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id))
         ],
         "operated_groups": [
-            link.group.slug for link in
-            db.session.scalars(select(GroupOperator).where(GroupOperator.user_id == user.id))
+            link.group.slug
+            for link in db.session.scalars(select(GroupOperator).where(GroupOperator.user_id == user.id))
         ],
     }
 
@@ -92,9 +97,13 @@ def delete_account(actor: User, password: str) -> None:
     so that shared history stays consistent. Needs the password."""
     if not check_password(actor.password_hash, password or ""):
         raise Invalid(fields={"password": [_("The password is incorrect.")]})
-    if actor.role == Role.admin and db.session.scalar(
-        select(func.count(User.id)).where(User.role == Role.admin, User.deactivated_at.is_(None))
-    ) <= 1:
+    if (
+        actor.role == Role.admin
+        and db.session.scalar(
+            select(func.count(User.id)).where(User.role == Role.admin, User.deactivated_at.is_(None))
+        )
+        <= 1
+    ):
         raise Conflict(_("You are the last admin: make someone else admin first."))
     erase_person(actor)
 

@@ -5,6 +5,7 @@ list, an operator application) call `record_reads`; `reads_by` answers the
 question a data-leak report under the APPI asks: which people's records did
 account X read between two dates (CLI: `flask privacy reads`).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,7 @@ from federation.extensions import db, write_intent, writing
 from federation.models import PersonalDataRead, ReadKind, User, utcnow
 
 
-def record_reads(reader: User | None, kind: ReadKind, object_id: int,
-                 subject_ids) -> int:
+def record_reads(reader: User | None, kind: ReadKind, object_id: int, subject_ids) -> int:
     """Record that `reader` saw the records of `subject_ids` (own record not
     counted). Written in its own short transaction, so a page view (a read
     transaction) does not become a writer, and the record stays even if the
@@ -28,8 +28,10 @@ def record_reads(reader: User | None, kind: ReadKind, object_id: int,
     if not subjects:
         return 0
     now = utcnow()
-    rows = [{"reader_id": reader.id, "subject_id": s, "kind": kind, "object_id": object_id,
-             "read_at": now} for s in subjects]
+    rows = [
+        {"reader_id": reader.id, "subject_id": s, "kind": kind, "object_id": object_id, "read_at": now}
+        for s in subjects
+    ]
     if write_intent.get() or db.session.dirty or db.session.new:
         # A writing request holds the write lock (SQLite): a second
         # connection would wait for it. Part of the request's transaction.
@@ -52,17 +54,31 @@ def reads_by(reader: User, since: datetime, until: datetime) -> list[dict]:
     """The people whose records `reader` read in [since, until): one entry
     per person with what was read, how often, first and last time."""
     rows = db.session.execute(
-        select(PersonalDataRead.subject_id, PersonalDataRead.kind,
-               func.count(PersonalDataRead.id), func.min(PersonalDataRead.read_at),
-               func.max(PersonalDataRead.read_at))
-        .where(PersonalDataRead.reader_id == reader.id, PersonalDataRead.read_at >= since,
-               PersonalDataRead.read_at < until)
+        select(
+            PersonalDataRead.subject_id,
+            PersonalDataRead.kind,
+            func.count(PersonalDataRead.id),
+            func.min(PersonalDataRead.read_at),
+            func.max(PersonalDataRead.read_at),
+        )
+        .where(
+            PersonalDataRead.reader_id == reader.id,
+            PersonalDataRead.read_at >= since,
+            PersonalDataRead.read_at < until,
+        )
         .group_by(PersonalDataRead.subject_id, PersonalDataRead.kind)
         .order_by(PersonalDataRead.subject_id, PersonalDataRead.kind)
     ).all()
-    people = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({r[0] for r in rows})))}
-    return [{"user_id": subject_id, "name": people[subject_id].display_name,
-             "email": people[subject_id].email, "kind": kind.value, "count": count,
-             "first": first, "last": last}
-            for subject_id, kind, count, first, last in rows]
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r[0] for r in rows})))}
+    return [
+        {
+            "user_id": subject_id,
+            "name": people[subject_id].display_name,
+            "email": people[subject_id].email,
+            "kind": kind.value,
+            "count": count,
+            "first": first,
+            "last": last,
+        }
+        for subject_id, kind, count, first, last in rows
+    ]

@@ -7,6 +7,7 @@ first locks the parent row (`lock`: SELECT ... FOR UPDATE on PostgreSQL; on
 SQLite the request's BEGIN IMMEDIATE transaction already serialises writers),
 then counts and writes inside that same transaction.
 """
+
 from __future__ import annotations
 
 from typing import Callable, TypeVar
@@ -21,15 +22,19 @@ T = TypeVar("T")
 
 def lock(model: type[T], row_id: int) -> T:
     """Re-read a row with a row lock (PostgreSQL), fresh from the database."""
-    return db.session.scalar(select(model).where(model.id == row_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 def confirmed_count(column, parent_id: int, *conditions) -> int:
     """Confirmed rows whose `column` (the parent key) is parent_id."""
     model = column.class_
-    return db.session.scalar(select(func.count(model.id)).where(
-        column == parent_id, model.status == RegistrationStatus.confirmed, *conditions))
+    return db.session.scalar(
+        select(func.count(model.id)).where(
+            column == parent_id, model.status == RegistrationStatus.confirmed, *conditions
+        )
+    )
 
 
 def take(row, has_seat: bool):
@@ -51,14 +56,23 @@ def release(row) -> None:
     db.session.flush()
 
 
-def promote(model, column, parent_id: int, room_left: Callable[[], bool],
-            fits: Callable[[object], bool] = lambda row: True, options=()) -> list:
+def promote(
+    model,
+    column,
+    parent_id: int,
+    room_left: Callable[[], bool],
+    fits: Callable[[object], bool] = lambda row: True,
+    options=(),
+) -> list:
     """Fill free seats from the waitlist, in order; `fits` may skip someone
     (e.g. over their group's quota) without stopping the queue."""
     promoted = []
     waiting = db.session.scalars(
-        select(model).where(column == parent_id, model.status == RegistrationStatus.waitlisted)
-        .order_by(model.queued_at, model.id).options(*options)).all()
+        select(model)
+        .where(column == parent_id, model.status == RegistrationStatus.waitlisted)
+        .order_by(model.queued_at, model.id)
+        .options(*options)
+    ).all()
     for row in waiting:
         if not room_left():
             break
@@ -75,8 +89,11 @@ def waitlist_position(row, column) -> int | None:
     if row is None or row.status != RegistrationStatus.waitlisted:
         return None
     model = column.class_
-    ahead = db.session.scalar(select(func.count(model.id)).where(
-        column == getattr(row, column.key), model.status == RegistrationStatus.waitlisted,
-        (model.queued_at < row.queued_at)
-        | ((model.queued_at == row.queued_at) & (model.id < row.id))))
+    ahead = db.session.scalar(
+        select(func.count(model.id)).where(
+            column == getattr(row, column.key),
+            model.status == RegistrationStatus.waitlisted,
+            (model.queued_at < row.queued_at) | ((model.queued_at == row.queued_at) & (model.id < row.id)),
+        )
+    )
     return ahead + 1

@@ -1,5 +1,6 @@
 """Venue photos: checked by their content (magic bytes), size-limited, stored
 under UPLOAD_DIR (outside the web root) with random names."""
+
 from __future__ import annotations
 
 import secrets
@@ -49,11 +50,13 @@ def add_photo(actor: User, asset: SharedAsset, file) -> AssetPhoto:
     content_type = sniff_image(data[:16])
     if content_type is None:
         raise Invalid(fields={"photo": [_("Upload a JPEG, PNG or WebP image.")]})
-    count = db.session.scalar(select(func.count(AssetPhoto.id)).where(
-        AssetPhoto.asset_id == asset.id))
+    count = db.session.scalar(select(func.count(AssetPhoto.id)).where(AssetPhoto.asset_id == asset.id))
     if count >= current_app.config["PHOTOS_PER_ASSET"]:
-        raise Invalid(fields={"photo": [_("A venue has at most %(n)d photos.",
-                                          n=current_app.config["PHOTOS_PER_ASSET"])]})
+        raise Invalid(
+            fields={
+                "photo": [_("A venue has at most %(n)d photos.", n=current_app.config["PHOTOS_PER_ASSET"])]
+            }
+        )
     name = f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
     _write_after_commit(upload_dir() / name, data)
     photo = AssetPhoto(asset=asset, stored_name=name, content_type=content_type, size=len(data))

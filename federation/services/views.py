@@ -1,5 +1,6 @@
 """View data for the API: an object plus what a service computed for it (for
 a whole page at once), so that schemas only read attributes."""
+
 from __future__ import annotations
 
 

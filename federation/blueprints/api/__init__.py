@@ -41,6 +41,7 @@ carry the input bounds). A handler, top to bottom::
   (see `services.events.event_views`) and read from the view object.
 - Every list gets a query-count test at 1 and at 50 items.
 """
+
 from __future__ import annotations
 
 import re
@@ -87,7 +88,9 @@ _FIXED_MESSAGES = {
     "Must not contain NUL characters.": _l("Must not contain NUL characters."),
     "Must be valid Unicode text.": _l("Must be valid Unicode text."),
 }
-_LENGTH = re.compile(r"^(Shorter|Longer) than (?:minimum|maximum) length (\d+)\.$|^Length must be between (\d+) and (\d+)\.$")
+_LENGTH = re.compile(
+    r"^(Shorter|Longer) than (?:minimum|maximum) length (\d+)\.$|^Length must be between (\d+) and (\d+)\.$"
+)
 _RANGE = re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$")
 _MIN = re.compile(r"^Must be greater than or equal to (\S+)\.$")
 _YEARS = re.compile(r"^Must be between the years (\d+) and (\d+)\.$")
@@ -113,8 +116,7 @@ def translate_message(message: str) -> str:
         return _("Must be between %(low)s and %(high)s.", low=bounds.group(1), high=bounds.group(2))
     years = _YEARS.match(message)
     if years:
-        return _("Must be between the years %(low)s and %(high)s.", low=years.group(1),
-                 high=years.group(2))
+        return _("Must be between the years %(low)s and %(high)s.", low=years.group(1), high=years.group(2))
     minimum = _MIN.match(message)
     if minimum:
         return _("Must be %(n)s or more.", n=minimum.group(1))
@@ -132,8 +134,7 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
         if isinstance(value, dict):
             flat.update(flatten_messages(value, name))
         else:
-            flat[name] = [translate_message(str(m))
-                          for m in (value if isinstance(value, list) else [value])]
+            flat[name] = [translate_message(str(m)) for m in (value if isinstance(value, list) else [value])]
     return flat
 
 
@@ -183,10 +184,15 @@ csrf.exempt(bp)
 
 _DESCRIPTIONS = {
     304: "Not modified (the ETag matched)",
-    400: "Malformed request", 401: "No or bad token", 403: "Not allowed",
-    404: "Not found (or not visible to you)", 405: "Method not allowed",
-    409: "Conflict with the current state", 413: "Body too large",
-    422: "Validation error", 429: "Rate limited (see Retry-After)",
+    400: "Malformed request",
+    401: "No or bad token",
+    403: "Not allowed",
+    404: "Not found (or not visible to you)",
+    405: "Method not allowed",
+    409: "Conflict with the current state",
+    413: "Body too large",
+    422: "Validation error",
+    429: "Rate limited (see Retry-After)",
 }
 
 
@@ -199,8 +205,9 @@ def errors(*codes: int):
             if code == 304:  # no body
                 view = bp.alt_response(304, description=_DESCRIPTIONS[304])(view)
                 continue
-            view = bp.alt_response(code, schema=ErrorSchema,
-                                   description=_DESCRIPTIONS.get(code, "Error"))(view)
+            view = bp.alt_response(code, schema=ErrorSchema, description=_DESCRIPTIONS.get(code, "Error"))(
+                view
+            )
         return view
 
     return decorator
@@ -211,9 +218,13 @@ def existing_on_conflict(schema):
     conflicts answer 409 in the error shape. Both are documented."""
 
     def decorator(view):
-        view = bp.alt_response(409, schema=schema, description=(
-            "Already there: the existing object; or a conflict with the current "
-            "state, in the error shape"))(view)
+        view = bp.alt_response(
+            409,
+            schema=schema,
+            description=(
+                "Already there: the existing object; or a conflict with the current state, in the error shape"
+            ),
+        )(view)
         return bp.doc(**{"x-conflict-or-existing": True})(view)
 
     return decorator
@@ -226,8 +237,7 @@ def _document_existing_on_conflict(document: dict) -> dict:
         for operation in operations.values():
             if isinstance(operation, dict) and operation.pop("x-conflict-or-existing", False):
                 content = operation["responses"]["409"]["content"]["application/json"]
-                content["schema"] = {"oneOf": [content["schema"],
-                                               {"$ref": "#/components/schemas/Error"}]}
+                content["schema"] = {"oneOf": [content["schema"], {"$ref": "#/components/schemas/Error"}]}
     return document
 
 
@@ -367,21 +377,26 @@ def register_api(app, prefix: str) -> None:
     plugin = _PrefixedFlaskPlugin()
     plugin.prefix = prefix
     # Ids in paths are int4 like their columns; larger ones name nothing (404).
-    plugin.register_converter(IntegerConverter, lambda converter: {
-        "type": "integer", "minimum": 0, "maximum": INT_MAX})
-    api = FederationApi(spec_kwargs={
-        "title": "Corporate-alumni operators' federation API",
-        "version": "1.0.0",
-        "openapi_version": "3.0.3",
-        "flask_plugin": plugin,
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
-        "servers": [{"url": prefix}],
-        "info": {"description": "JSON API for scripts and integrations. Errors always have "
-                                "the shape {\"error\": {\"code\", \"message\", \"fields\"}}. "
-                                "Lists: {items, page, per_page, total}. A method a path "
-                                "does not offer: 405 with Allow; a request line or headers "
-                                "past the server's limits: 414 or 431; all in that shape."},
-    })
+    plugin.register_converter(
+        IntegerConverter, lambda converter: {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+    )
+    api = FederationApi(
+        spec_kwargs={
+            "title": "Corporate-alumni operators' federation API",
+            "version": "1.0.0",
+            "openapi_version": "3.0.3",
+            "flask_plugin": plugin,
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=_schema_name),
+            "servers": [{"url": prefix}],
+            "info": {
+                "description": "JSON API for scripts and integrations. Errors always have "
+                'the shape {"error": {"code", "message", "fields"}}. '
+                "Lists: {items, page, per_page, total}. A method a path "
+                "does not offer: 405 with Allow; a request line or headers "
+                "past the server's limits: 414 or 431; all in that shape."
+            },
+        }
+    )
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(bp, url_prefix=prefix)
@@ -393,19 +408,22 @@ def register_api(app, prefix: str) -> None:
 def openapi():
     document = current_app.extensions.get("federation_openapi")
     if document is None:
-        document = current_app.extensions["federation_openapi"] = \
-            _document_existing_on_conflict(current_api.spec.to_dict())
+        document = current_app.extensions["federation_openapi"] = _document_existing_on_conflict(
+            current_api.spec.to_dict()
+        )
     return jsonify(document)
 
 
 # Capability modules register their endpoints on `bp` when imported.
-from federation.blueprints.api import account  # noqa: E402,F401
-from federation.blueprints.api import registry  # noqa: E402,F401
-from federation.blueprints.api import applications  # noqa: E402,F401
-from federation.blueprints.api import directory  # noqa: E402,F401
-from federation.blueprints.api import events  # noqa: E402,F401
-from federation.blueprints.api import conferences  # noqa: E402,F401
-from federation.blueprints.api import memberships  # noqa: E402,F401
-from federation.blueprints.api import notifications  # noqa: E402,F401
-from federation.blueprints.api import knowledge  # noqa: E402,F401
-from federation.blueprints.api import health  # noqa: E402,F401
+from federation.blueprints.api import (  # noqa: E402, F401
+    account,
+    applications,
+    conferences,
+    directory,
+    events,
+    health,
+    knowledge,
+    memberships,
+    notifications,
+    registry,
+)

@@ -1,4 +1,5 @@
 """API: the caller's own account, personal tokens and calendar feed."""
+
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -6,8 +7,13 @@ from sqlalchemy import select
 
 from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.models import ApiToken
-from federation.schemas.account import (CalendarFeedSchema, NewTokenSchema, TokenSchema,
-                                        UserSchema, UserUpdateSchema)
+from federation.schemas.account import (
+    CalendarFeedSchema,
+    NewTokenSchema,
+    TokenSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 from federation.schemas.base import PageQuerySchema, page_schema
 from federation.services import accounts, calendars
 
@@ -31,8 +37,7 @@ def me(actor):
 @bp.doc(summary="Update my name, kana readings or language", tags=["account"])
 def update_me(data, actor):
     if any(key in data for key in NAME_FIELDS):
-        accounts.update_profile(actor, **{key: data.get(key, getattr(actor, key))
-                                          for key in NAME_FIELDS})
+        accounts.update_profile(actor, **{key: data.get(key, getattr(actor, key)) for key in NAME_FIELDS})
     if "locale" in data:
         accounts.set_locale(actor, data["locale"])
     return actor
@@ -45,8 +50,7 @@ def update_me(data, actor):
 @errors(304, 422)
 @bp.doc(summary="My API tokens", tags=["account"])
 def list_tokens(args, actor):
-    return paginate(select(ApiToken).where(ApiToken.user_id == actor.id)
-                    .order_by(ApiToken.id.desc()), args)
+    return paginate(select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc()), args)
 
 
 @bp.route("/tokens", methods=["POST"])
@@ -74,8 +78,7 @@ def revoke_token(token_id, actor):
 @authenticated()
 @bp.response(200, CalendarFeedSchema)
 @errors(304)
-@bp.doc(summary="The URL of my personal calendar feed (the events I registered for)",
-        tags=["account"])
+@bp.doc(summary="The URL of my personal calendar feed (the events I registered for)", tags=["account"])
 def calendar_feed(actor):
     return {"url": _feed_url(calendars.feed_secret(actor))}
 
@@ -83,13 +86,11 @@ def calendar_feed(actor):
 @bp.route("/me/calendar/reset", methods=["POST"])
 @authenticated()
 @bp.response(200, CalendarFeedSchema)
-@bp.doc(summary="Give my calendar feed a new URL (the old one stops working)",
-        tags=["account"])
+@bp.doc(summary="Give my calendar feed a new URL (the old one stops working)", tags=["account"])
 def reset_calendar_feed(actor):
     return {"url": _feed_url(calendars.reset_feed_secret(actor))}
 
 
 def _feed_url(secret: str) -> str:
     # From the configured external URL, never from the request's Host.
-    return current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("calendar.feed",
-                                                                    secret=secret)
+    return current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("calendar.feed", secret=secret)

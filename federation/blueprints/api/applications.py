@@ -1,5 +1,6 @@
 """API: operator applications. Applicants see their own; coordinators see all
 and decide."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -9,8 +10,12 @@ from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Invalid
 from federation.extensions import db
 from federation.models import AlumniGroup, ReadKind
-from federation.schemas.applications import (ApplicationInSchema, ApplicationQuerySchema,
-                                             ApplicationSchema, DecisionSchema)
+from federation.schemas.applications import (
+    ApplicationInSchema,
+    ApplicationQuerySchema,
+    ApplicationSchema,
+    DecisionSchema,
+)
 from federation.schemas.base import page_schema
 from federation.services import applications as service
 from federation.services import reads
@@ -45,8 +50,7 @@ def create_application(data, actor):
 @errors(304, 422)
 @bp.doc(summary="Applications: all for coordinators, else my own", tags=TAGS)
 def list_applications(args, actor):
-    page = paginate(service.applications_query(actor, args["status"], with_assessment=True),
-                    args)
+    page = paginate(service.applications_query(actor, args["status"], with_assessment=True), args)
     page["items"] = service.application_views(page["items"])
     return page
 
@@ -70,5 +74,4 @@ def get_application(application_id, actor):
 @bp.doc(summary="Coordinators: approve, reject or request more information", tags=TAGS)
 def decide_application(data, application_id, actor):
     application = service.get_application(actor, application_id)
-    return _view(service.decide(actor, application, data["decision"], data["message"],
-                                data.get("note", "")))
+    return _view(service.decide(actor, application, data["decision"], data["message"], data.get("note", "")))

@@ -1,5 +1,6 @@
 """API: the co-creation directory (members only), introductions, blocks and
 abuse reports."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request
@@ -7,12 +8,19 @@ from marshmallow import fields
 
 from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.extensions import limiter
-from federation.schemas.base import PageQuerySchema, page_schema
-from federation.schemas.directory import (AbuseReportSchema, BlockSchema, DirectoryQuerySchema,
-                                          IntroductionCreateSchema, IntroductionQuerySchema,
-                                          IntroductionSchema, MatchSchema, ProfileSchema,
-                                          ReportCreateSchema)
 from federation.models import ReadKind
+from federation.schemas.base import PageQuerySchema, page_schema
+from federation.schemas.directory import (
+    AbuseReportSchema,
+    BlockSchema,
+    DirectoryQuerySchema,
+    IntroductionCreateSchema,
+    IntroductionQuerySchema,
+    IntroductionSchema,
+    MatchSchema,
+    ProfileSchema,
+    ReportCreateSchema,
+)
 from federation.services import directory, introductions, reads
 from federation.services.views import View
 
@@ -32,16 +40,34 @@ def _actor_key() -> str:
 @authenticated()
 @limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
 @bp.arguments(DirectoryQuerySchema, location="query")
-@bp.response(200, page_schema(ProfileSchema, total_capped=fields.Boolean(
-    required=True, metadata={"description": "A search reaches at most a bounded number of "
-                                            "people: then `total` is that bound and there are "
-                                            "more (narrow the search to see them)."})))
+@bp.response(
+    200,
+    page_schema(
+        ProfileSchema,
+        total_capped=fields.Boolean(
+            required=True,
+            metadata={
+                "description": "A search reaches at most a bounded number of "
+                "people: then `total` is that bound and there are "
+                "more (narrow the search to see them)."
+            },
+        ),
+    ),
+)
 @errors(304, 404, 422, 429)
 @bp.doc(summary="Search the co-creation directory (members only)", tags=TAGS)
 def search_directory(args, actor):
-    found = directory.search(actor, args["page"], args["per_page"], q=args["q"],
-                             need=args["need"], side=args["side"], group=args["group"],
-                             industry=args["industry"], sort=args["sort"])
+    found = directory.search(
+        actor,
+        args["page"],
+        args["per_page"],
+        q=args["q"],
+        need=args["need"],
+        side=args["side"],
+        group=args["group"],
+        industry=args["industry"],
+        sort=args["sort"],
+    )
     page = paginate(directory.views_of(actor, found.items), args, total=found.total)
     page["total_capped"] = found.capped
     return page
@@ -56,8 +82,7 @@ def search_directory(args, actor):
 @bp.doc(summary="Complementary offers and asks for me", tags=TAGS)
 def directory_matches(args, actor):
     items, total = directory.list_matches(actor, args["page"], args["per_page"])
-    views = [View(m, reasons=[{"mine": mine, "theirs": theirs} for mine, theirs in m.reasons])
-             for m in items]
+    views = [View(m, reasons=[{"mine": mine, "theirs": theirs} for mine, theirs in m.reasons]) for m in items]
     return paginate(views, args, total=total)
 
 
@@ -96,8 +121,9 @@ def list_introductions(args, actor):
 
 
 def _introduction_action(name: str, summary: str, service):
-    @bp.route(f"/introductions/<int:introduction_id>/{name}", methods=["POST"],
-              endpoint=f"{name}_introduction")
+    @bp.route(
+        f"/introductions/<int:introduction_id>/{name}", methods=["POST"], endpoint=f"{name}_introduction"
+    )
     @authenticated()
     @bp.response(200, IntroductionSchema)
     @errors(403, 404, 409)
@@ -108,8 +134,7 @@ def _introduction_action(name: str, summary: str, service):
     return view
 
 
-_introduction_action("accept", "Accept an introduction (both get each other's contact)",
-                     introductions.accept)
+_introduction_action("accept", "Accept an introduction (both get each other's contact)", introductions.accept)
 _introduction_action("decline", "Decline an introduction", introductions.decline)
 
 
@@ -117,8 +142,7 @@ _introduction_action("decline", "Decline an introduction", introductions.decline
 @authenticated()
 @bp.response(200, BlockSchema)
 @errors(403, 404)
-@bp.doc(summary="Block the sender of an introduction (a pending one is declined)",
-        tags=TAGS)
+@bp.doc(summary="Block the sender of an introduction (a pending one is declined)", tags=TAGS)
 def block_sender(introduction_id, actor):
     return introductions.block(actor, introductions.get_introduction(actor, introduction_id))
 

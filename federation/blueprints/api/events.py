@@ -1,5 +1,6 @@
 """API: the joint-event board, its planning (draft → proposed → published)
 and RSVPs."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -7,8 +8,7 @@ from flask_babel import gettext as _
 from federation.blueprints.api import authenticated, bp, errors, existing_on_conflict, paginate
 from federation.errors import Invalid
 from federation.schemas.base import page_schema
-from federation.schemas.events import (EventCreateSchema, EventQuerySchema, EventSchema,
-                                       RegistrationSchema)
+from federation.schemas.events import EventCreateSchema, EventQuerySchema, EventSchema, RegistrationSchema
 from federation.services import events, groups
 
 TAGS = ["events"]
@@ -21,9 +21,18 @@ TAGS = ["events"]
 @errors(304, 422)
 @bp.doc(summary="The joint-event board (what your audience allows)", tags=TAGS)
 def list_events(args, actor):
-    page = paginate(events.board_query(actor, when=args["when"], group=args["group"],
-                                       format=args["format"], month=args["month"],
-                                       tag=args["tag"], q=args["q"]), args)
+    page = paginate(
+        events.board_query(
+            actor,
+            when=args["when"],
+            group=args["group"],
+            format=args["format"],
+            month=args["month"],
+            tag=args["tag"],
+            q=args["q"],
+        ),
+        args,
+    )
     page["items"] = events.event_views(actor, page["items"])
     return page
 
@@ -92,8 +101,7 @@ def propose_event(event_id, actor):
 @authenticated()
 @bp.response(200, EventSchema)
 @errors(403, 404, 409)
-@bp.doc(summary="Publish on the board (coordinators; or hosts when the setting allows)",
-        tags=TAGS)
+@bp.doc(summary="Publish on the board (coordinators; or hosts when the setting allows)", tags=TAGS)
 def publish_event(event_id, actor):
     event = events.get_event(actor, event_id)
     return events.event_view(actor, events.publish_event(actor, event))

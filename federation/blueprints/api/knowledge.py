@@ -1,5 +1,6 @@
 """API: the knowledge hub (articles, versions, the textbook) and consultations
 [壁打ち]. What the caller may not see answers 404."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request
@@ -8,14 +9,25 @@ from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Forbidden
 from federation.extensions import limiter
 from federation.schemas.base import PageQuerySchema, page_schema
-from federation.schemas.knowledge import (ArticleCreateSchema, ArticleQuerySchema, ArticleSchema,
-                                          ArticleSummarySchema, ArticleWriteSchema,
-                                          ConsultationCreateSchema, ConsultationQuerySchema,
-                                          ConsultationSchema, ConsultationSessionAcceptSchema,
-                                          ConsultationSessionCreateSchema,
-                                          ConsultationSessionSchema, ConsultationSummarySchema,
-                                          ReplyCreateSchema, ReplySchema, SolveSchema,
-                                          TextbookSchema, VersionSchema)
+from federation.schemas.knowledge import (
+    ArticleCreateSchema,
+    ArticleQuerySchema,
+    ArticleSchema,
+    ArticleSummarySchema,
+    ArticleWriteSchema,
+    ConsultationCreateSchema,
+    ConsultationQuerySchema,
+    ConsultationSchema,
+    ConsultationSessionAcceptSchema,
+    ConsultationSessionCreateSchema,
+    ConsultationSessionSchema,
+    ConsultationSummarySchema,
+    ReplyCreateSchema,
+    ReplySchema,
+    SolveSchema,
+    TextbookSchema,
+    VersionSchema,
+)
 from federation.services.knowledge import articles, consultations, textbook
 
 KNOWLEDGE, CONSULTATIONS = ["knowledge"], ["consultations"]
@@ -94,8 +106,9 @@ def get_textbook(actor):
 @errors(422)
 @bp.doc(summary="Consultations the caller may see", tags=CONSULTATIONS)
 def list_consultations(args, actor):
-    return paginate(consultations.consultations_query(actor, args["category"], args["status"],
-                                                      args["space"]), args)
+    return paginate(
+        consultations.consultations_query(actor, args["category"], args["status"], args["space"]), args
+    )
 
 
 @bp.route("/consultations", methods=["POST"])
@@ -137,8 +150,7 @@ def create_reply(data, consultation_id, actor):
 @bp.arguments(SolveSchema, required=False)
 @bp.response(200, ConsultationSchema)
 @errors(400, 403, 404, 409, 422)
-@bp.doc(summary="Close as solved (the asker), optionally publishing it as an article",
-        tags=CONSULTATIONS)
+@bp.doc(summary="Close as solved (the asker), optionally publishing it as an article", tags=CONSULTATIONS)
 def solve_consultation(data, consultation_id, actor):
     data = data or {"helpful_reply_ids": [], "to_article": False}
     consultation = consultations.get_consultation(actor, consultation_id)
@@ -153,8 +165,7 @@ def solve_consultation(data, consultation_id, actor):
 @bp.arguments(ConsultationSessionCreateSchema)
 @bp.response(201, ConsultationSessionSchema)
 @errors(400, 403, 404, 422)
-@bp.doc(summary="Ask someone who replied for a 1:1 session (up to three times)",
-        tags=CONSULTATIONS)
+@bp.doc(summary="Ask someone who replied for a 1:1 session (up to three times)", tags=CONSULTATIONS)
 def create_session(data, consultation_id, actor):
     consultation = consultations.get_consultation(actor, consultation_id)
     return consultations.request_session(actor, consultation, data["helper_id"], data["times"])
@@ -167,8 +178,7 @@ def create_session(data, consultation_id, actor):
 @errors(400, 403, 404, 409, 422)
 @bp.doc(summary="Accept one of the proposed times (the helper)", tags=CONSULTATIONS)
 def accept_session(data, session_id, actor):
-    return consultations.accept_session(actor, consultations.get_session(actor, session_id),
-                                        data["time"])
+    return consultations.accept_session(actor, consultations.get_session(actor, session_id), data["time"])
 
 
 @bp.route("/consultation-sessions/<int:session_id>/cancel", methods=["POST"])

@@ -1,4 +1,5 @@
 """API: asking to join a member group; the group's approvers decide."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -7,9 +8,13 @@ from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.schemas.base import PageQuerySchema, page_schema
-from federation.schemas.memberships import (JoinDecisionSchema, JoinRequestConflictSchema,
-                                            JoinRequestCreateSchema, JoinRequestDetailSchema,
-                                            JoinRequestSchema)
+from federation.schemas.memberships import (
+    JoinDecisionSchema,
+    JoinRequestConflictSchema,
+    JoinRequestCreateSchema,
+    JoinRequestDetailSchema,
+    JoinRequestSchema,
+)
 from federation.services import membership
 
 TAGS = ["memberships"]
@@ -56,8 +61,11 @@ def list_join_requests(args, slug, actor):
 @authenticated()
 @bp.arguments(JoinRequestCreateSchema)
 @bp.response(201, JoinRequestDetailSchema)
-@bp.alt_response(409, schema=JoinRequestConflictSchema,
-                 description="Already asked (with the existing request), or not open")
+@bp.alt_response(
+    409,
+    schema=JoinRequestConflictSchema,
+    description="Already asked (with the existing request), or not open",
+)
 @errors(400, 403, 404, 422)
 @bp.doc(summary="Ask to join a member group", tags=TAGS)
 def create_join_request(data, slug, actor):

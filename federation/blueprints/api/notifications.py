@@ -1,11 +1,15 @@
 """API: my notifications (the inbox) and how I get each kind of them."""
+
 from __future__ import annotations
 
 from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.schemas.base import page_schema
-from federation.schemas.notifications import (NotificationQuerySchema, NotificationSchema,
-                                              NotificationSettingsSchema,
-                                              NotificationSettingsUpdateSchema)
+from federation.schemas.notifications import (
+    NotificationQuerySchema,
+    NotificationSchema,
+    NotificationSettingsSchema,
+    NotificationSettingsUpdateSchema,
+)
 from federation.services import notifications
 
 TAGS = ["notifications"]
@@ -32,9 +36,17 @@ def read_notification(notification_id, actor):
 
 def _settings(actor) -> dict:
     chosen = notifications.preferences(actor)
-    return {"settings": [
-        {"kind": name, "label": str(kind.label), "section": str(kind.section),
-         "delivery": chosen[name].value} for name, kind in notifications.KINDS.items()]}
+    return {
+        "settings": [
+            {
+                "kind": name,
+                "label": str(kind.label),
+                "section": str(kind.section),
+                "delivery": chosen[name].value,
+            }
+            for name, kind in notifications.KINDS.items()
+        ]
+    }
 
 
 @bp.route("/me/notification-settings", methods=["GET"])

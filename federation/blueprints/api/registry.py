@@ -1,4 +1,5 @@
 """API: the registry of groups, shared assets and asset requests."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -8,10 +9,17 @@ from federation.blueprints.api import authenticated, bp, errors, paginate
 from federation.errors import Invalid, NotFound
 from federation.models import AlumniGroup
 from federation.schemas.base import page_schema
-from federation.schemas.registry import (AnswerSchema, AssetQuerySchema,
-                                         AssetRequestCreateSchema, AssetRequestSchema,
-                                         AssetSchema, AssetUpdateSchema, BoxQuerySchema,
-                                         GroupQuerySchema, GroupSchema)
+from federation.schemas.registry import (
+    AnswerSchema,
+    AssetQuerySchema,
+    AssetRequestCreateSchema,
+    AssetRequestSchema,
+    AssetSchema,
+    AssetUpdateSchema,
+    BoxQuerySchema,
+    GroupQuerySchema,
+    GroupSchema,
+)
 from federation.security import is_member
 from federation.services import assets, groups
 
@@ -24,9 +32,15 @@ from federation.services import assets, groups
 @bp.doc(summary="The registry of member groups", tags=["registry"])
 def list_groups(args, actor):
     query = groups.registry_query(
-        actor, q=args["q"], governance=args["governance"], maturity=args["maturity"],
-        need=args["need"], has_venue=args["has_venue"], has_speaker=args["has_speaker"],
-        sort=args["sort"]).options(selectinload(AlumniGroup.member_counts))
+        actor,
+        q=args["q"],
+        governance=args["governance"],
+        maturity=args["maturity"],
+        need=args["need"],
+        has_venue=args["has_venue"],
+        has_speaker=args["has_speaker"],
+        sort=args["sort"],
+    ).options(selectinload(AlumniGroup.member_counts))
     return paginate(query, args)
 
 
@@ -57,9 +71,18 @@ def update_group(data, slug, actor):
 @errors(304, 404, 422)
 @bp.doc(summary="Shared assets across groups", tags=["assets"])
 def list_assets(args, actor):
-    return paginate(assets.assets_query(actor, kind=args["kind"], group=args["group"],
-                                        q=args["q"], area=args["area"], topic=args["topic"],
-                                        min_capacity=args["capacity"]), args)
+    return paginate(
+        assets.assets_query(
+            actor,
+            kind=args["kind"],
+            group=args["group"],
+            q=args["q"],
+            area=args["area"],
+            topic=args["topic"],
+            min_capacity=args["capacity"],
+        ),
+        args,
+    )
 
 
 @bp.route("/groups/<slug>/assets", methods=["POST"])
@@ -121,9 +144,15 @@ def request_asset(data, asset_id, actor):
         if len(mine) != 1:
             raise Invalid(fields={"group": [_("Choose the group you ask for.")]})
         group = mine[0]
-    return assets.request_asset(actor, asset, group, message=data["message"],
-                                joint_event=data["joint_event"], starts_at=data["starts_at"],
-                                ends_at=data["ends_at"])
+    return assets.request_asset(
+        actor,
+        asset,
+        group,
+        message=data["message"],
+        joint_event=data["joint_event"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+    )
 
 
 @bp.route("/asset-requests", methods=["GET"])
@@ -139,8 +168,7 @@ def list_requests(args, actor):
 
 
 def _answer(name: str, summary: str, service):
-    @bp.route(f"/asset-requests/<int:request_id>/{name}", methods=["POST"],
-              endpoint=f"{name}_request")
+    @bp.route(f"/asset-requests/<int:request_id>/{name}", methods=["POST"], endpoint=f"{name}_request")
     @authenticated()
     @bp.arguments(AnswerSchema, required=False)
     @bp.response(200, AssetRequestSchema)

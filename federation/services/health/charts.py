@@ -5,6 +5,7 @@ numbers as a table for screen readers (the templates render `rows`).
 
 The SVG is shown as an <img> from a data: URL, so its own stylesheet applies
 inside the image while the page keeps `style-src 'self'`."""
+
 from __future__ import annotations
 
 import base64
@@ -14,13 +15,22 @@ from dataclasses import dataclass
 import pygal
 from pygal.style import Style
 
-FONTS = ("'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', "
-         "'IPAexGothic', sans-serif")
-STYLE = Style(background="#ffffff", plot_background="#ffffff", foreground="#222222",
-              foreground_strong="#111111", foreground_subtle="#666666", font_family=FONTS,
-              label_font_size=16, major_label_font_size=16, value_font_size=15,
-              title_font_size=19, legend_font_size=16, value_label_font_size=15,
-              colors=("#1f5fa8", "#d9822b", "#2e8b57", "#a83279", "#6b6b6b"))
+FONTS = "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Yu Gothic', 'IPAexGothic', sans-serif"
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#222222",
+    foreground_strong="#111111",
+    foreground_subtle="#666666",
+    font_family=FONTS,
+    label_font_size=16,
+    major_label_font_size=16,
+    value_font_size=15,
+    title_font_size=19,
+    legend_font_size=16,
+    value_label_font_size=15,
+    colors=("#1f5fa8", "#d9822b", "#2e8b57", "#a83279", "#6b6b6b"),
+)
 
 
 @dataclass
@@ -34,8 +44,12 @@ class Chart:
 def _finish(chart, title: str, headers: list[str], rows: list[list]) -> Chart:
     svg = chart.render(is_unicode=True)
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return Chart(title=title, src=src, headers=headers,
-                 rows=[[str(c) if c is not None else "—" for c in r] for r in rows])
+    return Chart(
+        title=title,
+        src=src,
+        headers=headers,
+        rows=[[str(c) if c is not None else "—" for c in r] for r in rows],
+    )
 
 
 def _integer_axis(values) -> dict:
@@ -49,23 +63,42 @@ def _integer_axis(values) -> dict:
 
 
 def _config(cls, title: str, values=(), **extra):
-    return cls(title=title, style=STYLE, js=[], disable_xml_declaration=True, width=600,
-               height=340, show_legend=extra.pop("show_legend", False), print_values=False,
-               legend_at_bottom=True, margin=12, truncate_label=-1, truncate_legend=-1,
-               **_integer_axis(values), **extra)
+    return cls(
+        title=title,
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        width=600,
+        height=340,
+        show_legend=extra.pop("show_legend", False),
+        print_values=False,
+        legend_at_bottom=True,
+        margin=12,
+        truncate_label=-1,
+        truncate_legend=-1,
+        **_integer_axis(values),
+        **extra,
+    )
 
 
-def bar(title: str, labels: list[str], values: list[int | float | None],
-        value_header: str) -> Chart:
+def bar(title: str, labels: list[str], values: list[int | float | None], value_header: str) -> Chart:
     chart = _config(pygal.Bar, title, values)
     chart.x_labels = labels
     chart.add(value_header, values)
-    return _finish(chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values, strict=True)])
+    return _finish(
+        chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values, strict=True)]
+    )
 
 
 def line(title: str, labels: list[str], series: dict[str, list[int | float | None]]) -> Chart:
-    chart = _config(pygal.Line, title, [v for vs in series.values() for v in vs],
-                    show_legend=len(series) > 1, x_label_rotation=35, allow_interruptions=True)
+    chart = _config(
+        pygal.Line,
+        title,
+        [v for vs in series.values() for v in vs],
+        show_legend=len(series) > 1,
+        x_label_rotation=35,
+        allow_interruptions=True,
+    )
     chart.x_labels = labels
     for name, values in series.items():
         chart.add(name, values)

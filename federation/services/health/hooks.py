@@ -24,6 +24,7 @@ its pattern. The knowledge hub registers a provider:
 
 Pattern codes are the keys of federation.services.health.flags.PATTERNS.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Display names for the health pages (outcomes, sections)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,6 +1,7 @@
 """Flag thresholds that coordinators set. They are stored as screening settings
 under "health.*" keys, so every change lands in the same change log (who,
 when, from what to what) as the application thresholds."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -21,12 +22,20 @@ SETTINGS = {
     "flat_months": (6, 2, 24, _l("Sign-ups: months over which member growth is measured")),
     "flat_growth_pct": (2, 0, 100, _l("Sign-ups: flag when members grew by at most (%)")),
     "low_attendance": (10, 0, 10000, _l("Attendance: flag when the average per event is below")),
-    "operators_only_months": (6, 1, 36, _l("Only operators: months without anything "
-                                           "started by a non-operator")),
+    "operators_only_months": (
+        6,
+        1,
+        36,
+        _l("Only operators: months without anything started by a non-operator"),
+    ),
     "repeat_fall_months": (3, 2, 12, _l("Repeat attendance: months in a row the repeat rate fell")),
     "no_show_pct": (40, 1, 100, _l("Wrong audience: flag when the no-show rate is at least (%)")),
-    "no_show_min_registrations": (10, 1, 10000,
-                                  _l("Wrong audience: only with at least this many registrations")),
+    "no_show_min_registrations": (
+        10,
+        1,
+        10000,
+        _l("Wrong audience: only with at least this many registrations"),
+    ),
     "no_outcome_months": (12, 1, 36, _l("Worth it?: months without a measurable outcome")),
     "leader_share_pct": (70, 1, 100, _l("Leader dependence: flag when one person led at least (%)")),
     "outcome_ask_days": (30, 1, 365, _l("Introductions: ask about the outcome after (days)")),
@@ -39,10 +48,9 @@ def labels() -> dict[str, object]:
 
 def get_thresholds() -> dict[str, int]:
     values = {key: spec[0] for key, spec in SETTINGS.items()}
-    rows = db.session.scalars(select(ScreeningSetting).where(
-        ScreeningSetting.key.like(PREFIX + "%")))
+    rows = db.session.scalars(select(ScreeningSetting).where(ScreeningSetting.key.like(PREFIX + "%")))
     for row in rows:
-        key = row.key[len(PREFIX):]
+        key = row.key[len(PREFIX) :]
         if key in values:
             values[key] = row.value
     return values
@@ -64,8 +72,12 @@ def update_thresholds(actor: User, values: dict[str, int]) -> list[SettingChange
         raise Invalid(fields=errors)
     current = get_thresholds()
     keys = [PREFIX + key for key in values]
-    rows = {row.key: row for row in db.session.scalars(
-        select(ScreeningSetting).where(ScreeningSetting.key.in_(keys)).with_for_update())}
+    rows = {
+        row.key: row
+        for row in db.session.scalars(
+            select(ScreeningSetting).where(ScreeningSetting.key.in_(keys)).with_for_update()
+        )
+    }
     changes = []
     for key, value in values.items():
         if current[key] == value:
@@ -75,8 +87,9 @@ def update_thresholds(actor: User, values: dict[str, int]) -> list[SettingChange
             db.session.add(ScreeningSetting(key=PREFIX + key, value=value, updated_at=utcnow()))
         else:
             row.value, row.updated_at = value, utcnow()
-        change = SettingChange(key=PREFIX + key, old_value=current[key], new_value=value,
-                               actor_id=actor.id, created_at=utcnow())
+        change = SettingChange(
+            key=PREFIX + key, old_value=current[key], new_value=value, actor_id=actor.id, created_at=utcnow()
+        )
         db.session.add(change)
         changes.append(change)
     db.session.flush()
@@ -84,7 +97,12 @@ def update_thresholds(actor: User, values: dict[str, int]) -> list[SettingChange
 
 
 def threshold_changes(limit: int = 50) -> list[SettingChange]:
-    return list(db.session.scalars(
-        select(SettingChange).where(SettingChange.key.like(PREFIX + "%"))
-        .options(selectinload(SettingChange.actor))
-        .order_by(SettingChange.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(SettingChange)
+            .where(SettingChange.key.like(PREFIX + "%"))
+            .options(selectinload(SettingChange.actor))
+            .order_by(SettingChange.id.desc())
+            .limit(limit)
+        )
+    )

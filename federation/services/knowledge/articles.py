@@ -1,5 +1,6 @@
 """Knowledge articles [実践知]: writing, versions, diffs, restore and
 attached templates."""
+
 from __future__ import annotations
 
 import difflib
@@ -11,8 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (Article, ArticleAttachment, ArticleVersion, ArticleVisibility,
-                               GovernanceType, KnowledgeCategory, User, utcnow)
+from federation.models import (
+    Article,
+    ArticleAttachment,
+    ArticleVersion,
+    ArticleVisibility,
+    GovernanceType,
+    KnowledgeCategory,
+    User,
+    utcnow,
+)
 from federation.security import can_edit_article, can_write_article, knowledge_audiences
 from federation.services.events import render_markdown
 from federation.services.knowledge import attachments as files
@@ -21,22 +30,33 @@ from federation.services.knowledge.taxonomy import MATURITY_LEVELS, TOPICS
 from federation.text import normalise
 
 LIMITS = {"title_ja": 200, "title_en": 200, "body_ja": 50000, "body_en": 50000}
-VERSIONED = ("title_ja", "title_en", "body_ja", "body_en", "category", "topic",
-             "governance_types", "maturity_levels", "visibility")
+VERSIONED = (
+    "title_ja",
+    "title_en",
+    "body_ja",
+    "body_en",
+    "category",
+    "topic",
+    "governance_types",
+    "maturity_levels",
+    "visibility",
+)
 
 __all__ = ["render_markdown"]
 
 
 def visible_condition(viewer: User | None):
     """Articles this viewer may see, as a SQL condition."""
-    return Article.visibility.in_([v for v in ArticleVisibility
-                                   if v.value in knowledge_audiences(viewer)])
+    return Article.visibility.in_([v for v in ArticleVisibility if v.value in knowledge_audiences(viewer)])
 
 
 def articles_query(viewer: User | None, category: str = ""):
-    query = (select(Article).where(visible_condition(viewer))
-             .options(selectinload(Article.author))
-             .order_by(Article.updated_at.desc(), Article.id.desc()))
+    query = (
+        select(Article)
+        .where(visible_condition(viewer))
+        .options(selectinload(Article.author))
+        .order_by(Article.updated_at.desc(), Article.id.desc())
+    )
     if category in KnowledgeCategory.__members__:
         query = query.where(Article.category == KnowledgeCategory(category))
     return query
@@ -102,10 +122,14 @@ def _clean(data: dict, current: Article | None) -> dict:
 
 
 def _snapshot(article: Article, actor: User | None, note: str = "") -> ArticleVersion:
-    version = ArticleVersion(article_id=article.id, number=article.version,
-                             author_id=actor.id if actor else None, note=note[:200],
-                             created_at=utcnow(),
-                             **{name: getattr(article, name) for name in VERSIONED})
+    version = ArticleVersion(
+        article_id=article.id,
+        number=article.version,
+        author_id=actor.id if actor else None,
+        note=note[:200],
+        created_at=utcnow(),
+        **{name: getattr(article, name) for name in VERSIONED},
+    )
     db.session.add(version)
     db.session.flush()
     return version
@@ -144,14 +168,18 @@ def update_article(actor: User, article: Article, data: dict) -> Article:
 
 
 def versions_query(article: Article):
-    return (select(ArticleVersion).where(ArticleVersion.article_id == article.id)
-            .options(selectinload(ArticleVersion.author))
-            .order_by(ArticleVersion.number.desc()))
+    return (
+        select(ArticleVersion)
+        .where(ArticleVersion.article_id == article.id)
+        .options(selectinload(ArticleVersion.author))
+        .order_by(ArticleVersion.number.desc())
+    )
 
 
 def get_version(article: Article, number: int) -> ArticleVersion:
-    version = db.session.scalar(select(ArticleVersion).where(
-        ArticleVersion.article_id == article.id, ArticleVersion.number == number))
+    version = db.session.scalar(
+        select(ArticleVersion).where(ArticleVersion.article_id == article.id, ArticleVersion.number == number)
+    )
     if version is None:
         raise NotFound()
     return version
@@ -164,8 +192,11 @@ def diff(article: Article, old: int, new: int) -> list[tuple[str, list[str]]]:
     for name in ("title_ja", "title_en", "body_ja", "body_en"):
         before, after = getattr(a, name) or "", getattr(b, name) or ""
         if before != after:
-            lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(),
-                                              f"v{old}", f"v{new}", lineterm="", n=2))
+            lines = list(
+                difflib.unified_diff(
+                    before.splitlines(), after.splitlines(), f"v{old}", f"v{new}", lineterm="", n=2
+                )
+            )
             result.append((name, lines))
     return result
 
@@ -189,18 +220,26 @@ def restore(actor: User, article: Article, number: int) -> Article:
 
 # --- attached templates -----------------------------------------------------------
 
+
 def add_attachment(actor: User, article: Article, file) -> ArticleAttachment:
     if not can_edit_article(actor, article):
         raise Forbidden()
-    count = db.session.scalar(select(func.count(ArticleAttachment.id))
-                              .where(ArticleAttachment.article_id == article.id))
+    count = db.session.scalar(
+        select(func.count(ArticleAttachment.id)).where(ArticleAttachment.article_id == article.id)
+    )
     limit = current_app.config["KNOWLEDGE_ATTACHMENTS_PER_ARTICLE"]
     if count >= limit:
         raise Invalid(fields={"file": [_("An article has at most %(n)d files.", n=limit)]})
     data, content_type, extension, filename = files.read_upload(file)
-    row = ArticleAttachment(article_id=article.id, filename=filename,
-                            stored_name=files.store(data, extension), content_type=content_type,
-                            size=len(data), uploaded_by_id=actor.id, created_at=utcnow())
+    row = ArticleAttachment(
+        article_id=article.id,
+        filename=filename,
+        stored_name=files.store(data, extension),
+        content_type=content_type,
+        size=len(data),
+        uploaded_by_id=actor.id,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
     return row

@@ -1,6 +1,7 @@
 """Attached templates: allowed types only, recognised by their content (not
 their name), size-limited, OOXML checked against zip bombs, stored under
 UPLOAD_DIR with random names and always served as downloads."""
+
 from __future__ import annotations
 
 import io
@@ -32,32 +33,29 @@ def _ooxml_type(data: bytes) -> tuple[str, str]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise Invalid(fields={"file": [_("The file is damaged or not an Office document.")]}) \
-            from None
+        raise Invalid(fields={"file": [_("The file is damaged or not an Office document.")]}) from None
     names = {m.filename for m in members}
     if len(members) > 2000 or sum(m.file_size for m in members) > limit:
         raise Invalid(fields={"file": [_("The document expands to too much data.")]})
     total = 0
     try:
         for member in members:
-            if member.file_size and member.compress_size and \
-                    member.file_size / member.compress_size > 200:
+            if member.file_size and member.compress_size and member.file_size / member.compress_size > 200:
                 raise Invalid(fields={"file": [_("The document expands to too much data.")]})
             with archive.open(member) as stream:
                 while chunk := stream.read(64 * 1024):
                     total += len(chunk)
                     if total > limit:
-                        raise Invalid(fields={"file": [
-                            _("The document expands to too much data.")]})
+                        raise Invalid(fields={"file": [_("The document expands to too much data.")]})
     except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, NotImplementedError):
-        raise Invalid(fields={"file": [_("The file is damaged or not an Office document.")]}) \
-            from None
+        raise Invalid(fields={"file": [_("The file is damaged or not an Office document.")]}) from None
     if "[Content_Types].xml" in names:
         for prefix, kind in OOXML.items():
             if any(name.startswith(prefix) for name in names):
                 return kind
-    raise Invalid(fields={"file": [_("Upload a PDF, Word, Excel, PowerPoint, Markdown, text, "
-                                     "PNG or JPEG file.")]})
+    raise Invalid(
+        fields={"file": [_("Upload a PDF, Word, Excel, PowerPoint, Markdown, text, PNG or JPEG file.")]}
+    )
 
 
 def _is_text(data: bytes) -> bool:
@@ -87,8 +85,9 @@ def sniff(data: bytes, filename: str) -> tuple[str, str]:
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "txt"
         ext = "md" if ext in ("md", "markdown") else "txt"
         return TEXT_TYPES[ext], ext
-    raise Invalid(fields={"file": [_("Upload a PDF, Word, Excel, PowerPoint, Markdown, text, "
-                                     "PNG or JPEG file.")]})
+    raise Invalid(
+        fields={"file": [_("Upload a PDF, Word, Excel, PowerPoint, Markdown, text, PNG or JPEG file.")]}
+    )
 
 
 def safe_filename(filename: str, extension: str) -> str:

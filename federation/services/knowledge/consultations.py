@@ -3,6 +3,7 @@ beginners' space) brings a problem with the context of their group; others
 reply; the asker marks helpful replies, closes it as solved and may turn it
 into an article. Helpers list their topics and get a daily digest. A 1:1
 session: up to three proposed times, the helper accepts one."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,20 +15,38 @@ from icalendar import Calendar, Event, vText
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from federation.links import external_url
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (AbuseReport, AlumniGroup, Article, ArticleVisibility, Consultation,
-                               ConsultationReply, ConsultationSession, ConsultationSpace,
-                               ConsultationStatus, GroupOperator, KnowledgeCategory,
-                               KnowledgeHelper, PracticeMembership, Role, SessionStatus, User,
-                               utcnow)
-from federation.security import (can_accept_consultation_session, can_reply_consultation,
-                                 can_solve_consultation,
-                                 consultation_space_for, is_federation_operator,
-                                 knowledge_audiences)
-from federation.services.knowledge import articles, index
+from federation.links import external_url
+from federation.models import (
+    AbuseReport,
+    AlumniGroup,
+    Article,
+    ArticleVisibility,
+    Consultation,
+    ConsultationReply,
+    ConsultationSession,
+    ConsultationSpace,
+    ConsultationStatus,
+    GroupOperator,
+    KnowledgeCategory,
+    KnowledgeHelper,
+    PracticeMembership,
+    Role,
+    SessionStatus,
+    User,
+    utcnow,
+)
+from federation.security import (
+    can_accept_consultation_session,
+    can_reply_consultation,
+    can_solve_consultation,
+    consultation_space_for,
+    is_federation_operator,
+    knowledge_audiences,
+)
 from federation.services import notifications
+from federation.services.knowledge import articles, index
 from federation.services.mail import queue_mail
 from federation.text import normalise
 
@@ -38,16 +57,19 @@ MAX_PROPOSED_TIMES = 3
 
 # --- visibility ------------------------------------------------------------------------
 
+
 def visible_spaces(viewer: User | None) -> list[ConsultationSpace]:
     audiences = knowledge_audiences(viewer)
     return [s for s in ConsultationSpace if f"c:{s.value}" in audiences]
 
 
-def consultations_query(viewer: User | None, category: str = "", status: str = "",
-                        space: str = ""):
-    query = (select(Consultation).where(Consultation.space.in_(visible_spaces(viewer)))
-             .options(selectinload(Consultation.asker))
-             .order_by(Consultation.created_at.desc(), Consultation.id.desc()))
+def consultations_query(viewer: User | None, category: str = "", status: str = "", space: str = ""):
+    query = (
+        select(Consultation)
+        .where(Consultation.space.in_(visible_spaces(viewer)))
+        .options(selectinload(Consultation.asker))
+        .order_by(Consultation.created_at.desc(), Consultation.id.desc())
+    )
     if category in KnowledgeCategory.__members__:
         query = query.where(Consultation.category == KnowledgeCategory(category))
     if status in ConsultationStatus.__members__:
@@ -60,9 +82,13 @@ def consultations_query(viewer: User | None, category: str = "", status: str = "
 def get_consultation(viewer: User | None, consultation_id: int) -> Consultation:
     """The consultation, or NotFound when it does not exist or is not for the viewer."""
     consultation = db.session.scalar(
-        select(Consultation).where(Consultation.id == consultation_id)
-        .options(selectinload(Consultation.replies).selectinload(ConsultationReply.author),
-                 selectinload(Consultation.asker)))
+        select(Consultation)
+        .where(Consultation.id == consultation_id)
+        .options(
+            selectinload(Consultation.replies).selectinload(ConsultationReply.author),
+            selectinload(Consultation.asker),
+        )
+    )
     if consultation is None or consultation.space not in visible_spaces(viewer):
         raise NotFound()
     return consultation
@@ -70,25 +96,36 @@ def get_consultation(viewer: User | None, consultation_id: int) -> Consultation:
 
 # --- the asker's context -------------------------------------------------------------------
 
+
 def asker_groups(actor: User) -> list[AlumniGroup]:
-    return list(db.session.scalars(
-        select(AlumniGroup).join(GroupOperator, GroupOperator.group_id == AlumniGroup.id)
-        .where(GroupOperator.user_id == actor.id).order_by(AlumniGroup.name_kana)))
+    return list(
+        db.session.scalars(
+            select(AlumniGroup)
+            .join(GroupOperator, GroupOperator.group_id == AlumniGroup.id)
+            .where(GroupOperator.user_id == actor.id)
+            .order_by(AlumniGroup.name_kana)
+        )
+    )
 
 
 def context_of(actor: User, group: AlumniGroup | None) -> dict:
     """What answers should fit: the group's governance type, maturity and size."""
     if group is not None:
-        return {"group": group.name_ja, "governance_type": group.governance_type.value,
-                "maturity_level": group.maturity_level,
-                "registered_members": group.registered_members}
-    practice = db.session.scalar(select(PracticeMembership).where(
-        PracticeMembership.user_id == actor.id))
+        return {
+            "group": group.name_ja,
+            "governance_type": group.governance_type.value,
+            "maturity_level": group.maturity_level,
+            "registered_members": group.registered_members,
+        }
+    practice = db.session.scalar(select(PracticeMembership).where(PracticeMembership.user_id == actor.id))
     if practice is None:
         return {}
-    return {"group": practice.group_name,
-            "governance_type": practice.governance_type.value if practice.governance_type else None,
-            "maturity_level": 1, "registered_members": practice.registered_members}
+    return {
+        "group": practice.group_name,
+        "governance_type": practice.governance_type.value if practice.governance_type else None,
+        "maturity_level": 1,
+        "registered_members": practice.registered_members,
+    }
 
 
 def _clean_text(data: dict) -> dict:
@@ -127,9 +164,14 @@ def post_consultation(actor: User, data: dict) -> Consultation:
         if wanted and group is None:
             raise Invalid(fields={"group": [_("Choose one of your groups.")]})
         group = group or (mine[0] if mine else None)
-    consultation = Consultation(asker_id=actor.id, group_id=group.id if group else None,
-                                space=ConsultationSpace(space), context=context_of(actor, group),
-                                status=ConsultationStatus.open, **clean)
+    consultation = Consultation(
+        asker_id=actor.id,
+        group_id=group.id if group else None,
+        space=ConsultationSpace(space),
+        context=context_of(actor, group),
+        status=ConsultationStatus.open,
+        **clean,
+    )
     db.session.add(consultation)
     db.session.flush()
     index.index_consultation(consultation)
@@ -144,8 +186,9 @@ def reply(actor: User, consultation: Consultation, body: str) -> ConsultationRep
         raise Invalid(fields={"body": [_("This field is required.")]})
     if len(body) > BODY_LIMIT:
         raise Invalid(fields={"body": [_("Use at most %(n)d characters.", n=BODY_LIMIT)]})
-    row = ConsultationReply(consultation_id=consultation.id, author_id=actor.id, body=body,
-                            created_at=utcnow())
+    row = ConsultationReply(
+        consultation_id=consultation.id, author_id=actor.id, body=body, created_at=utcnow()
+    )
     db.session.add(row)
     consultation.updated_at = utcnow()
     db.session.flush()
@@ -153,9 +196,14 @@ def reply(actor: User, consultation: Consultation, body: str) -> ConsultationRep
     index.index_consultation(consultation)
     asker = consultation.asker
     if asker is not None and asker.id != actor.id and asker.is_active:
-        notifications.notify(asker, notifications.CONSULTATION_REPLY, person=asker,
-                   consultation=consultation, author=actor,
-                   link=external_url("consultations.detail", consultation_id=consultation.id))
+        notifications.notify(
+            asker,
+            notifications.CONSULTATION_REPLY,
+            person=asker,
+            consultation=consultation,
+            author=actor,
+            link=external_url("consultations.detail", consultation_id=consultation.id),
+        )
     return row
 
 
@@ -166,8 +214,9 @@ def get_reply(consultation: Consultation, reply_id: int) -> ConsultationReply:
     return row
 
 
-def mark_helpful(actor: User, consultation: Consultation, reply_id: int,
-                 helpful: bool = True) -> ConsultationReply:
+def mark_helpful(
+    actor: User, consultation: Consultation, reply_id: int, helpful: bool = True
+) -> ConsultationReply:
     if not can_solve_consultation(actor, consultation):
         raise Forbidden()
     row = get_reply(consultation, reply_id)
@@ -176,18 +225,20 @@ def mark_helpful(actor: User, consultation: Consultation, reply_id: int,
     return row
 
 
-def solve(actor: User, consultation: Consultation, helpful_reply_ids: list[int] | None = None
-          ) -> Consultation:
+def solve(
+    actor: User, consultation: Consultation, helpful_reply_ids: list[int] | None = None
+) -> Consultation:
     """The asker closes the consultation as solved (marking helpful replies)."""
     if not can_solve_consultation(actor, consultation):
         raise Forbidden()
     for reply_id in helpful_reply_ids or []:
         get_reply(consultation, reply_id).helpful = True
     won = db.session.execute(
-        update(Consultation).where(Consultation.id == consultation.id,
-                                   Consultation.status == ConsultationStatus.open)
+        update(Consultation)
+        .where(Consultation.id == consultation.id, Consultation.status == ConsultationStatus.open)
         .values(status=ConsultationStatus.solved, solved_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if won != 1:
         raise Conflict(_("This consultation is already solved."))
     db.session.refresh(consultation)
@@ -208,16 +259,24 @@ def to_article(actor: User, consultation: Consultation, consent: bool) -> Articl
     helpful = [r for r in consultation.replies if r.helpful] or list(consultation.replies)
     with_answers = "\n\n".join(f"> {r.body.strip()}".replace("\n", "\n> ") for r in helpful)
     body = f"{consultation.body.strip()}\n\n## 回答 / Answers\n\n{with_answers}".strip()
-    visibility = (ArticleVisibility.practice if consultation.space == ConsultationSpace.practice
-                  else ArticleVisibility.members)
-    article = Article(author_id=actor.id, version=1, title_ja=consultation.title, title_en="",
-                      body_ja=body[:articles.LIMITS["body_ja"]], body_en="",
-                      category=consultation.category, topic="",
-                      governance_types=[g for g in [consultation.context.get("governance_type")]
-                                        if g],
-                      maturity_levels=[m for m in [consultation.context.get("maturity_level")]
-                                       if m],
-                      visibility=visibility)
+    visibility = (
+        ArticleVisibility.practice
+        if consultation.space == ConsultationSpace.practice
+        else ArticleVisibility.members
+    )
+    article = Article(
+        author_id=actor.id,
+        version=1,
+        title_ja=consultation.title,
+        title_en="",
+        body_ja=body[: articles.LIMITS["body_ja"]],
+        body_en="",
+        category=consultation.category,
+        topic="",
+        governance_types=[g for g in [consultation.context.get("governance_type")] if g],
+        maturity_levels=[m for m in [consultation.context.get("maturity_level")] if m],
+        visibility=visibility,
+    )
     db.session.add(article)
     db.session.flush()
     articles._snapshot(article, actor, _("From a consultation"))
@@ -229,8 +288,7 @@ def to_article(actor: User, consultation: Consultation, consent: bool) -> Articl
 
 def source_consultation(viewer: User | None, article: Article) -> Consultation | None:
     """The consultation an article came from, when the viewer may see it."""
-    consultation = db.session.scalar(select(Consultation).where(
-        Consultation.article_id == article.id))
+    consultation = db.session.scalar(select(Consultation).where(Consultation.article_id == article.id))
     if consultation is None or consultation.space not in visible_spaces(viewer):
         return None
     return consultation
@@ -238,8 +296,8 @@ def source_consultation(viewer: User | None, article: Article) -> Consultation |
 
 # --- abuse -----------------------------------------------------------------------------------
 
-def report(actor: User, consultation: Consultation, reason: str,
-           reply_id: int | None = None) -> AbuseReport:
+
+def report(actor: User, consultation: Consultation, reason: str, reply_id: int | None = None) -> AbuseReport:
     """Into the directory's report queue, for the coordinators."""
     reason = (reason or "").strip()
     if not reason:
@@ -249,27 +307,40 @@ def report(actor: User, consultation: Consultation, reason: str,
     reported = get_reply(consultation, reply_id).author if reply_id else consultation.asker
     if reported is None or reported.id == actor.id:
         raise Invalid(fields={"reason": [_("This cannot be reported.")]})
-    row = AbuseReport(reporter_id=actor.id, reported_id=reported.id,
-                      consultation_id=consultation.id, reason=reason, created_at=utcnow())
+    row = AbuseReport(
+        reporter_id=actor.id,
+        reported_id=reported.id,
+        consultation_id=consultation.id,
+        reason=reason,
+        created_at=utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
-    coordinators = db.session.scalars(select(User).where(
-        User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))).all()
+    coordinators = db.session.scalars(
+        select(User).where(User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))
+    ).all()
     for person in coordinators:
-        queue_mail(person.email, "abuse_report", person.locale, person=person, report=row,
-                   reporter=actor, reported=reported,
-                   link=external_url("directory.reports"))
+        queue_mail(
+            person.email,
+            "abuse_report",
+            person.locale,
+            person=person,
+            report=row,
+            reporter=actor,
+            reported=reported,
+            link=external_url("directory.reports"),
+        )
     return row
 
 
 # --- helpers and the daily digest --------------------------------------------------------
 
+
 def helper_of(actor: User) -> KnowledgeHelper | None:
     return db.session.get(KnowledgeHelper, actor.id)
 
 
-def set_topics(actor: User, categories: list[str], digest_enabled: bool = True
-               ) -> KnowledgeHelper:
+def set_topics(actor: User, categories: list[str], digest_enabled: bool = True) -> KnowledgeHelper:
     """The topics an operator can help with; the digest can be turned off."""
     if not is_federation_operator(actor):
         raise Forbidden()
@@ -304,29 +375,47 @@ def send_consultation_digests(now: datetime | None = None) -> int:
     day = tokyo_day(now)
     sent = 0
     helpers = db.session.scalars(
-        select(KnowledgeHelper).where(KnowledgeHelper.digest_enabled.is_(True))
-        .options(selectinload(KnowledgeHelper.user))).all()
+        select(KnowledgeHelper)
+        .where(KnowledgeHelper.digest_enabled.is_(True))
+        .options(selectinload(KnowledgeHelper.user))
+    ).all()
     if not helpers:
         return 0
     oldest = min((h.digest_until or now - timedelta(days=1)) for h in helpers)
     recent = db.session.scalars(
-        select(Consultation).where(Consultation.created_at > oldest,
-                                   Consultation.created_at <= now,
-                                   Consultation.status == ConsultationStatus.open)
-        .order_by(Consultation.created_at, Consultation.id)).all()
+        select(Consultation)
+        .where(
+            Consultation.created_at > oldest,
+            Consultation.created_at <= now,
+            Consultation.status == ConsultationStatus.open,
+        )
+        .order_by(Consultation.created_at, Consultation.id)
+    ).all()
     for helper in helpers:
         user = helper.user
         if helper.digest_day == day or not user.is_active:
             continue
         since = helper.digest_until or now - timedelta(days=1)
         spaces = set(visible_spaces(user))
-        items = [c for c in recent if c.created_at > since and c.space in spaces
-                 and c.category.value in (helper.categories or []) and c.asker_id != user.id]
+        items = [
+            c
+            for c in recent
+            if c.created_at > since
+            and c.space in spaces
+            and c.category.value in (helper.categories or [])
+            and c.asker_id != user.id
+        ]
         if items:
-            queue_mail(user.email, "consultation_digest", user.locale, person=user,
-                       consultations=items[:30], total=len(items),
-                       link=external_url("consultations.list"),
-                       settings_link=external_url("consultations.topics"))
+            queue_mail(
+                user.email,
+                "consultation_digest",
+                user.locale,
+                person=user,
+                consultations=items[:30],
+                total=len(items),
+                link=external_url("consultations.list"),
+                settings_link=external_url("consultations.topics"),
+            )
             sent += 1
         helper.digest_day = day
         helper.digest_until = now
@@ -335,6 +424,7 @@ def send_consultation_digests(now: datetime | None = None) -> int:
 
 
 # --- 1:1 sessions ----------------------------------------------------------------------------
+
 
 def _parse_times(values) -> list[datetime]:
     times = []
@@ -345,8 +435,9 @@ def _parse_times(values) -> list[datetime]:
             try:
                 moment = datetime.fromisoformat(str(value).strip())
             except ValueError:
-                raise Invalid(fields={"times": [_("Enter dates and times such as "
-                                                  "2026-04-01 19:00.")]}) from None
+                raise Invalid(
+                    fields={"times": [_("Enter dates and times such as 2026-04-01 19:00.")]}
+                ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=TOKYO)
         times.append(moment.astimezone(TOKYO).astimezone(ZoneInfo("UTC")))
@@ -357,8 +448,7 @@ def _parse_times(values) -> list[datetime]:
     return sorted(set(times))
 
 
-def request_session(actor: User, consultation: Consultation, helper_id: int, times
-                    ) -> ConsultationSession:
+def request_session(actor: User, consultation: Consultation, helper_id: int, times) -> ConsultationSession:
     """The asker asks someone who replied for a 1:1 session at one of up to three times."""
     if not can_solve_consultation(actor, consultation):
         raise Forbidden()
@@ -366,38 +456,55 @@ def request_session(actor: User, consultation: Consultation, helper_id: int, tim
     if helper_id not in repliers:
         raise Invalid(fields={"helper_id": [_("Choose someone who replied.")]})
     proposed = _parse_times(times)
-    session = ConsultationSession(consultation_id=consultation.id, asker_id=actor.id,
-                                  helper_id=helper_id,
-                                  proposed_times=[t.isoformat() for t in proposed],
-                                  status=SessionStatus.proposed, created_at=utcnow())
+    session = ConsultationSession(
+        consultation_id=consultation.id,
+        asker_id=actor.id,
+        helper_id=helper_id,
+        proposed_times=[t.isoformat() for t in proposed],
+        status=SessionStatus.proposed,
+        created_at=utcnow(),
+    )
     db.session.add(session)
     db.session.flush()
     helper = db.session.get(User, helper_id)
-    notifications.notify(helper, notifications.CONSULTATION_SESSION,
-               template="consultation_session_request", person=helper,
-               asker=actor, consultation=consultation,
-               times=[t.astimezone(TOKYO) for t in proposed],
-               link=external_url("consultations.detail", consultation_id=consultation.id))
+    notifications.notify(
+        helper,
+        notifications.CONSULTATION_SESSION,
+        template="consultation_session_request",
+        person=helper,
+        asker=actor,
+        consultation=consultation,
+        times=[t.astimezone(TOKYO) for t in proposed],
+        link=external_url("consultations.detail", consultation_id=consultation.id),
+    )
     return session
 
 
 def get_session(viewer: User | None, session_id: int) -> ConsultationSession:
     """Only its two people see a session (anyone else: NotFound)."""
     session = db.session.get(ConsultationSession, session_id)
-    if session is None or viewer is None or not viewer.is_authenticated or \
-            viewer.id not in (session.asker_id, session.helper_id):
+    if (
+        session is None
+        or viewer is None
+        or not viewer.is_authenticated
+        or viewer.id not in (session.asker_id, session.helper_id)
+    ):
         raise NotFound()
     return session
 
 
 def sessions_for(viewer: User, consultation: Consultation) -> list[ConsultationSession]:
-    return list(db.session.scalars(
-        select(ConsultationSession).where(
-            ConsultationSession.consultation_id == consultation.id,
-            (ConsultationSession.asker_id == viewer.id)
-            | (ConsultationSession.helper_id == viewer.id))
-        .options(selectinload(ConsultationSession.asker), selectinload(ConsultationSession.helper))
-        .order_by(ConsultationSession.id)))
+    return list(
+        db.session.scalars(
+            select(ConsultationSession)
+            .where(
+                ConsultationSession.consultation_id == consultation.id,
+                (ConsultationSession.asker_id == viewer.id) | (ConsultationSession.helper_id == viewer.id),
+            )
+            .options(selectinload(ConsultationSession.asker), selectinload(ConsultationSession.helper))
+            .order_by(ConsultationSession.id)
+        )
+    )
 
 
 def accept_session(actor: User, session: ConsultationSession, time) -> ConsultationSession:
@@ -420,10 +527,11 @@ def accept_session(actor: User, session: ConsultationSession, time) -> Consultat
     if chosen is None:
         raise Invalid(fields={"time": [_("Choose one of the proposed times.")]})
     won = db.session.execute(
-        update(ConsultationSession).where(ConsultationSession.id == session.id,
-                                          ConsultationSession.status == SessionStatus.proposed)
+        update(ConsultationSession)
+        .where(ConsultationSession.id == session.id, ConsultationSession.status == SessionStatus.proposed)
         .values(status=SessionStatus.accepted, starts_at=chosen)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if won != 1:
         raise Conflict(_("This session request is no longer open."))
     db.session.refresh(session)
@@ -435,11 +543,15 @@ def cancel_session(actor: User, session: ConsultationSession) -> ConsultationSes
     if actor.id not in (session.asker_id, session.helper_id):
         raise Forbidden()
     won = db.session.execute(
-        update(ConsultationSession).where(ConsultationSession.id == session.id,
-                                          ConsultationSession.status != SessionStatus.cancelled)
-        .values(status=SessionStatus.cancelled, cancelled_by_id=actor.id,
-                sequence=ConsultationSession.sequence + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        update(ConsultationSession)
+        .where(ConsultationSession.id == session.id, ConsultationSession.status != SessionStatus.cancelled)
+        .values(
+            status=SessionStatus.cancelled,
+            cancelled_by_id=actor.id,
+            sequence=ConsultationSession.sequence + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if won != 1:
         raise Conflict(_("This session is already cancelled."))
     db.session.refresh(session)
@@ -452,12 +564,20 @@ def _mail_both(session: ConsultationSession, template: str, by: User | None = No
     # The invitation itself goes with the mail (REQUEST, or CANCEL once cancelled).
     invitation = (("consultation.ics", "text/calendar; charset=utf-8", session_ics(session)),)
     for person, other in ((session.asker, session.helper), (session.helper, session.asker)):
-        notifications.notify(person, notifications.CONSULTATION_SESSION, template=template,
-                   attachments=invitation, person=person, other=other,
-                   consultation=session.consultation, session=session, by=by,
-                   starts_at=session.starts_at.astimezone(TOKYO) if session.starts_at else None,
-                   ics_link=link,
-                   link=external_url("consultations.detail", consultation_id=session.consultation_id))
+        notifications.notify(
+            person,
+            notifications.CONSULTATION_SESSION,
+            template=template,
+            attachments=invitation,
+            person=person,
+            other=other,
+            consultation=session.consultation,
+            session=session,
+            by=by,
+            starts_at=session.starts_at.astimezone(TOKYO) if session.starts_at else None,
+            ics_link=link,
+            link=external_url("consultations.detail", consultation_id=session.consultation_id),
+        )
 
 
 def session_ics(session: ConsultationSession) -> bytes:
@@ -499,7 +619,9 @@ def permissions(viewer: User | None, consultation: Consultation) -> Permissions:
     return Permissions(
         reply=is_open and can_reply_consultation(viewer, consultation),
         solve=asker and is_open,
-        to_article=asker and consultation.status == ConsultationStatus.solved
+        to_article=asker
+        and consultation.status == ConsultationStatus.solved
         and consultation.article_id is None,
         request_session=asker and any(r.author_id != viewer.id for r in consultation.replies),
-        report=viewer is not None and viewer.is_authenticated and not asker)
+        report=viewer is not None and viewer.is_authenticated and not asker,
+    )

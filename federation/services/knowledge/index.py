@@ -2,6 +2,7 @@
 tokenizer and planner (federation.search): each article or consultation is
 a KnowledgeDocument with tokens; facets are tokens too (c:<category>,
 g:<governance type>, m:<maturity level>, k:<kind>, "d:" every document)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from federation.extensions import db
-from federation.models import (Article, Consultation, GovernanceType, KnowledgeCategory,
-                               KnowledgeDocument, KnowledgeToken, User, utcnow)
+from federation.models import (
+    Article,
+    Consultation,
+    GovernanceType,
+    KnowledgeCategory,
+    KnowledgeDocument,
+    KnowledgeToken,
+    User,
+    utcnow,
+)
 from federation.search import SearchPage, TokenIndex, matching_ids, page_of_ids, text_tokens
 from federation.security import knowledge_audiences
 
@@ -21,13 +30,16 @@ KINDS = ("article", "consultation")
 TITLE_WEIGHT = 3
 
 
-def _write(kind: str, ref_id: int, audience: str, updated_at, titles: list[str],
-           texts: list[str], facets: set[str]) -> None:
-    document = db.session.scalar(select(KnowledgeDocument).where(
-        KnowledgeDocument.kind == kind, KnowledgeDocument.ref_id == ref_id))
+def _write(
+    kind: str, ref_id: int, audience: str, updated_at, titles: list[str], texts: list[str], facets: set[str]
+) -> None:
+    document = db.session.scalar(
+        select(KnowledgeDocument).where(KnowledgeDocument.kind == kind, KnowledgeDocument.ref_id == ref_id)
+    )
     if document is None:
-        document = KnowledgeDocument(kind=kind, ref_id=ref_id, audience=audience,
-                                     updated_at=updated_at or utcnow())
+        document = KnowledgeDocument(
+            kind=kind, ref_id=ref_id, audience=audience, updated_at=updated_at or utcnow()
+        )
         db.session.add(document)
         db.session.flush()
     document.audience = audience
@@ -42,9 +54,13 @@ def _write(kind: str, ref_id: int, audience: str, updated_at, titles: list[str],
     for facet in facets | {"d:", f"k:{kind}"}:
         weights[facet] = 0
     db.session.execute(delete(KnowledgeToken).where(KnowledgeToken.document_id == document.id))
-    db.session.execute(KnowledgeToken.__table__.insert(), [
-        {"document_id": document.id, "token": token, "audience": audience, "weight": weight}
-        for token, weight in weights.items()])
+    db.session.execute(
+        KnowledgeToken.__table__.insert(),
+        [
+            {"document_id": document.id, "token": token, "audience": audience, "weight": weight}
+            for token, weight in weights.items()
+        ],
+    )
     db.session.flush()
 
 
@@ -52,8 +68,15 @@ def index_article(article: Article) -> None:
     facets = {f"c:{article.category.value}"}
     facets |= {f"g:{g}" for g in article.governance_types or []}
     facets |= {f"m:{m}" for m in article.maturity_levels or []}
-    _write("article", article.id, article.visibility.value, article.updated_at or utcnow(),
-           [article.title_ja, article.title_en], [article.body_ja, article.body_en], facets)
+    _write(
+        "article",
+        article.id,
+        article.visibility.value,
+        article.updated_at or utcnow(),
+        [article.title_ja, article.title_en],
+        [article.body_ja, article.body_en],
+        facets,
+    )
 
 
 def index_consultation(consultation: Consultation) -> None:
@@ -64,14 +87,21 @@ def index_consultation(consultation: Consultation) -> None:
     if context.get("maturity_level"):
         facets.add(f"m:{context['maturity_level']}")
     replies = [r.body for r in consultation.replies]
-    _write("consultation", consultation.id, f"c:{consultation.space.value}",
-           consultation.updated_at or utcnow(), [consultation.title],
-           [consultation.body, *replies], facets)
+    _write(
+        "consultation",
+        consultation.id,
+        f"c:{consultation.space.value}",
+        consultation.updated_at or utcnow(),
+        [consultation.title],
+        [consultation.body, *replies],
+        facets,
+    )
 
 
 def unindex(kind: str, ref_id: int) -> None:
-    db.session.execute(delete(KnowledgeDocument).where(KnowledgeDocument.kind == kind,
-                                                       KnowledgeDocument.ref_id == ref_id))
+    db.session.execute(
+        delete(KnowledgeDocument).where(KnowledgeDocument.kind == kind, KnowledgeDocument.ref_id == ref_id)
+    )
 
 
 @dataclass
@@ -80,8 +110,9 @@ class Hit:
     item: object  # Article or Consultation
 
 
-def query_tokens(q: str = "", category: str = "", governance: str = "", maturity: str = "",
-                 kind: str = "") -> tuple[list[str], list[str]]:
+def query_tokens(
+    q: str = "", category: str = "", governance: str = "", maturity: str = "", kind: str = ""
+) -> tuple[list[str], list[str]]:
     """(every token a result must carry, the text tokens that rank it).
     Unknown facet values are ignored (they come from a URL)."""
     words = sorted(text_tokens((q or "")[:100]))[:10]
@@ -97,8 +128,9 @@ def query_tokens(q: str = "", category: str = "", governance: str = "", maturity
     return sorted(tokens or {"d:"}), words
 
 
-def search(viewer: User | None, page: int = 1, per_page: int = 20, *, sort: str = "relevance",
-           **filters) -> SearchPage:
+def search(
+    viewer: User | None, page: int = 1, per_page: int = 20, *, sort: str = "relevance", **filters
+) -> SearchPage:
     """One page of articles and consultations the viewer may see."""
     audiences = sorted(knowledge_audiences(viewer))
     tokens, words = query_tokens(**filters)
@@ -108,15 +140,17 @@ def search(viewer: User | None, page: int = 1, per_page: int = 20, *, sort: str 
 
     def order(query):
         if sort == "relevance" and words:
-            score = (select(func.coalesce(func.sum(KnowledgeToken.weight), 0))
-                     .where(KnowledgeToken.document_id == KnowledgeDocument.id,
-                            KnowledgeToken.token.in_(words)).scalar_subquery())
-            return query.order_by(score.desc(), KnowledgeDocument.updated_at.desc(),
-                                  KnowledgeDocument.id.desc())
+            score = (
+                select(func.coalesce(func.sum(KnowledgeToken.weight), 0))
+                .where(KnowledgeToken.document_id == KnowledgeDocument.id, KnowledgeToken.token.in_(words))
+                .scalar_subquery()
+            )
+            return query.order_by(
+                score.desc(), KnowledgeDocument.updated_at.desc(), KnowledgeDocument.id.desc()
+            )
         return query.order_by(KnowledgeDocument.updated_at.desc(), KnowledgeDocument.id.desc())
 
-    ids, total, capped = page_of_ids(matching_ids(DOCUMENT_TOKENS, tokens, seen), order, page,
-                                     per_page)
+    ids, total, capped = page_of_ids(matching_ids(DOCUMENT_TOKENS, tokens, seen), order, page, per_page)
     return SearchPage(items=_hits(ids), page=page, per_page=per_page, total=total, capped=capped)
 
 
@@ -124,17 +158,37 @@ def _hits(document_ids: list[int]) -> list[Hit]:
     """The articles and consultations of these documents, in order, in three queries."""
     if not document_ids:
         return []
-    documents = {d.id: d for d in db.session.scalars(
-        select(KnowledgeDocument).where(KnowledgeDocument.id.in_(document_ids)))}
+    documents = {
+        d.id: d
+        for d in db.session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.id.in_(document_ids)))
+    }
     by_kind: dict[str, list[int]] = {"article": [], "consultation": []}
     for document in documents.values():
         by_kind[document.kind].append(document.ref_id)
-    articles = {a.id: a for a in db.session.scalars(
-        select(Article).where(Article.id.in_(by_kind["article"]))
-        .options(selectinload(Article.author)))} if by_kind["article"] else {}
-    consultations = {c.id: c for c in db.session.scalars(
-        select(Consultation).where(Consultation.id.in_(by_kind["consultation"]))
-        .options(selectinload(Consultation.asker)))} if by_kind["consultation"] else {}
+    articles = (
+        {
+            a.id: a
+            for a in db.session.scalars(
+                select(Article)
+                .where(Article.id.in_(by_kind["article"]))
+                .options(selectinload(Article.author))
+            )
+        }
+        if by_kind["article"]
+        else {}
+    )
+    consultations = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                select(Consultation)
+                .where(Consultation.id.in_(by_kind["consultation"]))
+                .options(selectinload(Consultation.asker))
+            )
+        }
+        if by_kind["consultation"]
+        else {}
+    )
     hits = []
     for document_id in document_ids:
         document = documents.get(document_id)

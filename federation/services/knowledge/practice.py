@@ -2,6 +2,7 @@
 meet entry criterion 1 (track record) yet. An applicant failing it is offered
 to join; members read practice-visible articles and use the beginners'
 consultation space; when the group grows they apply again, prefilled."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -9,8 +10,14 @@ from sqlalchemy import select
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
-from federation.models import (ApplicationStatus, OperatorApplication, PracticeMembership, User,
-                               Verdict, utcnow)
+from federation.models import (
+    ApplicationStatus,
+    OperatorApplication,
+    PracticeMembership,
+    User,
+    Verdict,
+    utcnow,
+)
 from federation.security import is_practice_member
 from federation.text import normalise
 
@@ -20,8 +27,10 @@ def fails_track_record(application: OperatorApplication) -> bool:
     the group is a beginners' group."""
     from federation.services.applications import assessment_of
 
-    return any(item["key"] == "track_record" and item["verdict"] == Verdict.failed.value
-               for item in assessment_of(application))
+    return any(
+        item["key"] == "track_record" and item["verdict"] == Verdict.failed.value
+        for item in assessment_of(application)
+    )
 
 
 def offers_practice(application: OperatorApplication, viewer: User | None = None) -> bool:
@@ -31,8 +40,7 @@ def offers_practice(application: OperatorApplication, viewer: User | None = None
         return False
     if application.status == ApplicationStatus.approved:
         return False
-    if viewer is not None and (not viewer.is_authenticated
-                               or viewer.id != application.applicant_id):
+    if viewer is not None and (not viewer.is_authenticated or viewer.id != application.applicant_id):
         return False
     return not is_practice_member(application.applicant)
 
@@ -40,8 +48,11 @@ def offers_practice(application: OperatorApplication, viewer: User | None = None
 def membership_of(user: User | None) -> PracticeMembership | None:
     if user is None or not user.is_authenticated:
         return None
-    return db.session.scalar(select(PracticeMembership).where(
-        PracticeMembership.user_id == user.id, PracticeMembership.left_at.is_(None)))
+    return db.session.scalar(
+        select(PracticeMembership).where(
+            PracticeMembership.user_id == user.id, PracticeMembership.left_at.is_(None)
+        )
+    )
 
 
 def join(actor: User, application: OperatorApplication) -> PracticeMembership:
@@ -49,10 +60,10 @@ def join(actor: User, application: OperatorApplication) -> PracticeMembership:
     if actor is None or not actor.is_authenticated or application.applicant_id != actor.id:
         raise NotFound()
     if not fails_track_record(application) or application.group_id is not None:
-        raise Forbidden(_("The practice community is for groups that do not meet the track "
-                          "record criterion yet."))
-    existing = db.session.scalar(select(PracticeMembership).where(
-        PracticeMembership.user_id == actor.id))
+        raise Forbidden(
+            _("The practice community is for groups that do not meet the track record criterion yet.")
+        )
+    existing = db.session.scalar(select(PracticeMembership).where(PracticeMembership.user_id == actor.id))
     if existing is not None and existing.left_at is None:
         raise Conflict(_("You are already in the practice community."))
     row = existing or PracticeMembership(user_id=actor.id)
@@ -118,10 +129,23 @@ def application_prefill(actor: User) -> dict:
     last = db.session.get(OperatorApplication, row.application_id) if row.application_id else None
     data: dict = {}
     if last is not None and last.applicant_id == actor.id:
-        for name in ("name_ja", "name_en", "name_kana", "company_name", "founded_on", "platforms",
-                     "governance_type", "liaison_department", "membership_scope",
-                     "admits_outsiders", "audience", "purpose", "operating_since",
-                     "involvement", "role_description"):
+        for name in (
+            "name_ja",
+            "name_en",
+            "name_kana",
+            "company_name",
+            "founded_on",
+            "platforms",
+            "governance_type",
+            "liaison_department",
+            "membership_scope",
+            "admits_outsiders",
+            "audience",
+            "purpose",
+            "operating_since",
+            "involvement",
+            "role_description",
+        ):
             value = getattr(last, name, None)
             data[name] = getattr(value, "value", value)
     data["name_ja"] = row.group_name or data.get("name_ja")
@@ -131,7 +155,9 @@ def application_prefill(actor: User) -> dict:
 
 
 def open_application(actor: User) -> OperatorApplication | None:
-    return db.session.scalar(select(OperatorApplication).where(
-        OperatorApplication.applicant_id == actor.id,
-        OperatorApplication.status.in_([ApplicationStatus.pending,
-                                        ApplicationStatus.info_requested])))
+    return db.session.scalar(
+        select(OperatorApplication).where(
+            OperatorApplication.applicant_id == actor.id,
+            OperatorApplication.status.in_([ApplicationStatus.pending, ApplicationStatus.info_requested]),
+        )
+    )

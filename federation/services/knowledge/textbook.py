@@ -1,6 +1,7 @@
 """The textbook [教科書]: chapters in coordinators' order, each a list of
 articles; readers see the articles they may see, with a table of contents and
 previous/next navigation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,34 +35,48 @@ def table_of_contents(viewer: User | None) -> list[Chapter]:
     """Every chapter with the viewer's articles, in two queries."""
     audiences = knowledge_audiences(viewer)
     chapters = db.session.scalars(
-        select(TextbookChapter).order_by(TextbookChapter.position, TextbookChapter.id)
-        .options(selectinload(TextbookChapter.entries).selectinload(TextbookEntry.article)
-                 .selectinload(Article.author))).all()
-    return [Chapter(c, n, [e.article for e in c.entries
-                           if e.article.visibility.value in audiences])
-            for n, c in enumerate(chapters, start=1)]
+        select(TextbookChapter)
+        .order_by(TextbookChapter.position, TextbookChapter.id)
+        .options(
+            selectinload(TextbookChapter.entries)
+            .selectinload(TextbookEntry.article)
+            .selectinload(Article.author)
+        )
+    ).all()
+    return [
+        Chapter(c, n, [e.article for e in c.entries if e.article.visibility.value in audiences])
+        for n, c in enumerate(chapters, start=1)
+    ]
 
 
-def chapter_with_neighbours(viewer: User | None, chapter_id: int
-                            ) -> tuple[Chapter, Chapter | None, Chapter | None]:
+def chapter_with_neighbours(
+    viewer: User | None, chapter_id: int
+) -> tuple[Chapter, Chapter | None, Chapter | None]:
     toc = table_of_contents(viewer)
     for index, chapter in enumerate(toc):
         if chapter.id == chapter_id:
-            return (chapter, toc[index - 1] if index > 0 else None,
-                    toc[index + 1] if index + 1 < len(toc) else None)
+            return (
+                chapter,
+                toc[index - 1] if index > 0 else None,
+                toc[index + 1] if index + 1 < len(toc) else None,
+            )
     raise NotFound()
 
 
-def reading_neighbours(viewer: User | None, article: Article
-                       ) -> tuple[Article | None, Article | None, Chapter | None]:
+def reading_neighbours(
+    viewer: User | None, article: Article
+) -> tuple[Article | None, Article | None, Chapter | None]:
     """(previous, next) article in the textbook's reading order, and the
     article's chapter; (None, None, None) when it is not in the textbook."""
     toc = table_of_contents(viewer)
     flat = [(c, a) for c in toc for a in c.articles]
     for index, (chapter, item) in enumerate(flat):
         if item.id == article.id:
-            return (flat[index - 1][1] if index > 0 else None,
-                    flat[index + 1][1] if index + 1 < len(flat) else None, chapter)
+            return (
+                flat[index - 1][1] if index > 0 else None,
+                flat[index + 1][1] if index + 1 < len(flat) else None,
+                chapter,
+            )
     return None, None, None
 
 
@@ -105,8 +120,9 @@ def move_chapter(actor: User, chapter: TextbookChapter, offset: int) -> None:
     """Swap with the previous (-1) or next (+1) chapter."""
     if not can_curate_textbook(actor):
         raise Forbidden()
-    chapters = list(db.session.scalars(
-        select(TextbookChapter).order_by(TextbookChapter.position, TextbookChapter.id)))
+    chapters = list(
+        db.session.scalars(select(TextbookChapter).order_by(TextbookChapter.position, TextbookChapter.id))
+    )
     index = chapters.index(chapter)
     other = index + offset
     if 0 <= other < len(chapters):
