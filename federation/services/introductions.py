@@ -19,7 +19,6 @@ from federation.models import (
     DirectoryBlock,
     Introduction,
     IntroductionStatus,
-    Role,
     User,
     utcnow,
 )
@@ -170,19 +169,19 @@ def report(actor: User, introduction: Introduction, reason: str) -> AbuseReport:
         raise Invalid(fields={"reason": [_("This field is required.")]})
     if len(reason) > MESSAGE_LIMIT:
         raise Invalid(fields={"reason": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
+    return file_abuse_report(actor, introduction.sender, reason, introduction_id=introduction.id)
+
+
+def file_abuse_report(actor: User, reported: User, reason: str, **about) -> AbuseReport:
+    """Put a report in the coordinators' queue (the directory's reports page)
+    and tell them; `about` names what it is about (introduction_id or
+    consultation_id). The one way a report is filed, whatever was reported."""
     row = AbuseReport(
-        reporter_id=actor.id,
-        reported_id=introduction.sender_id,
-        introduction_id=introduction.id,
-        reason=reason,
-        created_at=utcnow(),
+        reporter_id=actor.id, reported_id=reported.id, reason=reason, created_at=utcnow(), **about
     )
     db.session.add(row)
     db.session.flush()
-    coordinators = db.session.scalars(
-        select(User).where(User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))
-    ).all()
-    for person in coordinators:
+    for person in notifications.coordinators():
         queue_mail(
             person.email,
             "abuse_report",
@@ -190,7 +189,7 @@ def report(actor: User, introduction: Introduction, reason: str) -> AbuseReport:
             person=person,
             report=row,
             reporter=actor,
-            reported=introduction.sender,
+            reported=reported,
             link=external_url("directory.reports"),
         )
     return row

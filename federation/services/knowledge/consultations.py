@@ -32,7 +32,6 @@ from federation.models import (
     KnowledgeCategory,
     KnowledgeHelper,
     PracticeMembership,
-    Role,
     SessionStatus,
     User,
     utcnow,
@@ -46,6 +45,7 @@ from federation.security import (
     knowledge_audiences,
 )
 from federation.services import notifications
+from federation.services.introductions import file_abuse_report
 from federation.services.knowledge import articles, index
 from federation.services.mail import queue_mail
 from federation.text import normalise
@@ -307,30 +307,7 @@ def report(actor: User, consultation: Consultation, reason: str, reply_id: int |
     reported = get_reply(consultation, reply_id).author if reply_id else consultation.asker
     if reported is None or reported.id == actor.id:
         raise Invalid(fields={"reason": [_("This cannot be reported.")]})
-    row = AbuseReport(
-        reporter_id=actor.id,
-        reported_id=reported.id,
-        consultation_id=consultation.id,
-        reason=reason,
-        created_at=utcnow(),
-    )
-    db.session.add(row)
-    db.session.flush()
-    coordinators = db.session.scalars(
-        select(User).where(User.role.in_([Role.coordinator, Role.admin]), User.deactivated_at.is_(None))
-    ).all()
-    for person in coordinators:
-        queue_mail(
-            person.email,
-            "abuse_report",
-            person.locale,
-            person=person,
-            report=row,
-            reporter=actor,
-            reported=reported,
-            link=external_url("directory.reports"),
-        )
-    return row
+    return file_abuse_report(actor, reported, reason, consultation_id=consultation.id)
 
 
 # --- helpers and the daily digest --------------------------------------------------------
