@@ -285,7 +285,9 @@ def authenticated(required: bool = True, allow=None):
         handler = errors(401)(handler)
         if allow is not None:
             handler = errors(403)(handler)
-        handler = errors(413)(handler)  # any request may carry too large a body
+        # Any request may be malformed (NUL in its query, JSON nested too deep:
+        # guards.py) or carry too large a body.
+        handler = errors(400, 413)(handler)
         security = [{"bearerAuth": []}] if required else [{"bearerAuth": []}, {}]
         return bp.doc(security=security)(handler)
 
