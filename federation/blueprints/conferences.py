@@ -28,7 +28,7 @@ from federation.forms.conferences import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
-from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User
+from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.security import can_manage_group, can_review_conference, is_coordinator
 from federation.services import conferences as service
@@ -109,7 +109,7 @@ def detail(year: int):
         coordinator=is_coordinator(current_user),
         action=ActionForm(),
         content_form=ContentForm(),
-        now_past=service.utcnow(),
+        now_past=utcnow(),
     )
 
 

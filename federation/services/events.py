@@ -63,7 +63,7 @@ from federation.security import (
     new_secret,
 )
 from federation.services import notifications, seats
-from federation.services.groups import csv_safe, like_pattern
+from federation.services.groups import csv_safe, like_pattern, operators_of
 from federation.services.privacy import eraser, exporter
 from federation.services.views import View
 from federation.text import as_typed
@@ -377,7 +377,7 @@ def invite_host(
     if seat_quota is not None:
         set_quota(actor, event, host, seat_quota)
     db.session.flush()
-    for user in _operators(group.id):
+    for user in operators_of(group.id):
         notifications.notify(
             user,
             notifications.EVENT_COHOST_INVITED,
@@ -487,7 +487,7 @@ def _proposers(event: JointEvent) -> list[User]:
     author = event.created_by
     if author is not None and author.is_active and can_manage_group(author, event.lead_group):
         return [author]
-    return _operators(event.lead_group_id)
+    return operators_of(event.lead_group_id)
 
 
 def publish_event(actor: User, event: JointEvent) -> JointEvent:
@@ -519,7 +519,7 @@ def publish_event(actor: User, event: JointEvent) -> JointEvent:
                 told.add(user.id)
                 notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, event=event, link=link)
     for host in event.confirmed_hosts:
-        for user in _operators(host.group_id):
+        for user in operators_of(host.group_id):
             if user.id != actor.id and user.id not in told:
                 told.add(user.id)
                 notifications.notify(user, notifications.EVENT_PUBLISHED, event=event, link=link)
@@ -1120,12 +1120,6 @@ def erase_calendar_feed(user: User) -> None:
 
 def _link(endpoint: str, **values) -> str:
     return external_url(endpoint, **values)
-
-
-def _operators(group_id: int) -> list[User]:
-    from federation.services.assets import _operators_of
-
-    return _operators_of(group_id)
 
 
 # --- view data for the API ------------------------------------------------------------

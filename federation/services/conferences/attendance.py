@@ -1,0 +1,222 @@
+"""Attendance: registering for an edition and signing up for limited
+sessions, with waitlists (the joint-event seat rules, services/seats.py),
+and the coordinators' check-in."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from federation.errors import Conflict, Forbidden, NotFound
+from federation.extensions import db
+from federation.links import external_url
+from federation.models import (
+    ConferenceEdition,
+    ConferenceRegistration,
+    ConferenceSession,
+    RegistrationStatus,
+    SessionSignup,
+    User,
+    utcnow,
+)
+from federation.security import is_coordinator, is_member
+from federation.services import notifications, seats
+from federation.services.conferences._common import TOKYO, require_window
+from federation.text import normalise
+
+
+def my_registration(actor: User | None, edition: ConferenceEdition):
+    if actor is None or not actor.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(ConferenceRegistration).where(
+            ConferenceRegistration.edition_id == edition.id, ConferenceRegistration.user_id == actor.id
+        )
+    )
+
+
+def seats_left(edition: ConferenceEdition) -> int:
+    return max(edition.capacity - seats.confirmed_count(ConferenceRegistration.edition_id, edition.id), 0)
+
+
+def register(actor: User, edition: ConferenceEdition) -> tuple[ConferenceRegistration, bool]:
+    """Confirmed while seats remain, else waitlisted (as for joint events)."""
+    if not is_member(actor):
+        raise Forbidden()
+    edition = seats.lock(ConferenceEdition, edition.id)
+    existing = my_registration(actor, edition)
+    if seats.is_active(existing):
+        return existing, False
+    require_window(edition, "registration")
+    has_seat = seats_left(edition) > 0
+    if existing is None:
+        existing = ConferenceRegistration(edition_id=edition.id, user_id=actor.id)
+        db.session.add(existing)
+    seats.take(existing, has_seat)
+    return existing, True
+
+
+def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRegistration:
+    edition = seats.lock(ConferenceEdition, edition.id)
+    registration = my_registration(actor, edition)
+    if not seats.is_active(registration):
+        raise NotFound()
+    if datetime.combine(edition.starts_on, time(0), TOKYO) <= utcnow():
+        raise Conflict(_("This registration can no longer be cancelled."))
+    seats.release(registration)
+    # Without a conference seat, the person's seats in limited sessions go too.
+    for signup in db.session.scalars(
+        select(SessionSignup)
+        .join(SessionSignup.session)
+        .where(
+            ConferenceSession.edition_id == edition.id,
+            SessionSignup.user_id == actor.id,
+            SessionSignup.status != RegistrationStatus.cancelled,
+        )
+    ).all():
+        release_signup(seats.lock(ConferenceSession, signup.session_id), signup)
+    promote_attendees(edition)
+    return registration
+
+
+def promote_attendees(edition: ConferenceEdition) -> None:
+    """Free seats go to the waitlist, in order; each promoted person is told."""
+    promoted = seats.promote(
+        ConferenceRegistration,
+        ConferenceRegistration.edition_id,
+        edition.id,
+        room_left=lambda: seats_left(edition) > 0,
+        options=(selectinload(ConferenceRegistration.user),),
+    )
+    for row in promoted:
+        if row.user is not None and row.user.is_active:
+            notifications.notify(
+                row.user,
+                notifications.CONFERENCE_PROMOTED,
+                edition=edition,
+                link=external_url("conferences.detail", year=edition.year),
+            )
+
+
+def attendees_query(edition: ConferenceEdition, q: str = ""):
+    """Coordinators' check-in list: active registrations, confirmed first,
+    searchable by name or email; paginated by the caller."""
+    query = (
+        select(ConferenceRegistration)
+        .join(ConferenceRegistration.user, isouter=True)
+        .where(
+            ConferenceRegistration.edition_id == edition.id,
+            ConferenceRegistration.status != RegistrationStatus.cancelled,
+        )
+        .options(selectinload(ConferenceRegistration.user))
+        .order_by(ConferenceRegistration.status, User.sort_key, ConferenceRegistration.id)
+    )
+    q = normalise(q or "")[:100].replace("%", "").replace("_", "")
+    if q:
+        like = f"%{q}%"
+        query = query.where(
+            User.email.ilike(like)
+            | User.family_name.like(like)
+            | User.given_name.like(like)
+            | User.family_name_kana.like(like)
+            | User.given_name_kana.like(like)
+        )
+    return query
+
+
+def checked_in_count(edition: ConferenceEdition) -> int:
+    return db.session.scalar(
+        select(func.count(ConferenceRegistration.id)).where(
+            ConferenceRegistration.edition_id == edition.id, ConferenceRegistration.checked_in_at.is_not(None)
+        )
+    )
+
+
+def registrations_of(edition: ConferenceEdition) -> list[ConferenceRegistration]:
+    return list(
+        db.session.scalars(
+            select(ConferenceRegistration)
+            .where(
+                ConferenceRegistration.edition_id == edition.id,
+                ConferenceRegistration.status != RegistrationStatus.cancelled,
+            )
+            .options(selectinload(ConferenceRegistration.user))
+            .order_by(
+                ConferenceRegistration.status, ConferenceRegistration.queued_at, ConferenceRegistration.id
+            )
+        )
+    )
+
+
+def check_in(
+    actor: User, edition: ConferenceEdition, registration_id: int, present: bool = True
+) -> ConferenceRegistration:
+    if not is_coordinator(actor):
+        raise Forbidden()
+    registration = db.session.get(ConferenceRegistration, registration_id)
+    if registration is None or registration.edition_id != edition.id:
+        raise NotFound()
+    if registration.status != RegistrationStatus.confirmed:
+        raise Conflict(_("Only confirmed attendees can be checked in."))
+    registration.checked_in_at = utcnow() if present else None
+    db.session.flush()
+    return registration
+
+
+def my_signup(actor: User | None, session: ConferenceSession):
+    if actor is None or not actor.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(SessionSignup).where(SessionSignup.session_id == session.id, SessionSignup.user_id == actor.id)
+    )
+
+
+def session_seats_left(session: ConferenceSession) -> int | None:
+    if session.capacity is None:
+        return None
+    return max(session.capacity - seats.confirmed_count(SessionSignup.session_id, session.id), 0)
+
+
+def sign_up(actor: User, session: ConferenceSession) -> tuple[SessionSignup, bool]:
+    """A confirmed attendee takes a seat in a limited session (or its waitlist)."""
+    if not is_member(actor):
+        raise Forbidden()
+    session = seats.lock(ConferenceSession, session.id)
+    if session.capacity is None:
+        raise Conflict(_("This session needs no sign-up."))
+    registration = my_registration(actor, session.edition)
+    if registration is None or registration.status != RegistrationStatus.confirmed:
+        raise Conflict(_("Register for the conference first."))
+    if session.starts_at <= utcnow():
+        raise Conflict(_("This session has already begun."))
+    existing = my_signup(actor, session)
+    if seats.is_active(existing):
+        return existing, False
+    has_seat = session_seats_left(session) > 0
+    if existing is None:
+        existing = SessionSignup(session_id=session.id, user_id=actor.id)
+        db.session.add(existing)
+    seats.take(existing, has_seat)
+    return existing, True
+
+
+def cancel_signup(actor: User, session: ConferenceSession) -> SessionSignup:
+    session = seats.lock(ConferenceSession, session.id)
+    signup = my_signup(actor, session)
+    if not seats.is_active(signup):
+        raise NotFound()
+    if session.starts_at <= utcnow():
+        raise Conflict(_("This session has already begun."))
+    release_signup(session, signup)
+    return signup
+
+
+def release_signup(session: ConferenceSession, signup: SessionSignup) -> None:
+    """Free a seat in a limited session; the first on its waitlist takes it."""
+    seats.release(signup)
+    seats.promote(
+        SessionSignup, SessionSignup.session_id, session.id, room_left=lambda: session_seats_left(session) > 0
+    )
