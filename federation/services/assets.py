@@ -44,7 +44,7 @@ from federation.security import (
     is_member,
 )
 from federation.services import notifications
-from federation.services.groups import like_pattern, search_pattern
+from federation.services.groups import like_pattern, operators_of, search_pattern
 from federation.text import as_typed, is_kana, normalise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -726,21 +726,6 @@ def requests_query(actor: User, box: str = "incoming"):
 # --- mails ----------------------------------------------------------------------------
 
 
-def _link(endpoint: str, **values) -> str:
-    return external_url(endpoint, **values)
-
-
-def _operators_of(group_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(GroupOperator, GroupOperator.user_id == User.id)
-            .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
-            .order_by(User.id)
-        )
-    )
-
-
 _KINDS = {
     "asset_request_new": notifications.ASSET_REQUEST_NEW,
     "asset_request_cancelled": notifications.ASSET_REQUEST_CANCELLED,
@@ -750,7 +735,7 @@ _KINDS = {
 
 
 def _mail(users: list[User], template: str, asset_request: AssetRequest) -> None:
-    link = _link(
+    link = external_url(
         "assets.requests",
         box="incoming" if template in ("asset_request_new", "asset_request_cancelled") else "outgoing",
     )
@@ -766,7 +751,7 @@ def _mail(users: list[User], template: str, asset_request: AssetRequest) -> None
 
 
 def _mail_owners(asset_request: AssetRequest, template: str) -> None:
-    _mail(_operators_of(asset_request.asset.group_id), template, asset_request)
+    _mail(operators_of(asset_request.asset.group_id), template, asset_request)
 
 
 def _mail_requester(asset_request: AssetRequest, template: str) -> None:
@@ -774,6 +759,6 @@ def _mail_requester(asset_request: AssetRequest, template: str) -> None:
     users = (
         [person]
         if person is not None and person.is_active
-        else _operators_of(asset_request.requester_group_id)
+        else operators_of(asset_request.requester_group_id)
     )
     _mail(users, template, asset_request)

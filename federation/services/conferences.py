@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
+from federation.links import external_url
 from federation.models import (
     AlumniGroup,
     AssetKind,
@@ -46,6 +47,7 @@ from federation.models import (
 )
 from federation.security import can_manage_group, can_review_conference, is_coordinator, is_member
 from federation.services import notifications, seats
+from federation.services.groups import operators_of
 from federation.services.privacy import eraser, exporter
 from federation.text import as_typed, normalise
 
@@ -338,7 +340,7 @@ def invite_reviewer(actor: User, edition: ConferenceEdition, user: User) -> Conf
         user,
         notifications.CONFERENCE_REVIEWER,
         edition=edition,
-        link=_link("conferences.proposals", year=edition.year),
+        link=external_url("conferences.proposals", year=edition.year),
     )
     return row
 
@@ -550,7 +552,7 @@ def submit_proposal(actor: User, edition: ConferenceEdition, data: dict) -> Prop
         notifications.CONFERENCE_PROPOSAL_RECEIVED,
         proposal=proposal,
         edition=edition,
-        link=_link("conferences.proposal", proposal_id=proposal.id),
+        link=external_url("conferences.proposal", proposal_id=proposal.id),
     )
     return proposal
 
@@ -778,7 +780,7 @@ def decide(actor: User, proposal: Proposal, accept: bool, message: str = "") -> 
             proposal=proposal,
             edition=edition,
             message=message,
-            link=_link("conferences.proposal", proposal_id=proposal.id),
+            link=external_url("conferences.proposal", proposal_id=proposal.id),
         )
     return proposal
 
@@ -786,8 +788,6 @@ def decide(actor: User, proposal: Proposal, accept: bool, message: str = "") -> 
 def _people_to_mail(proposal: Proposal) -> list[User]:
     """The submitter, the speakers who are members, and for a speaker asset
     the operators of the group that offers it."""
-    from federation.services.assets import _operators_of
-
     people: dict[int, User] = {}
     if proposal.submitter is not None:
         people[proposal.submitter.id] = proposal.submitter
@@ -795,7 +795,7 @@ def _people_to_mail(proposal: Proposal) -> list[User]:
         if speaker.user is not None:
             people[speaker.user.id] = speaker.user
         elif speaker.asset is not None:
-            for user in _operators_of(speaker.asset.group_id):
+            for user in operators_of(speaker.asset.group_id):
                 people[user.id] = user
     return [u for u in people.values() if u.is_active]
 
@@ -1032,7 +1032,7 @@ def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
         (session.proposal.abstract + "\n\n" + ", ".join(s.name for s in session.proposal.speakers)).strip(),
     )
     item.add("location", " / ".join(p for p in (session.room, edition.place) if p))
-    item.add("url", _link("conferences.detail", year=edition.year) + f"#session-{session.id}")
+    item.add("url", external_url("conferences.detail", year=edition.year) + f"#session-{session.id}")
     return item
 
 
@@ -1121,7 +1121,7 @@ def _promote_attendees(edition: ConferenceEdition) -> None:
                 row.user,
                 notifications.CONFERENCE_PROMOTED,
                 edition=edition,
-                link=_link("conferences.detail", year=edition.year),
+                link=external_url("conferences.detail", year=edition.year),
             )
 
 
@@ -1343,12 +1343,6 @@ def erase_conference(user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(ConferenceReviewer).where(ConferenceReviewer.user_id == user.id))
-
-
-def _link(endpoint: str, **values) -> str:
-    from federation.services.events import _link as link
-
-    return link(endpoint, **values)
 
 
 # --- view data for the API ------------------------------------------------------------

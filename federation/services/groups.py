@@ -116,6 +116,18 @@ def groups_operated_by(user: User) -> list[AlumniGroup]:
     )
 
 
+def operators_of(group_id: int) -> list[User]:
+    """The active operators of a group: who is told of what concerns it."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(GroupOperator, GroupOperator.user_id == User.id)
+            .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
+            .order_by(User.id)
+        )
+    )
+
+
 def add_operator(group: AlumniGroup, user: User) -> GroupOperator:
     link = GroupOperator(group=group, user=user)
     db.session.add(link)
