@@ -726,10 +726,6 @@ def requests_query(actor: User, box: str = "incoming"):
 # --- mails ----------------------------------------------------------------------------
 
 
-def _link(endpoint: str, **values) -> str:
-    return external_url(endpoint, **values)
-
-
 _KINDS = {
     "asset_request_new": notifications.ASSET_REQUEST_NEW,
     "asset_request_cancelled": notifications.ASSET_REQUEST_CANCELLED,
@@ -739,7 +735,7 @@ _KINDS = {
 
 
 def _mail(users: list[User], template: str, asset_request: AssetRequest) -> None:
-    link = _link(
+    link = external_url(
         "assets.requests",
         box="incoming" if template in ("asset_request_new", "asset_request_cancelled") else "outgoing",
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import NotFound
 from federation.extensions import db
-from federation.links import external_host
+from federation.links import external_host, external_url
 from federation.models import (
     CalendarFeed,
     EventHost,
@@ -33,7 +33,8 @@ from federation.models import (
     utcnow,
 )
 from federation.security import constant_time_equals, event_visibility, member_group_ids
-from federation.services import events as event_service
+from federation.services.events.attendees import can_see_online_link
+from federation.services.events.board import place_text
 
 TOKYO_TZID = "Asia/Tokyo"
 
@@ -104,10 +105,10 @@ def _vevent(event: JointEvent, locale: str, show_link: bool) -> Event:
         description = (description + "\n\n" + event.online_url).strip()
     if description:
         item.add("description", description)
-    place = event_service.place_text(event)
+    place = place_text(event)
     if place:
         item.add("location", vText(place))
-    item.add("url", event_service._link("events.detail", event_id=event.id))
+    item.add("url", external_url("events.detail", event_id=event.id))
     item.add("status", "CANCELLED" if event.status == EventStatus.cancelled else "CONFIRMED")
     if event.updated_at:
         item.add("last-modified", event.updated_at)
@@ -141,7 +142,7 @@ def _recent():
 
 
 def event_ics(viewer: User | None, event: JointEvent, locale: str) -> bytes:
-    linked = {event.id} if event_service.can_see_online_link(viewer, event) else set()
+    linked = {event.id} if can_see_online_link(viewer, event) else set()
     return build_calendar([event], locale, event.title_for(locale), linked)
 
 

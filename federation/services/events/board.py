@@ -1,0 +1,234 @@
+"""Reading joint events: loading one as a viewer may see it, the board and
+its filters, seats left, the place and speakers, the description's markdown
+and the view data for the API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import markdown as markdown_lib
+import nh3
+from markupsafe import Markup
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from federation.errors import NotFound
+from federation.extensions import db
+from federation.models import (
+    AlumniGroup,
+    EventFormat,
+    EventHost,
+    EventRegistration,
+    HostStatus,
+    JointEvent,
+    NeedPair,
+    RegistrationStatus,
+    RequestStatus,
+    SharedAsset,
+    User,
+    utcnow,
+)
+from federation.security import (
+    can_see_event,
+    event_visibility,
+    is_coordinator,
+    manageable_group_ids,
+)
+from federation.services.events.base import TOKYO
+from federation.services.groups import like_pattern
+from federation.services.views import View
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
+}
+
+
+def render_markdown(text: str) -> Markup:
+    """Markdown to HTML, sanitised: no scripts, no styles, safe links only."""
+    html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def _options():
+    # Hosts with their groups in one query; the lead group is one of them, so
+    # event.lead_group then comes from the identity map without a query.
+    return (selectinload(JointEvent.hosts).joinedload(EventHost.group, innerjoin=True),)
+
+
+def get_event(viewer: User | None, event_id: int) -> JointEvent:
+    """The event if the viewer's audience allows; NotFound otherwise."""
+    event = db.session.get(JointEvent, event_id)
+    if event is None or not can_see_event(viewer, event):
+        raise NotFound()
+    return event
+
+
+def board_query(
+    viewer: User | None,
+    *,
+    when: str = "upcoming",
+    group: str = "",
+    format: str = "",
+    month: str = "",
+    tag: str = "",
+    q: str = "",
+):
+    """The board as a select() to paginate, only what the viewer may see.
+    Unknown filter values are ignored (they come from a URL)."""
+    now = utcnow()
+    query = select(JointEvent).where(event_visibility(viewer)).options(*_options())
+    if when == "past":
+        query = query.where(JointEvent.ends_at < now).order_by(
+            JointEvent.starts_at.desc(), JointEvent.id.desc()
+        )
+    elif when == "all":
+        query = query.order_by(JointEvent.starts_at.desc(), JointEvent.id.desc())
+    else:
+        query = query.where(JointEvent.ends_at >= now).order_by(JointEvent.starts_at, JointEvent.id)
+    if group:
+        query = query.where(
+            JointEvent.hosts.any(
+                and_(EventHost.status == HostStatus.confirmed, EventHost.group.has(AlumniGroup.slug == group))
+            )
+        )
+    if format in EventFormat.__members__:
+        query = query.where(JointEvent.format == EventFormat(format))
+    if month:
+        try:
+            start = datetime.strptime(month, "%Y-%m").replace(tzinfo=TOKYO)
+        except ValueError:
+            start = None
+        if start is not None:
+            end = (start + timedelta(days=32)).replace(day=1)
+            query = query.where(JointEvent.starts_at >= start, JointEvent.starts_at < end)
+    if tag in NeedPair.__members__:
+        # Tags are a short JSON list of need-pair names; their quoted form is searched.
+        query = query.where(cast(JointEvent.tags, String).like(f'%"{tag}"%'))
+    pattern = like_pattern(q)
+    if pattern:
+        query = query.where(
+            or_(
+                *[
+                    func.lower(column).like(pattern, escape="\\")
+                    for column in (
+                        JointEvent.title_ja,
+                        JointEvent.title_en,
+                        JointEvent.description_ja,
+                        JointEvent.description_en,
+                        JointEvent.place,
+                    )
+                ]
+            )
+        )
+    return query
+
+
+def group_upcoming_events(viewer: User | None, group: AlumniGroup, limit: int = 10):
+    return list(db.session.scalars(board_query(viewer, group=group.slug).limit(limit)))
+
+
+def seat_counts(events: list[JointEvent]) -> dict[int, int]:
+    """Confirmed seats per event, in one query."""
+    if not events:
+        return {}
+    rows = db.session.execute(
+        select(EventRegistration.event_id, func.count(EventRegistration.id))
+        .where(
+            EventRegistration.event_id.in_([e.id for e in events]),
+            EventRegistration.status == RegistrationStatus.confirmed,
+        )
+        .group_by(EventRegistration.event_id)
+    )
+    counts = {e.id: 0 for e in events}
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def seats_left(event: JointEvent) -> int:
+    return max(event.capacity - seat_counts([event])[event.id], 0)
+
+
+def venue_of(event: JointEvent) -> SharedAsset | None:
+    """The booked venue, once its owner accepted the request."""
+    req = event.venue_request
+    if req is not None and req.status == RequestStatus.accepted:
+        return req.asset
+    return None
+
+
+def place_text(event: JointEvent) -> str:
+    venue = venue_of(event)
+    parts = [venue.title, venue.area + venue.address] if venue else []
+    if event.place:
+        parts.append(event.place)
+    return " / ".join(p for p in parts if p)
+
+
+def speakers_of(event: JointEvent) -> list[SharedAsset]:
+    return [s.asset_request.asset for s in event.speakers if s.asset_request.status == RequestStatus.accepted]
+
+
+def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
+    """Events as one viewer sees them: with the seats left and the online
+    link only for hosts and confirmed attendees."""
+    # A fixed number of queries for a whole page (hosts and their groups come
+    # with the events, see _options).
+    events = list(events)
+    if not events:
+        return []
+    counts = seat_counts(events)
+    ids = [e.id for e in events]
+    managed: set[int] = set()
+    confirmed: set[int] = set()
+    if viewer is not None and viewer.is_authenticated:
+        if is_coordinator(viewer):
+            managed = set(ids)
+        else:
+            mine = set(db.session.scalars(manageable_group_ids(viewer)))
+            managed = {
+                e.id
+                for e in events
+                if any(h.status != HostStatus.declined and h.group_id in mine for h in e.hosts)
+            }
+        confirmed = set(
+            db.session.scalars(
+                select(EventRegistration.event_id).where(
+                    EventRegistration.event_id.in_(ids),
+                    EventRegistration.user_id == viewer.id,
+                    EventRegistration.status == RegistrationStatus.confirmed,
+                )
+            )
+        )
+    return [
+        View(
+            e,
+            seats_left=max(e.capacity - counts[e.id], 0),
+            online_url=e.online_url if e.id in managed or e.id in confirmed else None,
+        )
+        for e in events
+    ]
+
+
+def event_view(viewer: User | None, event: JointEvent) -> View:
+    return event_views(viewer, [event])[0]

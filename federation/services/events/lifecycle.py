@@ -1,0 +1,203 @@
+"""The states of a joint event and the changes between them.
+
+States: draft -> proposed -> published -> completed, or cancelled (from draft,
+proposed or published). A change not allowed from the current state is a
+Conflict (409).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from federation.errors import Conflict, Forbidden, Invalid
+from federation.extensions import db
+from federation.links import external_url
+from federation.models import (
+    EventStatus,
+    HostStatus,
+    JointEvent,
+    ScreeningSetting,
+    User,
+    utcnow,
+)
+from federation.security import (
+    can_approve_event,
+    can_manage_event,
+    can_manage_group,
+    is_coordinator,
+)
+from federation.services import notifications
+from federation.services.events.attendees import notify_registrants
+from federation.services.events.base import lock_event
+from federation.services.groups import operators_of
+
+AUTO_PUBLISH_KEY = "events_publish_without_approval"
+
+
+def publish_without_approval() -> bool:
+    row = db.session.get(ScreeningSetting, AUTO_PUBLISH_KEY)
+    return bool(row and row.value)
+
+
+def set_publish_without_approval(actor: User, enabled: bool) -> None:
+    """Coordinators let fully confirmed co-hosted events publish without approval."""
+    if not is_coordinator(actor):
+        raise Forbidden()
+    row = db.session.get(ScreeningSetting, AUTO_PUBLISH_KEY)
+    if row is None:
+        db.session.add(ScreeningSetting(key=AUTO_PUBLISH_KEY, value=int(enabled), updated_at=utcnow()))
+    else:
+        row.value, row.updated_at = int(enabled), utcnow()
+    db.session.flush()
+
+
+def is_confirmed_cohosted(event: JointEvent) -> bool:
+    """Two or more hosts, and every invited co-host has confirmed."""
+    live = [h for h in event.hosts if h.status != HostStatus.declined]
+    return len(live) >= 2 and all(h.status == HostStatus.confirmed for h in live)
+
+
+def can_publish(actor: User | None, event: JointEvent) -> bool:
+    return can_approve_event(actor) or (
+        can_manage_event(actor, event) and publish_without_approval() and is_confirmed_cohosted(event)
+    )
+
+
+def propose_event(actor: User, event: JointEvent) -> JointEvent:
+    """The hosts submit the draft to the coordinators."""
+    if not can_manage_event(actor, event):
+        raise Forbidden()
+    event = lock_event(event)
+    if event.status != EventStatus.draft:
+        raise Conflict(_("This change is not allowed in the event's current state."))
+    event.status = EventStatus.proposed
+    event.return_reason, event.returned_at = "", None
+    db.session.flush()
+    for user in notifications.coordinators():
+        notifications.notify(
+            user,
+            notifications.EVENT_PROPOSED,
+            event=event,
+            link=external_url("events.detail", event_id=event.id),
+        )
+    return event
+
+
+def return_event(actor: User, event: JointEvent, reason: str) -> JointEvent:
+    """A coordinator sends a proposed event back to draft with a reason; the
+    proposer reads it in the inbox, the mail and on the event page."""
+    if not can_approve_event(actor):
+        raise Forbidden()
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 3000:
+        raise Invalid(
+            fields={
+                "reason": [_("Say what should change (%(low)s to %(high)s characters).", low=1, high=3000)]
+            }
+        )
+    event = lock_event(event)
+    if event.status != EventStatus.proposed:
+        raise Conflict(_("Only a proposed event can be returned; it is no longer proposed."))
+    event.status = EventStatus.draft
+    event.return_reason, event.returned_at = reason, utcnow()
+    db.session.flush()
+    for user in _proposers(event):
+        notifications.notify(
+            user,
+            notifications.EVENT_PROPOSAL_DECIDED,
+            template="event_returned",
+            event=event,
+            reason=reason,
+            link=external_url("events.detail", event_id=event.id),
+        )
+    return event
+
+
+def _proposers(event: JointEvent) -> list[User]:
+    """Who proposed it: its author while they still run the lead group, else
+    the lead group's operators."""
+    author = event.created_by
+    if author is not None and author.is_active and can_manage_group(author, event.lead_group):
+        return [author]
+    return operators_of(event.lead_group_id)
+
+
+def publish_event(actor: User, event: JointEvent) -> JointEvent:
+    """A coordinator approves the event for the board; with the setting on,
+    a confirmed co-hosted event is published by its hosts."""
+    if not can_publish(actor, event):
+        raise Forbidden()
+    event = lock_event(event)
+    allowed = (
+        (EventStatus.proposed,)
+        if not publish_without_approval()
+        else (EventStatus.draft, EventStatus.proposed)
+    )
+    if event.status not in allowed:
+        raise Conflict(_("This change is not allowed in the event's current state."))
+    if any(h.status == HostStatus.invited for h in event.hosts):
+        raise Conflict(_("Every invited co-host must answer first."))
+    was_proposed = event.status == EventStatus.proposed
+    event.status = EventStatus.published
+    event.published_at = utcnow()
+    event.approved_by_id = actor.id
+    event.return_reason = ""
+    db.session.flush()
+    link = external_url("events.detail", event_id=event.id)
+    told = set()
+    if was_proposed:
+        for user in _proposers(event):
+            if user.id != actor.id:
+                told.add(user.id)
+                notifications.notify(user, notifications.EVENT_PROPOSAL_DECIDED, event=event, link=link)
+    for host in event.confirmed_hosts:
+        for user in operators_of(host.group_id):
+            if user.id != actor.id and user.id not in told:
+                told.add(user.id)
+                notifications.notify(user, notifications.EVENT_PUBLISHED, event=event, link=link)
+    return event
+
+
+def cancel_event(actor: User, event: JointEvent) -> JointEvent:
+    if not can_manage_event(actor, event):
+        raise Forbidden()
+    event = lock_event(event)
+    if event.status not in (EventStatus.draft, EventStatus.proposed, EventStatus.published):
+        raise Conflict(_("This change is not allowed in the event's current state."))
+    was_published = event.status == EventStatus.published
+    event.status = EventStatus.cancelled
+    event.cancelled_at = utcnow()
+    event.sequence += 1
+    db.session.flush()
+    if was_published:
+        notify_registrants(event, notifications.EVENT_CANCELLED)
+    return event
+
+
+def complete_event(actor: User, event: JointEvent) -> JointEvent:
+    if not can_manage_event(actor, event):
+        raise Forbidden()
+    event = lock_event(event)
+    if event.status != EventStatus.published:
+        raise Conflict(_("This change is not allowed in the event's current state."))
+    if event.starts_at > utcnow():
+        from federation.i18n import datetime_filter
+
+        raise Conflict(
+            _(
+                "The event has not started yet: mark it as held once it has begun (from %(start)s).",
+                start=datetime_filter(event.starts_at, "short"),
+            )
+        )
+    event.status = EventStatus.completed
+    db.session.flush()
+    return event
+
+
+def transition(actor: User, event: JointEvent, action: str) -> JointEvent:
+    return {
+        "propose": propose_event,
+        "publish": publish_event,
+        "cancel": cancel_event,
+        "complete": complete_event,
+    }[action](actor, event)
