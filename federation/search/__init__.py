@@ -10,7 +10,7 @@ requires every one of its tokens, planned by their frequency (see
 """
 
 from federation.search.planner import SEARCH_CAP, SearchPage, TokenIndex, matching_ids, page_of_ids
-from federation.search.tokens import search_text, text_tokens
+from federation.search.tokens import search_text, text_tokens, too_short
 
 __all__ = [
     "SEARCH_CAP",
@@ -20,4 +20,5 @@ __all__ = [
     "page_of_ids",
     "search_text",
     "text_tokens",
+    "too_short",
 ]

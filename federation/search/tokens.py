@@ -27,3 +27,10 @@ def text_tokens(text: str) -> set[str]:
         tokens.update(run[i : i + 2] for i in range(len(run) - 1))
     tokens.update(word[:64] for word in _WORD.findall(doc))
     return tokens
+
+
+def too_short(q: str) -> bool:
+    """A one-character word cannot be searched (the index holds pairs of
+    characters and whole Latin words): a page can say so instead of showing
+    an empty list."""
+    return len(search_text(q).replace(" ", "").replace("\u3000", "")) == 1

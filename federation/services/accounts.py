@@ -62,7 +62,7 @@ def check_password_strength(password: str, field: str = "password") -> None:
         raise Invalid(fields={field: [_("Use at most %(n)d characters.", n=256)]})
 
 
-def _check_names(names: dict[str, str]) -> dict[str, str]:
+def check_names(names: dict[str, str]) -> dict[str, str]:
     """A reading is needed only for a name written with kanji: ジョン or John
     reads itself (and sorts after the people with a reading)."""
     cleaned, errors = {}, {}
@@ -142,7 +142,7 @@ def register_user(
     email, _ok, names = validate_together(
         lambda: normalise_email(email),
         lambda: check_password_strength(password),
-        lambda: _check_names(
+        lambda: check_names(
             {
                 "family_name": family_name,
                 "given_name": given_name,
@@ -188,7 +188,7 @@ def update_profile(
 ) -> None:
     if self_introduction is not None and len(self_introduction) > 4000:
         raise Invalid(fields={"self_introduction": [_("Use at most %(n)d characters.", n=4000)]})
-    names = _check_names(
+    names = check_names(
         {
             "family_name": family_name,
             "given_name": given_name,

@@ -23,6 +23,8 @@ from federation.extensions import db
 from federation.models import AlumniGroup, ImportMapping, utcnow
 from federation.text import normalise
 
+MAX_IMPORT_ROWS = 2000
+
 FIELDS = {
     "full_name": _l("Full name (family and given, split at the space)"),
     "family_name": _l("Family name"),
@@ -269,8 +271,6 @@ def _cell(value) -> str:
 
 
 def _xlsx_to_csv(raw: bytes) -> str:
-    from federation.services.directory import MAX_IMPORT_ROWS
-
     _refuse_bombs(raw)
     import openpyxl
 

@@ -126,7 +126,7 @@ def erase_person(actor: User) -> None:
 
 
 # Capabilities' sections (imported here so that they are always registered).
-from federation.services import directory as _directory  # noqa: E402
+from federation.services.directory.personal import erase_directory, export_directory  # noqa: E402
 
-exporter("directory")(_directory.export_directory)
-eraser(_directory.erase_directory)
+exporter("directory")(export_directory)
+eraser(erase_directory)

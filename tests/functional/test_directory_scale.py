@@ -4,6 +4,8 @@ match list looks at a bounded window of candidates."""
 from __future__ import annotations
 
 from federation.services import directory
+from federation.services.directory import matches as directory_matches
+from federation.services.directory import searching as directory_search
 
 
 def _cards(response) -> int:
@@ -15,7 +17,7 @@ def test_a_search_beyond_the_cap_says_so_and_stops(client, make, login, monkeypa
     viewer = make.alumnus(group, make.user())
     for _ in range(5):
         make.alumnus(make.group(), make.user(), bio="新規事業の立ち上げ", **make.shared())
-    monkeypatch.setattr(directory, "SEARCH_CAP", 3)
+    monkeypatch.setattr(directory_search, "SEARCH_CAP", 3)
     login(viewer)
     page = client.get("/directory/?q=新規事業&per_page=2")
     text = page.get_data(as_text=True)
@@ -25,7 +27,7 @@ def test_a_search_beyond_the_cap_says_so_and_stops(client, make, login, monkeypa
     body = client.get("/api/v1/directory?q=新規事業&per_page=2",
                       headers=token_for(viewer)).get_json()
     assert body["total"] == 3 and body["total_capped"] is True and len(body["items"]) == 2
-    monkeypatch.setattr(directory, "SEARCH_CAP", 100)
+    monkeypatch.setattr(directory_search, "SEARCH_CAP", 100)
     body = client.get("/api/v1/directory?q=新規事業",
                       headers=token_for(viewer)).get_json()
     assert body["total"] == 5 and body["total_capped"] is False
@@ -42,12 +44,12 @@ def test_rare_and_common_plans_find_the_same_people_in_kana_order(app, make, mon
     make.alumnus(make.group(), make.user(family_name_kana="うえだ"), bio="投資と人事")
     answers = []
     for cap in (100, 1):  # 100: a rare token drives; 1: every token is "common", walk the index
-        monkeypatch.setattr(directory, "SEARCH_CAP", cap)
+        monkeypatch.setattr(directory_search, "SEARCH_CAP", cap)
         found = directory.search(viewer, 1, 1000 if cap == 100 else 1, q="投資 人事")
         answers.append([p.user.family_name_kana for p in found.items])
     assert answers[0] == ["あべ", "かとう", "さいとう", "わだ"]
     assert answers[1] == ["あべ"]
-    monkeypatch.setattr(directory, "SEARCH_CAP", 100)
+    monkeypatch.setattr(directory_search, "SEARCH_CAP", 100)
     for sort in ("kana", "recent"):
         assert directory.search(viewer, 1, 20, q="投資", sort=sort).total == 5
 
@@ -59,6 +61,6 @@ def test_the_match_list_looks_at_a_bounded_window(app, make, monkeypatch):
         make.alumnus(make.group(), make.user(), needs=[{"need": "pr", "side": "offer"}],
                      **make.shared())
     assert directory.list_matches(me)[1] == 4
-    monkeypatch.setattr(directory, "MATCH_WINDOW", 2)
+    monkeypatch.setattr(directory_matches, "MATCH_WINDOW", 2)
     matches, total = directory.list_matches(me)
     assert total == 2 and len(matches) == 2 and all(m.other_company for m in matches)

@@ -1,0 +1,104 @@
+"""Searching the directory: a query requires every one of its tokens, planned
+by token frequency in federation.search.planner, and only tokens of fields the
+viewer may see count (see index.py), so hidden fields never leak through hits.
+
+(Named `searching`, not `search`: the package's public `search` function
+would shadow a submodule of that name.)"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from federation.errors import NotFound
+from federation.extensions import db
+from federation.models import AlumniGroup, DirectoryProfile, NeedPair, SearchToken, Side, User
+from federation.search import planner
+from federation.search.planner import SearchPage, TokenIndex
+from federation.search.tokens import text_tokens
+from federation.security import is_member
+from federation.services.directory.index import industry_key
+from federation.services.directory.visibility import group_ids_of, near_profile_ids
+
+SORTS = ("kana", "recent")
+# A search reaches at most this many people (and the match list as many
+# candidates per complementary need): enough to browse, not a bulk dump, and
+# it keeps every search bounded at any size of the directory. Beyond it the
+# total reads "1,000+" (the API says total_capped: true).
+SEARCH_CAP = planner.SEARCH_CAP
+PROFILE_TOKENS = TokenIndex(SearchToken, "profile_id", DirectoryProfile.id)
+
+
+def search_tokens(
+    viewer: User, *, q: str = "", need: str = "", side: str = "", group: str = "", industry: str = ""
+) -> list[str]:
+    """The tokens a result must all carry. Unknown facet values are ignored
+    (they come from a URL); an unknown group finds nobody."""
+    tokens = set(text_tokens(q[:100]))
+    if need in NeedPair.__members__:
+        tokens.add(f"{side[0]}:{need}" if side in Side.__members__ else f"n:{need}")
+    elif side in Side.__members__:
+        tokens.add(f"{side[0]}:")
+    if group:
+        group_id = db.session.scalar(select(AlumniGroup.id).where(AlumniGroup.slug == group))
+        tokens.add(f"g:{group_id}" if group_id else "g:none")
+    if industry.strip():
+        tokens.add(f"i:{industry_key(industry)}")
+    if not tokens:
+        tokens.add("p:")
+    return sorted(tokens)[:12]
+
+
+def _seen(token, near):
+    """A token row counts for this viewer: a wide one, or any of someone who
+    shares one of the viewer's groups (near: their profile ids, a subquery
+    the database evaluates once)."""
+    if near is None:
+        return token.wide.is_(True)
+    return or_(token.wide.is_(True), token.profile_id.in_(near))
+
+
+def visible_matching_ids(tokens: list[str], near, walk: bool = True):
+    """(select of the profile ids carrying every token visibly, select to
+    count them), or None when nobody can match; planned by token frequency
+    in federation.search.planner."""
+    return planner.matching_ids(
+        PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk, cap=SEARCH_CAP
+    )
+
+
+def ordered(query, sort: str):
+    if sort == "recent":
+        return query.order_by(DirectoryProfile.updated_at.desc(), DirectoryProfile.id.desc())
+    return query.order_by(DirectoryProfile.sort_key, DirectoryProfile.id)
+
+
+def _page_of_ids(plan, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
+    return planner.page_of_ids(plan, lambda query: ordered(query, sort), page, per_page, cap=SEARCH_CAP)
+
+
+def load_profiles(ids: list[int]) -> list[DirectoryProfile]:
+    """The profiles of these ids in this order, with what a view needs."""
+    if not ids:
+        return []
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            select(DirectoryProfile)
+            .where(DirectoryProfile.id.in_(ids))
+            .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs))
+        )
+    }
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana", **filters) -> SearchPage:
+    """One page of the directory as the viewer may search it: only tokens of
+    fields they may see count, so hidden fields never leak through hits."""
+    if not is_member(viewer):
+        raise NotFound()
+    tokens = search_tokens(viewer, **filters)
+    mine = group_ids_of(viewer)
+    near = near_profile_ids(mine) if mine else None
+    ids, total, capped = _page_of_ids(visible_matching_ids(tokens, near), sort, page, per_page)
+    return SearchPage(items=load_profiles(ids), page=page, per_page=per_page, total=total, capped=capped)
