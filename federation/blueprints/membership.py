@@ -18,6 +18,7 @@ from federation.security import (
     can_decide_join_requests,
     can_manage_group,
     can_see_group_members,
+    join_approver_ids,
 )
 from federation.services import groups, membership
 
@@ -259,7 +260,7 @@ def settings(slug: str):
             or membership.default_template("approve", current_user.locale),
             "decline_template": current.decline_template
             or membership.default_template("decline", current_user.locale),
-            "approvers": [str(u) for u in membership.join_approver_ids(group)],
+            "approvers": [str(u) for u in join_approver_ids(group)],
         }
     return render_template(
         "membership/settings.html",
