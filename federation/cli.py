@@ -402,7 +402,7 @@ def health_snapshot(month, backfill):
     """Compute every group's monthly indicators and flags (for cron, e.g. nightly)."""
     from datetime import date
 
-    from federation.services.health.indicators import months_back
+    from federation.services.health.measures import months_back
     from federation.services.health.snapshots import compute_snapshots
 
     try:
@@ -410,7 +410,7 @@ def health_snapshot(month, backfill):
     except ValueError:
         raise click.ClickException("--month must be YYYY-MM.") from None
     from federation.models import utcnow
-    from federation.services.health.indicators import TOKYO
+    from federation.services.health.measures import TOKYO
 
     # By default the month before (late check-ins settle it) and the month in progress.
     months = months_back(target or utcnow().astimezone(TOKYO).date(), backfill or 2)

@@ -32,6 +32,7 @@ from federation.security import (
     consultation_space_for,
     is_federation_operator,
 )
+from federation.services.groups import groups_operated_by
 from federation.services.knowledge import consultations as service
 from federation.services.knowledge.taxonomy import CATEGORY_LABELS, SPACE_LABELS
 
@@ -86,7 +87,7 @@ def list():
 
 def _group_choices(form: ConsultationForm) -> None:
     locale = current_locale()
-    form.group.choices = choices([(g.slug, g.name_for(locale)) for g in service.asker_groups(current_user)])
+    form.group.choices = choices([(g.slug, g.name_for(locale)) for g in groups_operated_by(current_user)])
 
 
 @bp.route("/new", methods=["GET", "POST"])

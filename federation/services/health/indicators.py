@@ -6,16 +6,18 @@ host (the lead group always is), published or completed, that started in the
 period and before now; an event is "own" with one confirmed host, "joint"
 with more. A person is their account, or an erased account's opaque key, so
 repeat attendance stays right after erasure.
+
+The units (months, a person, a share) are in measures, the definitions in
+definitions, one event's breakdown in event_attendance; their names are
+re-exported here for the callers that import them from this module.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections import Counter
+from datetime import datetime, timedelta, timezone
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from federation.extensions import db
@@ -41,85 +43,42 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.services.health.definitions import DEFINITIONS, empty_indicators
+from federation.services.health.event_attendance import event_breakdown
 from federation.services.health.hooks import MEMBER_ACTIVITY_SOURCES
+from federation.services.health.measures import (
+    TOKYO,
+    month_bounds,
+    month_start,
+    months_back,
+    next_month,
+    person_key,
+    person_of,
+    ratio,
+    tokyo_midnight,
+)
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+__all__ = [
+    "BENCH_DAYS",
+    "DEFINITIONS",
+    "HELD",
+    "LEADER_MONTHS",
+    "TOKYO",
+    "compute",
+    "empty_indicators",
+    "event_breakdown",
+    "month_bounds",
+    "month_start",
+    "months_back",
+    "next_month",
+    "person_key",
+    "ratio",
+    "tokyo_midnight",
+]
+
 HELD = (EventStatus.published, EventStatus.completed)
 BENCH_DAYS = 90
 LEADER_MONTHS = 12
-
-DEFINITIONS = {
-    "members": _l("Registered members on the last count of the period (member-count history)."),
-    "members_change": _l("Change of the registered count since the last count before the period."),
-    "new_members": _l(
-        "People who joined the group through the platform in the period (verified memberships)."
-    ),
-    "events_held": _l("Events the group hosted (lead or confirmed co-host) that took place in the period."),
-    "events_own": _l("Events with the group as the only host."),
-    "events_joint": _l("Events co-hosted with at least one other group."),
-    "registrations": _l("Confirmed registrations for those events."),
-    "attended": _l("Registrations checked in at those events."),
-    "no_show_rate": _l("Confirmed registrations not checked in, as a share of confirmed registrations."),
-    "newcomer_share": _l("Attendees whose first check-in on the platform was at one of these events."),
-    "repeat_rate": _l(
-        "Of the people who attended the group's last N events, the share who attended two or more of them."
-    ),
-    "cross_group_share": _l(
-        "At the group's joint events, the share of attendees from other groups (or none)."
-    ),
-    "member_driven": _l(
-        "Things started in the period (events, and consultations and "
-        "articles once recorded) and how many by people who are not the "
-        "group's operators."
-    ),
-    "leader_share": _l(
-        "Of the group's events in the last 12 months, the share started by "
-        "the one person who started the most."
-    ),
-    "bench": _l("Operators active in the last 90 days (signed in or started an event)."),
-    "assets_given": _l("Requests for the group's assets that it accepted in the period, by kind."),
-    "assets_received": _l("The group's requests for other groups' assets accepted in the period, by kind."),
-    "introductions": _l(
-        "Directory introductions involving the group's members: requested "
-        "and accepted in the period, and outcomes reported."
-    ),
-}
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def months_back(day: date, count: int) -> list[date]:
-    """`count` month starts ending with the month of `day`, oldest first."""
-    months = [month_start(day)]
-    while len(months) < count:
-        months.append(month_start(months[-1] - timedelta(days=1)))
-    return list(reversed(months))
-
-
-def tokyo_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TOKYO)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    return tokyo_midnight(month), tokyo_midnight(next_month(month))
-
-
-def _person_of(registration):
-    return func.coalesce(cast(registration.user_id, String), registration.anonymous_key)
-
-
-def person_key():
-    return _person_of(EventRegistration)
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 3) if whole else None
 
 
 def _group_events(group_id: int, start: datetime | None, end: datetime, now: datetime):
@@ -138,49 +97,6 @@ def _group_events(group_id: int, start: datetime | None, end: datetime, now: dat
     if start is not None:
         query = query.where(JointEvent.starts_at >= start)
     return db.session.execute(query.order_by(JointEvent.starts_at, JointEvent.id)).all()
-
-
-def empty_indicators() -> dict:
-    """Every key compute() returns, with nothing measured (for generated data)."""
-    zero = {k.value: 0 for k in AssetKind}
-    return {
-        "members": 0,
-        "members_change": 0,
-        "new_members": 0,
-        "events_held": 0,
-        "events_joint": 0,
-        "events_own": 0,
-        "registrations": 0,
-        "attended": 0,
-        "no_shows": 0,
-        "no_show_rate": None,
-        "attendees": 0,
-        "newcomers": 0,
-        "newcomer_share": None,
-        "repeat_window": 5,
-        "repeat_events": 0,
-        "repeaters": 0,
-        "repeat_people": 0,
-        "repeat_rate": None,
-        "joint_attended": 0,
-        "guests": 0,
-        "cross_group_share": None,
-        "guest_groups": {},
-        "started": {"events": [0, 0]},
-        "started_total": 0,
-        "started_by_members": 0,
-        "leader_events": 0,
-        "leader_top": 0,
-        "leader_share": None,
-        "operators": 0,
-        "bench": 0,
-        "assets_given": dict(zero),
-        "assets_received": dict(zero),
-        "introductions_requested": 0,
-        "introductions_accepted": 0,
-        "outcomes": {k.value: 0 for k in OutcomeKind},
-        "outcomes_measurable": 0,
-    }
 
 
 def compute(
@@ -251,7 +167,7 @@ def compute(
                     reg.checked_in_at.is_not(None),
                     reg.status == RegistrationStatus.confirmed,
                     person_key().in_(
-                        select(_person_of(here)).where(
+                        select(person_of(here)).where(
                             here.event_id.in_(event_ids), here.checked_in_at.is_not(None)
                         )
                     ),
@@ -398,69 +314,4 @@ def compute(
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import timezone
-
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def event_breakdown(event: JointEvent, repeat_window: int = 5) -> dict:
-    """A joint event's attendance by group: registered, attended, newcomers
-    and repeaters per group, and the share of guests from groups other than
-    the lead. A fixed number of queries."""
-    reg = EventRegistration
-    rows = db.session.execute(
-        select(reg.group_id, person_key().label("person"), reg.checked_in_at).where(
-            reg.event_id == event.id, reg.status == RegistrationStatus.confirmed
-        )
-    ).all()
-    attended = [r for r in rows if r.checked_in_at is not None]
-    people = {r.person for r in attended}
-    earlier: set[str] = set()
-    here = aliased(EventRegistration)
-    if people:
-        earlier = set(
-            db.session.scalars(
-                select(person_key())
-                .join(JointEvent, JointEvent.id == reg.event_id)
-                .where(
-                    reg.checked_in_at.is_not(None),
-                    JointEvent.starts_at < event.starts_at,
-                    person_key().in_(
-                        select(_person_of(here)).where(
-                            here.event_id == event.id, here.checked_in_at.is_not(None)
-                        )
-                    ),
-                )
-                .distinct()
-            )
-        )
-    per_group: dict = defaultdict(lambda: {"registered": 0, "attended": 0, "newcomers": 0, "repeat": 0})
-    for r in rows:
-        entry = per_group[r.group_id]
-        entry["registered"] += 1
-        if r.checked_in_at is not None:
-            entry["attended"] += 1
-            entry["repeat" if r.person in earlier else "newcomers"] += 1
-    names = (
-        {
-            g.id: g
-            for g in db.session.scalars(
-                select(AlumniGroup).where(AlumniGroup.id.in_([k for k in per_group if k is not None]))
-            )
-        }
-        if per_group
-        else {}
-    )
-    guests = sum(1 for r in attended if r.group_id != event.lead_group_id)
-    groups = [
-        {"group": names.get(k), "group_id": k, **v}
-        for k, v in sorted(per_group.items(), key=lambda kv: -kv[1]["attended"])
-    ]
-    return {
-        "registered": len(rows),
-        "attended": len(attended),
-        "guest_share": ratio(guests, len(attended)),
-        "newcomers": sum(g["newcomers"] for g in groups),
-        "repeat_rate": ratio(len(people & earlier), len(people)),
-        "groups": groups,
-    }

@@ -121,7 +121,7 @@ def _clean(data: dict, current: Article | None) -> dict:
     return clean
 
 
-def _snapshot(article: Article, actor: User | None, note: str = "") -> ArticleVersion:
+def snapshot(article: Article, actor: User | None, note: str = "") -> ArticleVersion:
     version = ArticleVersion(
         article_id=article.id,
         number=article.version,
@@ -145,7 +145,7 @@ def create_article(actor: User, data: dict) -> Article:
     article = Article(author_id=actor.id, version=1, **clean)
     db.session.add(article)
     db.session.flush()
-    _snapshot(article, actor, data.get("note") or "")
+    snapshot(article, actor, data.get("note") or "")
     index.index_article(article)
     return article
 
@@ -162,7 +162,7 @@ def update_article(actor: User, article: Article, data: dict) -> Article:
     article.version += 1
     article.updated_at = utcnow()
     db.session.flush()
-    _snapshot(article, actor, data.get("note") or "")
+    snapshot(article, actor, data.get("note") or "")
     index.index_article(article)
     return article
 
@@ -213,7 +213,7 @@ def restore(actor: User, article: Article, number: int) -> Article:
     article.version += 1
     article.updated_at = utcnow()
     db.session.flush()
-    _snapshot(article, actor, _("Restored version %(n)d", n=number))
+    snapshot(article, actor, _("Restored version %(n)d", n=number))
     index.index_article(article)
     return article
 
