@@ -47,7 +47,7 @@ from federation.models import (
 )
 from federation.security import can_manage_group, can_review_conference, is_coordinator, is_member
 from federation.services import notifications, seats
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 from federation.services.privacy import eraser, exporter
 from federation.text import as_typed, normalise
 
