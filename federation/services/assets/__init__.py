@@ -48,7 +48,7 @@ from federation.services.assets.requests import (
     request_asset,
     requests_query,
 )
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 
 # The old private name of the operators look-up; groups.operators_of is its home.
 _operators_of = operators_of

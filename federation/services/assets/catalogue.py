@@ -29,7 +29,7 @@ from federation.security import (
 )
 from federation.services.assets.availability import clean_windows
 from federation.services.assets.mails import mail_requester
-from federation.services.groups import like_pattern, search_pattern
+from federation.services.groups.search import like_pattern, search_pattern
 from federation.text import as_typed, is_kana
 
 COMMON_TEXT = {"title": 160, "description": 5000}

@@ -8,7 +8,7 @@ from federation.models import (
     User,
 )
 from federation.services import notifications
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 
 _KINDS = {
     "asset_request_new": notifications.ASSET_REQUEST_NEW,

@@ -15,7 +15,7 @@ from federation.security import can_review_conference, is_coordinator
 from federation.services import notifications, seats
 from federation.services.conferences._common import SCORE_RANGE, require_window, review_closed
 from federation.services.conferences.proposals import is_blind, is_speaker, proposal_options
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 
 
 def submit_review(actor: User, proposal: Proposal, scores: dict, comment: str = "") -> Review:

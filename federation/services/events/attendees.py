@@ -31,7 +31,7 @@ from federation.security import (
 from federation.services import notifications
 from federation.services.events.base import TOKYO
 from federation.services.events.board import place_text
-from federation.services.groups import csv_safe
+from federation.services.groups.export import csv_safe
 from federation.text import as_typed
 
 

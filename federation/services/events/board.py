@@ -35,7 +35,7 @@ from federation.security import (
     manageable_group_ids,
 )
 from federation.services.events.base import TOKYO
-from federation.services.groups import like_pattern
+from federation.services.groups.search import like_pattern
 from federation.services.views import View
 
 ALLOWED_TAGS = {

@@ -29,7 +29,7 @@ from federation.security import (
 from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 
 AUTO_PUBLISH_KEY = "events_publish_without_approval"
 

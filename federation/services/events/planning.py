@@ -28,7 +28,7 @@ from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event
 from federation.services.events.registration import promote_waitlist
-from federation.services.groups import operators_of
+from federation.services.groups.operators import operators_of
 from federation.text import as_typed
 
 TEXT_LIMITS = {

@@ -36,7 +36,7 @@ from federation.security import (
     knowledge_audiences,
 )
 from federation.services import notifications
-from federation.services.groups import groups_operated_by
+from federation.services.groups.operators import groups_operated_by
 from federation.services.introductions import file_abuse_report
 from federation.services.knowledge import articles, index
 from federation.text import normalise

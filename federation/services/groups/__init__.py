@@ -1,0 +1,62 @@
+"""The registry of alumni groups: profiles, the registry list and its
+filters, member-count history, the give-first balance and the CSV export.
+
+Modules: search (LIKE patterns), registry (visibility, the list, filter
+options), operators, profile (editing, member counts), balance (give-first),
+export (CSV). This package re-exports their public names, so callers keep
+`from federation.services import groups` and `groups.get_group(...)`.
+"""
+
+from federation.services.groups.balance import give_balance
+from federation.services.groups.export import CSV_COLUMNS, FORMULA_STARTS, csv_safe, export_registry_csv
+from federation.services.groups.operators import (
+    add_operator,
+    group_operators,
+    groups_operated_by,
+    operators_of,
+)
+from federation.services.groups.profile import (
+    PROFILE_FIELDS,
+    REQUIRED,
+    TEXT_LIMITS,
+    record_member_count,
+    update_group,
+)
+from federation.services.groups.registry import (
+    SORTS,
+    GroupOption,
+    GroupOptions,
+    federation_overview,
+    get_group,
+    group_options,
+    registry_query,
+    visible_groups_query,
+)
+from federation.services.groups.search import like_pattern, search_pattern
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMULA_STARTS",
+    "PROFILE_FIELDS",
+    "REQUIRED",
+    "SORTS",
+    "TEXT_LIMITS",
+    "GroupOption",
+    "GroupOptions",
+    "add_operator",
+    "csv_safe",
+    "export_registry_csv",
+    "federation_overview",
+    "get_group",
+    "give_balance",
+    "group_operators",
+    "group_options",
+    "groups_operated_by",
+    "like_pattern",
+    "operators_of",
+    "record_member_count",
+    "registry_query",
+    "search_pattern",
+    "update_group",
+    "visible_groups_query",
+]

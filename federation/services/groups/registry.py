@@ -1,0 +1,146 @@
+"""The registry of alumni groups: who sees which group, the registry list
+and its filters, the groups of a filter drop-down, the overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
+
+from federation.errors import NotFound
+from federation.extensions import db
+from federation.models import (
+    AlumniGroup,
+    AssetKind,
+    AssetStatus,
+    GovernanceType,
+    GroupNeed,
+    GroupOperator,
+    NeedPair,
+    SharedAsset,
+    User,
+)
+from federation.security import can_view_group, is_member
+from federation.services.groups.search import search_pattern
+
+SORTS = ("kana", "members", "founded")
+
+
+def visible_groups_query(viewer: User | None):
+    """Members of the federation see every group; everyone else (visitors,
+    verified accounts in no member group) only public ones."""
+    query = select(AlumniGroup).order_by(AlumniGroup.sort_key, AlumniGroup.id)
+    if not is_member(viewer):
+        query = query.where(AlumniGroup.is_public.is_(True))
+    return query
+
+
+@dataclass(frozen=True)
+class GroupOption:
+    """A group in a filter drop-down: what the option shows, nothing more."""
+
+    slug: str
+    name_ja: str
+    name_en: str
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+
+class GroupOptions(tuple):
+    """The groups of a filter drop-down, as one immutable list. While the
+    registry is unchanged every request gets the very same object, so what is
+    derived from it (the rendered <option>s) can be kept too."""
+
+
+# (database, visitors only) -> (registry version, GroupOptions)
+_options_cache: dict[tuple[str, bool], tuple[tuple, GroupOptions]] = {}
+
+
+def group_options(viewer: User | None) -> GroupOptions:
+    """The visible groups for a filter drop-down, three columns each.
+
+    Kept per process and keyed by the registry's version (how many groups,
+    and when one last changed): a request reads one aggregate row instead of
+    every group, and all workers see a new or renamed group at once."""
+    public_only = not is_member(viewer)
+    version = tuple(
+        db.session.execute(select(func.count(AlumniGroup.id), func.max(AlumniGroup.updated_at))).one()
+    )
+    key = (str(db.engine.url), public_only)
+    cached = _options_cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    query = visible_groups_query(viewer).with_only_columns(
+        AlumniGroup.slug, AlumniGroup.name_ja, AlumniGroup.name_en
+    )
+    options = GroupOptions(GroupOption(*row) for row in db.session.execute(query))
+    _options_cache[key] = (version, options)
+    return options
+
+
+def federation_overview(viewer: User | None) -> dict:
+    group_count, member_total = db.session.execute(
+        select(func.count(AlumniGroup.id), func.coalesce(func.sum(AlumniGroup.registered_members), 0))
+    ).one()
+    operator_count = db.session.scalar(select(func.count(func.distinct(GroupOperator.user_id))))
+    groups = db.session.scalars(visible_groups_query(viewer).limit(12)).all()
+    return {
+        "group_count": group_count,
+        "operator_count": operator_count,
+        "member_total": member_total,
+        "groups": groups,
+    }
+
+
+def registry_query(
+    viewer: User | None,
+    *,
+    q: str = "",
+    governance: str = "",
+    maturity: int | None = None,
+    need: str = "",
+    has_venue: bool = False,
+    has_speaker: bool = False,
+    sort: str = "kana",
+):
+    """The registry list as a select() to paginate. Unknown filter values are
+    ignored rather than refused (they come from a URL)."""
+    query = visible_groups_query(viewer).order_by(None).options(selectinload(AlumniGroup.needs))
+    pattern = search_pattern(q)
+    if pattern:
+        query = query.where(AlumniGroup.search_text.like(pattern, escape="\\"))
+    if governance in GovernanceType.__members__:
+        query = query.where(AlumniGroup.governance_type == GovernanceType(governance))
+    if maturity in range(1, 6):
+        query = query.where(AlumniGroup.maturity_level == maturity)
+    if need in NeedPair.__members__:
+        query = query.where(
+            exists().where(GroupNeed.group_id == AlumniGroup.id, GroupNeed.need == NeedPair(need))
+        )
+    for wanted, kind in ((has_venue, AssetKind.venue), (has_speaker, AssetKind.speaker)):
+        if wanted:
+            query = query.where(
+                exists().where(
+                    SharedAsset.group_id == AlumniGroup.id,
+                    SharedAsset.kind == kind,
+                    SharedAsset.status == AssetStatus.active,
+                )
+            )
+    if sort == "members":
+        query = query.order_by(AlumniGroup.registered_members.desc(), AlumniGroup.id)
+    elif sort == "founded":
+        query = query.order_by(AlumniGroup.founded_on.is_(None), AlumniGroup.founded_on, AlumniGroup.id)
+    else:
+        query = query.order_by(AlumniGroup.sort_key, AlumniGroup.id)
+    return query
+
+
+def get_group(viewer: User | None, slug: str) -> AlumniGroup:
+    """The group, if the viewer may see it; otherwise NotFound (never Forbidden,
+    so that a hidden group's existence does not leak)."""
+    group = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == slug))
+    if group is None or not can_view_group(viewer, group):
+        raise NotFound()
+    return group
