@@ -191,6 +191,7 @@ _DESCRIPTIONS = {
     405: "Method not allowed",
     409: "Conflict with the current state",
     413: "Body too large",
+    414: "Request line too long (answered by the server in front of the app)",
     422: "Validation error",
     429: "Rate limited (see Retry-After)",
 }
@@ -286,8 +287,9 @@ def authenticated(required: bool = True, allow=None):
         if allow is not None:
             handler = errors(403)(handler)
         # Any request may be malformed (NUL in its query, JSON nested too deep:
-        # guards.py) or carry too large a body.
-        handler = errors(400, 413)(handler)
+        # guards.py), carry too large a body, or a query past the request-line
+        # limit (gunicorn answers 414 in the error shape: gunicorn_errors.py).
+        handler = errors(400, 413, 414)(handler)
         security = [{"bearerAuth": []}] if required else [{"bearerAuth": []}, {}]
         return bp.doc(security=security)(handler)
 
@@ -407,6 +409,7 @@ def register_api(app, prefix: str) -> None:
 @bp.route("/openapi.json")
 @bp.doc(summary="This OpenAPI 3 document", security=[])
 @bp.response(200)
+@errors(414)
 def openapi():
     document = current_app.extensions.get("federation_openapi")
     if document is None:
