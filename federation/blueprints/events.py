@@ -161,11 +161,12 @@ def _manage(event_id: int):
 def detail(event_id: int, return_form=None):
     event = _load(event_id)
     manage = can_manage_event(current_user, event)
+    actions = service.event_actions(current_user, event)
     mine = service.my_registration(current_user, event)
     invite = venue_form = speaker_form = None
-    if manage and event.status in (EventStatus.draft, EventStatus.proposed):
+    if "invite" in actions:
         invite = _invite_form(event)
-    if manage and event.status not in (EventStatus.completed, EventStatus.cancelled):
+    if "edit" in actions:
         venue_form = _asset_form(event, AssetKind.venue)
         speaker_form = _asset_form(event, AssetKind.speaker)
     answerable = [
@@ -188,15 +189,14 @@ def detail(event_id: int, return_form=None):
         show_link=service.can_see_online_link(current_user, event),
         attendees=attendees,
         stats=service.event_stats(current_user, event) if manage else None,
-        can_publish=service.can_publish(current_user, event),
+        actions=actions,
         answerable=answerable,
         registration_open=service.registration_open(event),
         action=ActionForm(),
         register_form=RegisterForm(),
         invite=invite,
         venue_form=venue_form,
-        return_form=return_form
-        or (ReturnForm() if is_coordinator(current_user) and event.status == EventStatus.proposed else None),
+        return_form=return_form or (ReturnForm() if "return" in actions else None),
         speaker_form=speaker_form,
         my_host_groups=[
             h.group

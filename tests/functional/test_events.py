@@ -385,3 +385,40 @@ def test_verified_alumni_of_a_host_group_see_host_members_only_events(client, lo
     client.post("/auth/logout")
     login(outsider)
     assert client.get(f"/events/{event.id}").status_code == 404
+
+
+# Coordinators plan joint events too: they see what the hosts see, and approve.
+@pytest.mark.parametrize("status, lead_sees, coordinator_adds", [
+    ("draft", {"edit", "invite", "propose", "cancel"}, set()),
+    ("proposed", {"edit", "invite", "cancel"}, {"publish", "return"}),
+    ("published", {"edit", "complete", "cancel"}, set()),
+    ("completed", set(), set()),
+    ("cancelled", set(), set()),
+])
+def test_the_event_page_offers_what_the_state_machine_allows(
+        world, make, client, login, status, lead_sees, coordinator_adds):
+    """One transition table decides both the buttons and what the service
+    accepts: every offered action goes through, and nothing else is offered."""
+    event = make.event(world["lead"], status=status, days=-1 if status == "published" else 10)
+    assert service.event_actions(world["lead_op"], event) == lead_sees
+    assert service.event_actions(world["coordinator"], event) == lead_sees | coordinator_adds
+    assert service.event_actions(world["member"], event) == frozenset()
+
+    targets = {"propose": f'/events/{event.id}/state/propose"', "publish": f'/events/{event.id}/state/publish"',
+               "complete": f'/events/{event.id}/state/complete"', "cancel": f'/events/{event.id}/cancel"',
+               "edit": f'/events/{event.id}/edit"'}
+    login(world["lead_op"])
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    for action, target in targets.items():
+        assert (target in page) == (action in lead_sees), (action, status)
+
+    for action in lead_sees & {"propose", "complete", "cancel"}:
+        fresh = make.event(world["lead"], status=status, days=-1 if status == "published" else 10)
+        service.transition(world["lead_op"], fresh, action)
+        db.session.rollback()
+    for action in {"propose", "complete", "cancel"} - lead_sees:
+        fresh = make.event(world["lead"], status=status)
+        with pytest.raises(Exception) as refused:
+            service.transition(world["lead_op"], fresh, action)
+        assert refused.value.__class__.__name__ == "Conflict"
+        db.session.rollback()

@@ -39,9 +39,11 @@ from federation.services.events.board import (
 )
 from federation.services.events.lifecycle import (
     AUTO_PUBLISH_KEY,
+    EVENT_ACTIONS,
     can_publish,
     cancel_event,
     complete_event,
+    event_actions,
     is_confirmed_cohosted,
     propose_event,
     publish_event,
@@ -87,7 +89,9 @@ __all__ = [
     "TOKYO",
     "anonymise_registrations",
     "board_query",
+    "EVENT_ACTIONS",
     "can_publish",
+    "event_actions",
     "can_see_online_link",
     "cancel_event",
     "cancel_registration",

@@ -1,8 +1,10 @@
 """The states of a joint event and the changes between them.
 
 States: draft -> proposed -> published -> completed, or cancelled (from draft,
-proposed or published). A change not allowed from the current state is a
-Conflict (409).
+proposed or published). `EVENT_ACTIONS` is the one table of which action may
+start from which state; the services check it (a change not allowed from the
+current state is a Conflict, 409) and pages ask `event_actions` which buttons
+to show, so neither re-derives the state machine.
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ from federation.services.events.base import lock_event
 from federation.services.groups.operators import operators_of
 
 AUTO_PUBLISH_KEY = "events_publish_without_approval"
+
+_OPEN = (EventStatus.draft, EventStatus.proposed, EventStatus.published)
+
+# action -> the states it may start from. "publish" also starts from draft
+# when coordinators let confirmed co-hosted events publish themselves.
+EVENT_ACTIONS: dict[str, tuple[EventStatus, ...]] = {
+    "edit": _OPEN,  # the details, the venue and speaker requests
+    "invite": (EventStatus.draft, EventStatus.proposed),  # co-hosts answer before publishing
+    "propose": (EventStatus.draft,),
+    "publish": (EventStatus.proposed,),
+    "return": (EventStatus.proposed,),
+    "complete": (EventStatus.published,),
+    "cancel": _OPEN,
+}
 
 
 def publish_without_approval() -> bool:
@@ -63,13 +79,49 @@ def can_publish(actor: User | None, event: JointEvent) -> bool:
     )
 
 
+def _starts_from(action: str, auto_publish: bool) -> tuple[EventStatus, ...]:
+    if action == "publish" and auto_publish:
+        return (EventStatus.draft, EventStatus.proposed)
+    return EVENT_ACTIONS[action]
+
+
+def state_allows(event: JointEvent, action: str) -> bool:
+    """May `action` start from the event's current state?"""
+    return event.status in _starts_from(action, action == "publish" and publish_without_approval())
+
+
+def require_state(event: JointEvent, action: str, message: str | None = None) -> None:
+    if not state_allows(event, action):
+        raise Conflict(message or _("This change is not allowed in the event's current state."))
+
+
+def event_actions(actor: User | None, event: JointEvent) -> frozenset[str]:
+    """The actions `actor` may take on `event` now: what the event page offers."""
+    manage = can_manage_event(actor, event)
+    approve = can_approve_event(actor)
+    auto_publish = publish_without_approval()
+    allowed = {
+        "edit": manage,
+        "invite": manage,
+        "propose": manage,
+        "publish": approve or (manage and auto_publish and is_confirmed_cohosted(event)),
+        "return": approve,
+        "complete": manage,
+        "cancel": manage,
+    }
+    return frozenset(
+        action
+        for action, states in EVENT_ACTIONS.items()
+        if allowed[action] and event.status in _starts_from(action, auto_publish)
+    )
+
+
 def propose_event(actor: User, event: JointEvent) -> JointEvent:
     """The hosts submit the draft to the coordinators."""
     if not can_manage_event(actor, event):
         raise Forbidden()
     event = lock_event(event)
-    if event.status != EventStatus.draft:
-        raise Conflict(_("This change is not allowed in the event's current state."))
+    require_state(event, "propose")
     event.status = EventStatus.proposed
     event.return_reason, event.returned_at = "", None
     db.session.flush()
@@ -96,8 +148,7 @@ def return_event(actor: User, event: JointEvent, reason: str) -> JointEvent:
             }
         )
     event = lock_event(event)
-    if event.status != EventStatus.proposed:
-        raise Conflict(_("Only a proposed event can be returned; it is no longer proposed."))
+    require_state(event, "return", _("Only a proposed event can be returned; it is no longer proposed."))
     event.status = EventStatus.draft
     event.return_reason, event.returned_at = reason, utcnow()
     db.session.flush()
@@ -128,13 +179,7 @@ def publish_event(actor: User, event: JointEvent) -> JointEvent:
     if not can_publish(actor, event):
         raise Forbidden()
     event = lock_event(event)
-    allowed = (
-        (EventStatus.proposed,)
-        if not publish_without_approval()
-        else (EventStatus.draft, EventStatus.proposed)
-    )
-    if event.status not in allowed:
-        raise Conflict(_("This change is not allowed in the event's current state."))
+    require_state(event, "publish")
     if any(h.status == HostStatus.invited for h in event.hosts):
         raise Conflict(_("Every invited co-host must answer first."))
     was_proposed = event.status == EventStatus.proposed
@@ -162,8 +207,7 @@ def cancel_event(actor: User, event: JointEvent) -> JointEvent:
     if not can_manage_event(actor, event):
         raise Forbidden()
     event = lock_event(event)
-    if event.status not in (EventStatus.draft, EventStatus.proposed, EventStatus.published):
-        raise Conflict(_("This change is not allowed in the event's current state."))
+    require_state(event, "cancel")
     was_published = event.status == EventStatus.published
     event.status = EventStatus.cancelled
     event.cancelled_at = utcnow()
@@ -178,8 +222,7 @@ def complete_event(actor: User, event: JointEvent) -> JointEvent:
     if not can_manage_event(actor, event):
         raise Forbidden()
     event = lock_event(event)
-    if event.status != EventStatus.published:
-        raise Conflict(_("This change is not allowed in the event's current state."))
+    require_state(event, "complete")
     if event.starts_at > utcnow():
         from federation.i18n import datetime_filter
 

@@ -27,6 +27,7 @@ from federation.security import (
 from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event
+from federation.services.events.lifecycle import require_state
 from federation.services.events.registration import promote_waitlist
 from federation.services.groups.operators import operators_of
 from federation.text import as_typed
@@ -146,8 +147,7 @@ def update_event(actor: User, event: JointEvent, data: dict) -> JointEvent:
     if not can_manage_event(actor, event):
         raise Forbidden()
     event = lock_event(event)
-    if event.status in (EventStatus.completed, EventStatus.cancelled):
-        raise Conflict(_("A completed or cancelled event cannot be changed."))
+    require_state(event, "edit", _("A completed or cancelled event cannot be changed."))
     changes = _clean(data, event)
     changed = {k for k, v in changes.items() if getattr(event, k) != v}
     for field, value in changes.items():
@@ -167,8 +167,7 @@ def invite_host(
 ) -> EventHost:
     if not can_manage_event(actor, event):
         raise Forbidden()
-    if event.status not in (EventStatus.draft, EventStatus.proposed):
-        raise Conflict(_("Co-hosts are invited before the event is published."))
+    require_state(event, "invite", _("Co-hosts are invited before the event is published."))
     if any(h.group_id == group.id for h in event.hosts):
         raise Conflict(_("This group is already a host."))
     host = EventHost(event=event, group=group, status=HostStatus.invited)
@@ -213,8 +212,7 @@ def confirm_host(actor: User, event: JointEvent, slug: str, accept: bool = True)
     lock_event(event)
     if host.status != HostStatus.invited:
         raise Conflict(_("This invitation has already been answered."))
-    if event.status in (EventStatus.completed, EventStatus.cancelled):
-        raise Conflict(_("A completed or cancelled event cannot be changed."))
+    require_state(event, "edit", _("A completed or cancelled event cannot be changed."))
     host.status = HostStatus.confirmed if accept else HostStatus.declined
     host.confirmed_by_id, host.confirmed_at = actor.id, utcnow()
     db.session.flush()
