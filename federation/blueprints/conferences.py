@@ -28,7 +28,7 @@ from federation.forms.conferences import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
-from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
+from federation.models import AssetKind, AssetStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.security import can_manage_group, can_review_conference, is_coordinator
 from federation.services import conferences as service
@@ -192,9 +192,10 @@ def edit_proposal(proposal_id: int):
 def proposal(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
     edition = proposal.edition
+    actions = service.proposal_actions(current_user, proposal)
     review_form = decision_form = nominate_form = None
     my_review = None
-    if can_review_conference(current_user, edition) and not service.is_speaker(current_user, proposal):
+    if "review" in actions:
         review_form = ReviewForm()
         my_review = next(
             (r for r in service.visible_reviews(current_user, proposal) if r.reviewer_id == current_user.id),
@@ -202,10 +203,10 @@ def proposal(proposal_id: int):
         )
         if my_review is not None and request.method == "GET":
             review_form.comment.data = my_review.comment
-    if is_coordinator(current_user):
+    if "decide" in actions:
         decision_form = DecisionForm()
     mine = [g for g in group_service.groups_operated_by(current_user)]
-    if mine and proposal.status == ProposalStatus.submitted:
+    if mine and "nominate" in actions:
         nominate_form = NominateForm()
         nominate_form.group.choices = choices((g.slug, g.name_for(current_locale())) for g in mine)
     return render_template(
@@ -221,7 +222,7 @@ def proposal(proposal_id: int):
         is_speaker=service.is_speaker(current_user, proposal),
         action=ActionForm(),
         my_nominations=[n for n in proposal.nominations if n.group in mine],
-        review_open=service.window_open(edition, "review"),
+        actions=actions,
         weighted=lambda r: service.weighted(r.scores, edition.score_categories),
     )
 

@@ -469,3 +469,34 @@ def test_demo_has_an_archived_and_an_open_edition(runner, client):
     assert conferences.window_open(reviewing, "review") and reviewing.blind_review
     past = client.get(f"/conferences/{editions[2]['year']}.json").get_json()
     assert len(past["sessions"]) == 3 and past["sessions"][0]["content"]["video_url"]
+
+
+def test_the_proposal_page_offers_what_each_person_may_do(client, login, people, make):
+    """The page shows what proposal_actions allows, and the services accept it."""
+    from federation.services import conferences
+
+    edition = make.edition(phase="review")
+    conferences.invite_reviewer(people["coordinator"], edition, people["reviewer"])
+    db.session.commit()
+    proposal = make.proposal(edition, people["member"])
+    assert conferences.proposal_actions(people["member"], proposal) == {"edit", "withdraw", "unnominate"}
+    assert conferences.proposal_actions(people["reviewer"], proposal) == {"review", "unnominate"}
+    assert {"review", "decide"} <= conferences.proposal_actions(people["coordinator"], proposal)
+    assert "nominate" in conferences.proposal_actions(people["operator"], proposal)
+
+    login(people["reviewer"])
+    page = client.get(f"/conferences/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"/conferences/proposals/{proposal.id}/review" in page
+    assert f"/conferences/proposals/{proposal.id}/edit" not in page
+
+    accepted = make.proposal(edition, people["member"], status="accepted")
+    assert conferences.proposal_actions(people["member"], accepted) == {"confirm"}
+    assert conferences.proposal_actions(people["reviewer"], accepted) == frozenset()
+    client.post("/auth/logout")
+    login(people["member"])
+    page = client.get(f"/conferences/proposals/{accepted.id}").get_data(as_text=True)
+    assert f"/conferences/proposals/{accepted.id}/confirm" in page
+    assert f"/conferences/proposals/{accepted.id}/edit" not in page
+    assert client.post(f"/conferences/proposals/{accepted.id}/confirm").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, accepted.id).confirmed_at is not None

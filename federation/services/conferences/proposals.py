@@ -63,6 +63,29 @@ def can_see_proposal(viewer: User | None, proposal: Proposal) -> bool:
     )
 
 
+def proposal_actions(actor: User | None, proposal: Proposal) -> frozenset[str]:
+    """What `actor` may do on the proposal page now: the page offers exactly
+    these, and each service below refuses the rest."""
+    if actor is None or not actor.is_authenticated:
+        return frozenset()
+    open_ = proposal.status == ProposalStatus.submitted
+    speaker = is_speaker(actor, proposal)
+    submitter = proposal.submitter_id == actor.id
+    allowed = {
+        "edit": open_ and submitter,
+        "withdraw": open_ and submitter,
+        "confirm": speaker and proposal.status == ProposalStatus.accepted and proposal.confirmed_at is None,
+        "review": open_
+        and not speaker
+        and can_review_conference(actor, proposal.edition)
+        and window_open(proposal.edition, "review"),
+        "decide": open_ and is_coordinator(actor),
+        "nominate": open_ and _operates_a_group(actor),
+        "unnominate": open_,
+    }
+    return frozenset(action for action, ok in allowed.items() if ok)
+
+
 def _operates_a_group(viewer: User | None) -> bool:
     if viewer is None or not viewer.is_authenticated:
         return False
