@@ -14,7 +14,7 @@ from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, RequestStatus
 from federation.pagination import page_args
-from federation.security import can_cancel_asset_request, can_decide_asset_request, can_manage_group
+from federation.security import can_manage_group
 from federation.services import assets, groups, uploads
 from federation.services.assets import TOKYO
 
@@ -207,8 +207,7 @@ def requests():
         overlaps=assets.pending_overlaps(pagination.items) if box == "incoming" else {},
         answer_form=AnswerForm(),
         statuses=RequestStatus,
-        can_decide=lambda r: can_decide_asset_request(current_user, r),
-        can_cancel=lambda r: can_cancel_asset_request(current_user, r),
+        actions_for=lambda r: assets.request_actions(current_user, r),
     )
 
 

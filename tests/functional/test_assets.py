@@ -302,3 +302,31 @@ def test_database_refuses_overlapping_accepted_bookings(make, two_groups):
         make.asset_request(venue, group_b, asker, start + timedelta(hours=1),
                            end + timedelta(hours=1), status="accepted")
     db.session.rollback()
+
+
+def test_the_requests_page_offers_each_side_what_it_may_do(client, login, make, two_groups):
+    """request_actions decides the buttons: the owner answers a waiting
+    request, the requester cancels it, and nobody cancels a slot that began."""
+    from federation.services import assets
+
+    owner, asker, group_a, group_b = two_groups
+    venue = make.asset(group_a, "venue")
+    start, end = slot()
+    waiting = make.asset_request(venue, group_b, asker, start, end)
+    begun = make.asset_request(venue, group_b, asker, datetime.now(TOKYO) - timedelta(hours=1),
+                               datetime.now(TOKYO) + timedelta(hours=1), status="accepted")
+    assert assets.request_actions(owner, waiting) == {"accept", "decline"}
+    assert assets.request_actions(asker, waiting) == {"cancel"}
+    assert assets.request_actions(asker, begun) == frozenset()
+    assert assets.request_actions(owner, begun) == frozenset()
+
+    login(asker)
+    page = client.get("/assets/requests?box=outgoing").get_data(as_text=True)
+    assert f"/assets/requests/{waiting.id}/cancel" in page
+    assert f"/assets/requests/{begun.id}/cancel" not in page
+    assert f"/assets/requests/{waiting.id}/accept" not in page
+    client.post("/auth/logout")
+    login(owner)
+    page = client.get("/assets/requests").get_data(as_text=True)
+    assert f"/assets/requests/{waiting.id}/accept" in page
+    assert f"/assets/requests/{waiting.id}/decline" in page

@@ -45,6 +45,7 @@ from federation.services.assets.requests import (
     cancel_request,
     decline_request,
     get_request,
+    request_actions,
     request_asset,
     requests_query,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "parse_dates",
     "pending_overlaps",
     "remove_asset",
+    "request_actions",
     "request_asset",
     "requests_query",
     "set_paused",

@@ -99,6 +99,22 @@ def _locked(asset_request: AssetRequest) -> AssetRequest:
     )
 
 
+def request_actions(actor: User | None, asset_request: AssetRequest) -> frozenset[str]:
+    """What `actor` may do with the request now: the owner accepts or
+    declines a waiting one; the requester cancels a waiting one, or an
+    accepted one before its slot begins. The requests page offers exactly these."""
+    allowed: set[str] = set()
+    status = asset_request.status
+    if status == RequestStatus.pending and can_decide_asset_request(actor, asset_request):
+        allowed |= {"accept", "decline"}
+    begun = asset_request.starts_at is not None and asset_request.starts_at <= utcnow()
+    if (
+        status == RequestStatus.pending or (status == RequestStatus.accepted and not begun)
+    ) and can_cancel_asset_request(actor, asset_request):
+        allowed.add("cancel")
+    return frozenset(allowed)
+
+
 def _answer_message(message: str) -> str:
     message = (message or "").strip()
     if len(message) > 3000:
