@@ -172,11 +172,10 @@ applications_cli = AppGroup("applications", help="Operator applications.")
 @applications_cli.command("remind")
 def remind():
     """Mail coordinators about applications waiting longer than the setting (for cron)."""
-    from flask import current_app
 
     from federation.services.applications import remind_coordinators
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = remind_coordinators()
         db.session.commit()
     click.echo(
@@ -192,11 +191,10 @@ directory_cli = AppGroup("directory", help="The co-creation directory.")
 @directory_cli.command("digest")
 def digest():
     """Mail this week's new matches to people who opted in (once per week; for cron)."""
-    from flask import current_app
 
     from federation.services.directory import send_digests
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = send_digests()
         db.session.commit()
     click.echo(f"{count} digest(s) queued.")
@@ -208,11 +206,10 @@ events_cli = AppGroup("events", help="Joint events.")
 @events_cli.command("remind")
 def remind_events():
     """Mail attendees of tomorrow's joint events (for cron; never twice)."""
-    from flask import current_app
 
     from federation.services.events import send_reminders
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = send_reminders()
         db.session.commit()
     click.echo(f"{count} reminder(s) queued.")
@@ -345,11 +342,10 @@ join_requests_cli = AppGroup("join-requests", help="Asking to join a member grou
 def join_requests_digest():
     """Mail each approver one digest of waiting join requests on the weekdays they
     chose (Japan time; once a day at most; for cron, e.g. every morning)."""
-    from flask import current_app
 
     from federation.services.membership import send_approver_digests
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = send_approver_digests()
         db.session.commit()
     click.echo(f"{count} approver digest(s) queued.")
@@ -378,11 +374,10 @@ consultations_cli = AppGroup("consultations", help="Consultations [壁打ち] of
 @consultations_cli.command("digest")
 def consultation_digest():
     """Mail helpers the day's new consultations on their topics (once per Tokyo day; for cron)."""
-    from flask import current_app
 
     from federation.services.knowledge.consultations import send_consultation_digests
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = send_consultation_digests()
         db.session.commit()
     click.echo(f"{count} digest(s) queued.")
@@ -427,11 +422,10 @@ def health_snapshot(month, backfill):
 @health_cli.command("ask-outcomes")
 def health_ask_outcomes():
     """Ask both people of introductions accepted 30 days ago what came of them (for cron)."""
-    from flask import current_app
 
     from federation.services.health.outcomes import ask_for_outcomes
 
-    with writing(), current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
+    with writing():
         count = ask_for_outcomes()
         db.session.commit()
     click.echo(f"{count} person(s) asked.")

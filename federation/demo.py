@@ -540,7 +540,6 @@ def _demo_applications(person) -> None:
         user = person(f"{key}@{DEMO_DOMAIN}", family, given, fk, gk, Role.member)
         applications.submit_application(user, {**base, **fields})
     # One decided case, so that the precedent log has something to show.
-    from flask import current_app
 
     decided = person(f"applicant-4@{DEMO_DOMAIN}", "松本", "健", "まつもと", "けん", Role.member)
     case = applications.submit_application(
@@ -557,14 +556,13 @@ def _demo_applications(person) -> None:
         },
     )
     coordinator = db.session.scalar(select(User).where(User.email == f"coordinator@{DEMO_DOMAIN}"))
-    with current_app.test_request_context(base_url=current_app.config["EXTERNAL_URL"]):
-        applications.decide(
-            coordinator,
-            case,
-            "reject",
-            "今回は見送ります。企業・官公庁の卒業生の団体が対象です。",
-            note="学校の修了生の会は企業アルムナイの基準2に当たらない（先例）",
-        )
+    applications.decide(
+        coordinator,
+        case,
+        "reject",
+        "今回は見送ります。企業・官公庁の卒業生の団体が対象です。",
+        note="学校の修了生の会は企業アルムナイの基準2に当たらない（先例）",
+    )
     existing = db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == "aoba-bank"))
     third = person(f"applicant-3@{DEMO_DOMAIN}", "藤田", "舞", "ふじた", "まい", Role.member)
     applications.submit_application(

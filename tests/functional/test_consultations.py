@@ -158,8 +158,13 @@ def test_digest_command(runner, app, make):
         service.set_topics(helper, ["activation"])
         db.session.commit()
     consultation(app, asker)
+    # The command runs without any request (as cron or the queue runs it):
+    # every link comes from EXTERNAL_URL.
     result = runner.invoke(args=["consultations", "digest"])
     assert result.exit_code == 0 and "1 digest(s) queued." in result.output
+    (mail,) = _mails("consultation_digest")
+    external = app.config["EXTERNAL_URL"].rstrip("/")
+    assert f"{external}/consultations/" in mail.body_text
 
 
 def test_topics_page(client, make, login):

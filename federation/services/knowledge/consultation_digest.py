@@ -103,7 +103,10 @@ def send_consultation_digests(now: datetime | None = None) -> int:
                 "consultation_digest",
                 user.locale,
                 person=user,
-                consultations=items[:30],
+                consultations=[
+                    {"title": c.title, "link": external_url("consultations.detail", consultation_id=c.id)}
+                    for c in items[:30]
+                ],
                 total=len(items),
                 link=external_url("consultations.list"),
                 settings_link=external_url("consultations.topics"),
