@@ -103,11 +103,7 @@ def detail(application_id: int):
         coordinator=coordinator,
         liaison_warning=service.liaison_address_warning(application) if coordinator else None,
         override_form=OverrideForm() if coordinator else None,
-        decidable=application.status == ApplicationStatus.pending,
-        editable=(
-            application.status == ApplicationStatus.info_requested
-            and application.applicant_id == current_user.id
-        ),
+        actions=service.application_actions(current_user, application),
     )
 
 

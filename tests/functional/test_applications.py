@@ -466,3 +466,34 @@ def test_pages_in_english(client, make, login):
     page = client.get("/applications/new").get_data(as_text=True)
     assert "Apply as an operator" in page and "Governance type" in page
     assert "Company-hosted" in page
+
+
+def test_the_application_page_offers_what_each_person_may_do(client, make, login):
+    """application_actions decides the page: the coordinator decides and
+    overrides a waiting case; asked for information, the applicant edits and
+    resubmits; a decided case offers nothing."""
+    from federation.models import Role
+
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    application = make.application()
+    applicant = application.applicant
+    assert service.application_actions(coordinator, application) == {"decide", "override"}
+    assert service.application_actions(applicant, application) == frozenset()
+
+    login(coordinator)
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f"/applications/{application.id}/decision" in page
+    assert f"/applications/{application.id}/override" in page
+    client.post(f"/applications/{application.id}/decision",
+                data={"decision": "request_info", "message": "会員数の根拠を教えてください。"})
+    db.session.expire_all()
+    assert application.status == ApplicationStatus.info_requested
+    assert service.application_actions(coordinator, application) == {"override"}
+    assert service.application_actions(applicant, application) == {"resubmit"}
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f"/applications/{application.id}/decision" not in page
+
+    client.post("/auth/logout")
+    login(applicant)
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f"/applications/{application.id}/edit" in page

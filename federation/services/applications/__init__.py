@@ -18,6 +18,7 @@ friends work as before.
 """
 
 from federation.services.applications import personal as _personal  # noqa: F401  (registers export/erasure)
+from federation.services.applications.actions import APPLICATION_ACTIONS, application_actions
 from federation.services.applications.endorsements import (
     FREE_MAIL_DOMAINS,
     confirm_endorsement,
@@ -59,6 +60,8 @@ from federation.services.applications.submissions import (
 )
 
 __all__ = [
+    "APPLICATION_ACTIONS",
+    "application_actions",
     "DECISIONS",
     "DECISION_TEMPLATES",
     "FREE_MAIL_DOMAINS",

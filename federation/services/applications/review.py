@@ -28,6 +28,7 @@ from federation.models import (
 )
 from federation.security import is_coordinator
 from federation.services import groups, notifications
+from federation.services.applications.actions import state_allows
 from federation.services.applications.records import lock_application, record_event
 from federation.text import normalise
 
@@ -50,7 +51,7 @@ def override_criterion(
     if errors:
         raise Invalid(fields=errors)
     lock_application(application)
-    if application.status not in (ApplicationStatus.pending, ApplicationStatus.info_requested):
+    if not state_allows(application, "override"):
         raise Conflict(_("This application is already decided."))
     override = next((o for o in application.overrides if o.criterion == criterion), None)
     if override is None:

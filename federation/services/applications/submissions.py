@@ -25,6 +25,7 @@ from federation.models import (
 )
 from federation.services import notifications
 from federation.services.accounts import normalise_email
+from federation.services.applications.actions import state_allows
 from federation.services.applications.endorsements import send_endorsement_request
 from federation.services.applications.records import lock_application, reassess, record_event
 from federation.text import as_typed, is_kana, normalise
@@ -195,7 +196,7 @@ def resubmit_application(actor: User, application: OperatorApplication, data: di
     if application.applicant_id != actor.id:
         raise NotFound()
     lock_application(application)
-    if application.status != ApplicationStatus.info_requested:
+    if not state_allows(application, "resubmit"):
         raise Conflict(_("This application cannot be edited now."))
     cleaned = _clean({**data, "group_id": application.group_id}, utcnow().date())
     old_email = application.liaison_email
