@@ -97,3 +97,16 @@ def waitlist_position(row, column) -> int | None:
         )
     )
     return ahead + 1
+
+
+def check_in(row, present: bool = True):
+    """Mark a confirmed attendee present (or not) at the door."""
+    from flask_babel import gettext as _
+
+    from federation.errors import Conflict
+
+    if row.status != RegistrationStatus.confirmed:
+        raise Conflict(_("Only confirmed attendees can be checked in."))
+    row.checked_in_at = utcnow() if present else None
+    db.session.flush()
+    return row

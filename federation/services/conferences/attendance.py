@@ -159,11 +159,7 @@ def check_in(
     registration = db.session.get(ConferenceRegistration, registration_id)
     if registration is None or registration.edition_id != edition.id:
         raise NotFound()
-    if registration.status != RegistrationStatus.confirmed:
-        raise Conflict(_("Only confirmed attendees can be checked in."))
-    registration.checked_in_at = utcnow() if present else None
-    db.session.flush()
-    return registration
+    return seats.check_in(registration, present)
 
 
 def my_signup(actor: User | None, session: ConferenceSession):

@@ -28,7 +28,7 @@ from federation.security import (
     can_manage_event,
     can_manage_group,
 )
-from federation.services import notifications
+from federation.services import notifications, seats
 from federation.services.events.base import TOKYO
 from federation.services.events.board import place_text
 from federation.services.groups.export import csv_safe
@@ -90,13 +90,9 @@ def check_in(actor: User, event: JointEvent, registration_id: int, present: bool
     registration = db.session.get(EventRegistration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFound()
-    if registration.status != RegistrationStatus.confirmed:
-        raise Conflict(_("Only confirmed attendees can be checked in."))
     if event.status not in (EventStatus.published, EventStatus.completed):
         raise Conflict(_("This change is not allowed in the event's current state."))
-    registration.checked_in_at = utcnow() if present else None
-    db.session.flush()
-    return registration
+    return seats.check_in(registration, present)
 
 
 def _csv_headers() -> list[str]:
