@@ -30,7 +30,7 @@ from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
-from federation.security import can_manage_group, can_review_conference, is_coordinator
+from federation.permissions import can_manage_group, can_review_conference, is_coordinator
 from federation.services import conferences as service
 from federation.services import groups as group_service
 

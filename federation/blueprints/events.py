@@ -39,7 +39,7 @@ from federation.models import (
     SharedAsset,
 )
 from federation.pagination import page_args
-from federation.security import (
+from federation.permissions import (
     can_approve_event,
     can_manage_event,
     can_manage_group,

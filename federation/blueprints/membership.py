@@ -12,7 +12,7 @@ from federation.extensions import db
 from federation.forms.base import BaseForm
 from federation.models import AlumniGroup, JoinRequestStatus
 from federation.pagination import page_args
-from federation.security import (
+from federation.permissions import (
     access_level,
     can_ask_to_join,
     can_decide_join_requests,

@@ -222,7 +222,7 @@ def _deliver_due(counts: dict[str, int], limit: int, ids: list[int] | None) -> N
 def retry_mail(actor, mail_row: OutboxMail) -> None:
     """An admin puts a failed mail back in the queue."""
     from federation.errors import Conflict, Forbidden
-    from federation.security import is_admin
+    from federation.permissions import is_admin
 
     if not is_admin(actor):
         raise Forbidden()

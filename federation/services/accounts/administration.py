@@ -8,9 +8,7 @@ from sqlalchemy import func, select
 from federation.errors import Conflict, Forbidden, Invalid
 from federation.extensions import db
 from federation.models import Role, User, utcnow
-from federation.security import (
-    is_admin,
-)
+from federation.permissions import is_admin
 from federation.security_log import log_event
 from federation.services.accounts.api_tokens import revoke_all_api_tokens
 from federation.services.accounts.sessions import end_all_login_sessions

@@ -8,11 +8,7 @@ from sqlalchemy import select, update
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
 from federation.models import ApiToken, User, utcnow
-from federation.security import (
-    API_TOKEN_PREFIX,
-    hash_secret,
-    new_secret,
-)
+from federation.security import API_TOKEN_PREFIX, hash_secret, new_secret
 from federation.services.accounts.touch import touch
 from federation.text import (
     normalise,

@@ -9,10 +9,7 @@ from federation.errors import Invalid
 from federation.links import external_url
 from federation.models import TokenPurpose, User, utcnow
 from federation.ratelimits import account_allows
-from federation.security import (
-    check_password,
-    hash_password,
-)
+from federation.security import check_password, hash_password
 from federation.security_log import log_event
 from federation.services.accounts.api_tokens import revoke_all_api_tokens
 from federation.services.accounts.one_time_tokens import consume_token, issue_token

@@ -10,10 +10,7 @@ from sqlalchemy import delete, select, update
 from federation.errors import Invalid
 from federation.extensions import db
 from federation.models import OneTimeToken, TokenPurpose, User, utcnow
-from federation.security import (
-    hash_secret,
-    new_secret,
-)
+from federation.security import hash_secret, new_secret
 
 
 def issue_token(user: User, purpose: TokenPurpose, email: str | None = None) -> str:

@@ -12,9 +12,7 @@ from federation.extensions import db
 from federation.links import external_url
 from federation.models import Role, TokenPurpose, User, utcnow
 from federation.ratelimits import account_allows
-from federation.security import (
-    hash_password,
-)
+from federation.security import hash_password
 from federation.security_log import log_event
 from federation.services.accounts.one_time_tokens import consume_token, issue_token
 from federation.services.accounts.validation import (

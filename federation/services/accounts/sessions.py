@@ -9,12 +9,7 @@ from sqlalchemy import delete, select
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
 from federation.models import LoginSession, User, utcnow
-from federation.security import (
-    burn_password_check,
-    check_password,
-    hash_secret,
-    new_secret,
-)
+from federation.security import burn_password_check, check_password, hash_secret, new_secret
 from federation.security_log import log_event
 from federation.services.accounts.touch import touch
 from federation.services.accounts.validation import find_user_by_email

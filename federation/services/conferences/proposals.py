@@ -24,7 +24,7 @@ from federation.models import (
     SharedAsset,
     User,
 )
-from federation.security import (
+from federation.permissions import (
     can_manage_group,
     can_review_conference,
     is_coordinator,

@@ -11,7 +11,7 @@ from federation.errors import Conflict, Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import ConferenceEdition, Proposal, ProposalStatus, Review, User, utcnow
-from federation.security import can_review_conference, is_coordinator
+from federation.permissions import can_review_conference, is_coordinator
 from federation.services import notifications, seats
 from federation.services.conferences._common import SCORE_RANGE, require_window, review_closed
 from federation.services.conferences.proposals import is_blind, is_speaker, proposal_options

@@ -18,7 +18,12 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupMembership, JoinRequest, JoinRequestStatus, JoinSettings, User
-from federation.security import can_ask_to_join, can_decide_join_requests, can_see_join_request, is_alumnus_of
+from federation.permissions import (
+    can_ask_to_join,
+    can_decide_join_requests,
+    can_see_join_request,
+    is_alumnus_of,
+)
 from federation.services.membership.settings import questions_of, settings_of
 from federation.services.views import View
 from federation.text import normalise
