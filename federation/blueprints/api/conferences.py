@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api import authenticated, bp, errors, existing_on_conflict, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, existing_on_conflict, paginate
 from federation.errors import NotFound
 from federation.permissions import is_coordinator
 from federation.schemas.base import PageQuerySchema, page_schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import Invalid, NotFound
 from federation.models import AlumniGroup
 from federation.permissions import is_member
