@@ -55,12 +55,12 @@ bp = Blueprint("events", __name__)
 
 @bp.app_context_processor
 def event_labels():
-    from federation.forms.events import HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS, STATUS_LABELS
+    from federation.labels import EVENT_STATUS_LABELS, HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS
 
     return {
         "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
         "event_audience_label": lambda v: AUDIENCE_LABELS[v],
-        "event_status_label": lambda v: STATUS_LABELS[v],
+        "event_status_label": lambda v: EVENT_STATUS_LABELS[v],
         "host_status_label": lambda v: HOST_STATUS_LABELS[v],
         "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
     }

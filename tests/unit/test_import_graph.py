@@ -160,3 +160,50 @@ def test_no_module_of_the_package_imports_itself_through_others():
     graph = import_graph()
     found = cycles(graph)
     assert not found, "\n\n".join(describe(component, graph) for component in found)
+
+
+UPPER = (
+    "federation.blueprints",
+    "federation.forms",
+    "federation.schemas",
+    "federation.cli",
+    "federation.demo",
+)
+# (modules, what they must not import)
+LAYERS = [
+    (
+        ("federation.models",),
+        ("federation.services", "federation.permissions", "federation.security") + UPPER,
+    ),
+    (("federation.services",), UPPER),
+    (
+        (
+            "federation.permissions",
+            "federation.security",
+            "federation.errors",
+            "federation.extensions",
+            "federation.tasks",
+        ),
+        ("federation.services", "federation.login") + UPPER,
+    ),
+]
+
+
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def test_lower_layers_never_import_upper_ones():
+    """Models know no service; services know no view, form or schema; the
+    rules, errors, extensions and the queue know no service. A lower layer
+    that needs an upper one takes a parameter or a hook."""
+    graph = import_graph()
+    wrong = [
+        f"{name} -> {target}"
+        for modules_, forbidden in LAYERS
+        for name, targets in sorted(graph.items())
+        if _within(name, modules_)
+        for target in sorted(targets)
+        if _within(target, forbidden) or target == PACKAGE
+    ]
+    assert not wrong, "\n".join(wrong)
