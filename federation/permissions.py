@@ -275,6 +275,25 @@ def can_approve_event(actor: User | None) -> bool:
     return is_coordinator(actor)
 
 
+def can_see_online_link(viewer: User | None, event) -> bool:
+    """The hosts, and the people whose seat is confirmed."""
+    if can_manage_event(viewer, event):
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import EventRegistration, RegistrationStatus
+
+    registration = db.session.scalar(
+        select(EventRegistration).where(
+            EventRegistration.event_id == event.id, EventRegistration.user_id == viewer.id
+        )
+    )
+    return registration is not None and registration.status == RegistrationStatus.confirmed
+
+
 # --- the annual conference ------------------------------------------------------
 
 
@@ -297,6 +316,34 @@ def can_review_conference(actor: User | None, edition) -> bool:
         )
         is not None
     )
+
+
+def is_speaker(actor: User | None, proposal) -> bool:
+    if actor is None or not actor.is_authenticated:
+        return False
+    return proposal.submitter_id == actor.id or any(s.user_id == actor.id for s in proposal.speakers)
+
+
+def can_see_proposal(viewer: User | None, proposal) -> bool:
+    """Speakers, reviewers, operators of a group that nominated it, and while
+    it is in the running any group operator (who may nominate it: they read
+    it first; speaker names stay hidden during a blind review)."""
+    from federation.models import ProposalStatus
+
+    return (
+        is_speaker(viewer, proposal)
+        or can_review_conference(viewer, proposal.edition)
+        or any(can_manage_group(viewer, n.group) for n in proposal.nominations)
+        or (proposal.status == ProposalStatus.submitted and _operates_a_group(viewer))
+    )
+
+
+def _operates_a_group(viewer: User | None) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    from federation.extensions import db
+
+    return db.session.scalar(manageable_group_ids(viewer).limit(1)) is not None
 
 
 # --- joining a member group ------------------------------------------------------
@@ -332,6 +379,11 @@ def can_see_join_request(actor: User | None, join_request) -> bool:
     if not is_verified(actor):
         return False
     return join_request.user_id == actor.id or can_decide_join_requests(actor, join_request.group)
+
+
+def may_see_birth_date(actor: User | None, join_request) -> bool:
+    """A join request's birth date: the group's approvers only."""
+    return can_decide_join_requests(actor, join_request.group)
 
 
 def can_ask_to_join(actor: User | None) -> bool:

@@ -30,7 +30,7 @@ from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
-from federation.permissions import can_manage_group, can_review_conference, is_coordinator
+from federation.permissions import can_manage_group, can_review_conference, is_coordinator, is_speaker
 from federation.services import conferences as service
 from federation.services import groups as group_service
 
@@ -194,7 +194,7 @@ def proposal(proposal_id: int):
     edition = proposal.edition
     review_form = decision_form = nominate_form = None
     my_review = None
-    if can_review_conference(current_user, edition) and not service.is_speaker(current_user, proposal):
+    if can_review_conference(current_user, edition) and not is_speaker(current_user, proposal):
         review_form = ReviewForm()
         my_review = next(
             (r for r in service.visible_reviews(current_user, proposal) if r.reviewer_id == current_user.id),
@@ -218,7 +218,7 @@ def proposal(proposal_id: int):
         review_form=review_form,
         decision_form=decision_form,
         nominate_form=nominate_form,
-        is_speaker=service.is_speaker(current_user, proposal),
+        is_speaker=is_speaker(current_user, proposal),
         action=ActionForm(),
         my_nominations=[n for n in proposal.nominations if n.group in mine],
         review_open=service.window_open(edition, "review"),

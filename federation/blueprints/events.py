@@ -43,6 +43,7 @@ from federation.permissions import (
     can_approve_event,
     can_manage_event,
     can_manage_group,
+    can_see_online_link,
     is_coordinator,
     is_member,
 )
@@ -185,7 +186,7 @@ def detail(event_id: int, return_form=None):
         venue=service.venue_of(event),
         place=service.place_text(event),
         speakers=service.speakers_of(event),
-        show_link=service.can_see_online_link(current_user, event),
+        show_link=can_see_online_link(current_user, event),
         attendees=attendees,
         stats=service.event_stats(current_user, event) if manage else None,
         can_publish=service.can_publish(current_user, event),

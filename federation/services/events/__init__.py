@@ -11,7 +11,6 @@ This package re-exports their public names, so callers keep
 
 from federation.links import external_url
 from federation.services.events.attendees import (
-    can_see_online_link,
     check_in,
     event_stats,
     export_attendees_csv,
@@ -88,7 +87,6 @@ __all__ = [
     "anonymise_registrations",
     "board_query",
     "can_publish",
-    "can_see_online_link",
     "cancel_event",
     "cancel_registration",
     "check_in",

@@ -56,13 +56,6 @@ def registrations_of(event: JointEvent) -> list[EventRegistration]:
     )
 
 
-def can_see_online_link(viewer: User | None, event: JointEvent) -> bool:
-    if can_manage_event(viewer, event):
-        return True
-    registration = my_registration(viewer, event)
-    return registration is not None and registration.status == RegistrationStatus.confirmed
-
-
 def visible_attendees(viewer: User | None, event: JointEvent) -> list[EventRegistration]:
     """Hosts see everyone; a confirmed attendee sees those who agreed to be
     listed; others see nobody."""
