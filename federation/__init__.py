@@ -79,7 +79,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from federation.security import configure_login_manager
+    from federation.login import configure_login_manager
 
     configure_login_manager(login_manager)
 
@@ -155,7 +155,7 @@ def register_request_hooks(app: Flask) -> None:
     def permanent_session():
         session.permanent = True
 
-    from federation.security import register_access_gate
+    from federation.login import register_access_gate
 
     register_access_gate(app)
 

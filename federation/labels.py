@@ -14,7 +14,9 @@ from federation.models import (
     CompanyHope,
     ContentType,
     EventKind,
+    EventStatus,
     GovernanceType,
+    HostStatus,
     IntroductionStatus,
     Involvement,
     MailStatus,
@@ -22,6 +24,7 @@ from federation.models import (
     NeedPair,
     Platform,
     Purpose,
+    RegistrationStatus,
     RequestStatus,
     RevenueModel,
     Role,
@@ -184,6 +187,24 @@ INTRODUCTION_STATUS_LABELS = {
     IntroductionStatus.pending: _l("Waiting for an answer"),
     IntroductionStatus.accepted: _l("Accepted"),
     IntroductionStatus.declined: _l("Declined"),
+}
+
+EVENT_STATUS_LABELS = {
+    EventStatus.draft: _l("Draft"),
+    EventStatus.proposed: _l("Proposed"),
+    EventStatus.published: _l("Published"),
+    EventStatus.completed: _l("Completed"),
+    EventStatus.cancelled: _l("Cancelled"),
+}
+HOST_STATUS_LABELS = {
+    HostStatus.invited: _l("Invited"),
+    HostStatus.confirmed: _l("Confirmed"),
+    HostStatus.declined: _l("Declined"),
+}
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.confirmed: _l("Seat confirmed"),
+    RegistrationStatus.waitlisted: _l("Waitlisted"),
+    RegistrationStatus.cancelled: _l("Cancelled"),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
-from federation.security import (
+from federation.permissions import (
     access_level,
     is_admin,
     is_coordinator,

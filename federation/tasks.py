@@ -8,6 +8,12 @@ backoff, delays and locks are built in; the worker is one small process that
 also runs the scheduler. Celery would need a broker server even for the quick
 start and a separate beat process with its own schedule store.
 
+This module is the queue only: it imports no service and never builds an
+app. A task is declared next to the service it runs (`services.mail.
+deliver_mail`), periodic work is named by a "module:function" string, and
+`create_app()` binds the app the tasks run in (`init_app`), in the web
+processes and in `flask worker` alike.
+
 Each task runs inside an application context with a request context on
 EXTERNAL_URL (for links in mails), as a writer (`extensions.writing`), and
 under the request id of the request that enqueued it.
@@ -79,13 +85,12 @@ def init_app(app: Flask) -> None:
 
 
 def _flask_app() -> Flask:
-    global _app
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
     if _app is None:
-        from federation import create_app
-
-        _app = create_app()
+        # The queue never builds an app itself: `create_app()` (the web app,
+        # `flask worker`) or `federation.worker` (a bare consumer) binds one.
+        raise RuntimeError("no app bound to the job queue: call tasks.init_app(app) first")
     return _app
 
 
@@ -151,43 +156,13 @@ def periodic(
     )(_in_app(run))
 
 
-# --- mail delivery ----------------------------------------------------------------
-
-
-@job(retries=3)
-def deliver_mail(ids: list[int] | None = None) -> dict[str, int]:
-    """Send the given outbox rows (or every due one). When some must wait (the
-    SMTP server is down), come back when the first of them is due."""
-    return _deliver(ids)
-
-
-def _deliver(ids: list[int] | None) -> dict[str, int]:
-    from federation.services.mail import deliver_outbox, next_attempt_delay
-
-    counts = deliver_outbox(ids=ids)
-    if counts["retry"]:
-        delay = next_attempt_delay()
-        if delay is not None:
-            deliver_mail.schedule(kwargs={"ids": None}, delay=max(delay, 1))
-    return counts
-
-
-def enqueue_delivery(ids: list[int]) -> None:
-    """After a commit that queued mails: ask the worker to send them. Never
-    fails the caller: the minute sweep sends whatever this misses."""
-    try:
-        deliver_mail(ids)
-    except Exception:  # the broker is down: the periodic sweep covers it
-        logger.warning("could not enqueue delivery of mails %s; the sweep will send them", ids, exc_info=True)
-
-
 # --- schedules (UTC) --------------------------------------------------------------
 
 MINUTE = timedelta(minutes=1)
 
 SCHEDULE = [
     # The sweep: mails whose delivery was never enqueued, or is due again.
-    periodic("deliver-due-mail", crontab(), "federation.tasks:_deliver_due_mail"),
+    periodic("deliver-due-mail", crontab(), "federation.services.mail:deliver_due_mail"),
     # Tomorrow's joint events (Japan time): hourly; each registration once.
     periodic("event-reminders", crontab(minute="0"), "federation.services.events:send_reminders"),
     # Monday 09:00 in Tokyo: the co-creation directory's weekly digest.
@@ -239,10 +214,6 @@ SCHEDULE = [
         "federation.services.health.outcomes:ask_for_outcomes",
     ),
 ]
-
-
-def _deliver_due_mail() -> dict[str, int]:
-    return _deliver(None)
 
 
 # --- the worker -------------------------------------------------------------------

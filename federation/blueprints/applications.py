@@ -23,7 +23,7 @@ from federation.forms.base import choices, submit
 from federation.i18n import current_locale
 from federation.models import AlumniGroup, ApplicationStatus, ReadKind
 from federation.pagination import page_args
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 from federation.services import applications as service
 from federation.services import reads
 

@@ -14,7 +14,7 @@ from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, RequestStatus
 from federation.pagination import page_args
-from federation.security import can_manage_group
+from federation.permissions import can_manage_group
 from federation.services import assets, groups, uploads
 from federation.services.assets import TOKYO
 

@@ -30,7 +30,7 @@ from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, AssetStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
-from federation.security import can_manage_group, can_review_conference, is_coordinator
+from federation.permissions import can_manage_group, can_review_conference, is_coordinator, is_speaker
 from federation.services import conferences as service
 from federation.services import groups as group_service
 
@@ -219,7 +219,7 @@ def proposal(proposal_id: int):
         review_form=review_form,
         decision_form=decision_form,
         nominate_form=nominate_form,
-        is_speaker=service.is_speaker(current_user, proposal),
+        is_speaker=is_speaker(current_user, proposal),
         action=ActionForm(),
         my_nominations=[n for n in proposal.nominations if n.group in mine],
         actions=actions,

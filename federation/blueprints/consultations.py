@@ -26,7 +26,7 @@ from federation.forms.knowledge import (
 from federation.i18n import current_locale
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
-from federation.security import (
+from federation.permissions import (
     can_accept_consultation_session,
     can_solve_consultation,
     consultation_space_for,

@@ -31,7 +31,7 @@ from federation.forms.directory import (
 from federation.i18n import current_locale
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
-from federation.security import can_invite_alumni, can_see_abuse_reports, is_member
+from federation.permissions import can_invite_alumni, can_see_abuse_reports, is_member
 from federation.services import accounts, directory, groups, introductions, reads
 
 bp = Blueprint("directory", __name__)

@@ -39,10 +39,11 @@ from federation.models import (
     SharedAsset,
 )
 from federation.pagination import page_args
-from federation.security import (
+from federation.permissions import (
     can_approve_event,
     can_manage_event,
     can_manage_group,
+    can_see_online_link,
     is_coordinator,
     is_member,
 )
@@ -55,12 +56,12 @@ bp = Blueprint("events", __name__)
 
 @bp.app_context_processor
 def event_labels():
-    from federation.forms.events import HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS, STATUS_LABELS
+    from federation.labels import EVENT_STATUS_LABELS, HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS
 
     return {
         "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
         "event_audience_label": lambda v: AUDIENCE_LABELS[v],
-        "event_status_label": lambda v: STATUS_LABELS[v],
+        "event_status_label": lambda v: EVENT_STATUS_LABELS[v],
         "host_status_label": lambda v: HOST_STATUS_LABELS[v],
         "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
     }
@@ -186,7 +187,7 @@ def detail(event_id: int, return_form=None):
         venue=service.venue_of(event),
         place=service.place_text(event),
         speakers=service.speakers_of(event),
-        show_link=service.can_see_online_link(current_user, event),
+        show_link=can_see_online_link(current_user, event),
         attendees=attendees,
         stats=service.event_stats(current_user, event) if manage else None,
         actions=actions,

@@ -12,7 +12,7 @@ from federation.forms.registry import AssetForm, GroupForm
 from federation.guards import parse_id
 from federation.models import AssetKind, GovernanceType, NeedPair
 from federation.pagination import page_args
-from federation.security import can_export_registry, can_manage_group, is_member
+from federation.permissions import can_export_registry, can_manage_group, is_member
 from federation.services import assets, events, groups
 from federation.services.applications import confirmed_endorsements
 

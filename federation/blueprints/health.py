@@ -17,7 +17,7 @@ from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
 from federation.labels import GOVERNANCE_LABELS
 from federation.models import GovernanceType, IntroductionStatus
-from federation.security import (
+from federation.permissions import (
     can_manage_event,
     can_see_federation_health,
     can_see_group_health,

@@ -21,7 +21,12 @@ from federation.forms.knowledge import (
 from federation.i18n import current_locale
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
-from federation.security import can_curate_textbook, can_edit_article, can_write_article, is_practice_member
+from federation.permissions import (
+    can_curate_textbook,
+    can_edit_article,
+    can_write_article,
+    is_practice_member,
+)
 from federation.services import applications as application_service
 from federation.services.knowledge import (
     articles,

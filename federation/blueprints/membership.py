@@ -12,13 +12,14 @@ from federation.extensions import db
 from federation.forms.base import BaseForm
 from federation.models import AlumniGroup, JoinRequestStatus
 from federation.pagination import page_args
-from federation.security import (
+from federation.permissions import (
     access_level,
     can_ask_to_join,
     can_decide_join_requests,
     can_manage_group,
     can_see_group_members,
     join_approver_ids,
+    may_see_birth_date,
 )
 from federation.services import groups, membership
 
@@ -169,7 +170,7 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
         actions=actions,
         questions=membership.questions_of(settings),
         form=form or BaseForm(),
-        show_birth_date=membership.may_see_birth_date(current_user, join_request),
+        show_birth_date=may_see_birth_date(current_user, join_request),
         approve_template=settings.approve_template
         or membership.default_template("approve", join_request.user.locale),
         decline_template=settings.decline_template

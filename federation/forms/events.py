@@ -20,7 +20,7 @@ from wtforms.validators import NumberRange, Optional
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
 from federation.labels import NEED_LABELS
-from federation.models import EventAudience, EventFormat, EventStatus, HostStatus, RegistrationStatus
+from federation.models import EventAudience, EventFormat
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -164,22 +164,3 @@ class MailForm(BaseForm):
 class SettingForm(BaseForm):
     enabled = BooleanField(_l("Let confirmed co-hosted events publish without approval"))
     submit = SubmitField(_l("Save"))
-
-
-STATUS_LABELS = {
-    EventStatus.draft: _l("Draft"),
-    EventStatus.proposed: _l("Proposed"),
-    EventStatus.published: _l("Published"),
-    EventStatus.completed: _l("Completed"),
-    EventStatus.cancelled: _l("Cancelled"),
-}
-HOST_STATUS_LABELS = {
-    HostStatus.invited: _l("Invited"),
-    HostStatus.confirmed: _l("Confirmed"),
-    HostStatus.declined: _l("Declined"),
-}
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.confirmed: _l("Seat confirmed"),
-    RegistrationStatus.waitlisted: _l("Waitlisted"),
-    RegistrationStatus.cancelled: _l("Cancelled"),
-}

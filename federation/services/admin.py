@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from federation.errors import Forbidden
 from federation.models import MailStatus, OutboxMail, User
-from federation.security import is_admin
+from federation.permissions import is_admin
 
 
 def require_admin(actor: User | None) -> None:

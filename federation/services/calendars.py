@@ -32,8 +32,8 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import constant_time_equals, event_visibility, member_group_ids
-from federation.services.events.attendees import can_see_online_link
+from federation.permissions import can_see_online_link, event_visibility, member_group_ids
+from federation.security import constant_time_equals
 from federation.services.events.board import place_text
 
 TOKYO_TZID = "Asia/Tokyo"

@@ -22,7 +22,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_see_abuse_reports, is_member
+from federation.permissions import can_see_abuse_reports, is_member
 from federation.services import directory, notifications
 from federation.services.mail import queue_mail
 

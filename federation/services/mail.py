@@ -32,6 +32,8 @@ from sqlalchemy.orm import Session
 
 from federation.extensions import db, mail, writing
 from federation.models import MailStatus, OutboxMail, utcnow
+from federation.tasks import job
+from federation.tasks import logger as queue_logger
 
 # A deliverer that crashed mid-send leaves its row 'sending'; after this long the
 # row is taken up again (with the same Message-ID).
@@ -103,9 +105,42 @@ def delivery_configured() -> bool:
 def _enqueue_delivery_after_commit(session: Session) -> None:
     ids = session.info.pop("queued_mail_ids", None)
     if ids:
-        from federation.tasks import enqueue_delivery
-
         enqueue_delivery(ids)
+
+
+# --- the worker's tasks (federation.tasks is the queue; it knows no service) --------
+
+
+@job(retries=3)
+def deliver_mail(ids: list[int] | None = None) -> dict[str, int]:
+    """Send the given outbox rows (or every due one). When some must wait (the
+    SMTP server is down), come back when the first of them is due."""
+    return _deliver(ids)
+
+
+def _deliver(ids: list[int] | None) -> dict[str, int]:
+    counts = deliver_outbox(ids=ids)
+    if counts["retry"]:
+        delay = next_attempt_delay()
+        if delay is not None:
+            deliver_mail.schedule(kwargs={"ids": None}, delay=max(delay, 1))
+    return counts
+
+
+def deliver_due_mail() -> dict[str, int]:
+    """The minute sweep: mails whose delivery was never enqueued, or is due again."""
+    return _deliver(None)
+
+
+def enqueue_delivery(ids: list[int]) -> None:
+    """After a commit that queued mails: ask the worker to send them. Never
+    fails the caller: the minute sweep sends whatever this misses."""
+    try:
+        deliver_mail(ids)
+    except Exception:  # the broker is down: the periodic sweep covers it
+        queue_logger.warning(
+            "could not enqueue delivery of mails %s; the sweep will send them", ids, exc_info=True
+        )
 
 
 @event.listens_for(Session, "after_rollback")
@@ -222,7 +257,7 @@ def _deliver_due(counts: dict[str, int], limit: int, ids: list[int] | None) -> N
 def retry_mail(actor, mail_row: OutboxMail) -> None:
     """An admin puts a failed mail back in the queue."""
     from federation.errors import Conflict, Forbidden
-    from federation.security import is_admin
+    from federation.permissions import is_admin
 
     if not is_admin(actor):
         raise Forbidden()

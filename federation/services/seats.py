@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from federation.errors import Conflict
 from federation.extensions import db
 from federation.models import RegistrationStatus, utcnow
 
@@ -101,10 +103,6 @@ def waitlist_position(row, column) -> int | None:
 
 def check_in(row, present: bool = True):
     """Mark a confirmed attendee present (or not) at the door."""
-    from flask_babel import gettext as _
-
-    from federation.errors import Conflict
-
     if row.status != RegistrationStatus.confirmed:
         raise Conflict(_("Only confirmed attendees can be checked in."))
     row.checked_in_at = utcnow() if present else None

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from federation.errors import Forbidden, Invalid, NotFound, TooLarge
 from federation.extensions import db
 from federation.models import AssetKind, AssetPhoto, AssetStatus, SharedAsset, User
-from federation.security import can_manage_group, is_member
+from federation.permissions import can_manage_group, is_member
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from federation.extensions import db
 from federation.models import (AbuseReport, AlumniInvitation, DirectoryProfile, GroupMembership,
                                Introduction, IntroductionStatus, Role, User)
-from federation.security import is_alumnus_of
+from federation.permissions import is_alumnus_of
 from federation.services import directory
 
 CSV_HEAD = "family_name,given_name,family_name_kana,given_name_kana,email,year_left,organisation\n"

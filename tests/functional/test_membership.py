@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from federation.extensions import db
 from federation.models import (GroupMembership, JoinRequest, JoinRequestStatus, OutboxMail, Role,
                                User)
-from federation.security import access_level, is_member
+from federation.permissions import access_level, is_member
 from federation.services import membership
 
 
@@ -313,7 +313,7 @@ def test_settings_only_for_the_groups_operators_and_errors_in_place(client, make
     assert ok.status_code == 302
     questions = [q["key"] for q in membership.questions_of(membership.settings_of(world["a"]))]
     assert questions == ["full_name", "current_job", "custom_1"]
-    from federation.security import join_approver_ids
+    from federation.permissions import join_approver_ids
 
     assert join_approver_ids(world["a"]) == {world["op_a2"].id}
 

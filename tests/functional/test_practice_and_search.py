@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from federation.extensions import db
 from federation.models import ApplicationStatus, OutboxMail, PracticeMembership, Role
-from federation.security import is_member, knowledge_audiences
+from federation.permissions import is_member, knowledge_audiences
 from federation.services.knowledge import index
 from tests.functional.knowledge_helpers import article, consultation, operator, practice_member
 

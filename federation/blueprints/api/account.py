@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.models import ApiToken
 from federation.schemas.account import (
     CalendarFeedSchema,

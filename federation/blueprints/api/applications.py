@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import Invalid
 from federation.extensions import db
 from federation.models import AlumniGroup, ReadKind

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api import authenticated, bp, errors, existing_on_conflict, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, existing_on_conflict, paginate
 from federation.errors import NotFound
+from federation.permissions import is_coordinator
 from federation.schemas.base import PageQuerySchema, page_schema
 from federation.schemas.conferences import (
     AttendeeQuerySchema,
@@ -17,7 +18,6 @@ from federation.schemas.conferences import (
     SessionSchema,
     SessionSignupSchema,
 )
-from federation.security import is_coordinator
 from federation.services import conferences
 from federation.services import groups as group_service
 from federation.services.views import View

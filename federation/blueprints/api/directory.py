@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 from marshmallow import fields
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.extensions import limiter
 from federation.models import ReadKind
 from federation.schemas.base import PageQuerySchema, page_schema

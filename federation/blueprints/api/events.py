@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from federation.blueprints.api import authenticated, bp, errors, existing_on_conflict, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, existing_on_conflict, paginate
 from federation.errors import Invalid
 from federation.schemas.base import page_schema
 from federation.schemas.events import EventCreateSchema, EventQuerySchema, EventSchema, RegistrationSchema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api import authenticated, bp, errors
+from federation.blueprints.api.base import authenticated, bp, errors
 from federation.schemas.health import (
     FederationHealthSchema,
     GroupHealthSchema,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import Forbidden
 from federation.extensions import limiter
 from federation.schemas.base import PageQuerySchema, page_schema

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.schemas.base import PageQuerySchema, page_schema

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.schemas.base import page_schema
 from federation.schemas.notifications import (
     NotificationQuerySchema,

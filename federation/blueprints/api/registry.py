@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from federation.blueprints.api import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import Invalid, NotFound
 from federation.models import AlumniGroup
+from federation.permissions import is_member
 from federation.schemas.base import page_schema
 from federation.schemas.registry import (
     AnswerSchema,
@@ -20,7 +21,6 @@ from federation.schemas.registry import (
     GroupQuerySchema,
     GroupSchema,
 )
-from federation.security import is_member
 from federation.services import assets, groups
 
 

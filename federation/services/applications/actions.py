@@ -5,7 +5,7 @@ the review and submission services check the same table."""
 from __future__ import annotations
 
 from federation.models import ApplicationStatus, OperatorApplication, User
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 
 # action -> the states it may start from
 APPLICATION_ACTIONS: dict[str, tuple[ApplicationStatus, ...]] = {

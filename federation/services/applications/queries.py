@@ -19,7 +19,7 @@ from federation.models import (
     Verdict,
     utcnow,
 )
-from federation.security import can_see_application, is_coordinator
+from federation.permissions import can_see_application, is_coordinator
 from federation.services.applications.screening import assessment_of
 from federation.services.views import View
 from federation.text import normalise

@@ -26,7 +26,7 @@ from federation.models import (
     Verdict,
     utcnow,
 )
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 from federation.services import groups, notifications
 from federation.services.applications.actions import state_allows
 from federation.services.applications.records import lock_application, record_event

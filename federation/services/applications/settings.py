@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.models import ScreeningSetting, SettingChange, User, utcnow
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 
 SETTINGS = {
     # key: (default, minimum, maximum, label)

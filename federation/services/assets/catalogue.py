@@ -23,10 +23,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    can_manage_group,
-    is_member,
-)
+from federation.permissions import can_manage_group, is_member
 from federation.services.assets.availability import clean_windows
 from federation.services.assets.mails import mail_requester
 from federation.services.groups.search import like_pattern, search_pattern

@@ -23,7 +23,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
+from federation.permissions import (
     can_cancel_asset_request,
     can_decide_asset_request,
     can_request_for_group,

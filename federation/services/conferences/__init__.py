@@ -59,11 +59,9 @@ from federation.services.conferences.personal_data import (
 )
 from federation.services.conferences.proposals import (
     accepted_unscheduled,
-    can_see_proposal,
     get_proposal,
     get_proposal_for_nomination,
     is_blind,
-    is_speaker,
     nominatable_proposals,
     proposal_actions,
     proposal_views,
@@ -105,7 +103,6 @@ __all__ = [
     "attach_content",
     "attendees_query",
     "book_venue",
-    "can_see_proposal",
     "cancel_registration",
     "cancel_signup",
     "check_in",
@@ -125,7 +122,6 @@ __all__ = [
     "invite_reviewer",
     "is_archived",
     "is_blind",
-    "is_speaker",
     "my_registration",
     "my_signup",
     "nominatable_proposals",

@@ -22,7 +22,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import is_coordinator, is_member
+from federation.permissions import is_coordinator, is_member
 from federation.services import notifications, seats
 from federation.services.conferences._common import TOKYO, require_window
 from federation.text import normalise

@@ -24,7 +24,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 from federation.services import notifications, seats
 from federation.services.conferences._common import DEFAULT_CATEGORIES, TOKYO, WINDOWS, is_archived
 from federation.services.conferences.attendance import promote_attendees

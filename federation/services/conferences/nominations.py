@@ -17,7 +17,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_manage_group
+from federation.permissions import can_manage_group
 from federation.services import seats
 from federation.services.conferences._common import window_open
 

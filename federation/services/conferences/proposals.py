@@ -24,12 +24,13 @@ from federation.models import (
     SharedAsset,
     User,
 )
-from federation.security import (
-    can_manage_group,
+from federation.permissions import (
     can_review_conference,
+    can_see_proposal,
     is_coordinator,
     is_member,
-    manageable_group_ids,
+    is_speaker,
+    operates_a_group,
 )
 from federation.services import notifications, seats
 from federation.services.conferences._common import LANGUAGES, require_window, window_open
@@ -42,24 +43,6 @@ def proposal_options():
         selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user),
         selectinload(Proposal.speakers).selectinload(ProposalSpeaker.asset),
         selectinload(Proposal.nominations).selectinload(Nomination.group),
-    )
-
-
-def is_speaker(actor: User | None, proposal: Proposal) -> bool:
-    if actor is None or not actor.is_authenticated:
-        return False
-    return proposal.submitter_id == actor.id or any(s.user_id == actor.id for s in proposal.speakers)
-
-
-def can_see_proposal(viewer: User | None, proposal: Proposal) -> bool:
-    """Speakers, reviewers, operators of a group that nominated it, and while
-    it is in the running any group operator (who may nominate it: they read
-    it first; speaker names stay hidden during a blind review)."""
-    return (
-        is_speaker(viewer, proposal)
-        or can_review_conference(viewer, proposal.edition)
-        or any(can_manage_group(viewer, n.group) for n in proposal.nominations)
-        or (proposal.status == ProposalStatus.submitted and _operates_a_group(viewer))
     )
 
 
@@ -80,16 +63,10 @@ def proposal_actions(actor: User | None, proposal: Proposal) -> frozenset[str]:
         and can_review_conference(actor, proposal.edition)
         and window_open(proposal.edition, "review"),
         "decide": open_ and is_coordinator(actor),
-        "nominate": open_ and _operates_a_group(actor),
+        "nominate": open_ and operates_a_group(actor),
         "unnominate": open_,
     }
     return frozenset(action for action, ok in allowed.items() if ok)
-
-
-def _operates_a_group(viewer: User | None) -> bool:
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return db.session.scalar(manageable_group_ids(viewer).limit(1)) is not None
 
 
 def get_proposal(viewer: User | None, proposal_id: int) -> Proposal:

@@ -11,10 +11,10 @@ from federation.errors import Conflict, Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import ConferenceEdition, Proposal, ProposalStatus, Review, User, utcnow
-from federation.security import can_review_conference, is_coordinator
+from federation.permissions import can_review_conference, is_coordinator, is_speaker
 from federation.services import notifications, seats
 from federation.services.conferences._common import SCORE_RANGE, require_window, review_closed
-from federation.services.conferences.proposals import is_blind, is_speaker, proposal_options
+from federation.services.conferences.proposals import is_blind, proposal_options
 from federation.services.groups.operators import operators_of
 
 

@@ -29,7 +29,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import is_coordinator
+from federation.permissions import is_coordinator
 from federation.services import seats
 from federation.services.conferences._common import CONTENT_FIELDS, TOKYO, is_archived
 from federation.services.conferences.proposals import proposal_options

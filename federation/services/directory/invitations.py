@@ -17,7 +17,8 @@ from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import AlumniGroup, AlumniInvitation, GroupMembership, User, utcnow
-from federation.security import can_invite_alumni, hash_secret, new_secret
+from federation.permissions import can_invite_alumni
+from federation.security import hash_secret, new_secret
 from federation.services import alumni_import
 from federation.services.accounts import (
     check_names,

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import DirectoryProfile, NeedPair, ProfileNeed, Side, User
-from federation.security import is_member
+from federation.permissions import is_member
 from federation.services.directory.profiles import get_own_profile
 from federation.services.directory.searching import (
     SEARCH_CAP,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import DirectoryProfile, NeedPair, ProfileNeed, Side, User, Visibility, utcnow
-from federation.security import is_member
+from federation.permissions import is_member
 from federation.services.directory.index import reindex
 from federation.services.directory.visibility import (
     CONSENT_VERSION,

@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, DirectoryProfile, NeedPair, SearchToken, Side, User
+from federation.permissions import is_member
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
 from federation.search.tokens import text_tokens
-from federation.security import is_member
 from federation.services.directory.index import industry_key
 from federation.services.directory.visibility import group_ids_of, near_profile_ids
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, DirectoryProfile, GroupMembership, Side, User, Visibility
-from federation.security import is_member
+from federation.permissions import is_member
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations", "offers")

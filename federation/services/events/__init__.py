@@ -11,7 +11,6 @@ This package re-exports their public names, so callers keep
 
 from federation.links import external_url
 from federation.services.events.attendees import (
-    can_see_online_link,
     check_in,
     event_stats,
     export_attendees_csv,
@@ -92,7 +91,6 @@ __all__ = [
     "EVENT_ACTIONS",
     "can_publish",
     "event_actions",
-    "can_see_online_link",
     "cancel_event",
     "cancel_registration",
     "check_in",

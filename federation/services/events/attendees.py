@@ -24,10 +24,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    can_manage_event,
-    can_manage_group,
-)
+from federation.permissions import can_manage_event, can_manage_group
 from federation.services import notifications, seats
 from federation.services.events.base import TOKYO
 from federation.services.events.board import place_text
@@ -57,13 +54,6 @@ def registrations_of(event: JointEvent) -> list[EventRegistration]:
             .order_by(EventRegistration.status, EventRegistration.queued_at, EventRegistration.id)
         )
     )
-
-
-def can_see_online_link(viewer: User | None, event: JointEvent) -> bool:
-    if can_manage_event(viewer, event):
-        return True
-    registration = my_registration(viewer, event)
-    return registration is not None and registration.status == RegistrationStatus.confirmed
 
 
 def visible_attendees(viewer: User | None, event: JointEvent) -> list[EventRegistration]:
@@ -114,7 +104,7 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     their own group's attendees. Headers and statuses in the reader's
     language; UTF-8 with a BOM so that Excel (Japanese too) opens it as
     UTF-8; formula-safe cells."""
-    from federation.forms.events import REGISTRATION_STATUS_LABELS
+    from federation.labels import REGISTRATION_STATUS_LABELS
 
     if not can_manage_group(actor, group) or not any(
         h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts

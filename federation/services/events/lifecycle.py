@@ -22,12 +22,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    can_approve_event,
-    can_manage_event,
-    can_manage_group,
-    is_coordinator,
-)
+from federation.permissions import can_approve_event, can_manage_event, can_manage_group, is_coordinator
 from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event

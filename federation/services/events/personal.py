@@ -14,9 +14,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    new_secret,
-)
+from federation.security import new_secret
 from federation.services import seats
 from federation.services.events.base import lock_event
 from federation.services.events.registration import promote_waitlist

@@ -20,10 +20,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    can_manage_event,
-    can_manage_group,
-)
+from federation.permissions import can_manage_event, can_manage_group
 from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event

@@ -18,10 +18,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
-    is_member,
-    member_group_ids,
-)
+from federation.permissions import is_member, member_group_ids
 from federation.services import notifications, seats
 from federation.services.events.attendees import my_registration
 from federation.services.events.base import lock_event

@@ -17,10 +17,7 @@ from federation.models import (
     SharedAsset,
     User,
 )
-from federation.security import (
-    can_manage_event,
-    can_manage_group,
-)
+from federation.permissions import can_manage_event, can_manage_group
 
 
 def _request_asset(

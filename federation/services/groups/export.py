@@ -14,7 +14,7 @@ from federation.models import (
     AlumniGroup,
     User,
 )
-from federation.security import can_export_registry
+from federation.permissions import can_export_registry
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -21,7 +21,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_manage_group
+from federation.permissions import can_manage_group
 from federation.text import as_typed, is_kana
 
 TEXT_LIMITS = {

@@ -21,7 +21,7 @@ from federation.models import (
     SharedAsset,
     User,
 )
-from federation.security import can_view_group, is_member
+from federation.permissions import can_view_group, is_member
 from federation.services.groups.search import search_pattern
 
 SORTS = ("kana", "members", "founded")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from federation.errors import Forbidden
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupHealthProfile, HealthSnapshot, User, utcnow
-from federation.security import can_export_research, can_set_research_consent
+from federation.permissions import can_export_research, can_set_research_consent
 from federation.services.health.snapshots import latest_month, size_band
 
 FIELDS = (

@@ -27,7 +27,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_see_group_health, can_write_group_highlights
+from federation.permissions import can_see_group_health, can_write_group_highlights
 from federation.services.health.indicators import compute
 from federation.services.health.measures import TOKYO, next_month, tokyo_midnight
 from federation.services.health.settings import get_thresholds

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.models import ScreeningSetting, SettingChange, User, utcnow
-from federation.security import can_set_health_thresholds
+from federation.permissions import can_set_health_thresholds
 
 PREFIX = "health."
 

@@ -21,7 +21,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_see_federation_health, can_see_group_health
+from federation.permissions import can_see_federation_health, can_see_group_health
 from federation.services.health import flags as flag_rules
 from federation.services.health.hooks import knowledge_for
 from federation.services.health.indicators import compute

@@ -2,5 +2,5 @@
 textbook [教科書], consultations [壁打ち], the practice community
 [実践コミュニティ] and one Japanese search over articles and consultations.
 
-Who sees what is decided by `security.knowledge_audiences` only.
+Who sees what is decided by `permissions.knowledge_audiences` only.
 """

@@ -22,7 +22,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import can_edit_article, can_write_article, knowledge_audiences
+from federation.permissions import can_edit_article, can_write_article, knowledge_audiences
 from federation.services.events import render_markdown
 from federation.services.knowledge import attachments as files
 from federation.services.knowledge import index

@@ -21,7 +21,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import is_federation_operator
+from federation.permissions import is_federation_operator
 from federation.services.knowledge.consultation_threads import visible_spaces
 from federation.services.mail import queue_mail
 

@@ -29,7 +29,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.security import (
+from federation.permissions import (
     can_reply_consultation,
     can_solve_consultation,
     consultation_space_for,

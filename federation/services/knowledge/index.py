@@ -21,8 +21,8 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.permissions import knowledge_audiences
 from federation.search import SearchPage, TokenIndex, matching_ids, page_of_ids, text_tokens
-from federation.security import knowledge_audiences
 
 DOCUMENT_TOKENS = TokenIndex(KnowledgeToken, "document_id", KnowledgeDocument.id)
 SORTS = ("relevance", "recent")

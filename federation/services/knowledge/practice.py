@@ -18,7 +18,7 @@ from federation.models import (
     Verdict,
     utcnow,
 )
-from federation.security import is_practice_member
+from federation.permissions import is_practice_member
 from federation.text import normalise
 
 

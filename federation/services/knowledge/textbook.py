@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import Article, TextbookChapter, TextbookEntry, User
-from federation.security import can_curate_textbook, knowledge_audiences
+from federation.permissions import can_curate_textbook, knowledge_audiences
 from federation.services.knowledge.articles import get_article
 from federation.text import normalise
 

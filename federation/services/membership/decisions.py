@@ -12,7 +12,7 @@ from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import GroupMembership, JoinRequest, JoinRequestStatus, User, utcnow
-from federation.security import can_decide_join_requests, forget_membership
+from federation.permissions import can_decide_join_requests, forget_membership
 from federation.services import notifications
 from federation.services.membership.join_requests import JoinRequestConflict, S, status_label
 from federation.services.membership.settings import MESSAGE_LIMIT, default_template, settings_of

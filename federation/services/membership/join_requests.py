@@ -18,7 +18,13 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupMembership, JoinRequest, JoinRequestStatus, JoinSettings, User
-from federation.security import can_ask_to_join, can_decide_join_requests, can_see_join_request, is_alumnus_of
+from federation.permissions import (
+    can_ask_to_join,
+    can_decide_join_requests,
+    can_see_join_request,
+    is_alumnus_of,
+    may_see_birth_date,
+)
 from federation.services.membership.settings import questions_of, settings_of
 from federation.services.views import View
 from federation.text import normalise
@@ -218,10 +224,6 @@ def allowed_actions(actor: User | None, join_request: JoinRequest) -> set[str]:
     if join_request.user_id == actor.id:
         actions.add("withdraw")
     return actions
-
-
-def may_see_birth_date(actor: User | None, join_request: JoinRequest) -> bool:
-    return can_decide_join_requests(actor, join_request.group)
 
 
 def request_view(viewer: User | None, join_request: JoinRequest):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupMembership, User
-from federation.security import can_see_group_members
+from federation.permissions import can_see_group_members
 
 INTRODUCTION_LIMIT = 2000
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.models import AlumniGroup, JoinApprover, JoinSettings, User, utcnow
-from federation.security import can_decide_join_requests, can_manage_group, join_approver_ids
+from federation.permissions import can_decide_join_requests, can_manage_group, join_approver_ids
 from federation.text import normalise
 
 # The questions of today's process (domain brief): the built-in ones can be

@@ -1,0 +1,71 @@
+"""API tokens: created, listed, revoked and checked on each API request."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from federation.errors import Invalid, NotFound
+from federation.extensions import db
+from federation.models import ApiToken, User, utcnow
+from federation.security import API_TOKEN_PREFIX, hash_secret, new_secret
+from federation.services.accounts.touch import touch
+from federation.text import (
+    normalise,
+)
+
+
+def create_api_token(actor: User, name: str) -> tuple[ApiToken, str]:
+    name = normalise(name)
+    if not name or len(name) > 80:
+        raise Invalid(fields={"name": [_("Give the token a name of 1 to 80 characters.")]})
+    secret = new_secret()
+    raw = API_TOKEN_PREFIX + secret
+    token = ApiToken(user_id=actor.id, name=name, prefix=raw[:12], token_hash=hash_secret(raw))
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def revoke_api_token(actor: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != actor.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    return db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def authenticate_api_token(raw: str) -> User | None:
+    row = db.session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if not user.is_active:
+        return None
+    now = utcnow()
+    # Record use at most once a minute, so reads do not turn into writes.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        touch(ApiToken, token.id, ApiToken.last_used_at, now, token)
+    return user
+
+
+def active_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )

@@ -1,0 +1,60 @@
+"""The in-app inbox: listing, counting and marking notifications read."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from federation.errors import NotFound
+from federation.extensions import db
+from federation.models import (
+    Notification,
+    User,
+    utcnow,
+)
+
+
+def inbox_query(user: User, unread_only: bool = False):
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return query.order_by(Notification.id.desc())
+
+
+def unread_count(user: User | None) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def get_notification(user: User, notification_id: int) -> Notification:
+    """One's own notification, or NotFound (never someone else's)."""
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound()
+    return row
+
+
+def mark_read(user: User, notification_id: int) -> Notification:
+    row = get_notification(user, notification_id)
+    if row.read_at is None:
+        row.read_at = utcnow()
+        db.session.flush()
+    return row
+
+
+def mark_all_read(user: User) -> int:
+    count = db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire_all()
+    return count
