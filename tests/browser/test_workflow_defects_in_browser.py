@@ -1,0 +1,172 @@
+"""The defects a new user hit (issue 15), each walked in Chromium as the user
+would: click, fill, read what the page shows. Each test fails on the defect
+it names (see tests/functional/test_workflow_defects.py for the stored side)."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from federation.extensions import db
+from federation.models import EventHost, HostStatus, Role
+from tests.browser.test_venue_booking_in_browser import sign_in, sign_out
+
+pytestmark = pytest.mark.browser
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def submit(page, name: str, exact: bool = True):
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=exact).click()
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
+
+
+def fresh():
+    """End the test thread's read transaction: see what the server committed."""
+    db.session.rollback()
+
+
+def two_groups(make):
+    lead_op = make.user(role=Role.operator, email="lead@alumni.example.jp")
+    co_op = make.user(role=Role.operator, email="co@alumni.example.jp")
+    lead = make.group(slug="lead", operators=(lead_op,), name_ja="大洋商事 アルムナイ")
+    co = make.group(slug="co", operators=(co_op,), name_ja="青葉銀行 OB・OG会")
+    return lead_op, co_op, lead, co
+
+
+# --- events -----------------------------------------------------------------------------
+
+def test_an_invited_cohost_sees_accept_and_decline_and_cannot_manage(live_server, page, make):
+    """Defect: every host not declined could edit, cancel and read the attendees."""
+    lead_op, co_op, lead, co = two_groups(make)
+    event = make.event(lead, status="draft", title_ja="業界横断 新規事業ナイト")
+    event.hosts.append(EventHost(group=co, status=HostStatus.invited))
+    db.session.commit()
+
+    sign_in(page, live_server, co_op.email)
+    page.goto(f"{live_server}/events/{event.id}")
+    invitation = page.get_by_role("region", name="共催のお誘い")
+    assert "青葉銀行 OB・OG会" in invitation.inner_text()
+    assert page.get_by_role("button", name="共催を承諾").is_visible()
+    assert page.get_by_role("button", name="お断り", exact=True).is_visible()
+    assert page.get_by_role("link", name="イベントを編集").count() == 0
+    assert page.get_by_role("link", name="参加者", exact=True).count() == 0
+    assert page.get_by_role("link", name="イベントを中止…").count() == 0
+    response = page.goto(f"{live_server}/events/{event.id}/attendees")
+    assert response.status == 403
+    page.goto(f"{live_server}/events/{event.id}")
+    submit(page, "共催を承諾")
+    assert page.get_by_role("button", name="共催を承諾").count() == 0
+    with page.expect_navigation():
+        page.get_by_role("link", name="イベントを編集").click()
+    assert page.get_by_label("タイトル（日本語）").input_value() == "業界横断 新規事業ナイト"
+
+
+def test_quota_full_is_told_apart_from_event_full_with_seats_and_position(
+        live_server, page, make):
+    """Defect: "満席のため、キャンセル待ち" beside 残席 4/5 when only the group's quota
+    was full, and the waitlist position shown nowhere."""
+    lead_op, co_op, lead, co = two_groups(make)
+    quota_event = make.event(lead, cohosts=(co,), capacity=5, quotas={"co": 1},
+                             title_ja="青葉の夕べ")
+    small_event = make.event(lead, capacity=1, title_ja="少人数の朝会")
+    first = make.alumnus(co, make.user(email="first@alumni.example.jp"))
+    second = make.alumnus(co, make.user(email="second@alumni.example.jp"))
+
+    sign_in(page, live_server, first.email)
+    for event in (quota_event, small_event):
+        page.goto(f"{live_server}/events/{event.id}")
+        submit(page, "申し込む")
+        assert "参加確定" in page.locator("#my-registration").inner_text()
+    sign_out(page)
+
+    sign_in(page, live_server, second.email)
+    page.goto(f"{live_server}/events/{quota_event.id}")
+    assert "残席：4 / 5" in main_text(page)
+    submit(page, "申し込む")
+    shown = main_text(page)
+    assert "満席" not in shown
+    assert "青葉銀行 OB・OG会 の割り当て枠が埋まっているため、キャンセル待ち1番目" in shown
+    assert "他団体の方向けには残り4席あります" in shown
+    position = page.locator("#waitlist-position").inner_text()
+    assert "割り当て枠（1席）は埋まっています" in position and "キャンセル待ち1番目です" in position
+
+    page.goto(f"{live_server}/events/{small_event.id}")
+    submit(page, "申し込む")
+    assert "満席のため、キャンセル待ち1番目で承りました" in main_text(page)
+    position = page.locator("#waitlist-position").inner_text()
+    assert "イベントは満席です" in position and "キャンセル待ち1番目です" in position
+
+
+def _download_csv(page, link_name: str) -> bytes:
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=link_name).click()
+    with open(download_info.value.path(), "rb") as downloaded:
+        return downloaded.read()
+
+
+def test_attendee_csv_lead_host_gets_everyone_a_cohost_its_own(live_server, page, make):
+    """Defect: the lead host's CSV was empty and attendees of no host group were in
+    nobody's; now in the reader's language, and UTF-8 with a BOM for Japanese Excel."""
+    lead_op, co_op, lead, co = two_groups(make)
+    event = make.event(lead, cohosts=(co,), title_ja="業界横断 新規事業ナイト")
+    outsider_group = make.group(slug="other", name_ja="東光 OB 会")
+    make.registration(event, make.user(email="nobody@alumni.example.jp"), group=None)
+    make.registration(event, make.user(email="other@alumni.example.jp"), group=outsider_group)
+    make.registration(event, make.user(email="coalum@alumni.example.jp"), group=co)
+
+    sign_in(page, live_server, lead_op.email)
+    page.goto(f"{live_server}/events/{event.id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="参加者", exact=True).click()
+    raw = _download_csv(page, "大洋商事 アルムナイ の参加者CSV")
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    header = [cell.lstrip("\ufeff") for cell in rows[0]]
+    assert header[0] == "姓" and "ステータス" in header
+    email, status = header.index("メールアドレス"), header.index("ステータス")
+    assert {row[email] for row in rows[1:]} == {
+        "nobody@alumni.example.jp", "other@alumni.example.jp", "coalum@alumni.example.jp"}
+    assert {row[status] for row in rows[1:]} == {"参加確定"}
+    sign_out(page)
+
+    sign_in(page, live_server, co_op.email)
+    page.goto(f"{live_server}/events/{event.id}/attendees")
+    assert page.get_by_role("link", name="大洋商事 アルムナイ の参加者CSV").count() == 0
+    raw = _download_csv(page, "青葉銀行 OB・OG会 の参加者CSV")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row[rows[0].index("メールアドレス")] for row in rows[1:]] == [
+        "coalum@alumni.example.jp"]
+
+
+def test_a_coordinator_plans_a_joint_event(live_server, page, make):
+    """Defect: coordinators plan joint events but got 403 on the form."""
+    lead_op, co_op, lead, co = two_groups(make)
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    start = (datetime.now(TOKYO) + timedelta(days=12)).replace(
+        hour=19, minute=0, second=0, microsecond=0)
+
+    sign_in(page, live_server, coordinator.email)
+    page.goto(live_server + "/events/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="合同イベントを企画").click()
+    page.get_by_label("主幹グループ", exact=True).select_option("co")
+    submit(page, "選択")
+    assert "主幹グループ：青葉銀行 OB・OG会" in main_text(page)
+    page.get_by_label("タイトル（日本語）").fill("連合 新年交流会")
+    page.get_by_label("説明（日本語）").fill("各団体の運営者が集まります。")
+    page.get_by_label("開催形式").select_option("in_person")
+    page.get_by_label("場所", exact=True).fill("丸の内ホール 3F")
+    page.get_by_label("開始（日本時間）").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("終了（日本時間）").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("定員").fill("60")
+    submit(page, "保存")
+    page.get_by_role("heading", name="連合 新年交流会").wait_for()
+    assert "青葉銀行 OB・OG会" in main_text(page)
+    assert page.locator("#event-status").inner_text() == "下書き"
