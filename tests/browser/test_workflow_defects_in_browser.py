@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -170,3 +171,148 @@ def test_a_coordinator_plans_a_joint_event(live_server, page, make):
     page.get_by_role("heading", name="連合 新年交流会").wait_for()
     assert "青葉銀行 OB・OG会" in main_text(page)
     assert page.locator("#event-status").inner_text() == "下書き"
+
+
+# --- the conference ---------------------------------------------------------------------
+
+def test_an_operator_opens_the_proposal_their_group_nominates(live_server, page, make):
+    """Defect: the nominating operator got 404 on the proposal they were to judge."""
+    operator = make.user(role=Role.operator, email="op@alumni.example.jp")
+    make.group(slug="toko", operators=(operator,), name_ja="東光 OB 会")
+    edition = make.edition(phase="proposals")
+    make.proposal(edition, make.member(email="speaker@alumni.example.jp"),
+                  title="社内起業とアルムナイ", abstract="出戻り社員と社内起業の実践談です。")
+
+    sign_in(page, live_server, operator.email)
+    page.goto(live_server + "/conferences/2031/proposals")
+    with page.expect_navigation():
+        page.get_by_role("link", name="社内起業とアルムナイ").click()
+    assert page.get_by_role("heading", name="社内起業とアルムナイ").is_visible()
+    assert "出戻り社員と社内起業の実践談です。" in main_text(page)
+    page.go_back()
+    submit(page, "推薦")
+    assert "グループとしてこの登壇案を推薦しました。" in main_text(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="社内起業とアルムナイ").click()
+    assert "東光 OB 会 が推薦" in main_text(page)
+    assert "出戻り社員と社内起業の実践談です。" in main_text(page)
+
+
+def test_reviewers_are_blind_and_the_coordinator_is_not(live_server, page, make):
+    """Defect: coordinators were blinded too, against the edition form's own text."""
+    from federation.models import ConferenceReviewer, utcnow
+
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    reviewer = make.member(email="reviewer@alumni.example.jp")
+    speaker = make.member(email="speaker@alumni.example.jp", family_name="登壇",
+                          given_name="花子")
+    edition = make.edition(phase="review")
+    proposal = make.proposal(edition, speaker, title="出戻り社員が拓く新規事業")
+    db.session.add(ConferenceReviewer(edition_id=edition.id, user_id=reviewer.id,
+                                      invited_at=utcnow()))
+    db.session.commit()
+
+    for person, sees_names in ((coordinator, True), (reviewer, False)):
+        sign_in(page, live_server, person.email)
+        page.goto(live_server + "/conferences/2031/proposals")
+        with page.expect_navigation():
+            page.get_by_role("link", name="出戻り社員が拓く新規事業").first.click()
+        assert page.url.endswith(f"/conferences/proposals/{proposal.id}")
+        shown = main_text(page)
+        assert ("登壇 花子" in shown) is sees_names, person.email
+        assert ("ブラインド審査中は非表示" in shown) is not sees_names, person.email
+        sign_out(page)
+
+
+# --- operator applications --------------------------------------------------------------
+
+def _endorsement_link(live_server) -> str:
+    """The link in the mail the company's liaison got."""
+    from sqlalchemy import select
+
+    from federation.models import OutboxMail
+
+    fresh()
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.template == "endorsement_request"))
+    url = re.search(r"https?://[^/\s]+(/\S+)", mail.body_text)
+    return live_server + url.group(1)
+
+
+def test_approval_carries_endorsement_department_and_platforms_to_the_group_page(
+        live_server, page, make):
+    """Defect: approving dropped the verified endorsement, the liaison department and
+    the platforms from the new group's profile."""
+    make.application(make.user(email="applicant@alumni.example.jp"),
+                     governance_type="company_backed",
+                     liaison_email="kimura@toko-consulting.co.jp",
+                     platforms="Facebookグループ、Slack、独自アプリ")
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+
+    page.goto(_endorsement_link(live_server))  # the liaison, signed in nowhere
+    page.get_by_label("お名前").fill("人事部 木村")
+    submit(page, "企業として認めていることを確認する")
+    assert "ありがとうございます。確認を記録しました。" in main_text(page)
+
+    sign_in(page, live_server, coordinator.email)
+    page.goto(live_server + "/applications/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="東光コンサルティング アルムナイ").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="承認…").click()
+    submit(page, "判断を送信")
+    assert page.locator("#application-status").inner_text() == "承認済み"
+    page.goto(live_server + "/groups/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="東光コンサルティング アルムナイ").first.click()
+    shown = main_text(page)
+    assert "人事部 アルムナイ担当" in shown
+    endorsement = page.locator("#verified-endorsement").inner_text()
+    assert "人事部 木村" in endorsement and "@toko-consulting.co.jp" in endorsement
+    platforms = page.locator("dt:has-text('利用プラットフォーム') + dd").inner_text()
+    assert "Facebook グループ" in platforms and "Slack" in platforms
+
+
+def test_the_liaison_declines_and_an_odd_address_is_flagged_to_the_reviewer(
+        live_server, page, make):
+    """Defect: the liaison could only confirm, and any address passed as theirs."""
+    application = make.application(governance_type="company_backed",
+                                   liaison_email="kimura.private@gmail.com")
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+
+    link = _endorsement_link(live_server)
+    page.goto(link)
+    page.get_by_label("お名前").fill("木村")
+    submit(page, "承認しない（企業としてこの団体を認めていない）")
+    assert "企業としてこの団体を認めていない旨をコーディネーターに伝えます" in main_text(page)
+    page.goto(link)  # the link is used up
+    assert page.get_by_role("button", name="企業として認めていることを確認する").count() == 0
+
+    sign_in(page, live_server, coordinator.email)
+    page.goto(f"{live_server}/applications/{application.id}")
+    warning = page.locator("#liaison-warning").inner_text()
+    assert "kimura.private@gmail.com" in warning and "フリーメール" in warning
+    assert "企業の窓口が、団体を企業として認めていることの確認を辞退しました" in main_text(page)
+
+
+def test_the_decision_page_suggests_precedents_for_the_criteria_under_review(
+        live_server, page, make):
+    """Defect: the precedent log was never shown where a decision is made."""
+    from flask import current_app
+
+    from federation.services import applications as service
+
+    coordinator = make.user(role=Role.coordinator, email="coord@alumni.example.jp")
+    earlier = make.application(membership_scope="school", name_ja="北斗大学 校友会")
+    with current_app.test_request_context():
+        service.decide(coordinator, earlier, "reject", "今回は見送ります",
+                       note="企業内大学の修了生は対象外")
+        db.session.commit()
+    current = make.application(make.user(), membership_scope="school",
+                               name_ja="南星学院 同窓会")
+
+    sign_in(page, live_server, coordinator.email)
+    page.goto(f"{live_server}/applications/{current.id}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="見送り…").click()
+    precedents = page.get_by_role("region", name="確認中の基準に関する先例").inner_text()
+    assert "北斗大学 校友会" in precedents and "企業内大学の修了生は対象外" in precedents
