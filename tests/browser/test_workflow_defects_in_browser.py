@@ -316,3 +316,118 @@ def test_the_decision_page_suggests_precedents_for_the_criteria_under_review(
         page.get_by_role("link", name="見送り…").click()
     precedents = page.get_by_role("region", name="確認中の基準に関する先例").inner_text()
     assert "北斗大学 校友会" in precedents and "企業内大学の修了生は対象外" in precedents
+
+
+# --- accounts and stored text -----------------------------------------------------------
+
+def test_a_deleted_account_releases_its_conference_seat_and_the_waitlist_moves_up(
+        live_server, page, make):
+    """Defect: a deleted account kept its conference (and event) seat."""
+    from federation.services import conferences
+    from federation.services import events as event_service
+    from tests.factories import PASSWORD
+
+    lead_op, co_op, lead, co = two_groups(make)
+    leaver = make.member(email="leaver@alumni.example.jp")
+    waiting = make.member(email="waiting@alumni.example.jp")
+    edition = make.edition(phase="decided", capacity=1)
+    event = make.event(lead, capacity=1, title_ja="少人数の朝会")
+    for person in (leaver, waiting):
+        conferences.register(person, edition)
+        event_service.register(person, event)
+        db.session.commit()
+
+    sign_in(page, live_server, waiting.email)
+    page.goto(live_server + "/conferences/2031")
+    assert "キャンセル待ち" in page.locator("#my-registration").inner_text()
+    sign_out(page)
+
+    sign_in(page, live_server, leaver.email)
+    page.goto(live_server + "/account/data")
+    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
+    submit(page, "アカウントを削除")
+    assert page.get_by_role("link", name="ログイン").first.is_visible()
+
+    sign_in(page, live_server, waiting.email)
+    page.goto(live_server + "/conferences/2031")
+    assert "参加確定" in page.locator("#my-registration").inner_text()
+    page.goto(f"{live_server}/events/{event.id}")
+    assert "参加確定" in page.locator("#my-registration").inner_text()
+
+
+def test_text_is_stored_as_typed(live_server, page, make):
+    """Defect: "（日本橋）" typed in a form came back as "(日本橋)"."""
+    lead_op, co_op, lead, co = two_groups(make)
+    event = make.event(lead, status="draft", title_ja="交流会")
+
+    sign_in(page, live_server, lead_op.email)
+    page.goto(f"{live_server}/events/{event.id}/edit")
+    page.get_by_label("タイトル（日本語）").fill("交流会（日本橋）")
+    page.get_by_label("場所", exact=True).fill("日本橋ビル３Ｆ")
+    submit(page, "保存")
+    assert page.get_by_role("heading", level=1).inner_text() == "交流会（日本橋）"
+    assert "日本橋ビル３Ｆ" in main_text(page)
+    page.goto(f"{live_server}/events/{event.id}/edit")
+    assert page.get_by_label("タイトル（日本語）").input_value() == "交流会（日本橋）"
+    assert page.get_by_label("場所", exact=True).input_value() == "日本橋ビル３Ｆ"
+
+
+# --- the alumni import ------------------------------------------------------------------
+
+JAPANESE_SHEET = ("氏名,フリガナ,メールアドレス,退職年,所属\n"
+                  "山田　花子,ヤマダ ハナコ,hanako@example.jp,2018年,未来商事\n"
+                  "佐藤 健太,サトウ ケンタ,kenta@example.jp,2015,\n")
+
+
+def _xlsx(sheet_text: str) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [line.split(",") for line in sheet_text.strip().splitlines()]:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(page, live_server, slug: str, name: str, body: bytes, mime: str):
+    page.goto(f"{live_server}/directory/groups/{slug}/invite")
+    page.get_by_label("会員名簿（CSV または XLSX）").set_input_files(
+        files=[{"name": name, "mimeType": mime, "buffer": body}])
+    submit(page, "プレビュー")
+
+
+def test_a_japanese_sheet_is_mapped_in_the_preview_and_an_xlsx_accepted(
+        live_server, page, make):
+    """Defect: a sheet with 氏名, フリガナ, 退職年, 所属 was refused with an error naming
+    internal English columns; XLSX was not accepted."""
+    from sqlalchemy import select
+
+    from federation.models import AlumniInvitation
+
+    operator = make.user(role=Role.operator, email="op@alumni.example.jp")
+    make.group(slug="toko", operators=(operator,), name_ja="東光 OB 会")
+
+    sign_in(page, live_server, operator.email)
+    _upload(page, live_server, "toko", "会員名簿.csv", JAPANESE_SHEET.encode("cp932"), "text/csv")
+    assert page.get_by_role("heading", name="取り込みのプレビュー").is_visible()
+    chosen = [page.locator(f"#map-{column}").input_value() for column in range(5)]
+    assert chosen == ["full_name", "full_kana", "email", "year_left", "organisation"]
+    assert page.get_by_label("氏名").locator("option:checked").inner_text() != "（取り込まない）"
+    rows = page.locator("table.import-preview tbody tr")
+    assert rows.count() == 2
+    assert "山田 花子" in rows.nth(0).inner_text() and "招待します" in rows.nth(0).inner_text()
+    assert "full_name" not in main_text(page)
+    submit(page, "取り込んで招待を送る")
+    fresh()
+    invited = {i.email: i for i in db.session.scalars(select(AlumniInvitation))}
+    hanako = invited["hanako@example.jp"]
+    assert (hanako.family_name, hanako.given_name, hanako.year_left) == ("山田", "花子", 2018)
+
+    _upload(page, live_server, "toko", "会員名簿.xlsx",
+            _xlsx(JAPANESE_SHEET.replace("example.jp", "example.co.jp")),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = page.locator("table.import-preview tbody tr.import-ok")
+    assert rows.count() == 2
+    assert "kenta@example.co.jp" in rows.nth(1).inner_text()
