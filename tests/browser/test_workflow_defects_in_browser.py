@@ -19,6 +19,23 @@ pytestmark = pytest.mark.browser
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module (each test still gets its own context, so no
+    cookie or storage crosses tests): fifteen launches cost more than the tests."""
+    from tests.browser import conftest
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=conftest.CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"])
+        yield browser
+        browser.close()
+
+
 def submit(page, name: str, exact: bool = True):
     with page.expect_navigation():
         page.get_by_role("button", name=name, exact=exact).click()
