@@ -100,7 +100,6 @@ def pause(asset_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         assets.set_paused(current_user, asset, paused=asset.is_active)
-        db.session.commit()
         flash(
             _("The asset is paused.") if not asset.is_active else _("The asset is available again."),
             "success",
@@ -148,7 +147,6 @@ def delete(asset_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         assets.remove_asset(current_user, asset)
-        db.session.commit()
         flash(_("The asset is removed."), "success")
     return redirect(url_for("groups.detail", slug=asset.group.slug))
 

@@ -188,7 +188,6 @@ def solve(consultation_id: int):
             service.solve(
                 current_user, consultation, [int(v) for v in form.helpful.data or [] if str(v).isdigit()]
             )
-            db.session.commit()
             flash(_("Marked as solved. Thank you for sharing how it went."), "success")
         except DomainError as error:
             db.session.rollback()
@@ -206,7 +205,6 @@ def to_article(consultation_id: int):
     if form.validate_on_submit():
         try:
             article = service.to_article(current_user, consultation, bool(form.consent.data))
-            db.session.commit()
             flash(_("The consultation is now a knowledge article."), "success")
             return redirect(url_for("knowledge.detail", article_id=article.id))
         except DomainError as error:
@@ -248,7 +246,6 @@ def accept_session(session_id: int):
     if form.validate_on_submit():
         try:
             service.accept_session(current_user, session, form.time.data or "")
-            db.session.commit()
             flash(
                 _("Accepted: you both receive each other's contact details and the invitation by mail."),
                 "success",
@@ -266,7 +263,6 @@ def cancel_session(session_id: int):
     if ActionForm().validate_on_submit():
         try:
             service.cancel_session(current_user, session)
-            db.session.commit()
             flash(_("The session is cancelled; the other person is told."), "success")
         except DomainError as error:
             db.session.rollback()

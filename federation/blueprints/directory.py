@@ -131,7 +131,6 @@ def edit():
     if done:
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("directory.detail", profile_id=profile.id))
-    db.session.commit()  # the profile created on first visit
     return render_template(
         "directory/edit.html",
         form=form,
@@ -168,7 +167,6 @@ def decide(introduction_id: int, action: str):
     form = DecisionForm()
     if form.validate_on_submit():
         getattr(introductions, action)(current_user, introduction)
-        db.session.commit()
         flash(
             {
                 "accept": _("Accepted: you both receive each other's contact details by mail."),
@@ -346,7 +344,6 @@ def join(token: str):
     )
     if done:
         accounts.start_login_session(user, request.user_agent.string)
-        db.session.commit()
         login_user(user)
         flash(_("Welcome! Fill in your profile, offers and asks."), "success")
         return redirect(url_for("directory.edit"))

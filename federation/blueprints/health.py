@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.errors import Invalid
-from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
 from federation.labels import GOVERNANCE_LABELS
@@ -145,7 +144,6 @@ def consent(slug: str):
     form = ConsentForm()
     if form.validate_on_submit():
         export.set_consent(current_user, group, form.research_consent.data)
-        db.session.commit()
         flash(_("Your choice about the research export is saved."), "success")
     return redirect(url_for("health.group", slug=group.slug))
 

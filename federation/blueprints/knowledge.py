@@ -186,7 +186,6 @@ def restore(article_id: int, number: int):
     if form.validate_on_submit():
         try:
             articles.restore(current_user, article, number)
-            db.session.commit()
             flash(_("Version %(n)d is restored as the current version.", n=number), "success")
         except Invalid as error:
             db.session.rollback()
@@ -204,7 +203,6 @@ def attach(article_id: int):
     if form.validate_on_submit():
         try:
             articles.add_attachment(current_user, article, form.file.data)
-            db.session.commit()
             flash(_("The file is attached."), "success")
             return redirect(url_for("knowledge.detail", article_id=article.id))
         except DomainError as error:
@@ -254,7 +252,6 @@ def remove_attachment(attachment_id: int):
     if ActionForm().validate_on_submit():
         article_id = row.article_id
         articles.remove_attachment(current_user, row)
-        db.session.commit()
         flash(_("The file is removed."), "success")
         return redirect(url_for("knowledge.detail", article_id=article_id))
     return redirect(url_for("knowledge.detail", article_id=row.article_id))
@@ -318,7 +315,6 @@ def chapter_add(chapter_id: int):
     if form.validate_on_submit():
         try:
             textbook.add_article(current_user, row, form.article_id.data)
-            db.session.commit()
             flash(_("The article is added to the chapter."), "success")
         except DomainError as error:
             db.session.rollback()
@@ -339,7 +335,6 @@ def chapter_action(chapter_id: int, action: str):
             textbook.delete_chapter(current_user, row)
         else:
             textbook.move_chapter(current_user, row, -1 if action == "up" else 1)
-        db.session.commit()
     return redirect(url_for("knowledge.manage_textbook"))
 
 
@@ -356,7 +351,6 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
             textbook.remove_entry(current_user, row, entry_id)
         else:
             textbook.move_entry(current_user, row, entry_id, -1 if action == "up" else 1)
-        db.session.commit()
     return redirect(url_for("knowledge.manage_textbook"))
 
 
@@ -370,7 +364,6 @@ def practice_join(application_id: int):
     if ActionForm().validate_on_submit():
         try:
             practice.join(current_user, application)
-            db.session.commit()
             flash(
                 _("Welcome to the practice community! Read the textbook and ask in the beginners' space."),
                 "success",

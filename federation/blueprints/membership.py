@@ -93,7 +93,6 @@ def ask(slug: str):
             errors = error.fields
             form.form_errors.append(_("Please correct the fields marked below."))
         else:
-            db.session.commit()
             flash(_("Your request was sent. The group's approvers will answer by mail."), "success")
             return redirect(url_for("membership.detail", request_id=join_request.id))
     status = 422 if form.form_errors else 200
@@ -142,7 +141,6 @@ def digest_days(slug: str):
     form = BaseForm()
     if form.validate_on_submit():
         membership.set_digest_weekdays(current_user, group, request.form.getlist("weekday"))
-        db.session.commit()
         flash(_("Your digest days are saved."), "success")
     return redirect(url_for("membership.queue", slug=group.slug))
 
@@ -203,7 +201,6 @@ def decide(request_id: int, action: str):
         join_request = membership.get_request(current_user, request_id)
         form.show_errors(error)
         return _render_detail(join_request, form, 422, message)
-    db.session.commit()
     flash(
         {
             "approve": _("Approved: a welcome mail is on its way."),
@@ -244,7 +241,6 @@ def settings(slug: str):
             errors = error.fields
             form.form_errors.append(_("Please correct the fields marked below."))
         else:
-            db.session.commit()
             flash(_("The join settings are saved."), "success")
             return redirect(url_for("membership.settings", slug=group.slug))
     if values is None:
@@ -305,7 +301,6 @@ def introduction(slug: str):
             db.session.rollback()
             errors = error.fields
         else:
-            db.session.commit()
             flash(_("Your self-introduction is on the group's member page."), "success")
             return redirect(url_for("membership.members", slug=group.slug))
     return render_template(

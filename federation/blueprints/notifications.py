@@ -52,7 +52,6 @@ def inbox():
 def detail(notification_id: int):
     """Reading a notification marks it read, like opening a mail."""
     row = service.mark_read(current_user, notification_id)
-    db.session.commit()
     return render_template("notifications/detail.html", item=row, local_link=_local(row.link))
 
 
@@ -61,7 +60,6 @@ def read(notification_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         row = service.mark_read(current_user, notification_id)
-        db.session.commit()
         if request.form.get("open") and row.link:
             return redirect(_local(row.link))
     return redirect(url_for("notifications.inbox"))
@@ -72,7 +70,6 @@ def read_all():
     form = ConfirmForm()
     if form.validate_on_submit():
         count = service.mark_all_read(current_user)
-        db.session.commit()
         flash(_("%(n)d notification(s) marked as read.", n=count), "success")
     return redirect(url_for("notifications.inbox"))
 

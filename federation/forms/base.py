@@ -26,11 +26,12 @@ class BaseForm(FlaskForm):
 
 
 def submit(form: BaseForm, action):
-    """Validate the form, run one service call, commit.
+    """Validate the form and run one service call; the page layer's edge
+    (federation/transactions.py) commits once the view has answered.
 
     Returns (True, result) when done; (False, None) when the form was not sent
     or the service refused the input, in which case the errors are on the form
-    and nothing was written.
+    and what the call wrote is rolled back.
     """
     if not form.validate_on_submit():
         return False, None
@@ -48,7 +49,6 @@ def submit(form: BaseForm, action):
         form.show_errors(error)
         g.form_conflict = error.message
         return False, None
-    db.session.commit()
     return True, result
 
 
