@@ -13,10 +13,10 @@ from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestF
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, RequestStatus
+from federation.models.base import TOKYO
 from federation.pagination import page_args
 from federation.security import can_cancel_asset_request, can_decide_asset_request, can_manage_group
 from federation.services import assets, groups, uploads
-from federation.services.assets import TOKYO
 
 bp = Blueprint("assets", __name__)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -21,8 +19,7 @@ from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.models import ProposalFormat, ProposalStatus
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from federation.models.base import TOKYO
 
 FORMAT_LABELS = {
     ProposalFormat.talk: _l("Talk"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -21,8 +19,7 @@ from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
 from federation.labels import NEED_LABELS
 from federation.models import EventAudience, EventFormat, EventStatus, HostStatus, RegistrationStatus
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from federation.models.base import TOKYO
 
 FORMAT_LABELS = {
     EventFormat.in_person: _l("In person"),

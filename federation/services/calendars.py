@@ -32,12 +32,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO, TOKYO_TZID
 from federation.security import constant_time_equals, event_visibility, member_group_ids
 from federation.services.events.attendees import can_see_online_link
 from federation.services.events.board import place_text
-
-TOKYO_TZID = "Asia/Tokyo"
-
 
 # --- the personal feed's secret -----------------------------------------------------------
 
@@ -90,15 +88,13 @@ def _uid(event: JointEvent) -> str:
 
 
 def _vevent(event: JointEvent, locale: str, show_link: bool) -> Event:
-    from zoneinfo import ZoneInfo
 
-    tokyo = ZoneInfo(TOKYO_TZID)
     item = Event()
     item.add("uid", _uid(event))
     item.add("sequence", event.sequence)
     item.add("dtstamp", event.updated_at or utcnow())
-    item.add("dtstart", event.starts_at.astimezone(tokyo))
-    item.add("dtend", event.ends_at.astimezone(tokyo))
+    item.add("dtstart", event.starts_at.astimezone(TOKYO))
+    item.add("dtend", event.ends_at.astimezone(TOKYO))
     item.add("summary", event.title_for(locale))
     description = event.description_for(locale)
     if show_link and event.online_url:

@@ -29,9 +29,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.security import is_coordinator
 from federation.services import seats
-from federation.services.conferences._common import CONTENT_FIELDS, TOKYO, is_archived
+from federation.services.conferences._common import CONTENT_FIELDS, is_archived
 from federation.services.conferences.proposals import proposal_options
 from federation.text import as_typed
 

@@ -24,12 +24,12 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.security import (
     can_manage_event,
     can_manage_group,
 )
 from federation.services import notifications
-from federation.services.events.base import TOKYO
 from federation.services.events.board import place_text
 from federation.services.groups.export import csv_safe
 from federation.text import as_typed

@@ -27,9 +27,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.security import can_see_group_health, can_write_group_highlights
 from federation.services.health.indicators import compute
-from federation.services.health.measures import TOKYO, next_month, tokyo_midnight
+from federation.services.health.measures import next_month, tokyo_midnight
 from federation.services.health.settings import get_thresholds
 
 SECTIONS = ("members", "events", "joint", "introductions", "assets", "highlights")

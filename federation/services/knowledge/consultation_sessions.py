@@ -16,10 +16,10 @@ from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import Consultation, ConsultationSession, SessionStatus, User, utcnow
+from federation.models.base import TOKYO
 from federation.security import can_accept_consultation_session, can_solve_consultation
 from federation.services import notifications
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_PROPOSED_TIMES = 3
 
 

@@ -13,13 +13,13 @@ two approvers deciding at once get one success and one Conflict. The birth
 date is erased in the same UPDATE that decides.
 """
 
+from federation.models.base import TOKYO
 from federation.services.membership.decisions import (
     approve,
     decline,
     withdraw,
 )
 from federation.services.membership.digest import (
-    TOKYO,
     send_approver_digests,
 )
 from federation.services.membership.join_requests import (
