@@ -11,12 +11,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from federation.forms.account import (
     ChangeEmailForm,
     ChangePasswordForm,
-    ConfirmForm,
     DeleteAccountForm,
     ProfileForm,
     TokenForm,
 )
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.security import renew_session
 from federation.security_log import log_event
 from federation.services import accounts, groups, privacy

@@ -10,8 +10,7 @@ from wtforms import SelectField, StringField, SubmitField
 
 from federation.errors import Conflict
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import BaseForm, choices, max_length, required, submit
+from federation.forms.base import BaseForm, ConfirmForm, choices, max_length, required, submit
 from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User
 from federation.pagination import page_args

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, submit
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.guards import parse_id
 from federation.i18n import current_locale

@@ -17,14 +17,13 @@ from federation import devices
 from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.account import (
-    ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
     VerifyForm,
 )
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.i18n import current_locale
 from federation.security import renew_session, safe_redirect_target
 from federation.security_log import log_event

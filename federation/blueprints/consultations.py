@@ -11,10 +11,9 @@ from flask_login import current_user, login_required
 
 from federation.errors import DomainError, NotFound
 from federation.extensions import db, limiter
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, submit
 from federation.forms.knowledge import (
     AcceptSessionForm,
-    ActionForm,
     ConsultationForm,
     ReplyForm,
     ReportConsultationForm,
@@ -148,7 +147,7 @@ def _render_detail(consultation, status: int = 200, **forms):
         session_form=session_form,
         report_form=forms.get("report_form") or ReportConsultationForm(),
         accept_form=AcceptSessionForm(),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         sessions=service.sessions_for(current_user, consultation),
         proposed_times=lambda s: [datetime.fromisoformat(t) for t in s.proposed_times],
     ), status
@@ -260,7 +259,7 @@ def accept_session(session_id: int):
 @login_required
 def cancel_session(session_id: int):
     session = service.get_session(current_user, session_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             service.cancel_session(current_user, session)
             flash(_("The session is cancelled; the other person is told."), "success")

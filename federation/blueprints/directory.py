@@ -13,14 +13,13 @@ from flask_login import current_user, login_required, login_user
 
 from federation.errors import Invalid
 from federation.extensions import db, limiter
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.forms.directory import (
     FIELD_LABELS,
     SIDE_LABELS,
     VISIBILITY_LABELS,
     AcceptInvitationForm,
     ConfirmImportForm,
-    DecisionForm,
     ImportForm,
     IntroductionForm,
     InviteForm,
@@ -156,7 +155,7 @@ def introductions_page():
     incoming = db.session.scalars(introductions.inbox(current_user).limit(100)).all()
     outgoing = db.session.scalars(introductions.outbox(current_user).limit(100)).all()
     return render_template(
-        "directory/introductions.html", incoming=incoming, outgoing=outgoing, form=DecisionForm()
+        "directory/introductions.html", incoming=incoming, outgoing=outgoing, form=ConfirmForm()
     )
 
 
@@ -164,7 +163,7 @@ def introductions_page():
 @login_required
 def decide(introduction_id: int, action: str):
     introduction = introductions.get_introduction(current_user, introduction_id)
-    form = DecisionForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         getattr(introductions, action)(current_user, introduction)
         flash(

@@ -8,11 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, submit
 from federation.forms.events import (
     AUDIENCE_LABELS,
     FORMAT_LABELS,
-    ActionForm,
     AssetChoiceForm,
     CheckInForm,
     EventForm,
@@ -191,7 +190,7 @@ def detail(event_id: int, return_form=None):
         can_publish=service.can_publish(current_user, event),
         answerable=answerable,
         registration_open=service.registration_open(event),
-        action=ActionForm(),
+        action=ConfirmForm(),
         register_form=RegisterForm(),
         invite=invite,
         venue_form=venue_form,
@@ -282,7 +281,7 @@ def answer_host(event_id: int, slug: str, answer: str):
     if answer not in ("confirm", "decline"):
         abort(404)
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(
         form, lambda: service.confirm_host(current_user, event, slug, accept=answer == "confirm")
     )
@@ -297,7 +296,7 @@ def change_state(event_id: int, action: str):
     if action not in ("propose", "publish", "cancel", "complete"):
         abort(404)
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(form, lambda: service.transition(current_user, event, action))
     if done:
         flash(_("The event's state is changed."), "success")
@@ -439,7 +438,7 @@ def register(event_id: int):
 @login_required
 def unregister(event_id: int):
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     mine = service.my_registration(current_user, event)
     if mine is None or mine.status == RegistrationStatus.cancelled:
         # A second click, or a page left open: say so instead of a bare 404.
@@ -542,7 +541,7 @@ def ics(event_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def calendar():
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(form, lambda: calendars.reset_feed_secret(current_user))
     if done:
         flash(_("A new address is made; the old one no longer works."), "success")

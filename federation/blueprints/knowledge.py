@@ -9,9 +9,8 @@ from flask_login import current_user, login_required
 
 from federation.errors import DomainError, Invalid, NotFound
 from federation.extensions import db, limiter
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.forms.knowledge import (
-    ActionForm,
     ArticleForm,
     AttachmentForm,
     ChapterArticleForm,
@@ -124,7 +123,7 @@ def detail(article_id: int):
         body=articles.render_markdown(article.body_for(current_locale())),
         editable=editable,
         attachment_form=AttachmentForm() if editable else None,
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         previous=previous,
         following=following,
         chapter=chapter,
@@ -160,7 +159,7 @@ def history(article_id: int):
         article=article,
         versions=versions,
         editable=can_edit_article(current_user, article),
-        form=ActionForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -182,7 +181,7 @@ def restore(article_id: int, number: int):
     article = articles.get_article(current_user, article_id)
     if not can_edit_article(current_user, article):
         abort(403)
-    form = ActionForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
             articles.restore(current_user, article, number)
@@ -219,7 +218,7 @@ def attach(article_id: int):
         body=articles.render_markdown(article.body_for(current_locale())),
         editable=True,
         attachment_form=form,
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         previous=previous,
         following=following,
         chapter=chapter,
@@ -249,7 +248,7 @@ def remove_attachment(attachment_id: int):
     row = articles.get_attachment(current_user, attachment_id)
     if not can_edit_article(current_user, row.article):
         abort(403)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         article_id = row.article_id
         articles.remove_attachment(current_user, row)
         flash(_("The file is removed."), "success")
@@ -301,7 +300,7 @@ def manage_textbook():
         form=form,
         toc=textbook.table_of_contents(current_user),
         add_form=ChapterArticleForm(prefix="add"),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
     )
 
 
@@ -330,7 +329,7 @@ def chapter_action(chapter_id: int, action: str):
     if not can_curate_textbook(current_user):
         abort(403)
     row = textbook.get_chapter(chapter_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         if action == "delete":
             textbook.delete_chapter(current_user, row)
         else:
@@ -346,7 +345,7 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
     if not can_curate_textbook(current_user):
         abort(403)
     row = textbook.get_chapter(chapter_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         if action == "remove":
             textbook.remove_entry(current_user, row, entry_id)
         else:
@@ -361,7 +360,7 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
 @login_required
 def practice_join(application_id: int):
     application = application_service.get_application(current_user, application_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             practice.join(current_user, application)
             flash(

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.forms.notifications import DELIVERY_LABELS, settings_form
 from federation.pagination import page_args
 from federation.security import is_safe_redirect

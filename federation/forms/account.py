@@ -151,12 +151,6 @@ class LanguageForm(BaseForm):
     submit = SubmitField(_l("Switch"))
 
 
-class ConfirmForm(BaseForm):
-    """A bare POST button (revoke, sign out, resend): CSRF only."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class DeleteAccountForm(BaseForm):
     password = PasswordField(
         _l("Password"), validators=[required()], render_kw={"autocomplete": "current-password"}

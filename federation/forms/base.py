@@ -4,6 +4,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.simple import SubmitField
 from wtforms.validators import DataRequired, Length
 
 from federation.errors import Conflict, Invalid
@@ -23,6 +24,13 @@ class BaseForm(FlaskForm):
                     self.form_errors.extend(messages)
         else:
             self.form_errors.append(error.message)
+
+
+class ConfirmForm(BaseForm):
+    """A bare POST button (revoke, sign out, publish, remove): CSRF only. The
+    one such form: every page button that needs nothing but the token uses it."""
+
+    submit = SubmitField(_l("Confirm"))
 
 
 def submit(form: BaseForm, action):

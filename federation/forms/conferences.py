@@ -204,7 +204,3 @@ class CheckInForm(BaseForm):
     registration = HiddenField(validators=[required()])
     present = HiddenField(default="1")
     submit = SubmitField(_l("Check in"))
-
-
-class ActionForm(BaseForm):
-    submit = SubmitField(_l("Send"))

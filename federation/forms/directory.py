@@ -141,10 +141,6 @@ class IntroductionForm(BaseForm):
     submit = SubmitField(_l("Ask for an introduction"))
 
 
-class DecisionForm(BaseForm):
-    submit = SubmitField(_l("Confirm"))
-
-
 class ReportForm(BaseForm):
     reason = TextAreaField(_l("What happened?"), validators=[required(), max_length(2000)])
     submit = SubmitField(_l("Report to the coordinators"))

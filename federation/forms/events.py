@@ -116,12 +116,6 @@ class InviteForm(BaseForm):
     submit = SubmitField(_l("Invite"))
 
 
-class ActionForm(BaseForm):
-    """A button that changes state (CSRF only)."""
-
-    submit = SubmitField(_l("OK"))
-
-
 class ReturnForm(BaseForm):
     """A coordinator returns a proposed event to its hosts, saying why."""
 

@@ -86,12 +86,6 @@ class AttachmentForm(BaseForm):
     submit = SubmitField(_l("Attach"))
 
 
-class ActionForm(BaseForm):
-    """A button that only needs the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class ChapterForm(BaseForm):
     title_ja = StringField(_l("Chapter title (Japanese)"), validators=[required(), max_length(200)])
     title_en = StringField(_l("Chapter title (English)"), validators=[Optional(), max_length(200)])
