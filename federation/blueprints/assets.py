@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.base import ConfirmForm, choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.guards import parse_id
 from federation.i18n import current_locale
@@ -231,8 +231,7 @@ def answer(request_id: int, answer: str):
             "success",
         )
     else:
-        for message in form.form_errors or [e for errs in form.errors.values() for e in errs]:
-            flash(message, "error")
+        flash_errors(form)
     box = "outgoing" if answer == "cancel" else "incoming"
     return redirect(url_for("assets.requests", box=box))
 
@@ -247,8 +246,7 @@ def upload_photo(asset_id: int):
     if done:
         flash(_("The photo is added."), "success")
     else:
-        for message in form.form_errors or [e for errs in form.errors.values() for e in errs]:
-            flash(message, "error")
+        flash_errors(form)
     return redirect(url_for("assets.detail", asset_id=asset.id))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from federation.blueprints.events import ics_response
 from federation.extensions import db
-from federation.forms.base import ConfirmForm, choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.conferences import (
     FORMAT_LABELS,
     LANGUAGE_LABELS,
@@ -239,8 +239,7 @@ def review(proposal_id: int):
     if done:
         flash(_("Your review is saved."), "success")
     else:
-        for message in form.form_errors or [m for ms in form.errors.values() for m in ms]:
-            flash(message, "error")
+        flash_errors(form)
     return _back(proposal_id)
 
 
@@ -456,8 +455,7 @@ def content(session_id: int):
     if done:
         flash(_("The content is saved."), "success")
     else:
-        for message in form.form_errors or [m for ms in form.errors.values() for m in ms]:
-            flash(message, "error")
+        flash_errors(form)
     return redirect(url_for("conferences.detail", year=session.edition.year))
 
 

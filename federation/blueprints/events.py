@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.base import ConfirmForm, choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.events import (
     AUDIENCE_LABELS,
     FORMAT_LABELS,
@@ -269,9 +269,7 @@ def invite(event_id: int):
     if done:
         flash(_("The co-host is invited."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -395,9 +393,7 @@ def _ask_asset(event_id: int, kind: AssetKind):
     if done:
         flash(_("The request is sent to the asset's group."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("events.detail", event_id=event.id))
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import g
+from flask import flash, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -58,6 +58,13 @@ def submit(form: BaseForm, action):
         g.form_conflict = error.message
         return False, None
     return True, result
+
+
+def flash_errors(form: BaseForm) -> None:
+    """A form posted from a page that redirects: its errors as flash messages,
+    the form's own (a service's refusal) if any, else each field's."""
+    for message in form.form_errors or [m for messages in form.errors.values() for m in messages]:
+        flash(message, "error")
 
 
 def required():
