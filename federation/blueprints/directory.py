@@ -4,13 +4,12 @@ operators bringing their alumni in."""
 from __future__ import annotations
 
 import builtins  # this module has a view named `list`
-import csv
-import io
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from federation.csvfiles import header_of
 from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.base import ConfirmForm, submit
@@ -275,7 +274,7 @@ def import_preview(slug: str):
     if import_form.validate_on_submit():
         try:
             text = _uploaded_text(import_form)
-            header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+            header = header_of(text)
             return _preview_page(group, import_form, text, _posted_mapping(len(header)))
         except Invalid as error:
             db.session.rollback()
@@ -293,7 +292,7 @@ def import_confirm(slug: str):
         abort(403)
     form = ConfirmImportForm(prefix="confirm")
     text = form.content.data or ""
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    header = header_of(text)
     mapping = _posted_mapping(len(header))
     done, counts = submit(form, lambda: directory.import_alumni(current_user, group, text, mapping))
     if done:

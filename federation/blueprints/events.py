@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.csvfiles import csv_response
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.events import (
@@ -511,11 +512,7 @@ def export(event_id: int):
     if group is None:
         abort(404)
     body = service.export_attendees_csv(current_user, event, group)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-{group.slug}.csv"'},
-    )
+    return csv_response(body, f"event-{event.id}-{group.slug}.csv")
 
 
 def ics_response(body: bytes, filename: str) -> Response:

@@ -11,6 +11,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.csvfiles import csv_response
 from federation.errors import Invalid
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
@@ -232,11 +233,7 @@ def research_export(fmt: str):
     if not can_see_federation_health(current_user):
         abort(403)
     if fmt == "csv":
-        return Response(
-            export.research_csv(current_user),
-            mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="federation-health-research.csv"'},
-        )
+        return csv_response(export.research_csv(current_user), "federation-health-research.csv")
     body = json.dumps(
         {"fields": list(export.FIELDS), "records": export.research_rows(current_user)}, ensure_ascii=False
     )
