@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from federation.blueprints.events import ics_response
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.conferences import (
@@ -27,6 +26,7 @@ from federation.forms.conferences import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
+from federation.ical import ics_response
 from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.security import can_manage_group, can_review_conference, is_coordinator

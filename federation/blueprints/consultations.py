@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -23,6 +23,7 @@ from federation.forms.knowledge import (
     TopicsForm,
 )
 from federation.i18n import current_locale
+from federation.ical import ics_response
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
 from federation.security import (
@@ -275,11 +276,8 @@ def session_ics(session_id: int):
     session = service.get_session(current_user, session_id)
     if session.starts_at is None:
         abort(404)
-    return Response(
-        service.session_ics(session),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="consultation-{session.id}.ics"'},
-    )
+    # Not conditional: an invitation's DTSTAMP is the time it is fetched.
+    return ics_response(service.session_ics(session), f"consultation-{session.id}.ics", conditional=False)
 
 
 @bp.route("/<int:consultation_id>/report", methods=["POST"])

@@ -3,7 +3,7 @@ calendar files."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,6 +24,7 @@ from federation.forms.events import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
+from federation.ical import ics_response
 from federation.labels import NEED_LABELS
 from federation.links import external_url
 from federation.models import (
@@ -513,16 +514,6 @@ def export(event_id: int):
         abort(404)
     body = service.export_attendees_csv(current_user, event, group)
     return csv_response(body, f"event-{event.id}-{group.slug}.csv")
-
-
-def ics_response(body: bytes, filename: str) -> Response:
-    """A calendar file, conditional: calendar apps poll feeds, and an unchanged
-    one (its DTSTAMPs are stable) answers 304 to their If-None-Match."""
-    response = Response(
-        body, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-    response.add_etag()
-    return response.make_conditional(request)
 
 
 @bp.route("/<int:event_id>.ics")
