@@ -11,9 +11,6 @@ from sqlalchemy import select
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.conferences import (
-    FORMAT_LABELS,
-    LANGUAGE_LABELS,
-    STATUS_LABELS,
     CheckInForm,
     ContentForm,
     DecisionForm,
@@ -27,6 +24,7 @@ from federation.forms.conferences import (
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.ical import ics_response
+from federation.labels import LANGUAGE_LABELS, PROPOSAL_FORMAT_LABELS, PROPOSAL_STATUS_LABELS
 from federation.models import AssetKind, AssetStatus, ProposalStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.security import can_manage_group, can_review_conference, is_coordinator
@@ -39,8 +37,8 @@ bp = Blueprint("conferences", __name__)
 @bp.app_context_processor
 def conference_labels():
     return {
-        "proposal_format_label": lambda v: FORMAT_LABELS[v],
-        "proposal_status_label": lambda v: STATUS_LABELS[v],
+        "proposal_format_label": lambda v: PROPOSAL_FORMAT_LABELS[v],
+        "proposal_status_label": lambda v: PROPOSAL_STATUS_LABELS[v],
         "language_label": lambda v: LANGUAGE_LABELS.get(v, v),
     }
 

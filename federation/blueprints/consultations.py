@@ -24,6 +24,7 @@ from federation.forms.knowledge import (
 )
 from federation.i18n import current_locale
 from federation.ical import ics_response
+from federation.labels import CATEGORY_LABELS, SPACE_LABELS
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
 from federation.security import (
@@ -34,7 +35,6 @@ from federation.security import (
 )
 from federation.services.groups import groups_operated_by
 from federation.services.knowledge import consultations as service
-from federation.services.knowledge.taxonomy import CATEGORY_LABELS, SPACE_LABELS
 
 bp = Blueprint("consultations", __name__)
 

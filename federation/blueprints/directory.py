@@ -14,9 +14,6 @@ from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.base import ConfirmForm, submit
 from federation.forms.directory import (
-    FIELD_LABELS,
-    SIDE_LABELS,
-    VISIBILITY_LABELS,
     AcceptInvitationForm,
     ConfirmImportForm,
     ImportForm,
@@ -27,6 +24,7 @@ from federation.forms.directory import (
     ReportForm,
 )
 from federation.i18n import current_locale
+from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, SIDE_LABELS
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.security import can_invite_alumni, can_see_abuse_reports, is_member
@@ -61,7 +59,11 @@ def _filters() -> dict:
 
 @bp.context_processor
 def labels():
-    return {"visibility_labels": VISIBILITY_LABELS, "field_labels": FIELD_LABELS, "side_labels": SIDE_LABELS}
+    return {
+        "visibility_labels": PROFILE_VISIBILITY_LABELS,
+        "field_labels": PROFILE_FIELD_LABELS,
+        "side_labels": SIDE_LABELS,
+    }
 
 
 @bp.route("/")
@@ -119,7 +121,7 @@ def edit():
     if request.method == "GET":
         form.industries.data = ", ".join(profile.industries or [])
         form.consent.data = profile.consented_at is not None
-        for name in FIELD_LABELS:
+        for name in PROFILE_FIELD_LABELS:
             getattr(form, "visibility_" + name).data = directory.level_of(profile, name)
         for need in profile.needs:
             key = f"{need.side.value}_{need.need.value}"

@@ -11,8 +11,6 @@ from federation.csvfiles import csv_response
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.events import (
-    AUDIENCE_LABELS,
-    FORMAT_LABELS,
     AssetChoiceForm,
     CheckInForm,
     EventForm,
@@ -25,7 +23,7 @@ from federation.forms.events import (
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.labels import NEED_LABELS
+from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
 from federation.links import external_url
 from federation.models import (
     AlumniGroup,
@@ -56,12 +54,12 @@ bp = Blueprint("events", __name__)
 
 @bp.app_context_processor
 def event_labels():
-    from federation.forms.events import HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS, STATUS_LABELS
+    from federation.labels import EVENT_STATUS_LABELS, HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS
 
     return {
-        "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
-        "event_audience_label": lambda v: AUDIENCE_LABELS[v],
-        "event_status_label": lambda v: STATUS_LABELS[v],
+        "event_format_label": lambda v: EVENT_FORMAT_LABELS[EventFormat(v)],
+        "event_audience_label": lambda v: EVENT_AUDIENCE_LABELS[v],
+        "event_status_label": lambda v: EVENT_STATUS_LABELS[v],
         "host_status_label": lambda v: HOST_STATUS_LABELS[v],
         "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
     }
@@ -96,7 +94,7 @@ def list():
         filters=filters,
         url_args=url_args,
         seats=service.seat_counts(pagination.items),
-        formats=FORMAT_LABELS,
+        formats=EVENT_FORMAT_LABELS,
         needs=NEED_LABELS,
         groups=group_service.group_options(current_user) if is_member(current_user) else [],
         setting=setting,

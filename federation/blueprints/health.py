@@ -15,7 +15,7 @@ from federation.csvfiles import csv_response
 from federation.errors import Invalid
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
-from federation.labels import GOVERNANCE_LABELS
+from federation.labels import GOVERNANCE_LABELS, HEALTH_SECTION_LABELS, OUTCOME_LABELS
 from federation.models import GovernanceType, IntroductionStatus
 from federation.security import (
     can_manage_event,
@@ -28,7 +28,6 @@ from federation.services import events, groups
 from federation.services.health import charts, export, outcomes, report, settings, snapshots
 from federation.services.health.flags import PATTERNS
 from federation.services.health.indicators import DEFINITIONS, event_breakdown
-from federation.services.health.labels import OUTCOME_LABELS, SECTION_LABELS
 
 bp = Blueprint("health", __name__)
 
@@ -181,7 +180,7 @@ def impact_report(slug: str):
         errors=errors,
         args=args,
         lang=lang,
-        section_labels=SECTION_LABELS,
+        section_labels=HEALTH_SECTION_LABELS,
         all_sections=report.SECTIONS,
     )
 

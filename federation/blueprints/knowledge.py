@@ -18,6 +18,7 @@ from federation.forms.knowledge import (
     PracticeProfileForm,
 )
 from federation.i18n import current_locale
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, SPACE_LABELS
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
 from federation.security import can_curate_textbook, can_edit_article, can_write_article, is_practice_member
@@ -31,13 +32,7 @@ from federation.services.knowledge import (
     textbook,
 )
 from federation.services.knowledge import attachments as files
-from federation.services.knowledge.taxonomy import (
-    CATEGORY_LABELS,
-    MATURITY_LEVELS,
-    SPACE_LABELS,
-    VISIBILITY_LABELS,
-    topic_label,
-)
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS, topic_label
 
 bp = Blueprint("knowledge", __name__)
 
@@ -46,7 +41,7 @@ bp = Blueprint("knowledge", __name__)
 def labels():
     return {
         "category_labels": CATEGORY_LABELS,
-        "visibility_labels": VISIBILITY_LABELS,
+        "visibility_labels": ARTICLE_VISIBILITY_LABELS,
         "space_labels": SPACE_LABELS,
         "topic_label": topic_label,
         "render_markdown": articles.render_markdown,

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, submit
-from federation.forms.notifications import DELIVERY_LABELS, settings_form
+from federation.forms.notifications import settings_form
+from federation.labels import DELIVERY_LABELS
 from federation.pagination import page_args
 from federation.security import is_safe_redirect
 from federation.services import notifications as service

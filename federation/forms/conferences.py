@@ -18,22 +18,8 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.models import ProposalFormat, ProposalStatus
+from federation.labels import LANGUAGE_LABELS, PROPOSAL_FORMAT_LABELS
 from federation.models.base import TOKYO
-
-FORMAT_LABELS = {
-    ProposalFormat.talk: _l("Talk"),
-    ProposalFormat.panel: _l("Panel"),
-    ProposalFormat.workshop: _l("Workshop"),
-}
-STATUS_LABELS = {
-    ProposalStatus.submitted: _l("Submitted, in review"),
-    ProposalStatus.accepted: _l("Accepted"),
-    ProposalStatus.rejected: _l("Not accepted"),
-    ProposalStatus.withdrawn: _l("Withdrawn"),
-}
-LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
-
 
 # Shown as minutes with a "T" (what datetime-local inputs fill in); seconds accepted.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -145,7 +131,9 @@ class EditionEditForm(EditionForm):
 class ProposalForm(BaseForm):
     title = StringField(_l("Title"), validators=[required(), max_length(200)])
     abstract = TextAreaField(_l("Abstract"), validators=[required(), max_length(5000)])
-    format = SelectField(_l("Format"), choices=choices([(k.value, v) for k, v in FORMAT_LABELS.items()]))
+    format = SelectField(
+        _l("Format"), choices=choices([(k.value, v) for k, v in PROPOSAL_FORMAT_LABELS.items()])
+    )
     length_minutes = IntegerField(
         _l("Length (minutes)"), default=30, validators=[required(), NumberRange(min=5, max=240)]
     )

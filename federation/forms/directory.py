@@ -19,23 +19,8 @@ from wtforms.validators import Optional
 
 from federation.forms.account import NameFields
 from federation.forms.base import BaseForm, choices, max_length, required
+from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS
 from federation.models import NeedPair, Side, Visibility
-
-VISIBILITY_LABELS = {
-    Visibility.groups: _l("My groups only"),
-    Visibility.federation: _l("The whole federation"),
-    Visibility.public: _l("Public"),
-}
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "organisation": _l("Organisation and title"),
-    "industries": _l("Industries"),
-    "skills": _l("Skills"),
-    "bio": _l("Short bio"),
-    "affiliations": _l("Alumni affiliations"),
-    "offers": _l("Offers and asks"),
-}
-SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
 
 
 class ProfileForm(BaseForm):
@@ -71,20 +56,20 @@ class ProfileForm(BaseForm):
             "industries": list((self.industries.data or "").replace("、", ",").split(",")),
             "skills": self.skills.data,
             "bio": self.bio.data,
-            "visibility": {f: getattr(self, "visibility_" + f).data for f in FIELD_LABELS},
+            "visibility": {f: getattr(self, "visibility_" + f).data for f in PROFILE_FIELD_LABELS},
             "needs": needs,
             "consent": self.consent.data,
             "digest_opt_in": self.digest_opt_in.data,
         }
 
 
-for _field in FIELD_LABELS:
+for _field in PROFILE_FIELD_LABELS:
     setattr(
         ProfileForm,
         "visibility_" + _field,
         SelectField(
-            FIELD_LABELS[_field],
-            choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in Visibility]),
+            PROFILE_FIELD_LABELS[_field],
+            choices=choices([(v.value, PROFILE_VISIBILITY_LABELS[v]) for v in Visibility]),
             default=Visibility.groups.value,
         ),
     )

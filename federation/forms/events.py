@@ -17,20 +17,9 @@ from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
-from federation.labels import NEED_LABELS
-from federation.models import EventAudience, EventFormat, EventStatus, HostStatus, RegistrationStatus
+from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
+from federation.models import EventAudience
 from federation.models.base import TOKYO
-
-FORMAT_LABELS = {
-    EventFormat.in_person: _l("In person"),
-    EventFormat.online: _l("Online"),
-    EventFormat.hybrid: _l("Hybrid"),
-}
-AUDIENCE_LABELS = {
-    EventAudience.hosts: _l("Host groups' members only"),
-    EventAudience.members: _l("All federation members"),
-    EventAudience.public: _l("Public"),
-}
 
 
 def _pairs(labels: dict):
@@ -54,7 +43,7 @@ class EventForm(BaseForm):
         description=_l("Markdown: **bold**, lists, links."),
     )
     description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
-    format = SelectField(_l("Format"), choices=_pairs(FORMAT_LABELS))
+    format = SelectField(_l("Format"), choices=_pairs(EVENT_FORMAT_LABELS))
     starts_at = DateTimeLocalField(_l("Starts (Japan time)"), validators=[required()])
     ends_at = DateTimeLocalField(_l("Ends (Japan time)"), validators=[required()])
     place = StringField(
@@ -73,7 +62,7 @@ class EventForm(BaseForm):
         _l("Registration deadline (Japan time)"), validators=[Optional()]
     )
     audience = SelectField(
-        _l("Who may attend"), choices=_pairs(AUDIENCE_LABELS), default=EventAudience.members.value
+        _l("Who may attend"), choices=_pairs(EVENT_AUDIENCE_LABELS), default=EventAudience.members.value
     )
     tags = MultiCheckboxField(
         _l("Member needs"), choices=choices([(key.value, label) for key, label in NEED_LABELS.items()])
@@ -155,22 +144,3 @@ class MailForm(BaseForm):
 class SettingForm(BaseForm):
     enabled = BooleanField(_l("Let confirmed co-hosted events publish without approval"))
     submit = SubmitField(_l("Save"))
-
-
-STATUS_LABELS = {
-    EventStatus.draft: _l("Draft"),
-    EventStatus.proposed: _l("Proposed"),
-    EventStatus.published: _l("Published"),
-    EventStatus.completed: _l("Completed"),
-    EventStatus.cancelled: _l("Cancelled"),
-}
-HOST_STATUS_LABELS = {
-    HostStatus.invited: _l("Invited"),
-    HostStatus.confirmed: _l("Confirmed"),
-    HostStatus.declined: _l("Declined"),
-}
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.confirmed: _l("Seat confirmed"),
-    RegistrationStatus.waitlisted: _l("Waitlisted"),
-    RegistrationStatus.cancelled: _l("Cancelled"),
-}

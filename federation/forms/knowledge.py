@@ -19,9 +19,9 @@ from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.labels import GOVERNANCE_LABELS
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, GOVERNANCE_LABELS
 from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory
-from federation.services.knowledge.taxonomy import CATEGORY_LABELS, MATURITY_LEVELS, TOPICS, VISIBILITY_LABELS
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS, TOPICS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -66,7 +66,7 @@ class ArticleForm(BaseForm):
     )
     visibility = SelectField(
         _l("Who may read it"),
-        choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in ArticleVisibility]),
+        choices=choices([(v.value, ARTICLE_VISIBILITY_LABELS[v]) for v in ArticleVisibility]),
         default="members",
     )
     note = StringField(_l("What changed (optional)"), validators=[Optional(), max_length(200)])

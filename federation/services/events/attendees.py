@@ -116,7 +116,7 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     their own group's attendees. Headers and statuses in the reader's
     language; UTF-8 with a BOM so that Excel (Japanese too) opens it as
     UTF-8; formula-safe cells."""
-    from federation.forms.events import REGISTRATION_STATUS_LABELS
+    from federation.labels import REGISTRATION_STATUS_LABELS
 
     if not can_manage_group(actor, group) or not any(
         h.group_id == group.id and h.status == HostStatus.confirmed for h in event.hosts

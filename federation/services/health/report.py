@@ -188,7 +188,7 @@ def _pct(value: float | None) -> str:
 def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The report as (section title, [(label, value)]) in the given language:
     the one place both the HTML and the PDF take their wording from."""
-    from federation.services.health.labels import asset_kind_label, outcome_label
+    from federation.labels import asset_kind_label, outcome_label
 
     v = report["values"]
     with force_locale(locale):
