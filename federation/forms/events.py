@@ -18,7 +18,7 @@ from wtforms.validators import NumberRange, Optional
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
 from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
-from federation.models import EventAudience
+from federation.models import EventAudience, limits
 from federation.models.base import TOKYO
 
 
@@ -31,28 +31,32 @@ def _local(value):
 
 
 class EventForm(BaseForm):
-    title_ja = StringField(_l("Title (Japanese)"), validators=[max_length(200)])
+    title_ja = StringField(_l("Title (Japanese)"), validators=[max_length(limits.TITLE)])
     title_en = StringField(
         _l("Title (English)"),
-        validators=[max_length(200)],
+        validators=[max_length(limits.TITLE)],
         description=_l("Give a title in Japanese, English or both."),
     )
     description_ja = TextAreaField(
         _l("Description (Japanese)"),
-        validators=[max_length(20000)],
+        validators=[max_length(limits.EVENT_DESCRIPTION)],
         description=_l("Markdown: **bold**, lists, links."),
     )
-    description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[max_length(limits.EVENT_DESCRIPTION)]
+    )
     format = SelectField(_l("Format"), choices=_pairs(EVENT_FORMAT_LABELS))
     starts_at = DateTimeLocalField(_l("Starts (Japan time)"), validators=[required()])
     ends_at = DateTimeLocalField(_l("Ends (Japan time)"), validators=[required()])
     place = StringField(
         _l("Place"),
-        validators=[max_length(255)],
+        validators=[max_length(limits.PLACE)],
         description=_l("A place outside the registry, or details such as the floor."),
     )
     online_url = StringField(
-        _l("Online link"), validators=[max_length(500)], description=_l("Shown only to confirmed attendees.")
+        _l("Online link"),
+        validators=[max_length(limits.URL)],
+        description=_l("Shown only to confirmed attendees."),
     )
     capacity = IntegerField(
         _l("Capacity"),
@@ -125,7 +129,7 @@ class RegisterForm(BaseForm):
 
 class AssetChoiceForm(BaseForm):
     asset = SelectField(_l("Asset"), coerce=int, validators=[required()])
-    message = TextAreaField(_l("Message to the owner"), validators=[max_length(3000)])
+    message = TextAreaField(_l("Message to the owner"), validators=[max_length(limits.MESSAGE)])
     submit = SubmitField(_l("Send the request"))
 
 
