@@ -15,7 +15,7 @@ half-done action is not committed with the redirect.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from federation.extensions import db
 
@@ -27,7 +27,9 @@ def register(app: Flask) -> None:
     def commit_or_roll_back(response: Response) -> Response:
         if API_BLUEPRINT in request.blueprints:
             return response  # committed by the API's handler wrapper
-        if response.status_code < 400:
+        # A form shown again with a conflict is a 409 to scripts (errors.py
+        # sets the status after this hook has run): not a success either.
+        if response.status_code < 400 and "form_conflict" not in g:
             db.session.commit()
         else:
             db.session.rollback()
