@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from federation.errors import Conflict, Invalid, NotFound
 from federation.extensions import db
-from federation.forms.base import BaseForm
+from federation.forms.base import ConfirmForm
 from federation.models import AlumniGroup, JoinRequestStatus
 from federation.pagination import page_args
 from federation.security import (
@@ -77,7 +77,7 @@ def ask(slug: str):
         abort(403)
     settings = membership.settings_of(group)
     questions = membership.questions_of(settings)
-    form = BaseForm()
+    form = ConfirmForm()
     errors: dict[str, list[str]] = {}
     existing = membership.pending_request(current_user, group)
     if request.method == "POST" and form.validate_on_submit():
@@ -126,7 +126,7 @@ def queue(slug: str):
         group=group,
         pagination=pagination,
         status=status,
-        form=BaseForm(),
+        form=ConfirmForm(),
         weekdays=_weekday_labels(),
         chosen=membership.approver_weekdays(current_user, group),
     )
@@ -138,7 +138,7 @@ def digest_days(slug: str):
     group = _group(slug)
     if not can_decide_join_requests(current_user, group):
         abort(404)
-    form = BaseForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         membership.set_digest_weekdays(current_user, group, request.form.getlist("weekday"))
         flash(_("Your digest days are saved."), "success")
@@ -166,7 +166,7 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
         group=group,
         actions=actions,
         questions=membership.questions_of(settings),
-        form=form or BaseForm(),
+        form=form or ConfirmForm(),
         show_birth_date=membership.may_see_birth_date(current_user, join_request),
         approve_template=settings.approve_template
         or membership.default_template("approve", join_request.user.locale),
@@ -180,7 +180,7 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
 @login_required
 def decide(request_id: int, action: str):
     join_request = membership.get_request(current_user, request_id)
-    form = BaseForm()
+    form = ConfirmForm()
     if not form.validate_on_submit():
         return _render_detail(join_request, form, 400)
     message = request.form.get("message", "")
@@ -220,7 +220,7 @@ def settings(slug: str):
     group = groups.get_group(current_user, slug)
     if not can_manage_group(current_user, group):
         abort(403)
-    form = BaseForm()
+    form = ConfirmForm()
     current = membership.settings_of(group)
     errors: dict[str, list[str]] = {}
     values = None
@@ -290,7 +290,7 @@ def members(slug: str):
 def introduction(slug: str):
     group = groups.get_group(current_user, slug)
     own = membership.own_membership(current_user, group)
-    form = BaseForm()
+    form = ConfirmForm()
     errors: dict[str, list[str]] = {}
     text = own.self_introduction
     if request.method == "POST" and form.validate_on_submit():
