@@ -122,7 +122,10 @@ CSP = (
 
 
 def register_request_hooks(app: Flask) -> None:
+    from federation import transactions
     from federation.extensions import write_intent
+
+    transactions.register(app)  # the page layer's one commit
 
     @app.before_request
     def mark_write_intent():

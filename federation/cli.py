@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from federation.errors import DomainError
 from federation.extensions import db, writing
 from federation.models import Role
+from federation.models.base import TOKYO
 
 users = AppGroup("users", help="Create users and API tokens.")
 mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
@@ -307,7 +308,6 @@ def purge_personal_data():
 def personal_data_reads(email, since, until, as_json):
     """Which people's records did ACCOUNT read between two dates (the APPI leak report)."""
     import json
-    from zoneinfo import ZoneInfo
 
     from federation.services.accounts import find_user_by_email
     from federation.services.reads import reads_by
@@ -315,8 +315,7 @@ def personal_data_reads(email, since, until, as_json):
     reader = find_user_by_email(email)
     if reader is None:
         raise click.ClickException(f"No account with the address {email}.")
-    tokyo = ZoneInfo("Asia/Tokyo")
-    rows = reads_by(reader, since.replace(tzinfo=tokyo), until.replace(tzinfo=tokyo))
+    rows = reads_by(reader, since.replace(tzinfo=TOKYO), until.replace(tzinfo=TOKYO))
     for row in rows:
         if as_json:
             click.echo(
@@ -405,7 +404,7 @@ def health_snapshot(month, backfill):
     except ValueError:
         raise click.ClickException("--month must be YYYY-MM.") from None
     from federation.models import utcnow
-    from federation.services.health.measures import TOKYO
+    from federation.models.base import TOKYO
 
     # By default the month before (late check-ins settle it) and the month in progress.
     months = months_back(target or utcnow().astimezone(TOKYO).date(), backfill or 2)

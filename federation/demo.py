@@ -23,6 +23,7 @@ from federation.models import (
     SharedAsset,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.services import accounts, groups
 
 G = GovernanceType
@@ -676,7 +677,6 @@ def _demo_directory(person) -> None:
 def _demo_events() -> None:
     """An upcoming co-hosted event with registrations, one proposed, one past."""
     from datetime import datetime, time, timedelta
-    from zoneinfo import ZoneInfo
 
     from federation.models import (
         EventAudience,
@@ -691,11 +691,10 @@ def _demo_events() -> None:
         utcnow,
     )
 
-    tokyo = ZoneInfo("Asia/Tokyo")
-    today = utcnow().astimezone(tokyo).date()
+    today = utcnow().astimezone(TOKYO).date()
 
     def at(days: int, hour: int) -> datetime:
-        return datetime.combine(today + timedelta(days=days), time(hour), tokyo)
+        return datetime.combine(today + timedelta(days=days), time(hour), TOKYO)
 
     def group(slug):
         return db.session.scalar(select(AlumniGroup).where(AlumniGroup.slug == slug))
@@ -786,7 +785,6 @@ def _demo_conference(reviewer=None) -> None:
     whose (blind) review is open now with proposals to review, and next year's
     edition with its call for proposals open. Fictional."""
     from datetime import datetime, time, timedelta, timezone
-    from zoneinfo import ZoneInfo
 
     from federation.models import (
         ConferenceEdition,
@@ -799,16 +797,15 @@ def _demo_conference(reviewer=None) -> None:
     )
     from federation.services.conferences import DEFAULT_CATEGORIES
 
-    tokyo = ZoneInfo("Asia/Tokyo")
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    today = now.astimezone(tokyo).date()
+    today = now.astimezone(TOKYO).date()
     speakers = list(
         db.session.scalars(
             select(User).where(User.email.like(f"%-1@{DEMO_DOMAIN}")).order_by(User.id).limit(3)
         )
     )
     past_day = date(today.year - 1, 11, 14)
-    past_at = datetime.combine(past_day, time(0), tokyo)
+    past_at = datetime.combine(past_day, time(0), TOKYO)
     past = ConferenceEdition(
         year=past_day.year,
         theme_ja="アルムナイが企業の外に価値をつくる",
@@ -850,7 +847,7 @@ def _demo_conference(reviewer=None) -> None:
         if speakers:
             proposal.speakers.append(ProposalSpeaker(user=speakers[index % len(speakers)]))
         db.session.add(proposal)
-        start = datetime.combine(past_day, time(hour), tokyo)
+        start = datetime.combine(past_day, time(hour), TOKYO)
         db.session.add(
             ConferenceSession(
                 edition=past,
@@ -881,7 +878,7 @@ def _demo_conference(reviewer=None) -> None:
         review_open_at=now - timedelta(days=2),
         review_close_at=now + timedelta(days=12),
         registration_open_at=now + timedelta(days=13),
-        registration_close_at=datetime.combine(review_day, time(0), tokyo) - timedelta(days=1),
+        registration_close_at=datetime.combine(review_day, time(0), TOKYO) - timedelta(days=1),
         capacity=200,
         nomination_quota=2,
         blind_review=True,
@@ -940,7 +937,7 @@ def _demo_conference(reviewer=None) -> None:
             review_open_at=now + timedelta(days=61),
             review_close_at=now + timedelta(days=90),
             registration_open_at=now,
-            registration_close_at=datetime.combine(next_day, time(0), tokyo) - timedelta(days=1),
+            registration_close_at=datetime.combine(next_day, time(0), TOKYO) - timedelta(days=1),
             capacity=300,
             nomination_quota=2,
             sequence=0,

@@ -7,28 +7,40 @@ from flask_babel import lazy_gettext as _l
 
 from federation.models import (
     ApplicationStatus,
+    ArticleVisibility,
     AssetKind,
     AssetStatus,
     Audience,
     ChannelType,
     CompanyHope,
+    ConsultationSpace,
     ContentType,
+    Delivery,
+    EventAudience,
+    EventFormat,
     EventKind,
     EventStatus,
     GovernanceType,
     HostStatus,
     IntroductionStatus,
     Involvement,
+    JoinRequestStatus,
+    KnowledgeCategory,
     MailStatus,
     MembershipScope,
     NeedPair,
+    OutcomeKind,
     Platform,
+    ProposalFormat,
+    ProposalStatus,
     Purpose,
     RegistrationStatus,
     RequestStatus,
     RevenueModel,
     Role,
+    Side,
     Verdict,
+    Visibility,
 )
 
 GOVERNANCE_LABELS = {
@@ -208,6 +220,130 @@ REGISTRATION_STATUS_LABELS = {
 }
 
 
+PROPOSAL_FORMAT_LABELS = {
+    ProposalFormat.talk: _l("Talk"),
+    ProposalFormat.panel: _l("Panel"),
+    ProposalFormat.workshop: _l("Workshop"),
+}
+
+PROPOSAL_STATUS_LABELS = {
+    ProposalStatus.submitted: _l("Submitted, in review"),
+    ProposalStatus.accepted: _l("Accepted"),
+    ProposalStatus.rejected: _l("Not accepted"),
+    ProposalStatus.withdrawn: _l("Withdrawn"),
+}
+
+LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
+
+EVENT_FORMAT_LABELS = {
+    EventFormat.in_person: _l("In person"),
+    EventFormat.online: _l("Online"),
+    EventFormat.hybrid: _l("Hybrid"),
+}
+
+EVENT_AUDIENCE_LABELS = {
+    EventAudience.hosts: _l("Host groups' members only"),
+    EventAudience.members: _l("All federation members"),
+    EventAudience.public: _l("Public"),
+}
+
+EVENT_STATUS_LABELS = {
+    EventStatus.draft: _l("Draft"),
+    EventStatus.proposed: _l("Proposed"),
+    EventStatus.published: _l("Published"),
+    EventStatus.completed: _l("Completed"),
+    EventStatus.cancelled: _l("Cancelled"),
+}
+
+HOST_STATUS_LABELS = {
+    HostStatus.invited: _l("Invited"),
+    HostStatus.confirmed: _l("Confirmed"),
+    HostStatus.declined: _l("Declined"),
+}
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.confirmed: _l("Seat confirmed"),
+    RegistrationStatus.waitlisted: _l("Waitlisted"),
+    RegistrationStatus.cancelled: _l("Cancelled"),
+}
+
+DELIVERY_LABELS = {
+    Delivery.immediately: _l("Mail at once"),
+    Delivery.daily: _l("Daily summary"),
+    Delivery.off: _l("Inbox only"),
+}
+
+PROFILE_VISIBILITY_LABELS = {
+    Visibility.groups: _l("My groups only"),
+    Visibility.federation: _l("The whole federation"),
+    Visibility.public: _l("Public"),
+}
+
+PROFILE_FIELD_LABELS = {
+    "name": _l("Name"),
+    "organisation": _l("Organisation and title"),
+    "industries": _l("Industries"),
+    "skills": _l("Skills"),
+    "bio": _l("Short bio"),
+    "affiliations": _l("Alumni affiliations"),
+    "offers": _l("Offers and asks"),
+}
+
+SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
+
+JOIN_REQUEST_STATUS_LABELS = {
+    JoinRequestStatus.pending: _l("Waiting for a decision"),
+    JoinRequestStatus.approved: _l("Approved"),
+    JoinRequestStatus.declined: _l("Declined"),
+    JoinRequestStatus.withdrawn: _l("Withdrawn"),
+}
+
+OUTCOME_LABELS = {
+    OutcomeKind.deal: _l("A business deal"),
+    OutcomeKind.hire: _l("A hire"),
+    OutcomeKind.collaboration: _l("A collaboration"),
+    OutcomeKind.investment: _l("An investment"),
+    OutcomeKind.talk: _l("A good talk, information"),
+    OutcomeKind.nothing_yet: _l("Nothing yet"),
+}
+
+HEALTH_SECTION_LABELS = {
+    "members": _l("Member growth"),
+    "events": _l("Events and attendance"),
+    "joint": _l("Joint events and partner companies"),
+    "introductions": _l("Introductions and their outcomes"),
+    "assets": _l("Assets given and received"),
+    "highlights": _l("Highlights"),
+}
+
+CATEGORY_LABELS = {
+    KnowledgeCategory.mindset: _l("Mindset"),
+    KnowledgeCategory.governance: _l("Governance"),
+    KnowledgeCategory.operations: _l("Operations"),
+    KnowledgeCategory.activation: _l("Activation"),
+    KnowledgeCategory.promotion: _l("Promotion"),
+}
+
+ARTICLE_VISIBILITY_LABELS = {
+    ArticleVisibility.members: _l("Federation members"),
+    ArticleVisibility.practice: _l("Members and the practice community"),
+    ArticleVisibility.public: _l("Public"),
+}
+
+SPACE_LABELS = {
+    ConsultationSpace.federation: _l("Operators of the federation"),
+    ConsultationSpace.practice: _l("Practice community (beginners' space)"),
+}
+
+
+def outcome_label(value) -> object:
+    return OUTCOME_LABELS[OutcomeKind(value)]
+
+
+def asset_kind_label(value) -> object:
+    return ASSET_KIND_LABELS[AssetKind(value)]
+
+
 def _label(table):
     # The enums are str enums: a stored "pass" finds Verdict.passed too.
     return lambda value: "" if value is None else table.get(value, value)
@@ -222,7 +358,7 @@ def register(app) -> None:
         need_label=lambda value: NEED_LABELS[NeedPair(value)],
         platform_label=lambda value: PLATFORM_LABELS[Platform(value)],
         hope_label=lambda value: HOPE_LABELS[CompanyHope(value)],
-        asset_kind_label=lambda value: ASSET_KIND_LABELS[AssetKind(value)],
+        asset_kind_label=asset_kind_label,
         asset_status_label=lambda value: ASSET_STATUS_LABELS[value],
         channel_label=lambda value: CHANNEL_LABELS[value],
         content_label=lambda value: CONTENT_LABELS[value],

@@ -8,16 +8,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from federation.extensions import db
 from federation.forms.account import (
     ChangeEmailForm,
     ChangePasswordForm,
-    ConfirmForm,
     DeleteAccountForm,
     ProfileForm,
     TokenForm,
 )
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.security import renew_session
 from federation.security_log import log_event
 from federation.services import accounts, groups, privacy
@@ -62,7 +60,6 @@ def resend_verification():
     form = ConfirmForm()
     if form.validate_on_submit() and not current_user.is_verified:
         accounts.send_verification(current_user, current_user.email)
-        db.session.commit()
         # (At most RATELIMIT_VERIFICATION_MAILS per account: beyond, nothing
         # more is sent and the message stays the same.)
         flash(_("A new confirmation link is on its way to %(email)s.", email=current_user.email), "info")
@@ -127,7 +124,6 @@ def revoke_token(token_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         token = accounts.revoke_api_token(current_user, token_id)
-        db.session.commit()
         flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("account.tokens"))
 
@@ -147,7 +143,6 @@ def end_session(session_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         accounts.end_my_login_session(current_user, session_id)
-        db.session.commit()
         if session_id == current_user.current_session_id:
             logout_user()
             return redirect(url_for("auth.login"))
@@ -160,7 +155,6 @@ def end_all_sessions():
     form = ConfirmForm()
     if form.validate_on_submit():
         accounts.sign_out_everywhere(current_user)
-        db.session.commit()
         logout_user()
         renew_session()
         flash(_("You are signed out everywhere, this browser too."), "success")

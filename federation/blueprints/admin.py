@@ -10,8 +10,7 @@ from wtforms import SelectField, StringField, SubmitField
 
 from federation.errors import Conflict
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import BaseForm, choices, max_length, required, submit
+from federation.forms.base import BaseForm, ConfirmForm, choices, max_length, required, submit
 from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User
 from federation.pagination import page_args
@@ -59,7 +58,6 @@ def set_role(user_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         accounts.grant_role(current_user, user, Role(form.role.data))
-        db.session.commit()
         flash(_("%(name)s is now: %(role)s", name=user.display_name, role=ROLE_LABELS[user.role]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
@@ -83,7 +81,6 @@ def deactivate(user_id: int):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("admin.user_detail", user_id=user.id))
-        db.session.commit()
         flash(
             _(
                 "%(name)s's account is deactivated: signed out everywhere, API tokens revoked.",
@@ -105,7 +102,6 @@ def reactivate(user_id: int):
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("admin.user_detail", user_id=user.id))
-        db.session.commit()
         flash(_("%(name)s's account is active again.", name=user.display_name), "success")
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
@@ -143,7 +139,6 @@ def outbox_retry(mail_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         retry_mail(current_user, mail)
-        db.session.commit()
         log_event("admin.mail_retried", kind=mail.template)
         flash(_("The mail is queued again."), "success")
     return redirect(url_for("admin.outbox_detail", mail_id=mail.id))

@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.models import AssetKind, RequestStatus
+from federation.models.base import TOKYO
 from federation.pagination import page_args
 from federation.permissions import can_manage_group
 from federation.services import assets, groups, uploads
-from federation.services.assets import TOKYO
 
 bp = Blueprint("assets", __name__)
 
@@ -100,7 +99,6 @@ def pause(asset_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         assets.set_paused(current_user, asset, paused=asset.is_active)
-        db.session.commit()
         flash(
             _("The asset is paused.") if not asset.is_active else _("The asset is available again."),
             "success",
@@ -148,7 +146,6 @@ def delete(asset_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         assets.remove_asset(current_user, asset)
-        db.session.commit()
         flash(_("The asset is removed."), "success")
     return redirect(url_for("groups.detail", slug=asset.group.slug))
 
@@ -233,8 +230,7 @@ def answer(request_id: int, answer: str):
             "success",
         )
     else:
-        for message in form.form_errors or [e for errs in form.errors.values() for e in errs]:
-            flash(message, "error")
+        flash_errors(form)
     box = "outgoing" if answer == "cancel" else "incoming"
     return redirect(url_for("assets.requests", box=box))
 
@@ -249,8 +245,7 @@ def upload_photo(asset_id: int):
     if done:
         flash(_("The photo is added."), "success")
     else:
-        for message in form.form_errors or [e for errs in form.errors.values() for e in errs]:
-            flash(message, "error")
+        flash_errors(form)
     return redirect(url_for("assets.detail", asset_id=asset.id))
 
 

@@ -17,14 +17,13 @@ from federation import devices
 from federation.errors import Invalid
 from federation.extensions import db, limiter
 from federation.forms.account import (
-    ConfirmForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
     VerifyForm,
 )
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.i18n import current_locale
 from federation.security import renew_session, safe_redirect_target
 from federation.security_log import log_event
@@ -98,7 +97,6 @@ def verify():
         except Invalid as error:
             db.session.rollback()
             return render_template("auth/verify.html", form=None, error=error.message), 400
-        db.session.commit()
         log_event("email.verified", user=user)
         flash(_("Your email address is confirmed."), "success")
         return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.login"))
@@ -140,7 +138,6 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         user_id = current_user.id
         accounts.end_login_session(current_user.current_session_key)
-        db.session.commit()
         logout_user()
         renew_session()
         log_event("logout", user_id=user_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
-from federation.blueprints.events import ics_response
 from federation.i18n import current_locale
+from federation.ical import ics_response
 from federation.services import calendars
 from federation.services import groups as group_service
 

@@ -8,14 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from federation.blueprints.events import ics_response
 from federation.extensions import db
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.conferences import (
-    FORMAT_LABELS,
-    LANGUAGE_LABELS,
-    STATUS_LABELS,
-    ActionForm,
     CheckInForm,
     ContentForm,
     DecisionForm,
@@ -28,6 +23,8 @@ from federation.forms.conferences import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
+from federation.ical import ics_response
+from federation.labels import LANGUAGE_LABELS, PROPOSAL_FORMAT_LABELS, PROPOSAL_STATUS_LABELS
 from federation.models import AssetKind, AssetStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.permissions import can_manage_group, can_review_conference, is_coordinator, is_speaker
@@ -40,8 +37,8 @@ bp = Blueprint("conferences", __name__)
 @bp.app_context_processor
 def conference_labels():
     return {
-        "proposal_format_label": lambda v: FORMAT_LABELS[v],
-        "proposal_status_label": lambda v: STATUS_LABELS[v],
+        "proposal_format_label": lambda v: PROPOSAL_FORMAT_LABELS[v],
+        "proposal_status_label": lambda v: PROPOSAL_STATUS_LABELS[v],
         "language_label": lambda v: LANGUAGE_LABELS.get(v, v),
     }
 
@@ -107,7 +104,7 @@ def detail(year: int):
         registration_open=service.window_open(edition, "registration"),
         can_review=can_review_conference(current_user, edition),
         coordinator=is_coordinator(current_user),
-        action=ActionForm(),
+        action=ConfirmForm(),
         content_form=ContentForm(),
         now_past=utcnow(),
     )
@@ -220,7 +217,7 @@ def proposal(proposal_id: int):
         decision_form=decision_form,
         nominate_form=nominate_form,
         is_speaker=is_speaker(current_user, proposal),
-        action=ActionForm(),
+        action=ConfirmForm(),
         my_nominations=[n for n in proposal.nominations if n.group in mine],
         actions=actions,
         weighted=lambda r: service.weighted(r.scores, edition.score_categories),
@@ -241,8 +238,7 @@ def review(proposal_id: int):
     if done:
         flash(_("Your review is saved."), "success")
     else:
-        for message in form.form_errors or [m for ms in form.errors.values() for m in ms]:
-            flash(message, "error")
+        flash_errors(form)
     return _back(proposal_id)
 
 
@@ -263,7 +259,7 @@ def decision(proposal_id: int):
 @login_required
 def confirm(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
-    done, _r = submit(ActionForm(), lambda: service.confirm(current_user, proposal))
+    done, _r = submit(ConfirmForm(), lambda: service.confirm(current_user, proposal))
     if done:
         flash(_("Thank you: your participation is confirmed."), "success")
     return _back(proposal_id)
@@ -319,7 +315,7 @@ def proposals(year: int, schedule_form=None):
         blind=service.is_blind(current_user, edition),
         coordinator=is_coordinator(current_user),
         hide=lambda p: service.speaker_names_hidden(current_user, p),
-        action=ActionForm(),
+        action=ConfirmForm(),
     )
 
 
@@ -367,7 +363,7 @@ def register(year: int):
     def action():
         result["registration"], _created = service.register(current_user, edition)
 
-    done, _r = submit(ActionForm(), action)
+    done, _r = submit(ConfirmForm(), action)
     if done:
         if result["registration"].status.value == "confirmed":
             flash(_("You are registered."), "success")
@@ -380,7 +376,7 @@ def register(year: int):
 @login_required
 def cancel(year: int):
     edition = service.get_edition(year)
-    done, _r = submit(ActionForm(), lambda: service.cancel_registration(current_user, edition))
+    done, _r = submit(ConfirmForm(), lambda: service.cancel_registration(current_user, edition))
     if done:
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=year))
@@ -436,7 +432,7 @@ def confirm_withdraw(proposal_id: int):
 @login_required
 def signup(session_id: int):
     session = service.get_session(session_id)
-    done, _r = submit(ActionForm(), lambda: service.sign_up(current_user, session))
+    done, _r = submit(ConfirmForm(), lambda: service.sign_up(current_user, session))
     if done:
         flash(_("Your seat in the session is saved."), "success")
     return redirect(url_for("conferences.detail", year=session.edition.year))
@@ -458,8 +454,7 @@ def content(session_id: int):
     if done:
         flash(_("The content is saved."), "success")
     else:
-        for message in form.form_errors or [m for ms in form.errors.values() for m in ms]:
-            flash(message, "error")
+        flash_errors(form)
     return redirect(url_for("conferences.detail", year=session.edition.year))
 
 
@@ -474,7 +469,7 @@ def invite(year: int):
     if user is None:
         flash(_("No member has this email address."), "error")
     else:
-        done, _r = submit(ActionForm(), lambda: service.invite_reviewer(current_user, edition, user))
+        done, _r = submit(ConfirmForm(), lambda: service.invite_reviewer(current_user, edition, user))
         if done:
             flash(_("The reviewer is invited."), "success")
     return redirect(url_for("conferences.proposals", year=year))
@@ -486,7 +481,7 @@ def withdraw(proposal_id: int):
     proposal = service.get_proposal(current_user, proposal_id)
     if proposal.submitter_id != current_user.id:
         abort(403)
-    done, _r = submit(ActionForm(), lambda: service.withdraw_proposal(current_user, proposal))
+    done, _r = submit(ConfirmForm(), lambda: service.withdraw_proposal(current_user, proposal))
     if done:
         flash(_("Your proposal is withdrawn."), "success")
     return _back(proposal_id)
@@ -509,7 +504,7 @@ def unschedule(session_id: int):
     if not is_coordinator(current_user):
         abort(403)
     year = session.edition.year
-    done, _r = submit(ActionForm(), lambda: service.unschedule(current_user, session))
+    done, _r = submit(ConfirmForm(), lambda: service.unschedule(current_user, session))
     if done:
         flash(_("The session is out of the schedule; its proposal can be placed again."), "success")
     return redirect(url_for("conferences.proposals", year=year))
@@ -519,7 +514,7 @@ def unschedule(session_id: int):
 @login_required
 def cancel_signup(session_id: int):
     session = service.get_session(session_id)
-    done, _r = submit(ActionForm(), lambda: service.cancel_signup(current_user, session))
+    done, _r = submit(ConfirmForm(), lambda: service.cancel_signup(current_user, session))
     if done:
         flash(_("Your seat in the session is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=session.edition.year))

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.errors import DomainError, NotFound
 from federation.extensions import db, limiter
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, submit
 from federation.forms.knowledge import (
     AcceptSessionForm,
-    ActionForm,
     ConsultationForm,
     ReplyForm,
     ReportConsultationForm,
@@ -24,6 +23,8 @@ from federation.forms.knowledge import (
     TopicsForm,
 )
 from federation.i18n import current_locale
+from federation.ical import ics_response
+from federation.labels import CATEGORY_LABELS, SPACE_LABELS
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
 from federation.permissions import (
@@ -34,7 +35,6 @@ from federation.permissions import (
 )
 from federation.services.groups import groups_operated_by
 from federation.services.knowledge import consultations as service
-from federation.services.knowledge.taxonomy import CATEGORY_LABELS, SPACE_LABELS
 
 bp = Blueprint("consultations", __name__)
 
@@ -148,7 +148,7 @@ def _render_detail(consultation, status: int = 200, **forms):
         session_form=session_form,
         report_form=forms.get("report_form") or ReportConsultationForm(),
         accept_form=AcceptSessionForm(),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         sessions=service.sessions_for(current_user, consultation),
         proposed_times=lambda s: [datetime.fromisoformat(t) for t in s.proposed_times],
     ), status
@@ -188,7 +188,6 @@ def solve(consultation_id: int):
             service.solve(
                 current_user, consultation, [int(v) for v in form.helpful.data or [] if str(v).isdigit()]
             )
-            db.session.commit()
             flash(_("Marked as solved. Thank you for sharing how it went."), "success")
         except DomainError as error:
             db.session.rollback()
@@ -206,7 +205,6 @@ def to_article(consultation_id: int):
     if form.validate_on_submit():
         try:
             article = service.to_article(current_user, consultation, bool(form.consent.data))
-            db.session.commit()
             flash(_("The consultation is now a knowledge article."), "success")
             return redirect(url_for("knowledge.detail", article_id=article.id))
         except DomainError as error:
@@ -248,7 +246,6 @@ def accept_session(session_id: int):
     if form.validate_on_submit():
         try:
             service.accept_session(current_user, session, form.time.data or "")
-            db.session.commit()
             flash(
                 _("Accepted: you both receive each other's contact details and the invitation by mail."),
                 "success",
@@ -263,10 +260,9 @@ def accept_session(session_id: int):
 @login_required
 def cancel_session(session_id: int):
     session = service.get_session(current_user, session_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             service.cancel_session(current_user, session)
-            db.session.commit()
             flash(_("The session is cancelled; the other person is told."), "success")
         except DomainError as error:
             db.session.rollback()
@@ -280,11 +276,8 @@ def session_ics(session_id: int):
     session = service.get_session(current_user, session_id)
     if session.starts_at is None:
         abort(404)
-    return Response(
-        service.session_ics(session),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="consultation-{session.id}.ics"'},
-    )
+    # Not conditional: an invitation's DTSTAMP is the time it is fetched.
+    return ics_response(service.session_ics(session), f"consultation-{session.id}.ics", conditional=False)
 
 
 @bp.route("/<int:consultation_id>/report", methods=["POST"])

@@ -4,23 +4,18 @@ operators bringing their alumni in."""
 from __future__ import annotations
 
 import builtins  # this module has a view named `list`
-import csv
-import io
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from federation.csvfiles import header_of
 from federation.errors import Invalid
 from federation.extensions import db, limiter
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.forms.directory import (
-    FIELD_LABELS,
-    SIDE_LABELS,
-    VISIBILITY_LABELS,
     AcceptInvitationForm,
     ConfirmImportForm,
-    DecisionForm,
     ImportForm,
     IntroductionForm,
     InviteForm,
@@ -29,6 +24,7 @@ from federation.forms.directory import (
     ReportForm,
 )
 from federation.i18n import current_locale
+from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, SIDE_LABELS
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.permissions import can_invite_alumni, can_see_abuse_reports, is_member
@@ -63,7 +59,11 @@ def _filters() -> dict:
 
 @bp.context_processor
 def labels():
-    return {"visibility_labels": VISIBILITY_LABELS, "field_labels": FIELD_LABELS, "side_labels": SIDE_LABELS}
+    return {
+        "visibility_labels": PROFILE_VISIBILITY_LABELS,
+        "field_labels": PROFILE_FIELD_LABELS,
+        "side_labels": SIDE_LABELS,
+    }
 
 
 @bp.route("/")
@@ -121,7 +121,7 @@ def edit():
     if request.method == "GET":
         form.industries.data = ", ".join(profile.industries or [])
         form.consent.data = profile.consented_at is not None
-        for name in FIELD_LABELS:
+        for name in PROFILE_FIELD_LABELS:
             getattr(form, "visibility_" + name).data = directory.level_of(profile, name)
         for need in profile.needs:
             key = f"{need.side.value}_{need.need.value}"
@@ -131,7 +131,6 @@ def edit():
     if done:
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("directory.detail", profile_id=profile.id))
-    db.session.commit()  # the profile created on first visit
     return render_template(
         "directory/edit.html",
         form=form,
@@ -157,7 +156,7 @@ def introductions_page():
     incoming = db.session.scalars(introductions.inbox(current_user).limit(100)).all()
     outgoing = db.session.scalars(introductions.outbox(current_user).limit(100)).all()
     return render_template(
-        "directory/introductions.html", incoming=incoming, outgoing=outgoing, form=DecisionForm()
+        "directory/introductions.html", incoming=incoming, outgoing=outgoing, form=ConfirmForm()
     )
 
 
@@ -165,10 +164,9 @@ def introductions_page():
 @login_required
 def decide(introduction_id: int, action: str):
     introduction = introductions.get_introduction(current_user, introduction_id)
-    form = DecisionForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         getattr(introductions, action)(current_user, introduction)
-        db.session.commit()
         flash(
             {
                 "accept": _("Accepted: you both receive each other's contact details by mail."),
@@ -278,7 +276,7 @@ def import_preview(slug: str):
     if import_form.validate_on_submit():
         try:
             text = _uploaded_text(import_form)
-            header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+            header = header_of(text)
             return _preview_page(group, import_form, text, _posted_mapping(len(header)))
         except Invalid as error:
             db.session.rollback()
@@ -296,7 +294,7 @@ def import_confirm(slug: str):
         abort(403)
     form = ConfirmImportForm(prefix="confirm")
     text = form.content.data or ""
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    header = header_of(text)
     mapping = _posted_mapping(len(header))
     done, counts = submit(form, lambda: directory.import_alumni(current_user, group, text, mapping))
     if done:
@@ -346,7 +344,6 @@ def join(token: str):
     )
     if done:
         accounts.start_login_session(user, request.user_agent.string)
-        db.session.commit()
         login_user(user)
         flash(_("Welcome! Fill in your profile, offers and asks."), "success")
         return redirect(url_for("directory.edit"))

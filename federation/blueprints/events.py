@@ -3,16 +3,14 @@ calendar files."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.csvfiles import csv_response
 from federation.extensions import db
-from federation.forms.base import choices, submit
+from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.events import (
-    AUDIENCE_LABELS,
-    FORMAT_LABELS,
-    ActionForm,
     AssetChoiceForm,
     CheckInForm,
     EventForm,
@@ -24,7 +22,8 @@ from federation.forms.events import (
 )
 from federation.guards import parse_id
 from federation.i18n import current_locale
-from federation.labels import NEED_LABELS
+from federation.ical import ics_response
+from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
 from federation.links import external_url
 from federation.models import (
     AlumniGroup,
@@ -59,8 +58,8 @@ def event_labels():
     from federation.labels import EVENT_STATUS_LABELS, HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS
 
     return {
-        "event_format_label": lambda v: FORMAT_LABELS[EventFormat(v)],
-        "event_audience_label": lambda v: AUDIENCE_LABELS[v],
+        "event_format_label": lambda v: EVENT_FORMAT_LABELS[EventFormat(v)],
+        "event_audience_label": lambda v: EVENT_AUDIENCE_LABELS[v],
         "event_status_label": lambda v: EVENT_STATUS_LABELS[v],
         "host_status_label": lambda v: HOST_STATUS_LABELS[v],
         "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
@@ -96,7 +95,7 @@ def list():
         filters=filters,
         url_args=url_args,
         seats=service.seat_counts(pagination.items),
-        formats=FORMAT_LABELS,
+        formats=EVENT_FORMAT_LABELS,
         needs=NEED_LABELS,
         groups=group_service.group_options(current_user) if is_member(current_user) else [],
         setting=setting,
@@ -193,7 +192,7 @@ def detail(event_id: int, return_form=None):
         actions=actions,
         answerable=answerable,
         registration_open=service.registration_open(event),
-        action=ActionForm(),
+        action=ConfirmForm(),
         register_form=RegisterForm(),
         invite=invite,
         venue_form=venue_form,
@@ -271,9 +270,7 @@ def invite(event_id: int):
     if done:
         flash(_("The co-host is invited."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -283,7 +280,7 @@ def answer_host(event_id: int, slug: str, answer: str):
     if answer not in ("confirm", "decline"):
         abort(404)
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(
         form, lambda: service.confirm_host(current_user, event, slug, accept=answer == "confirm")
     )
@@ -298,7 +295,7 @@ def change_state(event_id: int, action: str):
     if action not in ("propose", "publish", "cancel", "complete"):
         abort(404)
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(form, lambda: service.transition(current_user, event, action))
     if done:
         flash(_("The event's state is changed."), "success")
@@ -397,9 +394,7 @@ def _ask_asset(event_id: int, kind: AssetKind):
     if done:
         flash(_("The request is sent to the asset's group."), "success")
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        flash_errors(form)
     return redirect(url_for("events.detail", event_id=event.id))
 
 
@@ -440,7 +435,7 @@ def register(event_id: int):
 @login_required
 def unregister(event_id: int):
     event = _load(event_id)
-    form = ActionForm()
+    form = ConfirmForm()
     mine = service.my_registration(current_user, event)
     if mine is None or mine.status == RegistrationStatus.cancelled:
         # A second click, or a page left open: say so instead of a bare 404.
@@ -517,21 +512,7 @@ def export(event_id: int):
     if group is None:
         abort(404)
     body = service.export_attendees_csv(current_user, event, group)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="event-{event.id}-{group.slug}.csv"'},
-    )
-
-
-def ics_response(body: bytes, filename: str) -> Response:
-    """A calendar file, conditional: calendar apps poll feeds, and an unchanged
-    one (its DTSTAMPs are stable) answers 304 to their If-None-Match."""
-    response = Response(
-        body, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
-    )
-    response.add_etag()
-    return response.make_conditional(request)
+    return csv_response(body, f"event-{event.id}-{group.slug}.csv")
 
 
 @bp.route("/<int:event_id>.ics")
@@ -543,7 +524,7 @@ def ics(event_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def calendar():
-    form = ActionForm()
+    form = ConfirmForm()
     done, _r = submit(form, lambda: calendars.reset_feed_secret(current_user))
     if done:
         flash(_("A new address is made; the old one no longer works."), "success")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.csvfiles import csv_response
 from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.registry import AssetForm, GroupForm
@@ -59,9 +60,7 @@ def list():
 @login_required
 def export():
     body = groups.export_registry_csv(current_user)
-    return Response(
-        body, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="registry.csv"'}
-    )
+    return csv_response(body, "registry.csv")
 
 
 @bp.route("/<slug>")

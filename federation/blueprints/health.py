@@ -11,11 +11,11 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation.csvfiles import csv_response
 from federation.errors import Invalid
-from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
-from federation.labels import GOVERNANCE_LABELS
+from federation.labels import GOVERNANCE_LABELS, HEALTH_SECTION_LABELS, OUTCOME_LABELS
 from federation.models import GovernanceType, IntroductionStatus
 from federation.permissions import (
     can_manage_event,
@@ -28,7 +28,6 @@ from federation.services import events, groups
 from federation.services.health import charts, export, outcomes, report, settings, snapshots
 from federation.services.health.flags import PATTERNS
 from federation.services.health.indicators import DEFINITIONS, event_breakdown
-from federation.services.health.labels import OUTCOME_LABELS, SECTION_LABELS
 
 bp = Blueprint("health", __name__)
 
@@ -145,7 +144,6 @@ def consent(slug: str):
     form = ConsentForm()
     if form.validate_on_submit():
         export.set_consent(current_user, group, form.research_consent.data)
-        db.session.commit()
         flash(_("Your choice about the research export is saved."), "success")
     return redirect(url_for("health.group", slug=group.slug))
 
@@ -182,7 +180,7 @@ def impact_report(slug: str):
         errors=errors,
         args=args,
         lang=lang,
-        section_labels=SECTION_LABELS,
+        section_labels=HEALTH_SECTION_LABELS,
         all_sections=report.SECTIONS,
     )
 
@@ -234,11 +232,7 @@ def research_export(fmt: str):
     if not can_see_federation_health(current_user):
         abort(403)
     if fmt == "csv":
-        return Response(
-            export.research_csv(current_user),
-            mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="federation-health-research.csv"'},
-        )
+        return csv_response(export.research_csv(current_user), "federation-health-research.csv")
     body = json.dumps(
         {"fields": list(export.FIELDS), "records": export.research_rows(current_user)}, ensure_ascii=False
     )

@@ -9,9 +9,8 @@ from flask_login import current_user, login_required
 
 from federation.errors import DomainError, Invalid, NotFound
 from federation.extensions import db, limiter
-from federation.forms.base import submit
+from federation.forms.base import ConfirmForm, submit
 from federation.forms.knowledge import (
-    ActionForm,
     ArticleForm,
     AttachmentForm,
     ChapterArticleForm,
@@ -19,6 +18,7 @@ from federation.forms.knowledge import (
     PracticeProfileForm,
 )
 from federation.i18n import current_locale
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, SPACE_LABELS
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
 from federation.permissions import (
@@ -37,13 +37,7 @@ from federation.services.knowledge import (
     textbook,
 )
 from federation.services.knowledge import attachments as files
-from federation.services.knowledge.taxonomy import (
-    CATEGORY_LABELS,
-    MATURITY_LEVELS,
-    SPACE_LABELS,
-    VISIBILITY_LABELS,
-    topic_label,
-)
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS, topic_label
 
 bp = Blueprint("knowledge", __name__)
 
@@ -52,7 +46,7 @@ bp = Blueprint("knowledge", __name__)
 def labels():
     return {
         "category_labels": CATEGORY_LABELS,
-        "visibility_labels": VISIBILITY_LABELS,
+        "visibility_labels": ARTICLE_VISIBILITY_LABELS,
         "space_labels": SPACE_LABELS,
         "topic_label": topic_label,
         "render_markdown": articles.render_markdown,
@@ -129,7 +123,7 @@ def detail(article_id: int):
         body=articles.render_markdown(article.body_for(current_locale())),
         editable=editable,
         attachment_form=AttachmentForm() if editable else None,
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         previous=previous,
         following=following,
         chapter=chapter,
@@ -165,7 +159,7 @@ def history(article_id: int):
         article=article,
         versions=versions,
         editable=can_edit_article(current_user, article),
-        form=ActionForm(),
+        form=ConfirmForm(),
     )
 
 
@@ -187,11 +181,10 @@ def restore(article_id: int, number: int):
     article = articles.get_article(current_user, article_id)
     if not can_edit_article(current_user, article):
         abort(403)
-    form = ActionForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
             articles.restore(current_user, article, number)
-            db.session.commit()
             flash(_("Version %(n)d is restored as the current version.", n=number), "success")
         except Invalid as error:
             db.session.rollback()
@@ -209,7 +202,6 @@ def attach(article_id: int):
     if form.validate_on_submit():
         try:
             articles.add_attachment(current_user, article, form.file.data)
-            db.session.commit()
             flash(_("The file is attached."), "success")
             return redirect(url_for("knowledge.detail", article_id=article.id))
         except DomainError as error:
@@ -226,7 +218,7 @@ def attach(article_id: int):
         body=articles.render_markdown(article.body_for(current_locale())),
         editable=True,
         attachment_form=form,
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
         previous=previous,
         following=following,
         chapter=chapter,
@@ -256,10 +248,9 @@ def remove_attachment(attachment_id: int):
     row = articles.get_attachment(current_user, attachment_id)
     if not can_edit_article(current_user, row.article):
         abort(403)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         article_id = row.article_id
         articles.remove_attachment(current_user, row)
-        db.session.commit()
         flash(_("The file is removed."), "success")
         return redirect(url_for("knowledge.detail", article_id=article_id))
     return redirect(url_for("knowledge.detail", article_id=row.article_id))
@@ -309,7 +300,7 @@ def manage_textbook():
         form=form,
         toc=textbook.table_of_contents(current_user),
         add_form=ChapterArticleForm(prefix="add"),
-        action_form=ActionForm(),
+        action_form=ConfirmForm(),
     )
 
 
@@ -323,7 +314,6 @@ def chapter_add(chapter_id: int):
     if form.validate_on_submit():
         try:
             textbook.add_article(current_user, row, form.article_id.data)
-            db.session.commit()
             flash(_("The article is added to the chapter."), "success")
         except DomainError as error:
             db.session.rollback()
@@ -339,12 +329,11 @@ def chapter_action(chapter_id: int, action: str):
     if not can_curate_textbook(current_user):
         abort(403)
     row = textbook.get_chapter(chapter_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         if action == "delete":
             textbook.delete_chapter(current_user, row)
         else:
             textbook.move_chapter(current_user, row, -1 if action == "up" else 1)
-        db.session.commit()
     return redirect(url_for("knowledge.manage_textbook"))
 
 
@@ -356,12 +345,11 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
     if not can_curate_textbook(current_user):
         abort(403)
     row = textbook.get_chapter(chapter_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         if action == "remove":
             textbook.remove_entry(current_user, row, entry_id)
         else:
             textbook.move_entry(current_user, row, entry_id, -1 if action == "up" else 1)
-        db.session.commit()
     return redirect(url_for("knowledge.manage_textbook"))
 
 
@@ -372,10 +360,9 @@ def entry_action(chapter_id: int, entry_id: int, action: str):
 @login_required
 def practice_join(application_id: int):
     application = application_service.get_application(current_user, application_id)
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         try:
             practice.join(current_user, application)
-            db.session.commit()
             flash(
                 _("Welcome to the practice community! Read the textbook and ask in the beginners' space."),
                 "success",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from federation.extensions import db
 from federation.forms.account import LanguageForm
 from federation.security import is_safe_redirect
 from federation.services import accounts, groups
@@ -26,7 +25,6 @@ def language():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             accounts.set_locale(current_user, form.locale.data)
-            db.session.commit()
     return redirect(target)
 
 

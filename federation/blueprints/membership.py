@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from federation.errors import Conflict, Invalid, NotFound
 from federation.extensions import db
-from federation.forms.base import BaseForm
+from federation.forms.base import ConfirmForm
 from federation.models import AlumniGroup, JoinRequestStatus
 from federation.pagination import page_args
 from federation.permissions import (
@@ -78,7 +78,7 @@ def ask(slug: str):
         abort(403)
     settings = membership.settings_of(group)
     questions = membership.questions_of(settings)
-    form = BaseForm()
+    form = ConfirmForm()
     errors: dict[str, list[str]] = {}
     existing = membership.pending_request(current_user, group)
     if request.method == "POST" and form.validate_on_submit():
@@ -94,7 +94,6 @@ def ask(slug: str):
             errors = error.fields
             form.form_errors.append(_("Please correct the fields marked below."))
         else:
-            db.session.commit()
             flash(_("Your request was sent. The group's approvers will answer by mail."), "success")
             return redirect(url_for("membership.detail", request_id=join_request.id))
     status = 422 if form.form_errors else 200
@@ -128,7 +127,7 @@ def queue(slug: str):
         group=group,
         pagination=pagination,
         status=status,
-        form=BaseForm(),
+        form=ConfirmForm(),
         weekdays=_weekday_labels(),
         chosen=membership.approver_weekdays(current_user, group),
     )
@@ -140,10 +139,9 @@ def digest_days(slug: str):
     group = _group(slug)
     if not can_decide_join_requests(current_user, group):
         abort(404)
-    form = BaseForm()
+    form = ConfirmForm()
     if form.validate_on_submit():
         membership.set_digest_weekdays(current_user, group, request.form.getlist("weekday"))
-        db.session.commit()
         flash(_("Your digest days are saved."), "success")
     return redirect(url_for("membership.queue", slug=group.slug))
 
@@ -169,7 +167,7 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
         group=group,
         actions=actions,
         questions=membership.questions_of(settings),
-        form=form or BaseForm(),
+        form=form or ConfirmForm(),
         show_birth_date=may_see_birth_date(current_user, join_request),
         approve_template=settings.approve_template
         or membership.default_template("approve", join_request.user.locale),
@@ -183,7 +181,7 @@ def _render_detail(join_request, form=None, status: int = 200, message: str | No
 @login_required
 def decide(request_id: int, action: str):
     join_request = membership.get_request(current_user, request_id)
-    form = BaseForm()
+    form = ConfirmForm()
     if not form.validate_on_submit():
         return _render_detail(join_request, form, 400)
     message = request.form.get("message", "")
@@ -204,7 +202,6 @@ def decide(request_id: int, action: str):
         join_request = membership.get_request(current_user, request_id)
         form.show_errors(error)
         return _render_detail(join_request, form, 422, message)
-    db.session.commit()
     flash(
         {
             "approve": _("Approved: a welcome mail is on its way."),
@@ -224,7 +221,7 @@ def settings(slug: str):
     group = groups.get_group(current_user, slug)
     if not can_manage_group(current_user, group):
         abort(403)
-    form = BaseForm()
+    form = ConfirmForm()
     current = membership.settings_of(group)
     errors: dict[str, list[str]] = {}
     values = None
@@ -245,7 +242,6 @@ def settings(slug: str):
             errors = error.fields
             form.form_errors.append(_("Please correct the fields marked below."))
         else:
-            db.session.commit()
             flash(_("The join settings are saved."), "success")
             return redirect(url_for("membership.settings", slug=group.slug))
     if values is None:
@@ -295,7 +291,7 @@ def members(slug: str):
 def introduction(slug: str):
     group = groups.get_group(current_user, slug)
     own = membership.own_membership(current_user, group)
-    form = BaseForm()
+    form = ConfirmForm()
     errors: dict[str, list[str]] = {}
     text = own.self_introduction
     if request.method == "POST" and form.validate_on_submit():
@@ -306,7 +302,6 @@ def introduction(slug: str):
             db.session.rollback()
             errors = error.fields
         else:
-            db.session.commit()
             flash(_("Your self-introduction is on the group's member page."), "success")
             return redirect(url_for("membership.members", slug=group.slug))
     return render_template(

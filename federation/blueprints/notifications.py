@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.extensions import db
-from federation.forms.account import ConfirmForm
-from federation.forms.base import submit
-from federation.forms.notifications import DELIVERY_LABELS, settings_form
+from federation.forms.base import ConfirmForm, submit
+from federation.forms.notifications import settings_form
+from federation.labels import DELIVERY_LABELS
 from federation.pagination import page_args
 from federation.security import is_safe_redirect
 from federation.services import notifications as service
@@ -52,7 +52,6 @@ def inbox():
 def detail(notification_id: int):
     """Reading a notification marks it read, like opening a mail."""
     row = service.mark_read(current_user, notification_id)
-    db.session.commit()
     return render_template("notifications/detail.html", item=row, local_link=_local(row.link))
 
 
@@ -61,7 +60,6 @@ def read(notification_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         row = service.mark_read(current_user, notification_id)
-        db.session.commit()
         if request.form.get("open") and row.link:
             return redirect(_local(row.link))
     return redirect(url_for("notifications.inbox"))
@@ -72,7 +70,6 @@ def read_all():
     form = ConfirmForm()
     if form.validate_on_submit():
         count = service.mark_all_read(current_user)
-        db.session.commit()
         flash(_("%(n)d notification(s) marked as read.", n=count), "success")
     return redirect(url_for("notifications.inbox"))
 

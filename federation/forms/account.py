@@ -12,21 +12,30 @@ from wtforms import (
 )
 
 from federation.forms.base import BaseForm, choices, max_length, required
+from federation.models import limits
 
 
 class NameFields:
     family_name = StringField(
-        _l("Family name"), validators=[required(), max_length(80)], render_kw={"autocomplete": "family-name"}
+        _l("Family name"),
+        validators=[required(), max_length(limits.PERSON_NAME)],
+        render_kw={"autocomplete": "family-name"},
     )
     given_name = StringField(
-        _l("Given name"), validators=[required(), max_length(80)], render_kw={"autocomplete": "given-name"}
+        _l("Given name"),
+        validators=[required(), max_length(limits.PERSON_NAME)],
+        render_kw={"autocomplete": "given-name"},
     )
     # Needed for a name written in kanji; the service says so next to the field.
     family_name_kana = StringField(
-        _l("Family name (kana)"), validators=[max_length(80)], description=_l("For example: やまだ")
+        _l("Family name (kana)"),
+        validators=[max_length(limits.PERSON_NAME)],
+        description=_l("For example: やまだ"),
     )
     given_name_kana = StringField(
-        _l("Given name (kana)"), validators=[max_length(80)], description=_l("For example: はなこ")
+        _l("Given name (kana)"),
+        validators=[max_length(limits.PERSON_NAME)],
+        description=_l("For example: はなこ"),
     )
     # Unchosen: family first for a name in Japanese script, given first for Latin.
     name_order = RadioField(
@@ -43,11 +52,13 @@ class NameFields:
 
 class RegisterForm(NameFields, BaseForm):
     email = EmailField(
-        _l("Email address"), validators=[required(), max_length(254)], render_kw={"autocomplete": "email"}
+        _l("Email address"),
+        validators=[required(), max_length(limits.EMAIL)],
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[required(), max_length(256)],
+        validators=[required(), max_length(limits.PASSWORD)],
         description=_l("At least 10 characters."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -56,11 +67,13 @@ class RegisterForm(NameFields, BaseForm):
 
 class LoginForm(BaseForm):
     email = EmailField(
-        _l("Email address"), validators=[required(), max_length(254)], render_kw={"autocomplete": "username"}
+        _l("Email address"),
+        validators=[required(), max_length(limits.EMAIL)],
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[required(), max_length(256)],
+        validators=[required(), max_length(limits.PASSWORD)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -69,7 +82,9 @@ class LoginForm(BaseForm):
 
 class ForgotPasswordForm(BaseForm):
     email = EmailField(
-        _l("Email address"), validators=[required(), max_length(254)], render_kw={"autocomplete": "email"}
+        _l("Email address"),
+        validators=[required(), max_length(limits.EMAIL)],
+        render_kw={"autocomplete": "email"},
     )
     submit = SubmitField(_l("Send reset link"))
 
@@ -92,7 +107,7 @@ class VerifyForm(TokenFromMailField, BaseForm):
 class ResetPasswordForm(TokenFromMailField, BaseForm):
     password = PasswordField(
         _l("New password"),
-        validators=[required(), max_length(256)],
+        validators=[required(), max_length(limits.PASSWORD)],
         description=_l("At least 10 characters."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -117,7 +132,7 @@ class ChangePasswordForm(BaseForm):
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[required(), max_length(256)],
+        validators=[required(), max_length(limits.PASSWORD)],
         description=_l("At least 10 characters."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -126,7 +141,9 @@ class ChangePasswordForm(BaseForm):
 
 class ChangeEmailForm(BaseForm):
     new_email = EmailField(
-        _l("New email address"), validators=[required(), max_length(254)], render_kw={"autocomplete": "email"}
+        _l("New email address"),
+        validators=[required(), max_length(limits.EMAIL)],
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
         _l("Password"), validators=[required()], render_kw={"autocomplete": "current-password"}
@@ -137,7 +154,7 @@ class ChangeEmailForm(BaseForm):
 class TokenForm(BaseForm):
     name = StringField(
         _l("Token name"),
-        validators=[required(), max_length(80)],
+        validators=[required(), max_length(limits.TOKEN_NAME)],
         description=_l("For example: the script or service that uses it."),
     )
     submit = SubmitField(_l("Create token"))
@@ -149,12 +166,6 @@ class LanguageForm(BaseForm):
     )
     next = HiddenField()
     submit = SubmitField(_l("Switch"))
-
-
-class ConfirmForm(BaseForm):
-    """A bare POST button (revoke, sign out, resend): CSRF only."""
-
-    submit = SubmitField(_l("Confirm"))
 
 
 class DeleteAccountForm(BaseForm):

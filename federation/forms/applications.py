@@ -35,6 +35,7 @@ from federation.models import (
     MembershipScope,
     Purpose,
     Verdict,
+    limits,
 )
 from federation.services.applications import SETTINGS
 
@@ -53,7 +54,7 @@ def _pick(labels, enum_cls, blank=True):
 
 
 class EventExampleForm(Form):
-    title = StringField(_l("Event title"), validators=[Optional(), max_length(200)])
+    title = StringField(_l("Event title"), validators=[Optional(), max_length(limits.TITLE)])
     held_on = DateField(_l("Date"), validators=[Optional()])
     attendance = IntegerField(_l("Attendance"), validators=_number())
 
@@ -67,18 +68,20 @@ class ApplicationForm(BaseForm):
             "Pick your group if it is already a member of the federation; otherwise describe it below."
         ),
     )
-    name_ja = StringField(_l("Group name (Japanese)"), validators=[Optional(), max_length(120)])
-    name_en = StringField(_l("Group name (English)"), validators=[Optional(), max_length(120)])
-    name_kana = StringField(_l("Group name (kana)"), validators=[Optional(), max_length(160)])
+    name_ja = StringField(_l("Group name (Japanese)"), validators=[Optional(), max_length(limits.GROUP_NAME)])
+    name_en = StringField(_l("Group name (English)"), validators=[Optional(), max_length(limits.GROUP_NAME)])
+    name_kana = StringField(
+        _l("Group name (kana)"), validators=[Optional(), max_length(limits.GROUP_NAME_KANA)]
+    )
     company_name = StringField(
         _l("Company"),
-        validators=[Optional(), max_length(120)],
+        validators=[Optional(), max_length(limits.COMPANY_NAME)],
         description=_l("The company (and its group companies)."),
     )
     founded_on = DateField(_l("Founded on"), validators=[Optional()])
     platforms = TextAreaField(
         _l("Platforms"),
-        validators=[Optional(), max_length(2000)],
+        validators=[Optional(), max_length(limits.PLATFORMS)],
         description=_l("For example: Facebook group, Slack, website."),
     )
     registered_members = IntegerField(_l("Registered members"), validators=_number())
@@ -87,11 +90,12 @@ class ApplicationForm(BaseForm):
     event_examples = FieldList(FormField(EventExampleForm), min_entries=3, max_entries=10)
     governance_type = SelectField(_l("Governance type"), choices=_pick(GOVERNANCE_LABELS, GovernanceType))
     liaison_department = StringField(
-        _l("Company liaison department"), validators=[Optional(), max_length(160)]
+        _l("Company liaison department"),
+        validators=[Optional(), max_length(limits.APPLICATION_LIAISON_DEPARTMENT)],
     )
     liaison_email = EmailField(
         _l("Liaison's work email (optional)"),
-        validators=[Optional(), max_length(254)],
+        validators=[Optional(), max_length(limits.EMAIL)],
         description=_l("We ask the liaison to confirm that the company recognises the group."),
     )
     membership_scope = SelectField(_l("Who may join"), choices=_pick(MEMBERSHIP_LABELS, MembershipScope))
@@ -103,7 +107,7 @@ class ApplicationForm(BaseForm):
         _l("How often you are involved"), choices=_pick(INVOLVEMENT_LABELS, Involvement)
     )
     role_description = TextAreaField(
-        _l("What you do for the group"), validators=[Optional(), max_length(4000)]
+        _l("What you do for the group"), validators=[Optional(), max_length(limits.ROLE_DESCRIPTION)]
     )
     submit = SubmitField(_l("Submit application"))
 
@@ -124,7 +128,7 @@ class OverrideForm(BaseForm):
     verdict = SelectField(_l("Verdict"), choices=_pick(VERDICT_LABELS, Verdict, blank=False))
     note = TextAreaField(
         _l("Note"),
-        validators=[required(), max_length(4000)],
+        validators=[required(), max_length(limits.REVIEW_NOTE)],
         description=_l("Why: it goes into the precedent log."),
     )
     submit = SubmitField(_l("Override"))
@@ -150,10 +154,12 @@ class DecisionForm(BaseForm):
     )
     message = TextAreaField(
         _l("Message to the applicant"),
-        validators=[required(), max_length(8000)],
+        validators=[required(), max_length(limits.DECISION_MESSAGE)],
         description=_l("Written in the applicant's language."),
     )
-    note = TextAreaField(_l("Note for the precedent log"), validators=[Optional(), max_length(4000)])
+    note = TextAreaField(
+        _l("Note for the precedent log"), validators=[Optional(), max_length(limits.REVIEW_NOTE)]
+    )
     submit = SubmitField(_l("Send decision"))
 
 
@@ -165,6 +171,6 @@ class SettingsForm(BaseForm):
 
 
 class EndorseForm(BaseForm):
-    confirmer_name = StringField(_l("Your name"), validators=[required(), max_length(160)])
+    confirmer_name = StringField(_l("Your name"), validators=[required(), max_length(limits.CONFIRMER_NAME)])
     submit = SubmitField(_l("Confirm the company's recognition"))
     decline = SubmitField(_l("Decline: the company does not recognise this group"))

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import g
+from flask import flash, g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.simple import SubmitField
 from wtforms.validators import DataRequired, Length
 
 from federation.errors import Conflict, Invalid
@@ -25,12 +26,20 @@ class BaseForm(FlaskForm):
             self.form_errors.append(error.message)
 
 
+class ConfirmForm(BaseForm):
+    """A bare POST button (revoke, sign out, publish, remove): CSRF only. The
+    one such form: every page button that needs nothing but the token uses it."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
 def submit(form: BaseForm, action):
-    """Validate the form, run one service call, commit.
+    """Validate the form and run one service call; the page layer's edge
+    (federation/transactions.py) commits once the view has answered.
 
     Returns (True, result) when done; (False, None) when the form was not sent
     or the service refused the input, in which case the errors are on the form
-    and nothing was written.
+    and what the call wrote is rolled back.
     """
     if not form.validate_on_submit():
         return False, None
@@ -48,8 +57,14 @@ def submit(form: BaseForm, action):
         form.show_errors(error)
         g.form_conflict = error.message
         return False, None
-    db.session.commit()
     return True, result
+
+
+def flash_errors(form: BaseForm) -> None:
+    """A form posted from a page that redirects: its errors as flash messages,
+    the form's own (a service's refusal) if any, else each field's."""
+    for message in form.form_errors or [m for messages in form.errors.values() for m in messages]:
+        flash(message, "error")
 
 
 def required():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -20,23 +18,9 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.models import ProposalFormat, ProposalStatus
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-FORMAT_LABELS = {
-    ProposalFormat.talk: _l("Talk"),
-    ProposalFormat.panel: _l("Panel"),
-    ProposalFormat.workshop: _l("Workshop"),
-}
-STATUS_LABELS = {
-    ProposalStatus.submitted: _l("Submitted, in review"),
-    ProposalStatus.accepted: _l("Accepted"),
-    ProposalStatus.rejected: _l("Not accepted"),
-    ProposalStatus.withdrawn: _l("Withdrawn"),
-}
-LANGUAGE_LABELS = {"ja": _l("Japanese"), "en": _l("English")}
-
+from federation.labels import LANGUAGE_LABELS, PROPOSAL_FORMAT_LABELS
+from federation.models import limits
+from federation.models.base import TOKYO
 
 # Shown as minutes with a "T" (what datetime-local inputs fill in); seconds accepted.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -48,13 +32,17 @@ def _local(value):
 
 class EditionForm(BaseForm):
     year = IntegerField(_l("Year"), validators=[required()])
-    theme_ja = StringField(_l("Theme (Japanese)"), validators=[max_length(200)])
-    theme_en = StringField(_l("Theme (English)"), validators=[max_length(200)])
-    description_ja = TextAreaField(_l("Description (Japanese)"), validators=[max_length(20000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
+    theme_ja = StringField(_l("Theme (Japanese)"), validators=[max_length(limits.TITLE)])
+    theme_en = StringField(_l("Theme (English)"), validators=[max_length(limits.TITLE)])
+    description_ja = TextAreaField(
+        _l("Description (Japanese)"), validators=[max_length(limits.EVENT_DESCRIPTION)]
+    )
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[max_length(limits.EVENT_DESCRIPTION)]
+    )
     starts_on = DateField(_l("First day"), validators=[required()])
     ends_on = DateField(_l("Last day"), validators=[required()])
-    place = StringField(_l("Place"), validators=[max_length(255)])
+    place = StringField(_l("Place"), validators=[max_length(limits.PLACE)])
     rooms = TextAreaField(_l("Rooms"), description=_l("One per line."))
     tracks = TextAreaField(_l("Tracks"), description=_l("One per line."))
     capacity = IntegerField(_l("Capacity"), validators=[required(), NumberRange(min=1)])
@@ -146,9 +134,11 @@ class EditionEditForm(EditionForm):
 
 
 class ProposalForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(200)])
-    abstract = TextAreaField(_l("Abstract"), validators=[required(), max_length(5000)])
-    format = SelectField(_l("Format"), choices=choices([(k.value, v) for k, v in FORMAT_LABELS.items()]))
+    title = StringField(_l("Title"), validators=[required(), max_length(limits.TITLE)])
+    abstract = TextAreaField(_l("Abstract"), validators=[required(), max_length(limits.ABSTRACT)])
+    format = SelectField(
+        _l("Format"), choices=choices([(k.value, v) for k, v in PROPOSAL_FORMAT_LABELS.items()])
+    )
     length_minutes = IntegerField(
         _l("Length (minutes)"), default=30, validators=[required(), NumberRange(min=5, max=240)]
     )
@@ -173,12 +163,12 @@ class ProposalForm(BaseForm):
 
 
 class ReviewForm(BaseForm):
-    comment = TextAreaField(_l("Comment"), validators=[max_length(3000)])
+    comment = TextAreaField(_l("Comment"), validators=[max_length(limits.MESSAGE)])
     submit = SubmitField(_l("Save the review"))
 
 
 class DecisionForm(BaseForm):
-    message = TextAreaField(_l("Message to the speakers"), validators=[max_length(3000)])
+    message = TextAreaField(_l("Message to the speakers"), validators=[max_length(limits.MESSAGE)])
     accept = SubmitField(_l("Accept"))
     reject = SubmitField(_l("Reject"))
 
@@ -197,9 +187,9 @@ class ScheduleForm(BaseForm):
 
 
 class ContentForm(BaseForm):
-    video_url = StringField(_l("Video"), validators=[max_length(500)])
-    article_url = StringField(_l("Article"), validators=[max_length(500)])
-    graphic_recording_url = StringField(_l("Graphic recording"), validators=[max_length(500)])
+    video_url = StringField(_l("Video"), validators=[max_length(limits.URL)])
+    article_url = StringField(_l("Article"), validators=[max_length(limits.URL)])
+    graphic_recording_url = StringField(_l("Graphic recording"), validators=[max_length(limits.URL)])
     submit = SubmitField(_l("Save the content"))
 
 
@@ -207,7 +197,3 @@ class CheckInForm(BaseForm):
     registration = HiddenField(validators=[required()])
     present = HiddenField(default="1")
     submit = SubmitField(_l("Check in"))
-
-
-class ActionForm(BaseForm):
-    submit = SubmitField(_l("Send"))

@@ -19,32 +19,17 @@ from wtforms.validators import Optional
 
 from federation.forms.account import NameFields
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.models import NeedPair, Side, Visibility
-
-VISIBILITY_LABELS = {
-    Visibility.groups: _l("My groups only"),
-    Visibility.federation: _l("The whole federation"),
-    Visibility.public: _l("Public"),
-}
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "organisation": _l("Organisation and title"),
-    "industries": _l("Industries"),
-    "skills": _l("Skills"),
-    "bio": _l("Short bio"),
-    "affiliations": _l("Alumni affiliations"),
-    "offers": _l("Offers and asks"),
-}
-SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
+from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS
+from federation.models import NeedPair, Side, Visibility, limits
 
 
 class ProfileForm(BaseForm):
-    organisation = StringField(_l("Current organisation"), validators=[max_length(120)])
-    title = StringField(_l("Title"), validators=[max_length(120)])
+    organisation = StringField(_l("Current organisation"), validators=[max_length(limits.ORGANISATION)])
+    title = StringField(_l("Title"), validators=[max_length(limits.PROFILE_TITLE)])
     industries = StringField(
         _l("Industries"), validators=[max_length(400)], description=_l("Separate with commas, e.g. 金融, IT")
     )
-    skills = StringField(_l("Skills"), validators=[max_length(500)])
+    skills = StringField(_l("Skills"), validators=[max_length(limits.TOPICS)])
     bio = TextAreaField(_l("Short bio"), validators=[max_length(2000)])
     consent = BooleanField(
         _l(
@@ -71,20 +56,20 @@ class ProfileForm(BaseForm):
             "industries": list((self.industries.data or "").replace("、", ",").split(",")),
             "skills": self.skills.data,
             "bio": self.bio.data,
-            "visibility": {f: getattr(self, "visibility_" + f).data for f in FIELD_LABELS},
+            "visibility": {f: getattr(self, "visibility_" + f).data for f in PROFILE_FIELD_LABELS},
             "needs": needs,
             "consent": self.consent.data,
             "digest_opt_in": self.digest_opt_in.data,
         }
 
 
-for _field in FIELD_LABELS:
+for _field in PROFILE_FIELD_LABELS:
     setattr(
         ProfileForm,
         "visibility_" + _field,
         SelectField(
-            FIELD_LABELS[_field],
-            choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in Visibility]),
+            PROFILE_FIELD_LABELS[_field],
+            choices=choices([(v.value, PROFILE_VISIBILITY_LABELS[v]) for v in Visibility]),
             default=Visibility.groups.value,
         ),
     )
@@ -94,9 +79,9 @@ for _need, _side, _name in ProfileForm.need_field_names():
 
 
 class InviteForm(NameFields, BaseForm):
-    email = EmailField(_l("Email address"), validators=[required(), max_length(254)])
+    email = EmailField(_l("Email address"), validators=[required(), max_length(limits.EMAIL)])
     year_left = IntegerField(_l("Year left"), validators=[Optional()])
-    organisation = StringField(_l("Current organisation"), validators=[max_length(120)])
+    organisation = StringField(_l("Current organisation"), validators=[max_length(limits.ORGANISATION)])
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -121,7 +106,7 @@ class ConfirmImportForm(BaseForm):
 class JoinForm(NameFields, BaseForm):
     password = PasswordField(
         _l("Password"),
-        validators=[required(), max_length(256)],
+        validators=[required(), max_length(limits.PASSWORD)],
         description=_l("At least 10 characters."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -135,16 +120,12 @@ class AcceptInvitationForm(BaseForm):
 class IntroductionForm(BaseForm):
     message = TextAreaField(
         _l("Message"),
-        validators=[required(), max_length(2000)],
+        validators=[required(), max_length(limits.SHORT_MESSAGE)],
         description=_l("Say who you are and why you would like to meet."),
     )
     submit = SubmitField(_l("Ask for an introduction"))
 
 
-class DecisionForm(BaseForm):
-    submit = SubmitField(_l("Confirm"))
-
-
 class ReportForm(BaseForm):
-    reason = TextAreaField(_l("What happened?"), validators=[required(), max_length(2000)])
+    reason = TextAreaField(_l("What happened?"), validators=[required(), max_length(limits.SHORT_MESSAGE)])
     submit = SubmitField(_l("Report to the coordinators"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,21 +17,9 @@ from wtforms.validators import NumberRange, Optional
 
 from federation.forms.base import BaseForm, choices, max_length, required
 from federation.forms.registry import MultiCheckboxField
-from federation.labels import NEED_LABELS
-from federation.models import EventAudience, EventFormat
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-FORMAT_LABELS = {
-    EventFormat.in_person: _l("In person"),
-    EventFormat.online: _l("Online"),
-    EventFormat.hybrid: _l("Hybrid"),
-}
-AUDIENCE_LABELS = {
-    EventAudience.hosts: _l("Host groups' members only"),
-    EventAudience.members: _l("All federation members"),
-    EventAudience.public: _l("Public"),
-}
+from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
+from federation.models import EventAudience, limits
+from federation.models.base import TOKYO
 
 
 def _pairs(labels: dict):
@@ -45,28 +31,32 @@ def _local(value):
 
 
 class EventForm(BaseForm):
-    title_ja = StringField(_l("Title (Japanese)"), validators=[max_length(200)])
+    title_ja = StringField(_l("Title (Japanese)"), validators=[max_length(limits.TITLE)])
     title_en = StringField(
         _l("Title (English)"),
-        validators=[max_length(200)],
+        validators=[max_length(limits.TITLE)],
         description=_l("Give a title in Japanese, English or both."),
     )
     description_ja = TextAreaField(
         _l("Description (Japanese)"),
-        validators=[max_length(20000)],
+        validators=[max_length(limits.EVENT_DESCRIPTION)],
         description=_l("Markdown: **bold**, lists, links."),
     )
-    description_en = TextAreaField(_l("Description (English)"), validators=[max_length(20000)])
-    format = SelectField(_l("Format"), choices=_pairs(FORMAT_LABELS))
+    description_en = TextAreaField(
+        _l("Description (English)"), validators=[max_length(limits.EVENT_DESCRIPTION)]
+    )
+    format = SelectField(_l("Format"), choices=_pairs(EVENT_FORMAT_LABELS))
     starts_at = DateTimeLocalField(_l("Starts (Japan time)"), validators=[required()])
     ends_at = DateTimeLocalField(_l("Ends (Japan time)"), validators=[required()])
     place = StringField(
         _l("Place"),
-        validators=[max_length(255)],
+        validators=[max_length(limits.PLACE)],
         description=_l("A place outside the registry, or details such as the floor."),
     )
     online_url = StringField(
-        _l("Online link"), validators=[max_length(500)], description=_l("Shown only to confirmed attendees.")
+        _l("Online link"),
+        validators=[max_length(limits.URL)],
+        description=_l("Shown only to confirmed attendees."),
     )
     capacity = IntegerField(
         _l("Capacity"),
@@ -76,7 +66,7 @@ class EventForm(BaseForm):
         _l("Registration deadline (Japan time)"), validators=[Optional()]
     )
     audience = SelectField(
-        _l("Who may attend"), choices=_pairs(AUDIENCE_LABELS), default=EventAudience.members.value
+        _l("Who may attend"), choices=_pairs(EVENT_AUDIENCE_LABELS), default=EventAudience.members.value
     )
     tags = MultiCheckboxField(
         _l("Member needs"), choices=choices([(key.value, label) for key, label in NEED_LABELS.items()])
@@ -119,12 +109,6 @@ class InviteForm(BaseForm):
     submit = SubmitField(_l("Invite"))
 
 
-class ActionForm(BaseForm):
-    """A button that changes state (CSRF only)."""
-
-    submit = SubmitField(_l("OK"))
-
-
 class ReturnForm(BaseForm):
     """A coordinator returns a proposed event to its hosts, saying why."""
 
@@ -145,7 +129,7 @@ class RegisterForm(BaseForm):
 
 class AssetChoiceForm(BaseForm):
     asset = SelectField(_l("Asset"), coerce=int, validators=[required()])
-    message = TextAreaField(_l("Message to the owner"), validators=[max_length(3000)])
+    message = TextAreaField(_l("Message to the owner"), validators=[max_length(limits.MESSAGE)])
     submit = SubmitField(_l("Send the request"))
 
 

@@ -7,7 +7,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SubmitField, TextAre
 from wtforms.validators import InputRequired, Optional
 
 from federation.forms.base import BaseForm, choices, max_length
-from federation.services.health.labels import OUTCOME_LABELS
+from federation.labels import OUTCOME_LABELS
 from federation.services.health.outcomes import NOTE_LIMIT
 from federation.services.health.report import HIGHLIGHTS_LIMIT
 from federation.services.health.settings import SETTINGS

@@ -19,9 +19,9 @@ from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.labels import GOVERNANCE_LABELS
-from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory
-from federation.services.knowledge.taxonomy import CATEGORY_LABELS, MATURITY_LEVELS, TOPICS, VISIBILITY_LABELS
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, GOVERNANCE_LABELS
+from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory, limits
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS, TOPICS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -44,16 +44,16 @@ def topic_choices():
 
 
 class ArticleForm(BaseForm):
-    title_ja = StringField(_l("Title (Japanese)"), validators=[Optional(), max_length(200)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), max_length(200)])
+    title_ja = StringField(_l("Title (Japanese)"), validators=[Optional(), max_length(limits.TITLE)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), max_length(limits.TITLE)])
     body_ja = TextAreaField(
         _l("Text (Japanese)"),
-        validators=[Optional(), max_length(50000)],
+        validators=[Optional(), max_length(limits.ARTICLE_BODY)],
         description=_l("Markdown: **bold**, lists, links."),
         render_kw={"rows": 14},
     )
     body_en = TextAreaField(
-        _l("Text (English)"), validators=[Optional(), max_length(50000)], render_kw={"rows": 8}
+        _l("Text (English)"), validators=[Optional(), max_length(limits.ARTICLE_BODY)], render_kw={"rows": 8}
     )
     category = SelectField(_l("Category"), choices=category_choices(blank=True), validators=[required()])
     topic = SelectField(_l("Sub-topic"), choices=topic_choices(), validators=[Optional()])
@@ -66,10 +66,12 @@ class ArticleForm(BaseForm):
     )
     visibility = SelectField(
         _l("Who may read it"),
-        choices=choices([(v.value, VISIBILITY_LABELS[v]) for v in ArticleVisibility]),
+        choices=choices([(v.value, ARTICLE_VISIBILITY_LABELS[v]) for v in ArticleVisibility]),
         default="members",
     )
-    note = StringField(_l("What changed (optional)"), validators=[Optional(), max_length(200)])
+    note = StringField(
+        _l("What changed (optional)"), validators=[Optional(), max_length(limits.VERSION_NOTE)]
+    )
     submit = SubmitField(_l("Save"))
 
     def service_data(self) -> dict:
@@ -86,15 +88,9 @@ class AttachmentForm(BaseForm):
     submit = SubmitField(_l("Attach"))
 
 
-class ActionForm(BaseForm):
-    """A button that only needs the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class ChapterForm(BaseForm):
-    title_ja = StringField(_l("Chapter title (Japanese)"), validators=[required(), max_length(200)])
-    title_en = StringField(_l("Chapter title (English)"), validators=[Optional(), max_length(200)])
+    title_ja = StringField(_l("Chapter title (Japanese)"), validators=[required(), max_length(limits.TITLE)])
+    title_en = StringField(_l("Chapter title (English)"), validators=[Optional(), max_length(limits.TITLE)])
     submit = SubmitField(_l("Save chapter"))
 
 
@@ -104,12 +100,12 @@ class ChapterArticleForm(BaseForm):
 
 
 class ConsultationForm(BaseForm):
-    title = StringField(_l("What is the problem?"), validators=[required(), max_length(200)])
+    title = StringField(_l("What is the problem?"), validators=[required(), max_length(limits.TITLE)])
     category = SelectField(_l("Category"), choices=category_choices(blank=True), validators=[required()])
     group = SelectField(_l("About which group"), choices=[], validate_choice=False)
     body = TextAreaField(
         _l("Details"),
-        validators=[required(), max_length(10000)],
+        validators=[required(), max_length(limits.CONSULTATION_BODY)],
         description=_l(
             "What have you tried, and where are you stuck? Your "
             "group's governance type, maturity level and size are "
@@ -121,7 +117,9 @@ class ConsultationForm(BaseForm):
 
 
 class ReplyForm(BaseForm):
-    body = TextAreaField(_l("Your reply"), validators=[required(), max_length(10000)], render_kw={"rows": 5})
+    body = TextAreaField(
+        _l("Your reply"), validators=[required(), max_length(limits.CONSULTATION_BODY)], render_kw={"rows": 5}
+    )
     submit = SubmitField(_l("Reply"))
 
 
@@ -167,12 +165,12 @@ class AcceptSessionForm(BaseForm):
 
 class ReportConsultationForm(BaseForm):
     reply_id = HiddenField()
-    reason = TextAreaField(_l("What happened?"), validators=[required(), max_length(2000)])
+    reason = TextAreaField(_l("What happened?"), validators=[required(), max_length(limits.SHORT_MESSAGE)])
     submit = SubmitField(_l("Report to the coordinators"))
 
 
 class PracticeProfileForm(BaseForm):
-    group_name = StringField(_l("Group name"), validators=[Optional(), max_length(120)])
+    group_name = StringField(_l("Group name"), validators=[Optional(), max_length(limits.GROUP_NAME)])
     registered_members = IntegerField(_l("Registered members"), validators=[Optional(), NumberRange(min=0)])
     events_last_12_months = IntegerField(
         _l("Events in the last 12 months"), validators=[Optional(), NumberRange(min=0)]

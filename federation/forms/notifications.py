@@ -4,13 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SubmitField
 
 from federation.forms.base import BaseForm, choices
-from federation.models import Delivery
-
-DELIVERY_LABELS = {
-    Delivery.immediately: _l("Mail at once"),
-    Delivery.daily: _l("Daily summary"),
-    Delivery.off: _l("Inbox only"),
-}
+from federation.labels import DELIVERY_LABELS
 
 
 def settings_form(kinds: dict, current: dict):

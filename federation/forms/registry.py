@@ -28,6 +28,7 @@ from federation.labels import (
     PLATFORM_LABELS,
     REVENUE_LABELS,
 )
+from federation.models import limits
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -45,15 +46,19 @@ def optional_number(minimum: int = 0):
 
 
 class GroupForm(BaseForm):
-    name_ja = StringField(_l("Name (Japanese)"), validators=[required(), max_length(120)])
-    name_en = StringField(_l("Name (English)"), validators=[max_length(120)])
+    name_ja = StringField(_l("Name (Japanese)"), validators=[required(), max_length(limits.GROUP_NAME)])
+    name_en = StringField(_l("Name (English)"), validators=[max_length(limits.GROUP_NAME)])
     name_kana = StringField(
-        _l("Reading (kana)"), validators=[max_length(160)], description=_l("Used for あいうえお order.")
+        _l("Reading (kana)"),
+        validators=[max_length(limits.GROUP_NAME_KANA)],
+        description=_l("Used for あいうえお order."),
     )
-    company_name = StringField(_l("Company (and group companies)"), validators=[required(), max_length(120)])
+    company_name = StringField(
+        _l("Company (and group companies)"), validators=[required(), max_length(limits.COMPANY_NAME)]
+    )
     founded_on = DateField(_l("Founded"), validators=[Optional()])
-    founder_name = StringField(_l("Founder"), validators=[max_length(120)])
-    representative_name = StringField(_l("Representative"), validators=[max_length(120)])
+    founder_name = StringField(_l("Founder"), validators=[max_length(limits.PERSON_FULL_NAME)])
+    representative_name = StringField(_l("Representative"), validators=[max_length(limits.PERSON_FULL_NAME)])
     registered_members = IntegerField(_l("Registered members"), validators=optional_number())
     members_counted_on = DateField(
         _l("Counted on"), validators=[Optional()], description=_l("The date of the count; today if empty.")
@@ -64,13 +69,15 @@ class GroupForm(BaseForm):
         _l("Maturity level"), coerce=int, choices=choices((n, str(n)) for n in range(1, 6))
     )
     revenue_model = SelectField(_l("Revenue model"), choices=_pairs(REVENUE_LABELS, blank=True))
-    liaison_department = StringField(_l("Company liaison department"), validators=[max_length(120)])
+    liaison_department = StringField(
+        _l("Company liaison department"), validators=[max_length(limits.GROUP_LIAISON_DEPARTMENT)]
+    )
     company_endorsement = TextAreaField(_l("Company endorsement"), validators=[max_length(2000)])
-    retiree_club = StringField(_l("Company retiree club"), validators=[max_length(120)])
+    retiree_club = StringField(_l("Company retiree club"), validators=[max_length(limits.RETIREE_CLUB)])
     platforms = MultiCheckboxField(_l("Platforms"), choices=_pairs(PLATFORM_LABELS))
     need_pairs = MultiCheckboxField(_l("Member needs served"), choices=_pairs(NEED_LABELS))
     company_hopes = MultiCheckboxField(_l("What the company hopes for"), choices=_pairs(HOPE_LABELS))
-    description = TextAreaField(_l("Description"), validators=[max_length(5000)])
+    description = TextAreaField(_l("Description"), validators=[max_length(limits.DESCRIPTION)])
     is_public = BooleanField(_l("Show a short public page to visitors"))
     submit = SubmitField(_l("Save"))
 
@@ -97,15 +104,17 @@ class GroupForm(BaseForm):
 
 
 class AssetForm(BaseForm):
-    title = StringField(_l("Title"), validators=[required(), max_length(160)])
-    description = TextAreaField(_l("Description"), validators=[max_length(5000)])
+    title = StringField(_l("Title"), validators=[required(), max_length(limits.ASSET_TITLE)])
+    description = TextAreaField(_l("Description"), validators=[max_length(limits.DESCRIPTION)])
     # Venue.
-    area = StringField(_l("Area"), validators=[max_length(80)], description=_l("For example: 東京都千代田区"))
-    address = StringField(_l("Address"), validators=[max_length(255)])
+    area = StringField(
+        _l("Area"), validators=[max_length(limits.AREA)], description=_l("For example: 東京都千代田区")
+    )
+    address = StringField(_l("Address"), validators=[max_length(limits.ADDRESS)])
     capacity = IntegerField(_l("Capacity (people)"), validators=optional_number(1))
     equipment = TextAreaField(_l("Equipment"), validators=[max_length(2000)])
     is_free = BooleanField(_l("Free of charge"), default=True)
-    fee_note = StringField(_l("Fee"), validators=[max_length(255)])
+    fee_note = StringField(_l("Fee"), validators=[max_length(limits.FEE_NOTE)])
     house_rules = TextAreaField(_l("House rules"), validators=[max_length(2000)])
     availability = TextAreaField(
         _l("Weekly availability (Japan time)"),
@@ -116,9 +125,9 @@ class AssetForm(BaseForm):
     channel_type = SelectField(
         _l("Channel"), choices=_pairs(CHANNEL_LABELS, blank=True), default="", validate_choice=False
     )
-    url = StringField(_l("Address (URL)"), validators=[max_length(500)])
+    url = StringField(_l("Address (URL)"), validators=[max_length(limits.URL)])
     reach = IntegerField(_l("Reach (people)"), validators=optional_number())
-    audience = StringField(_l("Audience"), validators=[max_length(255)])
+    audience = StringField(_l("Audience"), validators=[max_length(limits.ASSET_AUDIENCE)])
     lead_time_days = IntegerField(_l("Lead time (days)"), validators=optional_number())
     # Content production.
     content_type = SelectField(
@@ -126,11 +135,13 @@ class AssetForm(BaseForm):
     )
     turnaround_days = IntegerField(_l("Turnaround (days)"), validators=optional_number())
     # Speaker.
-    speaker_name = StringField(_l("Speaker's name"), validators=[max_length(120)])
-    speaker_name_kana = StringField(_l("Speaker's name (kana)"), validators=[max_length(160)])
-    speaker_title = StringField(_l("Speaker's title"), validators=[max_length(160)])
-    topics = StringField(_l("Topics"), validators=[max_length(500)])
-    languages = StringField(_l("Languages"), validators=[max_length(120)])
+    speaker_name = StringField(_l("Speaker's name"), validators=[max_length(limits.PERSON_FULL_NAME)])
+    speaker_name_kana = StringField(
+        _l("Speaker's name (kana)"), validators=[max_length(limits.PERSON_FULL_NAME_KANA)]
+    )
+    speaker_title = StringField(_l("Speaker's title"), validators=[max_length(limits.SPEAKER_TITLE)])
+    topics = StringField(_l("Topics"), validators=[max_length(limits.TOPICS)])
+    languages = StringField(_l("Languages"), validators=[max_length(limits.LANGUAGES)])
     bio = TextAreaField(_l("Short bio"), validators=[max_length(3000)])
     consent_confirmed = BooleanField(_l("The speaker agreed to be listed here"))
     submit = SubmitField(_l("Save"))
@@ -187,13 +198,13 @@ class RequestForm(BaseForm):
     group = SelectField(_l("On behalf of"))
     starts_at = DateTimeLocalField(_l("From (Japan time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField(_l("Until (Japan time)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
-    joint_event = StringField(_l("For the joint event (optional)"), validators=[max_length(200)])
-    message = TextAreaField(_l("Message"), validators=[required(), max_length(3000)])
+    joint_event = StringField(_l("For the joint event (optional)"), validators=[max_length(limits.TITLE)])
+    message = TextAreaField(_l("Message"), validators=[required(), max_length(limits.MESSAGE)])
     submit = SubmitField(_l("Send the request"))
 
 
 class AnswerForm(BaseForm):
-    message = TextAreaField(_l("Message (optional)"), validators=[max_length(3000)])
+    message = TextAreaField(_l("Message (optional)"), validators=[max_length(limits.MESSAGE)])
     submit = SubmitField(_l("Send"))
 
 

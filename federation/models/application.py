@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin, utcnow
 from federation.models.group import AlumniGroup, GovernanceType
 from federation.models.user import User, enum_column
@@ -85,10 +86,10 @@ class OperatorApplication(TimestampMixin, Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     # The group (new) --------------------------------------------------------
-    name_ja: Mapped[str] = mapped_column(String(120), default="")
-    name_en: Mapped[str] = mapped_column(String(120), default="")
-    name_kana: Mapped[str] = mapped_column(String(160), default="")
-    company_name: Mapped[str] = mapped_column(String(120), default="")
+    name_ja: Mapped[str] = mapped_column(String(limits.GROUP_NAME), default="")
+    name_en: Mapped[str] = mapped_column(String(limits.GROUP_NAME), default="")
+    name_kana: Mapped[str] = mapped_column(String(limits.GROUP_NAME_KANA), default="")
+    company_name: Mapped[str] = mapped_column(String(limits.COMPANY_NAME), default="")
     founded_on: Mapped[date | None]
     platforms: Mapped[str] = mapped_column(Text, default="")
     # 1. track record
@@ -100,8 +101,8 @@ class OperatorApplication(TimestampMixin, Base):
     governance_type: Mapped[GovernanceType | None] = mapped_column(
         enum_column(GovernanceType, "governance_type")
     )
-    liaison_department: Mapped[str] = mapped_column(String(160), default="")
-    liaison_email: Mapped[str] = mapped_column(String(254), default="")
+    liaison_department: Mapped[str] = mapped_column(String(limits.APPLICATION_LIAISON_DEPARTMENT), default="")
+    liaison_email: Mapped[str] = mapped_column(String(limits.EMAIL), default="")
     # 3. membership
     membership_scope: Mapped[MembershipScope | None] = mapped_column(
         enum_column(MembershipScope, "membership_scope")
@@ -153,7 +154,7 @@ class CriterionOverride(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("operator_application.id", ondelete="CASCADE"))
-    criterion: Mapped[str] = mapped_column(String(32))
+    criterion: Mapped[str] = mapped_column(String(limits.CRITERION))
     verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict, "verdict"))
     note: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -175,7 +176,7 @@ class ApplicationEvent(Base):
     )
     kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, "application_event_kind"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    criterion: Mapped[str | None] = mapped_column(String(32))
+    criterion: Mapped[str | None] = mapped_column(String(limits.CRITERION))
     verdict: Mapped[Verdict | None] = mapped_column(enum_column(Verdict, "verdict"))
     message: Mapped[str] = mapped_column(Text, default="")  # to the applicant
     note: Mapped[str] = mapped_column(Text, default="")  # coordinators' reasoning
@@ -198,14 +199,14 @@ class GroupEndorsement(Base):
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("alumni_group.id", ondelete="SET NULL"), index=True
     )
-    liaison_email: Mapped[str] = mapped_column(String(254))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    liaison_email: Mapped[str] = mapped_column(String(limits.EMAIL))
+    token_hash: Mapped[str] = mapped_column(String(limits.TOKEN_HASH), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     # The liaison may also say the company does not recognise the group.
     declined_at: Mapped[datetime | None]
-    confirmer_name: Mapped[str] = mapped_column(String(160), default="")
+    confirmer_name: Mapped[str] = mapped_column(String(limits.CONFIRMER_NAME), default="")
 
     application: Mapped[OperatorApplication] = relationship(back_populates="endorsements")
     group: Mapped[AlumniGroup | None] = relationship()
@@ -216,7 +217,7 @@ class ScreeningSetting(Base):
 
     __tablename__ = "screening_setting"
 
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(limits.KEY), primary_key=True)
     value: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -227,7 +228,7 @@ class SettingChange(Base):
     __tablename__ = "setting_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), index=True)
+    key: Mapped[str] = mapped_column(String(limits.KEY), index=True)
     old_value: Mapped[int | None]
     new_value: Mapped[int]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

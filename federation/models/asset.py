@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin
 from federation.models.group import AlumniGroup
 from federation.models.user import User, enum_column
@@ -81,34 +82,34 @@ class SharedAsset(TimestampMixin, Base):
     status: Mapped[AssetStatus] = mapped_column(
         enum_column(AssetStatus, "asset_status"), default=AssetStatus.active
     )
-    title: Mapped[str] = mapped_column(String(160))
+    title: Mapped[str] = mapped_column(String(limits.ASSET_TITLE))
     description: Mapped[str] = mapped_column(Text, default="")
     # Venue.
-    area: Mapped[str] = mapped_column(String(80), default="")
-    address: Mapped[str] = mapped_column(String(255), default="")
+    area: Mapped[str] = mapped_column(String(limits.AREA), default="")
+    address: Mapped[str] = mapped_column(String(limits.ADDRESS), default="")
     capacity: Mapped[int | None]
     equipment: Mapped[str] = mapped_column(Text, default="")
     is_free: Mapped[bool] = mapped_column(default=True)
-    fee_note: Mapped[str] = mapped_column(String(255), default="")
+    fee_note: Mapped[str] = mapped_column(String(limits.FEE_NOTE), default="")
     house_rules: Mapped[str] = mapped_column(Text, default="")
     # [{"weekday": 0-6 (Monday 0), "start": "HH:MM", "end": "HH:MM"}], Tokyo time.
     availability: Mapped[list] = mapped_column(JSON, default=list)
     blocked_dates: Mapped[list] = mapped_column(JSON, default=list)  # ["YYYY-MM-DD"]
     # PR channel.
     channel_type: Mapped[ChannelType | None] = mapped_column(enum_column(ChannelType, "channel_type"))
-    url: Mapped[str] = mapped_column(String(500), default="")
+    url: Mapped[str] = mapped_column(String(limits.URL), default="")
     reach: Mapped[int | None]
-    audience: Mapped[str] = mapped_column(String(255), default="")
+    audience: Mapped[str] = mapped_column(String(limits.ASSET_AUDIENCE), default="")
     lead_time_days: Mapped[int | None]
     # Content production.
     content_type: Mapped[ContentType | None] = mapped_column(enum_column(ContentType, "content_type"))
     turnaround_days: Mapped[int | None]
     # Speaker.
-    speaker_name: Mapped[str] = mapped_column(String(120), default="")
-    speaker_name_kana: Mapped[str] = mapped_column(String(160), default="")
-    speaker_title: Mapped[str] = mapped_column(String(160), default="")
-    topics: Mapped[str] = mapped_column(String(500), default="")
-    languages: Mapped[str] = mapped_column(String(120), default="")
+    speaker_name: Mapped[str] = mapped_column(String(limits.PERSON_FULL_NAME), default="")
+    speaker_name_kana: Mapped[str] = mapped_column(String(limits.PERSON_FULL_NAME_KANA), default="")
+    speaker_title: Mapped[str] = mapped_column(String(limits.SPEAKER_TITLE), default="")
+    topics: Mapped[str] = mapped_column(String(limits.TOPICS), default="")
+    languages: Mapped[str] = mapped_column(String(limits.LANGUAGES), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     consent_confirmed_at: Mapped[datetime | None]
 
@@ -186,7 +187,7 @@ class AssetRequest(TimestampMixin, Base):
         enum_column(RequestStatus, "request_status"), default=RequestStatus.pending
     )
     message: Mapped[str] = mapped_column(Text, default="")
-    joint_event: Mapped[str] = mapped_column(String(200), default="")
+    joint_event: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     response_message: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]

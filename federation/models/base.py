@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -14,6 +15,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# Stored in UTC; shown, typed and scheduled in Japan time: the one Tokyo zone.
+TOKYO_TZID = "Asia/Tokyo"
+TOKYO = ZoneInfo(TOKYO_TZID)
 
 
 def utcnow() -> datetime:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.asset import AssetRequest, SharedAsset
 from federation.models.base import Base, TimestampMixin, utcnow
 from federation.models.event import RegistrationStatus
@@ -53,13 +54,13 @@ class ConferenceEdition(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
-    theme_ja: Mapped[str] = mapped_column(String(200), default="")
-    theme_en: Mapped[str] = mapped_column(String(200), default="")
+    theme_ja: Mapped[str] = mapped_column(String(limits.TITLE), default="")
+    theme_en: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     description_ja: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    place: Mapped[str] = mapped_column(String(255), default="")
+    place: Mapped[str] = mapped_column(String(limits.PLACE), default="")
     # The venue of the registry, booked through a venue-asset request.
     venue_request_id: Mapped[int | None] = mapped_column(ForeignKey("asset_request.id", ondelete="SET NULL"))
     rooms: Mapped[list] = mapped_column(JSON, default=list)  # ["Hall A", ...]
@@ -115,12 +116,12 @@ class Proposal(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("conference_edition.id", ondelete="CASCADE"))
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.TITLE))
     abstract: Mapped[str] = mapped_column(Text, default="")
     format: Mapped[ProposalFormat] = mapped_column(enum_column(ProposalFormat, "proposal_format"))
     length_minutes: Mapped[int]
     language: Mapped[str] = mapped_column(String(8), default="ja")  # ja | en
-    track: Mapped[str] = mapped_column(String(80), default="")
+    track: Mapped[str] = mapped_column(String(limits.TRACK), default="")
     status: Mapped[ProposalStatus] = mapped_column(
         enum_column(ProposalStatus, "proposal_status"), default=ProposalStatus.submitted
     )
@@ -233,13 +234,13 @@ class ConferenceSession(Base):
     proposal_id: Mapped[int] = mapped_column(
         ForeignKey("conference_proposal.id", ondelete="CASCADE"), unique=True
     )
-    room: Mapped[str] = mapped_column(String(80))
+    room: Mapped[str] = mapped_column(String(limits.ROOM))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     capacity: Mapped[int | None]  # a limited session takes sign-ups
-    video_url: Mapped[str] = mapped_column(String(500), default="")
-    article_url: Mapped[str] = mapped_column(String(500), default="")
-    graphic_recording_url: Mapped[str] = mapped_column(String(500), default="")
+    video_url: Mapped[str] = mapped_column(String(limits.URL), default="")
+    article_url: Mapped[str] = mapped_column(String(limits.URL), default="")
+    graphic_recording_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     sequence: Mapped[int] = mapped_column(default=0)
 
     edition: Mapped[ConferenceEdition] = relationship()

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin
 from federation.models.group import AlumniGroup, NeedPair
 from federation.models.user import User, enum_column
@@ -64,14 +65,14 @@ class AlumniInvitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("alumni_group.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    family_name: Mapped[str] = mapped_column(String(80))
-    given_name: Mapped[str] = mapped_column(String(80))
-    family_name_kana: Mapped[str] = mapped_column(String(80), default="")
-    given_name_kana: Mapped[str] = mapped_column(String(80), default="")
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), index=True)
+    family_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    given_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    family_name_kana: Mapped[str] = mapped_column(String(limits.PERSON_NAME), default="")
+    given_name_kana: Mapped[str] = mapped_column(String(limits.PERSON_NAME), default="")
     year_left: Mapped[int | None]
-    organisation: Mapped[str] = mapped_column(String(120), default="")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation: Mapped[str] = mapped_column(String(limits.ORGANISATION), default="")
+    token_hash: Mapped[str] = mapped_column(String(limits.TOKEN_HASH), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
@@ -94,10 +95,10 @@ class DirectoryProfile(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
-    organisation: Mapped[str] = mapped_column(String(120), default="")
-    title: Mapped[str] = mapped_column(String(120), default="")
+    organisation: Mapped[str] = mapped_column(String(limits.ORGANISATION), default="")
+    title: Mapped[str] = mapped_column(String(limits.PROFILE_TITLE), default="")
     industries: Mapped[list] = mapped_column(JSON, default=list)
-    skills: Mapped[str] = mapped_column(String(500), default="")
+    skills: Mapped[str] = mapped_column(String(limits.TOPICS), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[dict] = mapped_column(JSON, default=dict)
     # Consent to share beyond my groups: when, and which version of the text.
@@ -105,7 +106,7 @@ class DirectoryProfile(TimestampMixin, Base):
     consent_version: Mapped[str | None] = mapped_column(String(20))
     digest_opt_in: Mapped[bool] = mapped_column(default=False)
     # Copied from the user for あいうえお order without a join.
-    sort_key: Mapped[str] = mapped_column(String(170), default="")
+    sort_key: Mapped[str] = mapped_column(String(limits.SORT_KEY), default="")
     # The normalised text of every field (NFKC, lower-case, hiragana).
     search_document: Mapped[str] = mapped_column(Text, default="")
 
@@ -150,7 +151,7 @@ class SearchToken(Base):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("directory_profile.id", ondelete="CASCADE"), primary_key=True
     )
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(limits.SEARCH_TOKEN), primary_key=True)
     wide: Mapped[bool] = mapped_column(Boolean, primary_key=True)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.asset import AssetRequest
 from federation.models.base import Base, TimestampMixin, utcnow
 from federation.models.group import AlumniGroup
@@ -62,8 +63,8 @@ class JointEvent(TimestampMixin, Base):
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus, "event_status"), default=EventStatus.draft
     )
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title_ja: Mapped[str] = mapped_column(String(limits.TITLE), default="")
+    title_en: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     description_ja: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat, "event_format"))
@@ -71,9 +72,9 @@ class JointEvent(TimestampMixin, Base):
     ends_at: Mapped[datetime]
     # A place not in the registry (or details such as the floor); a venue of
     # the registry is booked through a venue-asset request.
-    place: Mapped[str] = mapped_column(String(255), default="")
+    place: Mapped[str] = mapped_column(String(limits.PLACE), default="")
     venue_request_id: Mapped[int | None] = mapped_column(ForeignKey("asset_request.id", ondelete="SET NULL"))
-    online_url: Mapped[str] = mapped_column(String(500), default="")
+    online_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     capacity: Mapped[int]
     registration_deadline: Mapped[datetime | None]
     audience: Mapped[EventAudience] = mapped_column(

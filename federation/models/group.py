@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin
 from federation.models.user import User, enum_column
 from federation.text import group_sort_key, search_key
@@ -73,14 +74,14 @@ class AlumniGroup(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
-    name_ja: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120), default="")
-    name_kana: Mapped[str] = mapped_column(String(160), default="")
+    name_ja: Mapped[str] = mapped_column(String(limits.GROUP_NAME))
+    name_en: Mapped[str] = mapped_column(String(limits.GROUP_NAME), default="")
+    name_kana: Mapped[str] = mapped_column(String(limits.GROUP_NAME_KANA), default="")
     # Derived on every flush (federation.text): あいうえお order and the
     # folded text the registry search compares with.
-    sort_key: Mapped[str] = mapped_column(String(170), default="", server_default="")
+    sort_key: Mapped[str] = mapped_column(String(limits.SORT_KEY), default="", server_default="")
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
-    company_name: Mapped[str] = mapped_column(String(120))
+    company_name: Mapped[str] = mapped_column(String(limits.COMPANY_NAME))
     founded_on: Mapped[date | None]
     governance_type: Mapped[GovernanceType] = mapped_column(enum_column(GovernanceType, "governance_type"))
     maturity_level: Mapped[int] = mapped_column(default=1)
@@ -89,13 +90,17 @@ class AlumniGroup(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(default=False)
     # The survey profile.
-    founder_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    representative_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    founder_name: Mapped[str] = mapped_column(String(limits.PERSON_FULL_NAME), default="", server_default="")
+    representative_name: Mapped[str] = mapped_column(
+        String(limits.PERSON_FULL_NAME), default="", server_default=""
+    )
     eligibility_rule: Mapped[str] = mapped_column(Text, default="", server_default="")
     revenue_model: Mapped[RevenueModel | None] = mapped_column(enum_column(RevenueModel, "revenue_model"))
-    liaison_department: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    liaison_department: Mapped[str] = mapped_column(
+        String(limits.GROUP_LIAISON_DEPARTMENT), default="", server_default=""
+    )
     company_endorsement: Mapped[str] = mapped_column(Text, default="", server_default="")
-    retiree_club: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    retiree_club: Mapped[str] = mapped_column(String(limits.RETIREE_CLUB), default="", server_default="")
     # Lists of enum values (Platform, NeedPair, CompanyHope). Need pairs are
     # also kept in GroupNeed so that the registry can filter on them.
     platforms: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin
 from federation.models.group import AlumniGroup, GovernanceType
 from federation.models.user import User, enum_column
@@ -55,12 +56,12 @@ class Article(TimestampMixin, Base):
     __table_args__ = (Index("ix_knowledge_article_updated", "updated_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title_ja: Mapped[str] = mapped_column(String(limits.TITLE), default="")
+    title_en: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     body_ja: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
-    topic: Mapped[str] = mapped_column(String(40), default="")
+    topic: Mapped[str] = mapped_column(String(limits.TOPIC), default="")
     governance_types: Mapped[list] = mapped_column(JSON, default=list)
     maturity_levels: Mapped[list] = mapped_column(JSON, default=list)
     visibility: Mapped[ArticleVisibility] = mapped_column(
@@ -97,19 +98,19 @@ class ArticleVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("knowledge_article.id", ondelete="CASCADE"))
     number: Mapped[int]
-    title_ja: Mapped[str] = mapped_column(String(200), default="")
-    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title_ja: Mapped[str] = mapped_column(String(limits.TITLE), default="")
+    title_en: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     body_ja: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
-    topic: Mapped[str] = mapped_column(String(40), default="")
+    topic: Mapped[str] = mapped_column(String(limits.TOPIC), default="")
     governance_types: Mapped[list] = mapped_column(JSON, default=list)
     maturity_levels: Mapped[list] = mapped_column(JSON, default=list)
     visibility: Mapped[ArticleVisibility] = mapped_column(
         enum_column(ArticleVisibility, "article_visibility")
     )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(limits.VERSION_NOTE), default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     author: Mapped[User | None] = relationship()
@@ -141,8 +142,8 @@ class TextbookChapter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
-    title_ja: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title_ja: Mapped[str] = mapped_column(String(limits.TITLE))
+    title_en: Mapped[str] = mapped_column(String(limits.TITLE), default="")
     entries: Mapped[list[TextbookEntry]] = relationship(
         back_populates="chapter",
         cascade="all, delete-orphan",
@@ -180,8 +181,8 @@ class PracticeMembership(TimestampMixin, Base):
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("operator_application.id", ondelete="SET NULL")
     )
-    group_name: Mapped[str] = mapped_column(String(120), default="")
-    company_name: Mapped[str] = mapped_column(String(120), default="")
+    group_name: Mapped[str] = mapped_column(String(limits.GROUP_NAME), default="")
+    company_name: Mapped[str] = mapped_column(String(limits.COMPANY_NAME), default="")
     governance_type: Mapped[GovernanceType | None] = mapped_column(
         enum_column(GovernanceType, "governance_type")
     )
@@ -207,7 +208,7 @@ class Consultation(TimestampMixin, Base):
         enum_column(ConsultationSpace, "consultation_space"), default=ConsultationSpace.federation
     )
     category: Mapped[KnowledgeCategory] = mapped_column(enum_column(KnowledgeCategory, "knowledge_category"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.TITLE))
     body: Mapped[str] = mapped_column(Text, default="")
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[ConsultationStatus] = mapped_column(
@@ -297,7 +298,7 @@ class KnowledgeDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # article | consultation
     ref_id: Mapped[int]
-    audience: Mapped[str] = mapped_column(String(20))
+    audience: Mapped[str] = mapped_column(String(limits.SEARCH_AUDIENCE))
     updated_at: Mapped[datetime]
 
 
@@ -312,6 +313,6 @@ class KnowledgeToken(Base):
     document_id: Mapped[int] = mapped_column(
         ForeignKey("knowledge_document.id", ondelete="CASCADE"), primary_key=True
     )
-    token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    audience: Mapped[str] = mapped_column(String(20))
+    token: Mapped[str] = mapped_column(String(limits.SEARCH_TOKEN), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(limits.SEARCH_AUDIENCE))
     weight: Mapped[int] = mapped_column(default=1)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from federation.models import limits
 from federation.models.base import Base
 from federation.models.user import enum_column
 
@@ -33,9 +34,9 @@ class OutboxMail(Base):
     # and adds nothing, so the recipient gets it once.
     dedup_key: Mapped[str] = mapped_column(String(400), unique=True)
     template: Mapped[str] = mapped_column(String(80))
-    locale: Mapped[str] = mapped_column(String(5))
+    locale: Mapped[str] = mapped_column(String(limits.LOCALE))
     recipient: Mapped[str] = mapped_column(String(254), index=True)
-    subject: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(limits.MAIL_SUBJECT))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[MailStatus] = mapped_column(

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from federation.models import limits
 from federation.models.base import Base
 from federation.models.user import enum_column
 
@@ -36,10 +37,10 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(limits.NOTIFICATION_KIND))
     # Rendered once, in the recipient's language, from the kind's mail
     # template: the inbox says exactly what the mail says.
-    subject: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(limits.MAIL_SUBJECT))
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(500), default="")
     mail_state: Mapped[MailState] = mapped_column(
@@ -55,7 +56,7 @@ class NotificationPreference(Base):
     __tablename__ = "notification_preference"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(60), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(limits.NOTIFICATION_KIND), primary_key=True)
     delivery: Mapped[Delivery] = mapped_column(enum_column(Delivery, "notification_delivery"))
 
 

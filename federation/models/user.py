@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base, TimestampMixin
 from federation.text import person_sort_key
 
@@ -37,17 +38,17 @@ class User(TimestampMixin, Base):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(limits.EMAIL), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    family_name: Mapped[str] = mapped_column(String(80))
-    given_name: Mapped[str] = mapped_column(String(80))
-    family_name_kana: Mapped[str] = mapped_column(String(80), default="")
-    given_name_kana: Mapped[str] = mapped_column(String(80), default="")
+    family_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    given_name: Mapped[str] = mapped_column(String(limits.PERSON_NAME))
+    family_name_kana: Mapped[str] = mapped_column(String(limits.PERSON_NAME), default="")
+    given_name_kana: Mapped[str] = mapped_column(String(limits.PERSON_NAME), default="")
     # あいうえお order: federation.text.person_sort_key, kept on every flush.
-    sort_key: Mapped[str] = mapped_column(String(170), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(String(limits.SORT_KEY), default="", index=True)
     # How the name is written: Japanese family first, Western given first.
     name_order: Mapped[str] = mapped_column(String(16), default="family_first", server_default="family_first")
-    locale: Mapped[str] = mapped_column(String(5), default="ja")
+    locale: Mapped[str] = mapped_column(String(limits.LOCALE), default="ja")
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.member)
     email_verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -143,9 +144,9 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(limits.TOKEN_NAME))
     prefix: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(limits.TOKEN_HASH), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
@@ -172,9 +173,9 @@ class OneTimeToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     purpose: Mapped[TokenPurpose] = mapped_column(enum_column(TokenPurpose, "token_purpose"))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(limits.TOKEN_HASH), unique=True)
     # For email verification: the address being verified (new address on change).
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(limits.EMAIL))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import Role
+from federation.models import Role, limits
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Str, enum_field
 
@@ -21,16 +21,16 @@ class UserSchema(ApiSchema):
 
 
 class UserUpdateSchema(ApiSchema):
-    family_name = Str(validate=validate.Length(min=1, max=80))
-    given_name = Str(validate=validate.Length(min=1, max=80))
-    family_name_kana = Str(validate=validate.Length(min=1, max=80))
-    given_name_kana = Str(validate=validate.Length(min=1, max=80))
+    family_name = Str(validate=validate.Length(min=1, max=limits.PERSON_NAME))
+    given_name = Str(validate=validate.Length(min=1, max=limits.PERSON_NAME))
+    family_name_kana = Str(validate=validate.Length(min=1, max=limits.PERSON_NAME))
+    given_name_kana = Str(validate=validate.Length(min=1, max=limits.PERSON_NAME))
     locale = Str(validate=validate.OneOf(["ja", "en"]))
 
 
 class TokenSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
-    name = Str(required=True, validate=validate.Length(min=1, max=80))
+    name = Str(required=True, validate=validate.Length(min=1, max=limits.TOKEN_NAME))
     prefix = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)

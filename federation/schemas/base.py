@@ -8,11 +8,11 @@ a whole page) and never `g`, a service or a query.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from federation.config import Config
+from federation.models.base import TOKYO
 
 # The widest integer every database column holds (PostgreSQL int4); SQLite
 # stores int8, so this bound keeps both from overflowing.
@@ -63,9 +63,6 @@ def _sane_year(value: dt.datetime | dt.date) -> None:
         raise ValidationError(f"Must be between the years {YEAR_MIN} and {YEAR_MAX}.")
 
 
-JAPAN_TIME = ZoneInfo("Asia/Tokyo")
-
-
 def in_japan_time(value: dt.datetime | None) -> dt.datetime | None:
     """The API's one offset convention: every datetime it answers is Japan
     time with its offset (2026-12-23T19:00:00+09:00). Stored values are UTC;
@@ -74,7 +71,7 @@ def in_japan_time(value: dt.datetime | None) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(JAPAN_TIME)
+    return value.astimezone(TOKYO)
 
 
 class DateTime(fields.DateTime):

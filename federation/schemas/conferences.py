@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import ProposalFormat, ProposalStatus, RegistrationStatus
+from federation.models import ProposalFormat, ProposalStatus, RegistrationStatus, limits
 from federation.schemas import fields
 from federation.schemas.base import (
     ApiSchema,
@@ -20,7 +20,7 @@ from federation.schemas.base import (
 
 
 class CategorySchema(ApiSchema):
-    key = Str(required=True, validate=validate.Length(1, 40))
+    key = Str(required=True, validate=validate.Length(1, limits.KEY))
     label_ja = Str(validate=validate.Length(max=80))
     label_en = Str(validate=validate.Length(max=80))
     weight = Int(load_default=1, validate=validate.Range(1, 10))
@@ -29,15 +29,15 @@ class CategorySchema(ApiSchema):
 class EditionSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     year = Int(required=True, validate=validate.Range(2000, 2100))
-    theme_ja = Str(validate=validate.Length(max=200))
-    theme_en = Str(validate=validate.Length(max=200))
-    description_ja = Str(validate=validate.Length(max=20000))
-    description_en = Str(validate=validate.Length(max=20000))
+    theme_ja = Str(validate=validate.Length(max=limits.TITLE))
+    theme_en = Str(validate=validate.Length(max=limits.TITLE))
+    description_ja = Str(validate=validate.Length(max=limits.EVENT_DESCRIPTION))
+    description_en = Str(validate=validate.Length(max=limits.EVENT_DESCRIPTION))
     starts_on = Day(required=True)
     ends_on = Day(required=True)
-    place = Str(validate=validate.Length(max=255))
-    rooms = fields.List(Str(validate=validate.Length(max=80)), required=True)
-    tracks = fields.List(Str(validate=validate.Length(max=80)))
+    place = Str(validate=validate.Length(max=limits.PLACE))
+    rooms = fields.List(Str(validate=validate.Length(max=limits.ROOM)), required=True)
+    tracks = fields.List(Str(validate=validate.Length(max=limits.TRACK)))
     score_categories = fields.List(fields.Nested(CategorySchema))
     capacity = Int(required=True, validate=validate.Range(1, 100000))
     nomination_quota = Int(validate=validate.Range(0, 100))
@@ -79,12 +79,12 @@ class SpeakerSchema(ApiSchema):
 class ProposalSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     year = fields.Integer(dump_only=True)
-    title = Str(required=True, validate=validate.Length(1, 200))
-    abstract = Str(required=True, validate=validate.Length(1, 5000))
+    title = Str(required=True, validate=validate.Length(1, limits.TITLE))
+    abstract = Str(required=True, validate=validate.Length(1, limits.ABSTRACT))
     format = Choice(ProposalFormat, required=True)
     length_minutes = Int(required=True, validate=validate.Range(5, 240))
     language = Str(required=True, validate=validate.OneOf(["ja", "en"]))
-    track = Str(load_default="", validate=validate.Length(max=80))
+    track = Str(load_default="", validate=validate.Length(max=limits.TRACK))
     speakers = fields.List(
         fields.Nested(SpeakerRefSchema),
         load_only=True,
@@ -108,12 +108,12 @@ class ReviewSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     proposal_id = fields.Integer(dump_only=True)
     scores = fields.Dict(keys=Str(validate=validate.Length(max=40)), values=Int(), required=True)
-    comment = Str(load_default="", validate=validate.Length(max=3000))
+    comment = Str(load_default="", validate=validate.Length(max=limits.MESSAGE))
 
 
 class ProposalDecisionSchema(ApiSchema):
     decision = Str(required=True, validate=validate.OneOf(["accept", "reject"]))
-    message = Str(load_default="", validate=validate.Length(max=3000))
+    message = Str(load_default="", validate=validate.Length(max=limits.MESSAGE))
 
 
 class SessionSchema(ApiSchema):
@@ -122,7 +122,7 @@ class SessionSchema(ApiSchema):
     title = fields.String(attribute="proposal.title", dump_only=True)
     track = fields.String(attribute="proposal.track", dump_only=True)
     speakers = fields.Pluck(SpeakerSchema, "name", many=True, attribute="proposal.speakers", dump_only=True)
-    room = Str(required=True, validate=validate.Length(1, 80))
+    room = Str(required=True, validate=validate.Length(1, limits.ROOM))
     starts_at = Moment(required=True)
     ends_at = Moment(metadata={"description": "default: start + the length"})
     capacity = Int(
@@ -160,4 +160,4 @@ class RankedQuerySchema(PageQuerySchema):
 
 
 class AttendeeQuerySchema(PageQuerySchema):
-    q = Str(load_default="", validate=validate.Length(max=100))
+    q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))

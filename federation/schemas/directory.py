@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import IntroductionStatus, NeedPair, Side
+from federation.models import IntroductionStatus, NeedPair, Side, limits
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Int, PageQuerySchema, Str, enum_field, one_of
 
@@ -57,17 +57,17 @@ class MatchSchema(ApiSchema):
 
 
 class DirectoryQuerySchema(PageQuerySchema):
-    q = Str(load_default="", validate=validate.Length(max=100))
+    q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
     need = Str(load_default="", validate=one_of(NeedPair))
     side = Str(load_default="", validate=one_of(Side))
-    group = Str(load_default="", validate=validate.Length(max=64))
+    group = Str(load_default="", validate=validate.Length(max=limits.GROUP_SLUG))
     industry = Str(load_default="", validate=validate.Length(max=60))
     sort = Str(load_default="kana", validate=validate.OneOf(["kana", "recent"]))
 
 
 class IntroductionCreateSchema(ApiSchema):
     profile_id = Int(required=True)
-    message = Str(required=True, validate=validate.Length(min=1, max=2000))
+    message = Str(required=True, validate=validate.Length(min=1, max=limits.SHORT_MESSAGE))
 
 
 class IntroductionSchema(ApiSchema):
@@ -93,7 +93,7 @@ class BlockSchema(ApiSchema):
 
 
 class ReportCreateSchema(ApiSchema):
-    reason = Str(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Str(required=True, validate=validate.Length(min=1, max=limits.SHORT_MESSAGE))
 
 
 class AbuseReportSchema(ApiSchema):

@@ -12,6 +12,7 @@ from federation.models import (
     HostStatus,
     NeedPair,
     RegistrationStatus,
+    limits,
 )
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Choice, Int, Moment, PageQuerySchema, Str, enum_field, one_of
@@ -30,21 +31,21 @@ class EventSchema(ApiSchema):
     lead_group = fields.String(attribute="lead_group.slug", dump_only=True)
     group = Str(
         load_only=True,
-        validate=validate.Length(max=64),
+        validate=validate.Length(max=limits.GROUP_SLUG),
         metadata={"description": "slug of the lead host group (default: the only group you run)"},
     )
-    title_ja = Str(validate=validate.Length(max=200))
-    title_en = Str(validate=validate.Length(max=200))
-    description_ja = Str(validate=validate.Length(max=20000))
-    description_en = Str(validate=validate.Length(max=20000))
+    title_ja = Str(validate=validate.Length(max=limits.TITLE))
+    title_en = Str(validate=validate.Length(max=limits.TITLE))
+    description_ja = Str(validate=validate.Length(max=limits.EVENT_DESCRIPTION))
+    description_en = Str(validate=validate.Length(max=limits.EVENT_DESCRIPTION))
     format = Choice(EventFormat)
     starts_at = Moment(metadata={"example": "2030-04-01T19:00:00+09:00"})
     ends_at = Moment()
     registration_deadline = Moment(allow_none=True)
-    place = Str(validate=validate.Length(max=255))
+    place = Str(validate=validate.Length(max=limits.PLACE))
     online_url = Str(
         allow_none=True,
-        validate=validate.Length(max=500),
+        validate=validate.Length(max=limits.URL),
         metadata={"description": "shown only to confirmed attendees and hosts"},
     )
     capacity = Int(validate=validate.Range(1, 100000))
@@ -65,13 +66,13 @@ class EventCreateSchema(EventSchema):
 
 class EventQuerySchema(PageQuerySchema):
     when = Str(load_default="upcoming", validate=validate.OneOf(["upcoming", "past", "all"]))
-    group = Str(load_default="", validate=validate.Length(max=64))
+    group = Str(load_default="", validate=validate.Length(max=limits.GROUP_SLUG))
     format = Str(load_default="", validate=one_of(EventFormat))
     month = Str(
         load_default="", validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2030-04"}
     )
     tag = Str(load_default="", validate=one_of(NeedPair))
-    q = Str(load_default="", validate=validate.Length(max=100))
+    q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
 
 
 class RegistrationSchema(ApiSchema):

@@ -11,6 +11,7 @@ from federation.models import (
     ConsultationStatus,
     GovernanceType,
     KnowledgeCategory,
+    limits,
 )
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
@@ -56,18 +57,18 @@ class ArticleSchema(ArticleSummarySchema):
 
 
 class ArticleWriteSchema(ApiSchema):
-    title_ja = Str(validate=validate.Length(max=200))
-    title_en = Str(validate=validate.Length(max=200))
-    body_ja = Str(validate=validate.Length(max=50000))
-    body_en = Str(validate=validate.Length(max=50000))
+    title_ja = Str(validate=validate.Length(max=limits.TITLE))
+    title_en = Str(validate=validate.Length(max=limits.TITLE))
+    body_ja = Str(validate=validate.Length(max=limits.ARTICLE_BODY))
+    body_en = Str(validate=validate.Length(max=limits.ARTICLE_BODY))
     category = Str(validate=validate.OneOf(CATEGORIES))
-    topic = Str(validate=validate.Length(max=40))
+    topic = Str(validate=validate.Length(max=limits.TOPIC))
     governance_types = fields.List(
         Str(validate=validate.OneOf(GOVERNANCE)), validate=validate.Length(max=len(GOVERNANCE))
     )
     maturity_levels = fields.List(Int(validate=validate.Range(min=1, max=5)), validate=validate.Length(max=5))
     visibility = Str(validate=validate.OneOf(VISIBILITIES))
-    note = Str(validate=validate.Length(max=200))
+    note = Str(validate=validate.Length(max=limits.VERSION_NOTE))
 
 
 class ArticleCreateSchema(ArticleWriteSchema):
@@ -139,14 +140,14 @@ class ConsultationSchema(ConsultationSummarySchema):
 
 
 class ConsultationCreateSchema(ApiSchema):
-    title = Str(required=True, validate=validate.Length(min=1, max=200))
-    body = Str(required=True, validate=validate.Length(min=1, max=10000))
+    title = Str(required=True, validate=validate.Length(min=1, max=limits.TITLE))
+    body = Str(required=True, validate=validate.Length(min=1, max=limits.CONSULTATION_BODY))
     category = Str(required=True, validate=validate.OneOf(CATEGORIES))
-    group = Str(validate=validate.Length(max=64))
+    group = Str(validate=validate.Length(max=limits.GROUP_SLUG))
 
 
 class ReplyCreateSchema(ApiSchema):
-    body = Str(required=True, validate=validate.Length(min=1, max=10000))
+    body = Str(required=True, validate=validate.Length(min=1, max=limits.CONSULTATION_BODY))
 
 
 class SolveSchema(ApiSchema):

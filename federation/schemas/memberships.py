@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
+from federation.models import limits
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, ErrorBodySchema, Str
 
@@ -20,7 +21,7 @@ class JoinRequestCreateSchema(ApiSchema):
 
 
 class JoinDecisionSchema(ApiSchema):
-    message = Str(load_default="", validate=validate.Length(max=2000))
+    message = Str(load_default="", validate=validate.Length(max=limits.SHORT_MESSAGE))
 
 
 class JoinRequestSchema(ApiSchema):

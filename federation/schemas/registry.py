@@ -15,6 +15,7 @@ from federation.models import (
     Platform,
     RequestStatus,
     RevenueModel,
+    limits,
 )
 from federation.schemas import fields
 from federation.schemas.base import (
@@ -41,13 +42,13 @@ class MemberCountSchema(ApiSchema):
 
 class GroupSchema(ApiSchema):
     slug = fields.String(dump_only=True)
-    name_ja = Str(validate=validate.Length(max=120))
-    name_en = Str(validate=validate.Length(max=120))
-    name_kana = Str(validate=validate.Length(max=160))
-    company_name = Str(validate=validate.Length(max=120))
+    name_ja = Str(validate=validate.Length(max=limits.GROUP_NAME))
+    name_en = Str(validate=validate.Length(max=limits.GROUP_NAME))
+    name_kana = Str(validate=validate.Length(max=limits.GROUP_NAME_KANA))
+    company_name = Str(validate=validate.Length(max=limits.COMPANY_NAME))
     founded_on = Day(allow_none=True)
-    founder_name = Str(validate=validate.Length(max=120))
-    representative_name = Str(validate=validate.Length(max=120))
+    founder_name = Str(validate=validate.Length(max=limits.PERSON_FULL_NAME))
+    representative_name = Str(validate=validate.Length(max=limits.PERSON_FULL_NAME))
     registered_members = Int(validate=validate.Range(0, 10_000_000))
     members_counted_on = Day(load_only=True)
     member_counts = fields.List(fields.Nested(MemberCountSchema), dump_only=True)
@@ -55,9 +56,9 @@ class GroupSchema(ApiSchema):
     governance_type = Choice(GovernanceType)
     maturity_level = Int(validate=validate.Range(1, 5))
     revenue_model = Choice(RevenueModel, allow_none=True)
-    liaison_department = Str(validate=validate.Length(max=120))
+    liaison_department = Str(validate=validate.Length(max=limits.GROUP_LIAISON_DEPARTMENT))
     company_endorsement = Str(validate=TEXT)
-    retiree_club = Str(validate=validate.Length(max=120))
+    retiree_club = Str(validate=validate.Length(max=limits.RETIREE_CLUB))
     platforms = fields.List(Str(validate=one_of(Platform)))
     need_pairs = fields.List(Choice(NeedPair))
     company_hopes = fields.List(Str(validate=one_of(CompanyHope)))
@@ -66,7 +67,7 @@ class GroupSchema(ApiSchema):
 
 
 class GroupQuerySchema(PageQuerySchema):
-    q = Str(load_default="", validate=validate.Length(max=100))
+    q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
     governance = Str(load_default="", validate=one_of(GovernanceType))
     maturity = QueryInt(load_default=None, validate=validate.Range(1, 5))
     need = Str(load_default="", validate=one_of(NeedPair))
@@ -103,29 +104,29 @@ class AssetSchema(ApiSchema):
         ),
         metadata={"description": "active or paused (removed assets are not shown)"},
     )
-    title = Str(validate=validate.Length(max=160))
+    title = Str(validate=validate.Length(max=limits.ASSET_TITLE))
     description = Str(validate=TEXT)
-    area = Str(validate=validate.Length(max=80))
-    address = Str(validate=validate.Length(max=255))
+    area = Str(validate=validate.Length(max=limits.AREA))
+    address = Str(validate=validate.Length(max=limits.ADDRESS))
     capacity = Int(allow_none=True, validate=validate.Range(0, 1_000_000))
     equipment = Str(validate=TEXT)
     is_free = fields.Boolean()
-    fee_note = Str(validate=validate.Length(max=255))
+    fee_note = Str(validate=validate.Length(max=limits.FEE_NOTE))
     house_rules = Str(validate=TEXT)
     availability = fields.List(fields.Nested(WindowSchema))
     blocked_dates = fields.List(StoredDay())
     channel_type = Choice(ChannelType, allow_none=True)
-    url = Str(validate=validate.Length(max=500))
+    url = Str(validate=validate.Length(max=limits.URL))
     reach = Int(allow_none=True, validate=validate.Range(min=0))
-    audience = Str(validate=validate.Length(max=255))
+    audience = Str(validate=validate.Length(max=limits.ASSET_AUDIENCE))
     lead_time_days = Int(allow_none=True, validate=validate.Range(0, 3650))
     content_type = Choice(ContentType, allow_none=True)
     turnaround_days = Int(allow_none=True, validate=validate.Range(0, 3650))
-    speaker_name = Str(validate=validate.Length(max=120))
-    speaker_name_kana = Str(validate=validate.Length(max=160))
-    speaker_title = Str(validate=validate.Length(max=160))
-    topics = Str(validate=validate.Length(max=500))
-    languages = Str(validate=validate.Length(max=120))
+    speaker_name = Str(validate=validate.Length(max=limits.PERSON_FULL_NAME))
+    speaker_name_kana = Str(validate=validate.Length(max=limits.PERSON_FULL_NAME_KANA))
+    speaker_title = Str(validate=validate.Length(max=limits.SPEAKER_TITLE))
+    topics = Str(validate=validate.Length(max=limits.TOPICS))
+    languages = Str(validate=validate.Length(max=limits.LANGUAGES))
     bio = Str(validate=TEXT)
     consent_confirmed = ConsentField(
         metadata={"description": "the speaker agreed to be listed (speakers only)"}
@@ -138,20 +139,20 @@ class AssetUpdateSchema(AssetSchema):
 
 class AssetQuerySchema(PageQuerySchema):
     kind = Str(load_default="", validate=one_of(AssetKind))
-    group = Str(load_default="", validate=validate.Length(max=64))
-    q = Str(load_default="", validate=validate.Length(max=100))
-    area = Str(load_default="", validate=validate.Length(max=80))
+    group = Str(load_default="", validate=validate.Length(max=limits.GROUP_SLUG))
+    q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
+    area = Str(load_default="", validate=validate.Length(max=limits.AREA))
     topic = Str(load_default="", validate=validate.Length(max=100))
     capacity = QueryInt(load_default=None, validate=validate.Range(0, 1_000_000))
 
 
 class AssetRequestCreateSchema(ApiSchema):
     group = Str(
-        validate=validate.Length(max=64),
+        validate=validate.Length(max=limits.GROUP_SLUG),
         metadata={"description": "slug of the asking group (default: the only group you run)"},
     )
-    message = Str(load_default="", validate=validate.Length(max=3000))
-    joint_event = Str(load_default="", validate=validate.Length(max=200))
+    message = Str(load_default="", validate=validate.Length(max=limits.MESSAGE))
+    joint_event = Str(load_default="", validate=validate.Length(max=limits.TITLE))
     starts_at = Moment(load_default=None, allow_none=True, metadata={"example": "2030-04-01T18:00:00+09:00"})
     ends_at = Moment(load_default=None, allow_none=True)
 
@@ -177,4 +178,4 @@ class BoxQuerySchema(PageQuerySchema):
 
 
 class AnswerSchema(ApiSchema):
-    message = Str(load_default="", validate=validate.Length(max=3000))
+    message = Str(load_default="", validate=validate.Length(max=limits.MESSAGE))

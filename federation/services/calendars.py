@@ -1,4 +1,5 @@
-"""iCalendar files of joint events: one event, a personal feed and a group feed.
+"""iCalendar files of joint events: one event, a personal feed and a group feed
+(written by the one builder, federation/ical.py).
 
 The personal feed's secret is not stored: it is derived from the user id and a
 generation number with an HMAC keyed by SECRET_KEY. The feed URL can be shown
@@ -14,12 +15,13 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Event
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from federation.errors import NotFound
 from federation.extensions import db
+from federation.ical import calendar_file, vevent
 from federation.links import external_host, external_url
 from federation.models import (
     CalendarFeed,
@@ -35,9 +37,6 @@ from federation.models import (
 from federation.permissions import can_see_online_link, event_visibility, member_group_ids
 from federation.security import constant_time_equals
 from federation.services.events.board import place_text
-
-TOKYO_TZID = "Asia/Tokyo"
-
 
 # --- the personal feed's secret -----------------------------------------------------------
 
@@ -90,45 +89,22 @@ def _uid(event: JointEvent) -> str:
 
 
 def _vevent(event: JointEvent, locale: str, show_link: bool) -> Event:
-    from zoneinfo import ZoneInfo
-
-    tokyo = ZoneInfo(TOKYO_TZID)
-    item = Event()
-    item.add("uid", _uid(event))
-    item.add("sequence", event.sequence)
-    item.add("dtstamp", event.updated_at or utcnow())
-    item.add("dtstart", event.starts_at.astimezone(tokyo))
-    item.add("dtend", event.ends_at.astimezone(tokyo))
-    item.add("summary", event.title_for(locale))
     description = event.description_for(locale)
     if show_link and event.online_url:
         description = (description + "\n\n" + event.online_url).strip()
-    if description:
-        item.add("description", description)
-    place = place_text(event)
-    if place:
-        item.add("location", vText(place))
-    item.add("url", external_url("events.detail", event_id=event.id))
-    item.add("status", "CANCELLED" if event.status == EventStatus.cancelled else "CONFIRMED")
-    if event.updated_at:
-        item.add("last-modified", event.updated_at)
-    return item
-
-
-def calendar_file(items: list[Event], name: str, product: str = "Joint events") -> bytes:
-    """A calendar in Tokyo time holding the given VEVENTs (shared with the conference)."""
-    calendar = Calendar()
-    calendar.add("prodid", f"-//Alumni Operators Federation//{product}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # A custom property is written as given: vText escapes , ; \ and new lines.
-    calendar.add("x-wr-calname", vText(name))
-    calendar.add("x-wr-timezone", TOKYO_TZID)
-    calendar.add_component(Timezone.from_tzid(TOKYO_TZID))
-    for item in items:
-        calendar.add_component(item)
-    return calendar.to_ical()
+    return vevent(
+        uid=_uid(event),
+        sequence=event.sequence,
+        dtstamp=event.updated_at or utcnow(),
+        start=event.starts_at,
+        end=event.ends_at,
+        summary=event.title_for(locale),
+        description=description,
+        location=place_text(event),
+        url=external_url("events.detail", event_id=event.id),
+        status="CANCELLED" if event.status == EventStatus.cancelled else "CONFIRMED",
+        last_modified=event.updated_at,
+    )
 
 
 def build_calendar(events: list[JointEvent], locale: str, name: str, linked: set[int] | None = None) -> bytes:

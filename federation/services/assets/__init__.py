@@ -9,8 +9,8 @@ answering). This package re-exports their public names, so callers keep
 Venue photos live in services/uploads.py.
 """
 
+from federation.models.base import TOKYO
 from federation.services.assets.availability import (
-    TOKYO,
     clean_windows,
     clock_time,
     format_availability,

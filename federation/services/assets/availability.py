@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from federation.errors import Invalid
 from federation.text import normalise
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-
 
 _WEEKDAYS = {
     name: i

@@ -21,7 +21,8 @@ from federation.models import (
     SharedAsset,
     utcnow,
 )
-from federation.services.assets.availability import TOKYO, clock_time
+from federation.models.base import TOKYO
+from federation.services.assets.availability import clock_time
 
 
 def venue_bookings(asset: SharedAsset, include_pending: bool = True) -> list[AssetRequest]:

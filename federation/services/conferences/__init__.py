@@ -12,12 +12,12 @@ registration); outside it the action is a Conflict (409) saying so.
 Seats follow the joint-event rules (services/seats.py).
 """
 
+from federation.models.base import TOKYO
 from federation.services.conferences._common import (
     CONTENT_FIELDS,
     DEFAULT_CATEGORIES,
     LANGUAGES,
     SCORE_RANGE,
-    TOKYO,
     WINDOWS,
     is_archived,
     review_closed,

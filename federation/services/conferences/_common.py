@@ -5,14 +5,13 @@ so) and the fixed lists."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from federation.errors import Conflict
 from federation.models import ConferenceEdition, utcnow
+from federation.models.base import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 WINDOWS = ("proposals", "review", "registration")
 LANGUAGES = ("ja", "en")
 DEFAULT_CATEGORIES = [

@@ -22,9 +22,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import is_coordinator, is_member
 from federation.services import notifications, seats
-from federation.services.conferences._common import TOKYO, require_window
+from federation.services.conferences._common import require_window
 from federation.text import normalise
 
 

@@ -24,9 +24,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import is_coordinator
 from federation.services import notifications, seats
-from federation.services.conferences._common import DEFAULT_CATEGORIES, TOKYO, WINDOWS, is_archived
+from federation.services.conferences._common import DEFAULT_CATEGORIES, WINDOWS, is_archived
 from federation.services.conferences.attendance import promote_attendees
 from federation.services.views import View
 from federation.text import as_typed

@@ -21,8 +21,8 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.services import seats
-from federation.services.conferences._common import TOKYO
 from federation.services.conferences.attendance import promote_attendees, release_signup
 from federation.services.privacy import eraser, exporter
 

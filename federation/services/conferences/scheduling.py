@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
+from federation.ical import calendar_file, vevent
 from federation.links import external_host, external_url
 from federation.models import (
     ConferenceEdition,
@@ -29,9 +30,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import is_coordinator
 from federation.services import seats
-from federation.services.conferences._common import CONTENT_FIELDS, TOKYO, is_archived
+from federation.services.conferences._common import CONTENT_FIELDS, is_archived
 from federation.services.conferences.proposals import proposal_options
 from federation.text import as_typed
 
@@ -237,32 +239,26 @@ def session_data(session: ConferenceSession) -> dict:
 
 
 def _vevent(session: ConferenceSession, edition: ConferenceEdition) -> VEvent:
-    host = external_host()
-    item = VEvent()
-    item.add("uid", f"conference-session-{session.id}@{host}")
-    item.add("sequence", edition.sequence + session.sequence)
-    # Stable while nothing changes, so polling calendar apps get the same file.
-    item.add("dtstamp", edition.updated_at or edition.created_at)
-    item.add("dtstart", session.starts_at.astimezone(TOKYO))
-    item.add("dtend", session.ends_at.astimezone(TOKYO))
-    item.add("summary", session.proposal.title)
-    item.add(
-        "description",
-        (session.proposal.abstract + "\n\n" + ", ".join(s.name for s in session.proposal.speakers)).strip(),
+    return vevent(
+        uid=f"conference-session-{session.id}@{external_host()}",
+        sequence=edition.sequence + session.sequence,
+        # Stable while nothing changes, so polling calendar apps get the same file.
+        dtstamp=edition.updated_at or edition.created_at,
+        start=session.starts_at,
+        end=session.ends_at,
+        summary=session.proposal.title,
+        description=(
+            session.proposal.abstract + "\n\n" + ", ".join(s.name for s in session.proposal.speakers)
+        ).strip(),
+        location=" / ".join(p for p in (session.room, edition.place) if p),
+        url=external_url("conferences.detail", year=edition.year) + f"#session-{session.id}",
     )
-    item.add("location", " / ".join(p for p in (session.room, edition.place) if p))
-    item.add("url", external_url("conferences.detail", year=edition.year) + f"#session-{session.id}")
-    return item
 
 
 def programme_ics(edition: ConferenceEdition, locale: str) -> bytes:
-    from federation.services.calendars import calendar_file
-
     sessions = [s for _day, day_sessions in programme(edition) for s in day_sessions]
     return calendar_file([_vevent(s, edition) for s in sessions], edition.theme_for(locale), "Conference")
 
 
 def session_ics(session: ConferenceSession, locale: str) -> bytes:
-    from federation.services.calendars import calendar_file
-
     return calendar_file([_vevent(session, session.edition)], session.proposal.title, "Conference")

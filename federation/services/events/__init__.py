@@ -10,6 +10,7 @@ This package re-exports their public names, so callers keep
 """
 
 from federation.links import external_url
+from federation.models.base import TOKYO
 from federation.services.events.attendees import (
     check_in,
     event_stats,
@@ -21,7 +22,7 @@ from federation.services.events.attendees import (
     send_reminders,
     visible_attendees,
 )
-from federation.services.events.base import TOKYO, lock_event
+from federation.services.events.base import lock_event
 from federation.services.events.board import (
     ALLOWED_TAGS,
     board_query,

@@ -3,14 +3,13 @@ check-in, the attendee CSV, mails to registrants, reminders and statistics."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from federation.csvfiles import csv_text
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.links import external_url
@@ -24,11 +23,13 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.permissions import can_manage_event, can_manage_group
+from federation.models.base import TOKYO
+from federation.permissions import (
+    can_manage_event,
+    can_manage_group,
+)
 from federation.services import notifications, seats
-from federation.services.events.base import TOKYO
 from federation.services.events.board import place_text
-from federation.services.groups.export import csv_safe
 from federation.text import as_typed
 
 
@@ -114,33 +115,25 @@ def export_attendees_csv(actor: User, event: JointEvent, group: AlumniGroup) -> 
     from federation.i18n import current_locale
 
     locale = current_locale()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_csv_headers())
     # By status, then あいうえお order (the stored collation key).
-    for r in sorted(
-        registrations_of(event), key=lambda r: (r.status.value, r.user.sort_key if r.user else "", r.id)
-    ):
-        if r.user is None or not (everyone or r.group_id == group.id):
-            continue
-        writer.writerow(
-            [
-                csv_safe(v)
-                for v in (
-                    r.user.family_name,
-                    r.user.given_name,
-                    r.user.family_name_kana,
-                    r.user.given_name_kana,
-                    r.user.email,
-                    r.group.name_for(locale) if r.group is not None else "",
-                    str(REGISTRATION_STATUS_LABELS[r.status]),
-                    r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
-                    r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
-                )
-            ]
+    rows = (
+        (
+            r.user.family_name,
+            r.user.given_name,
+            r.user.family_name_kana,
+            r.user.given_name_kana,
+            r.user.email,
+            r.group.name_for(locale) if r.group is not None else "",
+            str(REGISTRATION_STATUS_LABELS[r.status]),
+            r.queued_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+            r.checked_in_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
         )
-    return out.getvalue()
+        for r in sorted(
+            registrations_of(event), key=lambda r: (r.status.value, r.user.sort_key if r.user else "", r.id)
+        )
+        if r.user is not None and (everyone or r.group_id == group.id)
+    )
+    return csv_text(_csv_headers(), rows)
 
 
 def mail_registrants(actor: User, event: JointEvent, subject: str, body: str) -> int:

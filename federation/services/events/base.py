@@ -10,14 +10,10 @@ that same transaction.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from federation.models import (
     JointEvent,
 )
 from federation.services import seats
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def lock_event(event: JointEvent) -> JointEvent:

@@ -28,8 +28,13 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.permissions import can_see_event, event_visibility, is_coordinator, manageable_group_ids
-from federation.services.events.base import TOKYO
+from federation.models.base import TOKYO
+from federation.permissions import (
+    can_see_event,
+    event_visibility,
+    is_coordinator,
+    manageable_group_ids,
+)
 from federation.services.groups.search import like_pattern
 from federation.services.views import View
 

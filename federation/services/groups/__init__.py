@@ -7,8 +7,9 @@ export (CSV). This package re-exports their public names, so callers keep
 `from federation.services import groups` and `groups.get_group(...)`.
 """
 
+from federation.csvfiles import FORMULA_STARTS, csv_safe
 from federation.services.groups.balance import give_balance
-from federation.services.groups.export import CSV_COLUMNS, FORMULA_STARTS, csv_safe, export_registry_csv
+from federation.services.groups.export import CSV_COLUMNS, export_registry_csv
 from federation.services.groups.operators import (
     add_operator,
     group_operators,

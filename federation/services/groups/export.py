@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from federation.csvfiles import csv_text
 from federation.errors import Forbidden
 from federation.extensions import db
 from federation.models import (
@@ -15,16 +13,6 @@ from federation.models import (
     User,
 )
 from federation.permissions import can_export_registry
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet opens a cell starting with = + - @ (or a tab or CR) as a
-    formula; a leading single quote makes it plain text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 CSV_COLUMNS = (
     "slug",
@@ -53,25 +41,23 @@ def export_registry_csv(actor: User) -> str:
     """The whole registry as CSV (UTF-8 with BOM, so that Excel reads Japanese)."""
     if not can_export_registry(actor):
         raise Forbidden()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
     groups = db.session.scalars(
         select(AlumniGroup)
         .options(selectinload(AlumniGroup.needs))
         .order_by(AlumniGroup.sort_key, AlumniGroup.id)
     )
-    for group in groups:
-        row = []
-        for column in CSV_COLUMNS:
-            if column == "need_pairs":
-                value = " ".join(n.value for n in group.need_pairs)
-            elif column in ("platforms", "company_hopes"):
-                value = " ".join(getattr(group, column) or [])
-            else:
-                value = getattr(group, column)
-                value = getattr(value, "value", value)
-            row.append(csv_safe(value))
-        writer.writerow(row)
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, (_row(group) for group in groups))
+
+
+def _row(group: AlumniGroup) -> list:
+    row = []
+    for column in CSV_COLUMNS:
+        if column == "need_pairs":
+            value = " ".join(n.value for n in group.need_pairs)
+        elif column in ("platforms", "company_hopes"):
+            value = " ".join(getattr(group, column) or [])
+        else:
+            value = getattr(group, column)
+            value = getattr(value, "value", value)
+        row.append(value)
+    return row

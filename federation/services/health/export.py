@@ -3,12 +3,11 @@ agreed; no name, slug or company, only the group's kind and its numbers."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 from sqlalchemy import select
 
+from federation.csvfiles import csv_text
 from federation.errors import Forbidden
 from federation.extensions import db
 from federation.models import AlumniGroup, GroupHealthProfile, HealthSnapshot, User, utcnow
@@ -98,9 +97,4 @@ def research_rows(actor: User, month: date | None = None) -> list[dict]:
 
 
 def research_csv(actor: User, month: date | None = None) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FIELDS)
-    writer.writeheader()
-    for row in research_rows(actor, month):
-        writer.writerow(row)
-    return buffer.getvalue()
+    return csv_text(FIELDS, ([row.get(field) for field in FIELDS] for row in research_rows(actor, month)))

@@ -43,11 +43,11 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.services.health.definitions import DEFINITIONS, empty_indicators
 from federation.services.health.event_attendance import event_breakdown
 from federation.services.health.hooks import MEMBER_ACTIVITY_SOURCES
 from federation.services.health.measures import (
-    TOKYO,
     month_bounds,
     month_start,
     months_back,

@@ -5,13 +5,11 @@ stays right after erasure) and a share."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func
 
 from federation.models import EventRegistration
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from federation.models.base import TOKYO
 
 
 def month_start(day: date) -> date:

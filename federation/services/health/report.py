@@ -27,9 +27,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import can_see_group_health, can_write_group_highlights
 from federation.services.health.indicators import compute
-from federation.services.health.measures import TOKYO, next_month, tokyo_midnight
+from federation.services.health.measures import next_month, tokyo_midnight
 from federation.services.health.settings import get_thresholds
 
 SECTIONS = ("members", "events", "joint", "introductions", "assets", "highlights")
@@ -187,7 +188,7 @@ def _pct(value: float | None) -> str:
 def report_rows(report: dict, locale: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The report as (section title, [(label, value)]) in the given language:
     the one place both the HTML and the PDF take their wording from."""
-    from federation.services.health.labels import asset_kind_label, outcome_label
+    from federation.labels import asset_kind_label, outcome_label
 
     v = report["values"]
     with force_locale(locale):

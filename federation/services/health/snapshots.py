@@ -21,11 +21,12 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import can_see_federation_health, can_see_group_health
 from federation.services.health import flags as flag_rules
 from federation.services.health.hooks import knowledge_for
 from federation.services.health.indicators import compute
-from federation.services.health.measures import TOKYO, month_bounds, month_start, months_back
+from federation.services.health.measures import month_bounds, month_start, months_back
 from federation.services.health.settings import get_thresholds
 
 TREND_MONTHS = 12

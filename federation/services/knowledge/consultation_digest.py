@@ -4,7 +4,6 @@ once per Tokyo day one digest mail of the new consultations on them."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,11 +20,10 @@ from federation.models import (
     User,
     utcnow,
 )
+from federation.models.base import TOKYO
 from federation.permissions import is_federation_operator
 from federation.services.knowledge.consultation_threads import visible_spaces
 from federation.services.mail import queue_mail
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def helper_of(actor: User) -> KnowledgeHelper | None:

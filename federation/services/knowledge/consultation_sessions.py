@@ -8,18 +8,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, vText
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
+from federation.ical import calendar_file, vevent
 from federation.links import external_url
 from federation.models import Consultation, ConsultationSession, SessionStatus, User, utcnow
+from federation.models.base import TOKYO
 from federation.permissions import can_accept_consultation_session, can_solve_consultation
 from federation.services import notifications
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 MAX_PROPOSED_TIMES = 3
 
 
@@ -179,21 +179,20 @@ def _mail_both(session: ConsultationSession, template: str, by: User | None = No
 
 def session_ics(session: ConsultationSession) -> bytes:
     """The invitation: REQUEST while accepted, CANCEL once cancelled."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//federation//consultations//JA")
-    calendar.add("version", "2.0")
     cancelled = session.status == SessionStatus.cancelled
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    items = []
     if session.starts_at is not None:
-        event = Event()
-        event.add("uid", f"consultation-session-{session.id}@federation")
-        event.add("summary", vText(f"壁打ち: {session.consultation.title}"))
-        event.add("dtstart", session.starts_at)
-        event.add("dtend", session.starts_at + timedelta(minutes=session.minutes))
-        event.add("dtstamp", utcnow())
-        event.add("sequence", session.sequence)
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        for person in (session.asker, session.helper):
-            event.add("attendee", f"mailto:{person.email}", parameters={"CN": person.display_name})
-        calendar.add_component(event)
-    return calendar.to_ical()
+        items.append(
+            vevent(
+                uid=f"consultation-session-{session.id}@federation",
+                sequence=session.sequence,
+                dtstamp=utcnow(),
+                start=session.starts_at,
+                end=session.starts_at + timedelta(minutes=session.minutes),
+                summary=f"壁打ち: {session.consultation.title}",
+                status="CANCELLED" if cancelled else "CONFIRMED",
+                attendees=tuple((p.email, p.display_name) for p in (session.asker, session.helper)),
+                in_tokyo=False,
+            )
+        )
+    return calendar_file(items, None, "Consultations", "CANCEL" if cancelled else "REQUEST")

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from federation.models import ArticleVisibility, ConsultationSpace, KnowledgeCategory
-
-CATEGORY_LABELS = {
-    KnowledgeCategory.mindset: _l("Mindset"),
-    KnowledgeCategory.governance: _l("Governance"),
-    KnowledgeCategory.operations: _l("Operations"),
-    KnowledgeCategory.activation: _l("Activation"),
-    KnowledgeCategory.promotion: _l("Promotion"),
-}
+from federation.models import KnowledgeCategory
 
 TOPICS = {
     KnowledgeCategory.mindset: {},
@@ -44,16 +36,6 @@ TOPICS = {
     },
 }
 
-VISIBILITY_LABELS = {
-    ArticleVisibility.members: _l("Federation members"),
-    ArticleVisibility.practice: _l("Members and the practice community"),
-    ArticleVisibility.public: _l("Public"),
-}
-
-SPACE_LABELS = {
-    ConsultationSpace.federation: _l("Operators of the federation"),
-    ConsultationSpace.practice: _l("Practice community (beginners' space)"),
-}
 
 MATURITY_LEVELS = (1, 2, 3, 4, 5)
 

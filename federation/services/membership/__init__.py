@@ -13,18 +13,18 @@ two approvers deciding at once get one success and one Conflict. The birth
 date is erased in the same UPDATE that decides.
 """
 
+from federation.labels import JOIN_REQUEST_STATUS_LABELS
+from federation.models.base import TOKYO
 from federation.services.membership.decisions import (
     approve,
     decline,
     withdraw,
 )
 from federation.services.membership.digest import (
-    TOKYO,
     send_approver_digests,
 )
 from federation.services.membership.join_requests import (
     ANSWER_LIMIT,
-    STATUS_LABELS,
     JoinRequestConflict,
     S,
     allowed_actions,
@@ -71,7 +71,7 @@ __all__ = [
     "MAX_CUSTOM_QUESTIONS",
     "MESSAGE_LIMIT",
     "S",
-    "STATUS_LABELS",
+    "JOIN_REQUEST_STATUS_LABELS",
     "TOKYO",
     "WEEKDAYS",
     "allowed_actions",

@@ -4,7 +4,6 @@ chose, listing what waits in every group they approve for."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
@@ -12,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import AlumniGroup, JoinApprover, JoinDigestLog, JoinRequest, User, utcnow
+from federation.models.base import TOKYO
 from federation.services.mail import queue_mail
 from federation.services.membership.join_requests import S
 from federation.services.membership.settings import DEFAULT_DIGEST_WEEKDAYS
-
-TOKYO = ZoneInfo("Asia/Tokyo")
 
 
 def send_approver_digests(now: datetime | None = None) -> int:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
+from federation.labels import JOIN_REQUEST_STATUS_LABELS
 from federation.models import AlumniGroup, GroupMembership, JoinRequest, JoinRequestStatus, JoinSettings, User
 from federation.permissions import (
     can_ask_to_join,
@@ -31,12 +31,6 @@ from federation.text import normalise
 
 S = JoinRequestStatus
 ANSWER_LIMIT = 1000
-STATUS_LABELS = {
-    S.pending: _l("Waiting for a decision"),
-    S.approved: _l("Approved"),
-    S.declined: _l("Declined"),
-    S.withdrawn: _l("Withdrawn"),
-}
 
 
 class JoinRequestConflict(Conflict):
@@ -48,7 +42,7 @@ class JoinRequestConflict(Conflict):
 
 
 def status_label(status: JoinRequestStatus) -> str:
-    return str(STATUS_LABELS[status])
+    return str(JOIN_REQUEST_STATUS_LABELS[status])
 
 
 def open_groups_query():
