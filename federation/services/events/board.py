@@ -149,20 +149,8 @@ def group_upcoming_events(viewer: User | None, group: AlumniGroup, limit: int = 
 
 
 def seat_counts(events: list[JointEvent]) -> dict[int, int]:
-    """Confirmed seats per event, in one query."""
-    if not events:
-        return {}
-    rows = db.session.execute(
-        select(EventRegistration.event_id, func.count(EventRegistration.id))
-        .where(
-            EventRegistration.event_id.in_([e.id for e in events]),
-            EventRegistration.status == RegistrationStatus.confirmed,
-        )
-        .group_by(EventRegistration.event_id)
-    )
-    counts = {e.id: 0 for e in events}
-    counts.update(dict(rows.all()))
-    return counts
+    """Confirmed seats per event: the counter services/seats.py keeps (no query)."""
+    return {e.id: e.seats_taken for e in events}
 
 
 def seats_left(event: JointEvent) -> int:
