@@ -173,6 +173,9 @@ def forget_membership(user: User) -> None:
     cache = _membership_cache()
     if cache is not None:
         cache.pop(user.id, None)
+        from flask import g
+
+        g.get("_directory_group_ids", {}).pop(user.id, None)
 
 
 def access_level(actor: User | None) -> str:
