@@ -95,6 +95,7 @@ def list():
         filters=filters,
         url_args=url_args,
         seats=service.seat_counts(pagination.items),
+        card_key=service.card_key,
         formats=FORMAT_LABELS,
         needs=NEED_LABELS,
         groups=group_service.group_options(current_user) if is_member(current_user) else [],

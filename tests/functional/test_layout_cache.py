@@ -78,3 +78,24 @@ def test_redis_is_used_when_configured():
     store.set("k", "v")
     store.bump("n")
     assert isinstance(fragments.store_for(""), fragments.LocalStore)
+
+
+def test_a_board_card_follows_its_event_seats_and_hosts(client, make, login):
+    """Cached cards are keyed by what they show: a new registration, a
+    renamed host group or a retitled event shows at once."""
+    group = make.group(slug="cardhost", name_ja="大洋商事 アルムナイ")
+    event = make.event(group, capacity=5, title_ja="合同交流会A")
+    login(make.member())
+    first = client.get("/events/").get_data(as_text=True)
+    make.registration(event, make.member())
+    group.name_ja = "大洋商事 OB会"
+    event.title_ja = "合同交流会B"
+    db.session.commit()
+    second = client.get("/events/").get_data(as_text=True)
+    assert "合同交流会A" in first and "大洋商事 アルムナイ" in first
+    assert "合同交流会B" in second and "大洋商事 OB会" in second and "合同交流会A" not in second
+    assert _seats_line(first) != _seats_line(second)
+
+
+def _seats_line(html: str) -> str:
+    return re.search(r'<p class="small">([^<]*)</p>', html).group(1)

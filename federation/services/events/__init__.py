@@ -26,6 +26,7 @@ from federation.services.events.base import TOKYO, lock_event
 from federation.services.events.board import (
     ALLOWED_TAGS,
     board_query,
+    card_key,
     event_view,
     event_views,
     get_event,
@@ -121,6 +122,7 @@ __all__ = [
     "request_speaker",
     "request_venue",
     "return_event",
+    "card_key",
     "seat_counts",
     "seats_left",
     "send_reminders",

@@ -155,6 +155,20 @@ def seat_counts(events: list[JointEvent]) -> dict[int, int]:
     return {e.id: e.seats_taken for e in events}
 
 
+def card_key(event: JointEvent) -> tuple:
+    """Everything a board card shows, as a key for its cached rendering
+    (federation/fragments.py): the event's version and seats, and each
+    host's status and group version. Nothing in a card is the viewer's."""
+    return (
+        event.id,
+        event.updated_at.isoformat(),
+        event.seats_taken,
+        event.capacity,
+        event.status.value,
+        tuple((h.group_id, h.status.value, h.group.updated_at.isoformat()) for h in event.hosts),
+    )
+
+
 def seats_left(event: JointEvent) -> int:
     return max(event.capacity - seat_counts([event])[event.id], 0)
 
