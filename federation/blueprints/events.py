@@ -82,9 +82,7 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(
-        service.board_query(current_user, **filters), page=page, per_page=per_page, error_out=False
-    )
+    pagination = service.board_page(current_user, page, per_page, **filters)
     url_args = {k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")}
     setting = None
     if is_coordinator(current_user):

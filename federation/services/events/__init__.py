@@ -25,6 +25,7 @@ from federation.services.events.attendees import (
 from federation.services.events.base import TOKYO, lock_event
 from federation.services.events.board import (
     ALLOWED_TAGS,
+    board_page,
     board_query,
     card_key,
     event_view,
@@ -87,6 +88,7 @@ __all__ = [
     "TEXT_LIMITS",
     "TOKYO",
     "anonymise_registrations",
+    "board_page",
     "board_query",
     "can_publish",
     "can_see_online_link",
