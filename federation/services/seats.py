@@ -180,7 +180,11 @@ def _bump(session: Session, deltas: dict) -> None:
             row.seats_taken = (row.seats_taken or 0) + delta
         else:
             # An UPDATE ... SET seats_taken = seats_taken + delta in this flush.
-            row.seats_taken = type(row).seats_taken + delta
+            model = type(row)
+            row.seats_taken = model.seats_taken + delta
+            if hasattr(model, "updated_at"):
+                # A seat is not an edit of the event: keep its updated_at.
+                row.updated_at = model.updated_at
 
 
 @event.listens_for(Session, "before_flush")
