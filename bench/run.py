@@ -156,7 +156,11 @@ def login_cookie(base_url: str) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"benchmark login failed with {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    # Sign-in renews the session and may set more than one cookie (e.g. the
+    # language): send them all back, not just the first header's.
+    cookies = dict(c.split(";")[0].split("=", 1) for c in [cookie, *response.msg.get_all("Set-Cookie", [])]
+                   if c and "=" in c.split(";")[0])
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
 def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
@@ -220,6 +224,12 @@ def measure(kind: str, profiles: int, args) -> dict:
     started = time.perf_counter()
     made, timings = gen.generate(engine, scale, generate_password_hash(gen.BENCH_PASSWORD))
     generation_s = round(time.perf_counter() - started, 1)
+    with engine.begin() as conn:
+        # The generator bulk-inserts registrations with Core: set the seat
+        # counters the app keeps from them.
+        from federation.services.seats import recount_all
+
+        recount_all(conn)
     if kind == "postgres":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             # What autovacuum does on a live database: statistics, and the

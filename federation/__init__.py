@@ -170,9 +170,12 @@ def register_instrumentation(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from federation import fragments
     from federation.i18n import register_template_helpers as register
 
     register(app)
+    fragments.init_app(app)
+    app.jinja_env.globals["fragment"] = fragments.fragment
 
 
 def register_commands(app: Flask) -> None:

@@ -109,6 +109,11 @@ class Config:
     QUEUE_WORKERS = 2
     QUEUE_NAME = "federation"  # namespace in the storage (several installations on one Redis)
 
+    # Rendered layout fragments and label tables (federation/fragments.py):
+    # redis://host:port/db shares them between workers and nodes; empty keeps
+    # them in each process.
+    CACHE_URL = ""
+
     # Reverse proxy and hosts: how many proxies set X-Forwarded-For/-Proto in
     # front of the app (nginx: 1), and the Host headers answered besides
     # EXTERNAL_URL's (None: any, outside production).
@@ -196,6 +201,7 @@ ENV_OVERRIDES = {
     "MAIL_RETRY_SECONDS": int,
     "QUEUE_WORKERS": int,
     "QUEUE_NAME": str,
+    "CACHE_URL": str,
     "PROXY_FIX_COUNT": int,
     "TRUSTED_HOSTS": lambda v: [h.strip() for h in v.split(",") if h.strip()],
     "SECRET_KEY_FALLBACKS": lambda v: [k.strip() for k in v.split(",") if k.strip()],

@@ -15,9 +15,10 @@ from federation.permissions import (
     access_level,
     is_admin,
     is_coordinator,
+    is_federation_operator,
     is_member,
+    is_practice_member,
     is_verified,
-    knowledge_audiences,
 )
 
 
@@ -52,7 +53,9 @@ PRIMARY = [
         "consultations.list",
         "consultations",
         _l("Consultations"),
-        lambda user: bool(knowledge_audiences(user) & {"c:federation", "c:practice"}),
+        # Who may see a consultation space (knowledge_audiences' "c:" values),
+        # the operator test first: it needs no query of its own.
+        lambda user: is_federation_operator(user) or is_practice_member(user),
     ),
     NavItem("health.federation", "health", _l("Health"), is_coordinator),
     NavItem("health.mine", "health", _l("Our group's health"), _operator_only),
@@ -77,7 +80,11 @@ def register(app) -> None:
         from flask_login import current_user
 
         user = current_user if current_user and current_user.is_authenticated else None
+        primary = [item for item in PRIMARY if item.visible(user)]
+        account = [item for item in ACCOUNT if item.visible(user)]
         return {
-            "primary_nav": [item for item in PRIMARY if item.visible(user)],
-            "account_nav": [item for item in ACCOUNT if item.visible(user)],
+            "primary_nav": primary,
+            "account_nav": account,
+            # What the cached navigation fragment shows depends on: its key.
+            "nav_key": tuple(item.endpoint for item in primary + account),
         }

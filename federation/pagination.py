@@ -38,3 +38,26 @@ def page_args(args, strict: bool = False) -> tuple[int, int]:
         if errors:
             raise Invalid(fields=errors)
     return min(max(values["page"], 1), MAX_PAGE), min(max(values["per_page"], 1), maximum)
+
+
+class Page:
+    """A page of rows read with Core (not ORM objects), with what the pager
+    macro reads: page, pages, has_prev/has_next, prev_num/next_num, total."""
+
+    def __init__(self, items: list, page: int, per_page: int, total: int):
+        self.items, self.page, self.per_page, self.total = items, page, per_page, total
+        self.pages = max(1, -(-total // per_page)) if total else 0
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num = page - 1 if self.has_prev else None
+        self.next_num = page + 1 if self.has_next else None
+
+
+def core_page(query, page: int, per_page: int) -> Page:
+    """Paginate a Core select of plain rows: one COUNT, one page of rows."""
+    from sqlalchemy import func, select
+
+    from federation.extensions import db
+
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all() if total else []
+    return Page(rows, page, per_page, total)

@@ -84,6 +84,9 @@ def forget_membership(user: User) -> None:
     cache = _membership_cache()
     if cache is not None:
         cache.pop(user.id, None)
+        from flask import g
+
+        g.get("_directory_group_ids", {}).pop(user.id, None)
 
 
 def access_level(actor: User | None) -> str:
@@ -409,15 +412,19 @@ def can_see_group_members(actor: User | None, group) -> bool:
 
 
 def is_practice_member(actor: User | None) -> bool:
-    """In the practice community [実践コミュニティ] (and not left it)."""
+    """In the practice community [実践コミュニティ] (and not left it). One
+    query per person and request at most (kept in `g`, as for is_member)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
+    cache = _practice_cache()
+    if cache is not None and actor.id in cache:
+        return cache[actor.id]
     from sqlalchemy import select
 
     from federation.extensions import db
     from federation.models import PracticeMembership
 
-    return (
+    answer = (
         db.session.scalar(
             select(PracticeMembership.id).where(
                 PracticeMembership.user_id == actor.id, PracticeMembership.left_at.is_(None)
@@ -425,6 +432,24 @@ def is_practice_member(actor: User | None) -> bool:
         )
         is not None
     )
+    if cache is not None:
+        cache[actor.id] = answer
+    return answer
+
+
+def _practice_cache() -> dict | None:
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    return g.setdefault("_is_practice_member", {})
+
+
+def forget_practice_membership(user: User) -> None:
+    """Someone joined or left the practice community: ask the database again."""
+    cache = _practice_cache()
+    if cache is not None:
+        cache.pop(user.id, None)
 
 
 def is_federation_operator(actor: User | None) -> bool:
@@ -437,13 +462,14 @@ def knowledge_audiences(actor: User | None) -> set[str]:
     articles ("public", "practice", "members") and consultations
     ("c:federation", "c:practice") this viewer may see. Pages, the API and
     the search index all use it."""
+    if is_federation_operator(actor):
+        # Everything below, with no need to ask about the practice community.
+        return {"public", "practice", "members", "c:federation", "c:practice"}
     audiences = {"public"}
     if is_practice_member(actor):
         audiences |= {"practice", "c:practice"}
     if is_member(actor) and not is_practice_member(actor):
         audiences |= {"practice", "members"}
-    if is_federation_operator(actor):
-        audiences |= {"practice", "members", "c:federation", "c:practice"}
     return audiences
 
 

@@ -213,6 +213,10 @@ SCHEDULE = [
         crontab(minute="0", hour="1"),
         "federation.services.health.outcomes:ask_for_outcomes",
     ),
+    # Every night 04:00 in Tokyo: seat counters against COUNT; drift is repaired and logged.
+    periodic(
+        "seat-counter-check", crontab(minute="0", hour="19"), "federation.services.seats:check_counters"
+    ),
 ]
 
 

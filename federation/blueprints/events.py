@@ -82,9 +82,7 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(
-        service.board_query(current_user, **filters), page=page, per_page=per_page, error_out=False
-    )
+    pagination = service.board_page(current_user, page, per_page, **filters)
     url_args = {k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")}
     setting = None
     if is_coordinator(current_user):
@@ -95,6 +93,7 @@ def list():
         filters=filters,
         url_args=url_args,
         seats=service.seat_counts(pagination.items),
+        card_key=service.card_key,
         formats=EVENT_FORMAT_LABELS,
         needs=NEED_LABELS,
         groups=group_service.group_options(current_user) if is_member(current_user) else [],
@@ -167,8 +166,7 @@ def detail(event_id: int, return_form=None):
     if "invite" in actions:
         invite = _invite_form(event)
     if "edit" in actions:
-        venue_form = _asset_form(event, AssetKind.venue)
-        speaker_form = _asset_form(event, AssetKind.speaker)
+        venue_form, speaker_form = _asset_forms(event)
     answerable = [
         h for h in event.hosts if h.status == HostStatus.invited and can_manage_group(current_user, h.group)
     ]
@@ -217,25 +215,45 @@ def _invite_form(event):
     return form
 
 
-def _asset_form(event, kind: AssetKind):
-    from sqlalchemy import select
+def _asset_forms(event):
+    """The venue and speaker choices of other groups' active assets: up to 200
+    of each kind, by title, in one query of the shown columns."""
+    from sqlalchemy import func, select
 
-    form = AssetChoiceForm(prefix=kind.value)
     host_ids = {h.group_id for h in event.hosts}
-    assets = db.session.scalars(
-        select(SharedAsset)
+    kinds = (AssetKind.venue, AssetKind.speaker)
+    ranked = (
+        select(
+            SharedAsset.id,
+            SharedAsset.kind,
+            SharedAsset.title,
+            SharedAsset.speaker_name,
+            func.row_number()
+            .over(partition_by=SharedAsset.kind, order_by=(SharedAsset.title, SharedAsset.id))
+            .label("n"),
+        )
         .where(
-            SharedAsset.kind == kind,
+            SharedAsset.kind.in_(kinds),
             SharedAsset.status == AssetStatus.active,
             SharedAsset.group_id.not_in(host_ids),
         )
-        .order_by(SharedAsset.title)
-        .limit(200)
-    ).all()
-    form.asset.choices = choices(
-        (a.id, a.speaker_name + " — " + a.title if kind == AssetKind.speaker else a.title) for a in assets
+        .subquery()
     )
-    return form
+    rows = db.session.execute(
+        select(ranked.c.id, ranked.c.kind, ranked.c.title, ranked.c.speaker_name)
+        .where(ranked.c.n <= 200)
+        .order_by(ranked.c.title, ranked.c.id)
+    ).all()
+    forms = []
+    for kind in kinds:
+        form = AssetChoiceForm(prefix=kind.value)
+        form.asset.choices = choices(
+            (r.id, r.speaker_name + " — " + r.title if kind == AssetKind.speaker else r.title)
+            for r in rows
+            if r.kind == kind
+        )
+        forms.append(form)
+    return forms[0], forms[1]
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -380,7 +398,8 @@ def speakers(event_id: int):
 
 def _ask_asset(event_id: int, kind: AssetKind):
     event = _manage(event_id)
-    form = _asset_form(event, kind)
+    venue_form, speaker_form = _asset_forms(event)
+    form = venue_form if kind == AssetKind.venue else speaker_form
 
     def action():
         asset = db.session.get(SharedAsset, form.asset.data)

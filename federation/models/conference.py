@@ -74,6 +74,8 @@ class ConferenceEdition(TimestampMixin, Base):
     registration_open_at: Mapped[datetime]
     registration_close_at: Mapped[datetime]
     capacity: Mapped[int]
+    # Confirmed attendees, kept by services/seats.py in the same transaction.
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     nomination_quota: Mapped[int] = mapped_column(default=1)  # per member group
     blind_review: Mapped[bool] = mapped_column(default=True)
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE
@@ -238,6 +240,8 @@ class ConferenceSession(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     capacity: Mapped[int | None]  # a limited session takes sign-ups
+    # Confirmed sign-ups, kept by services/seats.py in the same transaction.
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     video_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     article_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     graphic_recording_url: Mapped[str] = mapped_column(String(limits.URL), default="")

@@ -76,6 +76,9 @@ class JointEvent(TimestampMixin, Base):
     venue_request_id: Mapped[int | None] = mapped_column(ForeignKey("asset_request.id", ondelete="SET NULL"))
     online_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     capacity: Mapped[int]
+    # Confirmed registrations, kept by services/seats.py in the registering
+    # transaction (a page reads it instead of a COUNT).
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     registration_deadline: Mapped[datetime | None]
     audience: Mapped[EventAudience] = mapped_column(
         enum_column(EventAudience, "event_audience"), default=EventAudience.members
@@ -132,6 +135,8 @@ class EventHost(Base):
         enum_column(HostStatus, "host_status"), default=HostStatus.invited
     )
     seat_quota: Mapped[int | None]
+    # Confirmed registrations of this group's members (services/seats.py).
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None]
 

@@ -380,6 +380,10 @@ def test_no_overbooking_under_concurrent_registrations(app, make, people):
     assert db.session.scalar(select(func.count(ConferenceRegistration.id)).where(
         ConferenceRegistration.edition_id == edition.id,
         ConferenceRegistration.status == RegistrationStatus.confirmed)) == 10
+    from federation.services import seats
+    db.session.expire_all()
+    assert db.session.get(type(edition), edition.id).seats_taken == 10
+    assert seats.counter_drift() == []
 
 
 def test_archive_with_content_links_after_the_conference(client, people, make, login):

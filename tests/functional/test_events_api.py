@@ -197,6 +197,11 @@ def test_no_overbooking_under_concurrent_registrations(app, make, world):
     assert db.session.scalar(select(func.count(EventRegistration.id)).where(
         EventRegistration.status == RegistrationStatus.confirmed,
         EventRegistration.group_id == world["co"].id)) <= 5
+    # The seat counters agree with COUNT after the race (services/seats.py).
+    from federation.services import seats
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).seats_taken == 20
+    assert seats.counter_drift() == []
 
 
 def _http(method: str, url: str, headers: dict | None = None, body: dict | None = None):

@@ -40,7 +40,7 @@ def my_registration(actor: User | None, edition: ConferenceEdition):
 
 
 def seats_left(edition: ConferenceEdition) -> int:
-    return max(edition.capacity - seats.confirmed_count(ConferenceRegistration.edition_id, edition.id), 0)
+    return max(edition.capacity - edition.seats_taken, 0)
 
 
 def register(actor: User, edition: ConferenceEdition) -> tuple[ConferenceRegistration, bool]:
@@ -174,7 +174,7 @@ def my_signup(actor: User | None, session: ConferenceSession):
 def session_seats_left(session: ConferenceSession) -> int | None:
     if session.capacity is None:
         return None
-    return max(session.capacity - seats.confirmed_count(SessionSignup.session_id, session.id), 0)
+    return max(session.capacity - session.seats_taken, 0)
 
 
 def sign_up(actor: User, session: ConferenceSession) -> tuple[SessionSignup, bool]:

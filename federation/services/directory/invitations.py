@@ -17,7 +17,7 @@ from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
 from federation.models import AlumniGroup, AlumniInvitation, GroupMembership, User, utcnow
-from federation.permissions import can_invite_alumni
+from federation.permissions import can_invite_alumni, forget_membership
 from federation.security import hash_secret, new_secret
 from federation.services import alumni_import
 from federation.services.accounts import (
@@ -269,6 +269,7 @@ def accept_invitation(raw: str, user: User) -> GroupMembership:
         )
         db.session.add(membership)
         db.session.flush()
+        forget_membership(user)
     profile = get_own_profile(user)
     if not profile.organisation and invitation.organisation:
         profile.organisation = invitation.organisation

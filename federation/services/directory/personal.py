@@ -16,6 +16,7 @@ from federation.models import (
     Introduction,
     User,
 )
+from federation.permissions import forget_membership
 from federation.services.directory.profiles import get_own_profile
 
 
@@ -76,6 +77,7 @@ def erase_directory(user: User) -> None:
     account row itself is anonymised by privacy.delete_account)."""
     db.session.execute(delete(DirectoryProfile).where(DirectoryProfile.user_id == user.id))
     db.session.execute(delete(GroupMembership).where(GroupMembership.user_id == user.id))
+    forget_membership(user)
     db.session.execute(delete(AlumniInvitation).where(AlumniInvitation.email == user.email))
     db.session.execute(
         delete(DirectoryBlock).where(

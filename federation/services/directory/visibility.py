@@ -21,14 +21,23 @@ from federation.permissions import is_member
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations", "offers")
 WIDE = (Visibility.federation.value, Visibility.public.value)
+GROUP_IDS_CACHE = "_directory_group_ids"  # in flask.g, see security.forget_membership
 
 
 def group_ids_of(user: User | None) -> list[int]:
+    """The groups the user is an alumnus of; asked once per person and
+    request (security.forget_membership forgets it after a change)."""
     if user is None or not user.is_authenticated:
         return []
-    return list(
-        db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
-    )
+    from flask import g, has_request_context
+
+    cache = g.setdefault(GROUP_IDS_CACHE, {}) if has_request_context() else None
+    if cache is not None and user.id in cache:
+        return list(cache[user.id])
+    ids = list(db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
+    if cache is not None:
+        cache[user.id] = tuple(ids)
+    return ids
 
 
 def near_profile_ids(group_ids: list[int]):

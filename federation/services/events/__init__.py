@@ -25,7 +25,9 @@ from federation.services.events.attendees import (
 from federation.services.events.base import lock_event
 from federation.services.events.board import (
     ALLOWED_TAGS,
+    board_page,
     board_query,
+    card_key,
     event_view,
     event_views,
     get_event,
@@ -88,6 +90,7 @@ __all__ = [
     "TEXT_LIMITS",
     "TOKYO",
     "anonymise_registrations",
+    "board_page",
     "board_query",
     "EVENT_ACTIONS",
     "can_publish",
@@ -124,6 +127,7 @@ __all__ = [
     "request_speaker",
     "request_venue",
     "return_event",
+    "card_key",
     "seat_counts",
     "seats_left",
     "send_reminders",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from federation.csvfiles import csv_text
@@ -215,17 +215,7 @@ def event_stats(actor: User, event: JointEvent) -> dict:
         raise Forbidden()
     reg = EventRegistration
     confirmed = reg.status == RegistrationStatus.confirmed
-    row = db.session.execute(
-        select(
-            func.count(reg.id), func.count(reg.checked_in_at), func.count(func.distinct(reg.group_id))
-        ).where(reg.event_id == event.id, confirmed)
-    ).one()
-    registered, attended, groups = row
-    checked_in_groups = db.session.scalar(
-        select(func.count(func.distinct(reg.group_id))).where(
-            reg.event_id == event.id, confirmed, reg.checked_in_at.is_not(None)
-        )
-    )
+    came = and_(confirmed, reg.checked_in_at.is_not(None))
     # Attendees of this event who had attended an earlier joint event.
     other = EventRegistration.__table__.alias("earlier")
     earlier_exists = (
@@ -241,11 +231,17 @@ def event_stats(actor: User, event: JointEvent) -> dict:
         )
         .exists()
     )
-    repeat = db.session.scalar(
-        select(func.count(reg.id)).where(
-            reg.event_id == event.id, confirmed, reg.checked_in_at.is_not(None), earlier_exists
-        )
-    )
+    # Every figure in one pass over the event's registrations.
+    registered, attended, groups, checked_in_groups, repeat, waitlisted = db.session.execute(
+        select(
+            func.count(case((confirmed, reg.id))),
+            func.count(case((came, reg.id))),
+            func.count(func.distinct(case((confirmed, reg.group_id)))),
+            func.count(func.distinct(case((came, reg.group_id)))),
+            func.count(case((and_(came, earlier_exists), reg.id))),
+            func.count(case((reg.status == RegistrationStatus.waitlisted, reg.id))),
+        ).where(reg.event_id == event.id)
+    ).one()
     return {
         "registered": registered,
         "attended": attended,
@@ -253,9 +249,5 @@ def event_stats(actor: User, event: JointEvent) -> dict:
         "first_time": attended - repeat,
         "repeat": repeat,
         "groups": checked_in_groups if attended else groups,
-        "waitlisted": db.session.scalar(
-            select(func.count(reg.id)).where(
-                reg.event_id == event.id, reg.status == RegistrationStatus.waitlisted
-            )
-        ),
+        "waitlisted": waitlisted,
     }

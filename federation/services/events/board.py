@@ -4,6 +4,7 @@ and the view data for the API."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import markdown as markdown_lib
@@ -19,6 +20,7 @@ from federation.models import (
     EventFormat,
     EventHost,
     EventRegistration,
+    EventStatus,
     HostStatus,
     JointEvent,
     NeedPair,
@@ -30,7 +32,6 @@ from federation.models import (
 )
 from federation.models.base import TOKYO
 from federation.permissions import (
-    can_see_event,
     event_visibility,
     is_coordinator,
     manageable_group_ids,
@@ -77,9 +78,12 @@ def _options():
 
 
 def get_event(viewer: User | None, event_id: int) -> JointEvent:
-    """The event if the viewer's audience allows; NotFound otherwise."""
-    event = db.session.get(JointEvent, event_id)
-    if event is None or not can_see_event(viewer, event):
+    """The event if the viewer's audience allows; NotFound otherwise. One
+    query with the audience rule, plus one for the hosts and their groups."""
+    event = db.session.scalar(
+        select(JointEvent).where(JointEvent.id == event_id, event_visibility(viewer)).options(*_options())
+    )
+    if event is None:
         raise NotFound()
     return event
 
@@ -93,11 +97,14 @@ def board_query(
     month: str = "",
     tag: str = "",
     q: str = "",
+    with_options: bool = True,
 ):
     """The board as a select() to paginate, only what the viewer may see.
     Unknown filter values are ignored (they come from a URL)."""
     now = utcnow()
-    query = select(JointEvent).where(event_visibility(viewer)).options(*_options())
+    query = select(JointEvent).where(event_visibility(viewer))
+    if with_options:
+        query = query.options(*_options())
     if when == "past":
         query = query.where(JointEvent.ends_at < now).order_by(
             JointEvent.starts_at.desc(), JointEvent.id.desc()
@@ -148,21 +155,110 @@ def group_upcoming_events(viewer: User | None, group: AlumniGroup, limit: int = 
     return list(db.session.scalars(board_query(viewer, group=group.slug).limit(limit)))
 
 
-def seat_counts(events: list[JointEvent]) -> dict[int, int]:
-    """Confirmed seats per event, in one query."""
-    if not events:
-        return {}
-    rows = db.session.execute(
-        select(EventRegistration.event_id, func.count(EventRegistration.id))
-        .where(
-            EventRegistration.event_id.in_([e.id for e in events]),
-            EventRegistration.status == RegistrationStatus.confirmed,
-        )
-        .group_by(EventRegistration.event_id)
+def seat_counts(events) -> dict[int, int]:
+    """Confirmed seats per event: the counter services/seats.py keeps (no query)."""
+    return {e.id: e.seats_taken for e in events}
+
+
+@dataclass
+class CardGroup:
+    name_ja: str
+    name_en: str
+    updated_at: datetime
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+
+@dataclass
+class CardHost:
+    group_id: int
+    status: HostStatus
+    group: CardGroup
+
+
+@dataclass
+class EventCard:
+    """What a board card shows, read with Core (no ORM objects)."""
+
+    id: int
+    title_ja: str
+    title_en: str
+    starts_at: datetime
+    ends_at: datetime
+    format: object
+    status: EventStatus
+    capacity: int
+    seats_taken: int
+    updated_at: datetime
+    hosts: list[CardHost]
+
+    def title_for(self, locale: str) -> str:
+        if locale == "en":
+            return self.title_en or self.title_ja
+        return self.title_ja or self.title_en
+
+    @property
+    def confirmed_hosts(self) -> list[CardHost]:
+        return [h for h in self.hosts if h.status == HostStatus.confirmed]
+
+
+CARD_COLUMNS = (
+    JointEvent.id,
+    JointEvent.title_ja,
+    JointEvent.title_en,
+    JointEvent.starts_at,
+    JointEvent.ends_at,
+    JointEvent.format,
+    JointEvent.status,
+    JointEvent.capacity,
+    JointEvent.seats_taken,
+    JointEvent.updated_at,
+)
+
+
+def board_page(viewer: User | None, page: int, per_page: int, **filters):
+    """A page of the board as cards: one COUNT, one select of the shown
+    columns, one of the hosts with their groups' names."""
+    from federation.pagination import core_page
+
+    query = board_query(viewer, **filters, with_options=False).with_only_columns(*CARD_COLUMNS)
+    result = core_page(query, page, per_page)
+    ids = [row.id for row in result.items]
+    hosts: dict[int, list[CardHost]] = {i: [] for i in ids}
+    if ids:
+        for row in db.session.execute(
+            select(
+                EventHost.event_id,
+                EventHost.group_id,
+                EventHost.status,
+                AlumniGroup.name_ja,
+                AlumniGroup.name_en,
+                AlumniGroup.updated_at,
+            )
+            .join(AlumniGroup, AlumniGroup.id == EventHost.group_id)
+            .where(EventHost.event_id.in_(ids))
+            .order_by(EventHost.id)
+        ):
+            hosts[row.event_id].append(
+                CardHost(row.group_id, row.status, CardGroup(row.name_ja, row.name_en, row.updated_at))
+            )
+    result.items = [EventCard(**row._asdict(), hosts=hosts[row.id]) for row in result.items]
+    return result
+
+
+def card_key(event) -> tuple:
+    """Everything a board card shows, as a key for its cached rendering
+    (federation/fragments.py): the event's version and seats, and each
+    host's status and group version. Nothing in a card is the viewer's."""
+    return (
+        event.id,
+        event.updated_at.isoformat(),
+        event.seats_taken,
+        event.capacity,
+        event.status.value,
+        tuple((h.group_id, h.status.value, h.group.updated_at.isoformat()) for h in event.hosts),
     )
-    counts = {e.id: 0 for e in events}
-    counts.update(dict(rows.all()))
-    return counts
 
 
 def seats_left(event: JointEvent) -> int:

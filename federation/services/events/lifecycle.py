@@ -94,21 +94,23 @@ def event_actions(actor: User | None, event: JointEvent) -> frozenset[str]:
     """The actions `actor` may take on `event` now: what the event page offers."""
     manage = can_manage_event(actor, event)
     approve = can_approve_event(actor)
-    auto_publish = publish_without_approval()
     allowed = {
         "edit": manage,
         "invite": manage,
         "propose": manage,
-        "publish": approve or (manage and auto_publish and is_confirmed_cohosted(event)),
         "return": approve,
         "complete": manage,
         "cancel": manage,
     }
-    return frozenset(
-        action
-        for action, states in EVENT_ACTIONS.items()
-        if allowed[action] and event.status in _starts_from(action, auto_publish)
-    )
+    actions = {a for a, ok in allowed.items() if ok and event.status in EVENT_ACTIONS[a]}
+    # The setting is read only when it can change the answer (a page view
+    # stays within its query budget).
+    if approve and event.status in EVENT_ACTIONS["publish"]:
+        actions.add("publish")
+    elif (approve or manage) and event.status in _starts_from("publish", True) and publish_without_approval():
+        if approve or is_confirmed_cohosted(event):
+            actions.add("publish")
+    return frozenset(actions)
 
 
 def propose_event(actor: User, event: JointEvent) -> JointEvent:

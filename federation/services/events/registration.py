@@ -37,19 +37,13 @@ def _attendee_group_id(actor: User, event: JointEvent) -> int | None:
 def _has_seat(event: JointEvent, group_id: int | None) -> bool:
     """Inside the locked transaction: a seat remains (and one of the quota of
     the attendee's host group, when that group has a quota)."""
-    if seats.confirmed_count(EventRegistration.event_id, event.id) >= event.capacity:
+    if event.seats_taken >= event.capacity:
         return False
-    quota = next(
-        (h.seat_quota for h in event.hosts if h.group_id == group_id and h.status == HostStatus.confirmed),
+    host = next(
+        (h for h in event.hosts if h.group_id == group_id and h.status == HostStatus.confirmed),
         None,
     )
-    if quota is not None:
-        taken = seats.confirmed_count(
-            EventRegistration.event_id, event.id, EventRegistration.group_id == group_id
-        )
-        if taken >= quota:
-            return False
-    return True
+    return host is None or host.seat_quota is None or host.seats_taken < host.seat_quota
 
 
 def registration_open(event: JointEvent) -> bool:

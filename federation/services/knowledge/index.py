@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from federation.extensions import db
 from federation.models import (
@@ -155,46 +155,22 @@ def search(
 
 
 def _hits(document_ids: list[int]) -> list[Hit]:
-    """The articles and consultations of these documents, in order, in three queries."""
+    """The articles and consultations of these documents, in order: two
+    queries (each kind joined to its documents, with its author or asker),
+    whatever the page holds."""
     if not document_ids:
         return []
-    documents = {
-        d.id: d
-        for d in db.session.scalars(select(KnowledgeDocument).where(KnowledgeDocument.id.in_(document_ids)))
-    }
-    by_kind: dict[str, list[int]] = {"article": [], "consultation": []}
-    for document in documents.values():
-        by_kind[document.kind].append(document.ref_id)
-    articles = (
-        {
-            a.id: a
-            for a in db.session.scalars(
-                select(Article)
-                .where(Article.id.in_(by_kind["article"]))
-                .options(selectinload(Article.author))
-            )
-        }
-        if by_kind["article"]
-        else {}
-    )
-    consultations = (
-        {
-            c.id: c
-            for c in db.session.scalars(
-                select(Consultation)
-                .where(Consultation.id.in_(by_kind["consultation"]))
-                .options(selectinload(Consultation.asker))
-            )
-        }
-        if by_kind["consultation"]
-        else {}
-    )
-    hits = []
-    for document_id in document_ids:
-        document = documents.get(document_id)
-        if document is None:
-            continue
-        item = (articles if document.kind == "article" else consultations).get(document.ref_id)
-        if item is not None:
-            hits.append(Hit(document.kind, item))
-    return hits
+    found: dict[int, Hit] = {}
+    for kind, model, person in (
+        ("article", Article, Article.author),
+        ("consultation", Consultation, Consultation.asker),
+    ):
+        rows = db.session.execute(
+            select(KnowledgeDocument.id, model)
+            .join(model, model.id == KnowledgeDocument.ref_id)
+            .where(KnowledgeDocument.id.in_(document_ids), KnowledgeDocument.kind == kind)
+            .options(joinedload(person))
+        )
+        for document_id, item in rows:
+            found[document_id] = Hit(kind, item)
+    return [found[d] for d in document_ids if d in found]

@@ -18,7 +18,7 @@ from federation.models import (
     Verdict,
     utcnow,
 )
-from federation.permissions import is_practice_member
+from federation.permissions import forget_practice_membership, is_practice_member
 from federation.text import normalise
 
 
@@ -77,6 +77,7 @@ def join(actor: User, application: OperatorApplication) -> PracticeMembership:
     row.updated_at = utcnow()
     db.session.add(row)
     db.session.flush()
+    forget_practice_membership(actor)
     return row
 
 
@@ -113,6 +114,7 @@ def leave(actor: User) -> None:
     if row is not None:
         row.left_at = utcnow()
         db.session.flush()
+        forget_practice_membership(actor)
 
 
 def leave_on_approval(user: User) -> None:

