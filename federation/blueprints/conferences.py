@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from federation.blueprints.events import ics_response
+from federation.errors import NotFound
 from federation.extensions import db
 from federation.forms.base import choices, submit
 from federation.forms.conferences import (
@@ -379,7 +380,12 @@ def register(year: int):
 @login_required
 def cancel(year: int):
     edition = service.get_edition(year)
-    done, _r = submit(ActionForm(), lambda: service.cancel_registration(current_user, edition))
+    try:
+        done, _r = submit(ActionForm(), lambda: service.cancel_registration(current_user, edition))
+    except NotFound as error:  # cancelled already (a second click): say so on the page
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("conferences.detail", year=year))
     if done:
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=year))
@@ -518,7 +524,12 @@ def unschedule(session_id: int):
 @login_required
 def cancel_signup(session_id: int):
     session = service.get_session(session_id)
-    done, _r = submit(ActionForm(), lambda: service.cancel_signup(current_user, session))
+    try:
+        done, _r = submit(ActionForm(), lambda: service.cancel_signup(current_user, session))
+    except NotFound as error:  # cancelled already (a second click): say so on the page
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("conferences.detail", year=session.edition.year))
     if done:
         flash(_("Your seat in the session is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=session.edition.year))
