@@ -143,7 +143,11 @@ def confirm_delete(asset_id: int):
 @bp.route("/<int:asset_id>/delete", methods=["POST"])
 def delete(asset_id: int):
     removed = db.session.get(SharedAsset, asset_id)
-    if removed is not None and removed.status == AssetStatus.removed and can_manage_group(current_user, removed.group):
+    if (
+        removed is not None
+        and removed.status == AssetStatus.removed
+        and can_manage_group(current_user, removed.group)
+    ):
         # Removed already (a second click, or another operator): say so on the group's page.
         flash(_("This asset was already removed."), "error")
         return redirect(url_for("groups.detail", slug=removed.group.slug))
