@@ -358,3 +358,21 @@ def test_a_venue_without_availability_can_be_edited_and_requested(app, make, log
     response = client.post(f"/assets/{asset.id}/request", data={
         "group": str(other.id), "message": "お借りしたい"})
     assert not bare(response), describe(response)
+
+
+def test_an_asset_edit_sent_without_its_availability_keeps_it(app, make, login, client):
+    """The edit form sent without the availability field (a script, an old
+    page): WTForms falls back to the stored windows, which were a 500."""
+    from federation.models import SharedAsset
+
+    operator = make.user(role="operator")
+    group = make.group(operators=(operator,))
+    asset = make.asset(group, "venue")
+    windows = list(asset.availability or [])
+    login(operator)
+    response = client.post(f"/assets/{asset.id}/edit", data={})
+    assert not bare(response), describe(response)
+    response = client.post(f"/assets/{asset.id}/edit", data={"title": "大会議室"})
+    assert not bare(response), describe(response)
+    db.session.expire_all()
+    assert db.session.get(SharedAsset, asset.id).availability == windows
