@@ -133,11 +133,13 @@ def register_errorhandlers(app: Flask) -> None:
         db.session.rollback()
         if error.status in (403, 429):
             log_event("forbidden" if error.status == 403 else "rate_limited", status=error.status)
-        if isinstance(error, Conflict) and not wants_json() and request.method == "POST":
-            back = _same_site_referrer()
+        if isinstance(error, (Conflict, NotFound)) and not wants_json() and request.method == "POST":
+            # A page button whose action is no longer allowed (the state
+            # changed, or what it acted on is gone): back to the page it came
+            # from, with the reason, never a bare 409 or 404 page. Without a
+            # referrer a conflict goes to the form's own page when it has one.
+            back = _same_site_referrer() or (_own_page() if isinstance(error, Conflict) else None)
             if back:
-                # A page button whose action is no longer allowed: back to the
-                # page it came from, with the reason, never a bare 409 page.
                 from flask import flash, redirect
 
                 flash(error.message, "error")
@@ -198,9 +200,31 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def _same_site_referrer() -> str | None:
+    """The page the request came from, as a path on this site, or None.
+
+    Browsers send an absolute Referer (`http://host/path`): it counts when its
+    scheme and host are this request's own; any other host is ignored (no
+    open redirect), and the path must pass safe_redirect_target()."""
+    from urllib.parse import urlsplit
+
     from federation.security import is_safe_redirect
 
     referrer = request.referrer
-    if referrer and is_safe_redirect(referrer, request.host_url) and referrer != request.url:
-        return referrer
+    if not referrer or len(referrer) > 2048:
+        return None
+    parts = urlsplit(referrer)
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() != request.host.lower():
+            return None
+        referrer = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not is_safe_redirect(referrer) or referrer in (request.path, request.full_path):
+        return None
+    return referrer
+
+
+def _own_page() -> str | None:
+    """The URL of the POST when it also answers GET (the form's own page)."""
+    rule = request.url_rule
+    if rule is not None and rule.methods and "GET" in rule.methods:
+        return request.path
     return None

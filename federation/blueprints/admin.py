@@ -136,9 +136,10 @@ def outbox_detail(mail_id: int):
 @bp.route("/outbox/<int:mail_id>/retry", methods=["POST"])
 def outbox_retry(mail_id: int):
     mail = db.session.get(OutboxMail, mail_id) or abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        retry_mail(current_user, mail)
+    # A mail that is no longer waiting (sent meanwhile) is a conflict, shown on
+    # the mail's page (submit carries it to the redirect).
+    done, _r = submit(ConfirmForm(), lambda: retry_mail(current_user, mail))
+    if done:
         log_event("admin.mail_retried", kind=mail.template)
         flash(_("The mail is queued again."), "success")
     return redirect(url_for("admin.outbox_detail", mail_id=mail.id))

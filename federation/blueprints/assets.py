@@ -11,7 +11,7 @@ from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.guards import parse_id
 from federation.i18n import current_locale
-from federation.models import AssetKind, RequestStatus
+from federation.models import AssetKind, AssetStatus, RequestStatus, SharedAsset
 from federation.models.base import TOKYO
 from federation.pagination import page_args
 from federation.permissions import can_manage_group
@@ -140,6 +140,15 @@ def confirm_delete(asset_id: int):
 
 @bp.route("/<int:asset_id>/delete", methods=["POST"])
 def delete(asset_id: int):
+    removed = db.session.get(SharedAsset, asset_id)
+    if (
+        removed is not None
+        and removed.status == AssetStatus.removed
+        and can_manage_group(current_user, removed.group)
+    ):
+        # Removed already (a second click, or another operator): say so on the group's page.
+        flash(_("This asset was already removed."), "error")
+        return redirect(url_for("groups.detail", slug=removed.group.slug))
     asset = assets.get_asset(current_user, asset_id)
     if not can_manage_group(current_user, asset.group):
         abort(403)

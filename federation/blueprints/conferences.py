@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from federation.errors import NotFound
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.conferences import (
@@ -376,7 +377,12 @@ def register(year: int):
 @login_required
 def cancel(year: int):
     edition = service.get_edition(year)
-    done, _r = submit(ConfirmForm(), lambda: service.cancel_registration(current_user, edition))
+    try:
+        done, _r = submit(ConfirmForm(), lambda: service.cancel_registration(current_user, edition))
+    except NotFound as error:  # cancelled already (a second click): say so on the page
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("conferences.detail", year=year))
     if done:
         flash(_("Your registration is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=year))
@@ -514,7 +520,12 @@ def unschedule(session_id: int):
 @login_required
 def cancel_signup(session_id: int):
     session = service.get_session(session_id)
-    done, _r = submit(ConfirmForm(), lambda: service.cancel_signup(current_user, session))
+    try:
+        done, _r = submit(ConfirmForm(), lambda: service.cancel_signup(current_user, session))
+    except NotFound as error:  # cancelled already (a second click): say so on the page
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("conferences.detail", year=session.edition.year))
     if done:
         flash(_("Your seat in the session is cancelled."), "success")
     return redirect(url_for("conferences.detail", year=session.edition.year))

@@ -180,7 +180,10 @@ class AssetForm(BaseForm):
         data = {"title": self.title.data, "description": self.description.data or ""}
         for name in self.KIND_FIELDS[kind]:
             value = self[name].data
-            if name == "availability":
+            if name in ("availability", "blocked_dates") and isinstance(value, list):
+                # Not sent with the form: WTForms keeps the asset's stored list.
+                pass
+            elif name == "availability":
                 value = parse_availability(value or "")
             elif name == "blocked_dates":
                 value = parse_dates(value or "")

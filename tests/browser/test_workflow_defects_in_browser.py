@@ -513,10 +513,6 @@ def test_a_state_change_no_longer_allowed_lands_back_on_the_page_with_the_reason
     assert stale.locator("#event-status").inner_text() == "申請中"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "issue 15, still present: a conflict raised outside the form helper (an introduction "
-    "answered in another tab) ends on the bare 409 page, because the absolute Referer "
-    "Chromium sends fails federation/errors.py _same_site_referrer; fixed on another branch"))
 def test_an_introduction_answered_in_another_tab_comes_back_with_the_reason(
         live_server, page, make):
     """Accepted in one tab, declined in a stale one: the answer comes back on the

@@ -197,8 +197,9 @@ ALLOWED: dict[str, frozenset | dict[str, frozenset]] = {
     "calendar.group": ALL - {"unverified"},
     # --- conferences -----------------------------------------------------------
     "conferences.attendees": COORDINATORS,
-    "conferences.cancel": only("member_a"),
-    "conferences.cancel_signup": only("member_a"),
+    # Member A's seats; others who see the conference are told they have none.
+    "conferences.cancel": VERIFIED,
+    "conferences.cancel_signup": VERIFIED,
     "conferences.check_in": COORDINATORS,
     "conferences.confirm": only("member_a"),
     "conferences.confirm_cancel": VERIFIED,  # a confirmation page; cancelling is member A's

@@ -138,7 +138,8 @@ def accept_request(actor: User, asset_request: AssetRequest, message: str = "") 
     asset = asset_request.asset
     if asset.status != AssetStatus.active:
         raise Conflict(_("This asset is not available at the moment."))
-    if asset.kind == AssetKind.venue:
+    # A venue request carries its slot (check_slot); the schema allows none.
+    if asset.kind == AssetKind.venue and asset_request.starts_at and asset_request.ends_at:
         if asset_request.starts_at <= utcnow():
             raise Conflict(_("The slot has already begun."))
         taken = overlapping_booking(

@@ -64,7 +64,7 @@ def cancel_registration(actor: User, edition: ConferenceEdition) -> ConferenceRe
     edition = seats.lock(ConferenceEdition, edition.id)
     registration = my_registration(actor, edition)
     if not seats.is_active(registration):
-        raise NotFound()
+        raise NotFound(_("You have no registration to cancel: it is already cancelled, or was never made."))
     if datetime.combine(edition.starts_on, time(0), TOKYO) <= utcnow():
         raise Conflict(_("This registration can no longer be cancelled."))
     seats.release(registration)
@@ -204,7 +204,7 @@ def cancel_signup(actor: User, session: ConferenceSession) -> SessionSignup:
     session = seats.lock(ConferenceSession, session.id)
     signup = my_signup(actor, session)
     if not seats.is_active(signup):
-        raise NotFound()
+        raise NotFound(_("You have no seat in this session to cancel: it is already cancelled."))
     if session.starts_at <= utcnow():
         raise Conflict(_("This session has already begun."))
     release_signup(session, signup)
