@@ -2,6 +2,8 @@
 
     python -m bench.run [--db sqlite|postgres|both] [--profiles 100000] [--groups 300]
                         [--curve 1000,10000] [--duration 8] [--concurrency 4] [--out DIR]
+    python -m bench.run --db postgres --directory-curve [--reuse-directory-data]
+                        # adds the 1,000,000-profile point for the directory scenarios
     python -m bench.run compare OLD.json NEW.json
     python -m bench.run render DIR      # rewrite DIR/report.md with the current bench/NOTES.md
 """
@@ -37,10 +39,17 @@ PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 REQUEST_TIMEOUT_S = 30  # gunicorn kills a worker stuck longer; the load client gives up too
 NOTES_FILE = ROOT / "bench" / "NOTES.md"
+# PostgreSQL benchmark databases are named <prefix>_<profiles> (a shared
+# server: each user of it picks their own prefix).
+PG_DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "federation_bench")
+DIRECTORY_CURVE_POINT = 1_000_000
 
 
-def scale_for(profiles: int, groups: int) -> dict:
-    ratio = profiles / 100_000
+def scale_for(profiles: int, groups: int, directory_only: bool = False) -> dict:
+    """How much of everything for a number of profiles; `directory_only`
+    (the 1,000,000 point, which measures the directory alone) keeps the rest
+    at the 100,000 amounts."""
+    ratio = min(profiles, 100_000) / 100_000 if directory_only else profiles / 100_000
     return {
         "profiles": profiles,
         "groups": groups,
@@ -56,7 +65,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def database_url_for(kind: str, profiles: int) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{ROOT / 'bench' / 'data' / f'bench-{profiles}.sqlite3'}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB_PREFIX}_{profiles}"
+
+
+def made_file(kind: str, profiles: int) -> Path:
+    """What the generator made (ids the scenarios use), kept next to the data
+    so that --reuse-directory-data can skip generating it again."""
+    return ROOT / "bench" / "data" / f"made-{kind}-{PG_DB_PREFIX if kind == 'postgres' else 'sqlite'}-{profiles}.json"
+
+
+def reusable(kind: str, profiles: int) -> dict | None:
+    """The saved `made` of a complete earlier generation, or None."""
+    path = made_file(kind, profiles)
+    if not path.exists():
+        return None
+    saved = json.loads(path.read_text())
+    try:
+        engine = create_engine(normalise_database_url(database_url_for(kind, profiles)))
+        with engine.connect() as conn:
+            count = conn.scalar(text("SELECT count(*) FROM directory_profile"))
+        engine.dispose()
+    except Exception:
+        return None
+    return saved["made"] if count == profiles + 1 else None
+
+
 def prepare_database(kind: str, profiles: int) -> str:
+    made_file(kind, profiles).unlink(missing_ok=True)
     if kind == "sqlite":
         data = ROOT / "bench" / "data"
         data.mkdir(parents=True, exist_ok=True)
@@ -64,14 +102,14 @@ def prepare_database(kind: str, profiles: int) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"federation_bench_{profiles}"
+    name = f"{PG_DB_PREFIX}_{profiles}"
     admin = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
                           "LC_CTYPE 'C.UTF-8' TEMPLATE template0"))
     admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    return database_url_for(kind, profiles)
 
 
 def server_env(database_url: str) -> dict:
@@ -210,23 +248,36 @@ def failed_result(problem: str) -> dict:
             "sample_errors": [problem]}
 
 
-def measure(kind: str, profiles: int, args) -> dict:
-    scale = scale_for(profiles, args.groups)
+def generate_data(kind: str, profiles: int, scale: dict, reuse: bool) -> tuple[dict, float | None]:
+    """(what the generator made, seconds it took; None when reused)."""
+    if reuse and (made := reusable(kind, profiles)) is not None:
+        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                       env=server_env(database_url_for(kind, profiles)), check=True, capture_output=True)
+        print(f"  reusing {kind} data at {profiles:,} profiles", flush=True)
+        return made, None
     database_url = prepare_database(kind, profiles)
-    env = server_env(database_url)
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                   env=env, check=True, capture_output=True)
+                   env=server_env(database_url), check=True, capture_output=True)
     engine = create_engine(normalise_database_url(database_url))
     started = time.perf_counter()
     made, timings = gen.generate(engine, scale, generate_password_hash(gen.BENCH_PASSWORD))
     generation_s = round(time.perf_counter() - started, 1)
-    if kind == "postgres":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            # What autovacuum does on a live database: statistics, and the
-            # visibility map that lets index-only scans skip the table.
-            conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
+    path = made_file(kind, profiles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"scale": scale, "timings": timings, "made": made}))
     print(f"  generated {kind} at {profiles:,} profiles in {generation_s}s {timings}", flush=True)
+    return made, generation_s
+
+
+def measure(kind: str, profiles: int, args, directory_only: bool = False) -> dict:
+    scale = scale_for(profiles, args.groups, directory_only)
+    made, generation_s = generate_data(kind, profiles, scale, args.reuse_directory_data)
+    database_url = database_url_for(kind, profiles)
+    env = server_env(database_url)
+    if args.generate_only:
+        return {"db": kind, "scale": scale, "generation_s": generation_s, "ceiling": {}, "results": {}}
+    scenarios = [s for s in SCENARIOS if "directory" in s.tags] if directory_only else SCENARIOS
 
     app_port, ceiling_port = free_port(), free_port()
     servers = []
@@ -241,7 +292,7 @@ def measure(kind: str, profiles: int, args) -> dict:
             {"name": "ceiling: 50 rows", "method": "GET", "headers": {}, "expect": [200],
              "requests": [{"path": "/rows", "body": None}]},
         ], args)
-        results = run_load(app_url, plan_for(SCENARIOS, made, cookie), args)
+        results = run_load(app_url, plan_for(scenarios, made, cookie), args)
     finally:
         for server in servers:
             stop_server(server)
@@ -374,28 +425,38 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=WORKERS,
                         help="load connections; default: one per server worker")
+    parser.add_argument("--directory-curve", action="store_true",
+                        help="PostgreSQL only: add the 1,000,000-profile point for the directory scenarios")
+    parser.add_argument("--reuse-directory-data", action="store_true",
+                        help="reuse a bench database a complete earlier run generated at the same scale")
+    parser.add_argument("--generate-only", action="store_true", help="generate the data, measure nothing")
     parser.add_argument("--out", default=str(ROOT / "bench" / "reports" / "latest"))
     args = parser.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     scales = sorted({int(x) for x in args.curve.split(",") if x.strip()} | {args.profiles})
+    points = [(db, profiles, False) for db in dbs for profiles in scales]
+    if args.directory_curve and "postgres" in dbs and DIRECTORY_CURVE_POINT not in scales:
+        points.append(("postgres", DIRECTORY_CURVE_POINT, True))
+        if args.generate_only:  # prepare the long one ahead, e.g. in the background
+            points = points[-1:]
     report = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{os.cpu_count()} cores", "duration": args.duration,
               "warmup": args.warmup, "concurrency": args.concurrency,
               "main_profiles": args.profiles, "runs": [], "notes": [], "failures": []}
     report["notes"] = read_notes()
-    for db in dbs:
-        for profiles in scales:
-            print(f"==> {db} at {profiles:,} profiles", flush=True)
-            try:
-                run = measure(db, profiles, args)
-                run["verdicts"] = judge(run)
-            except Exception:  # one failed run must not lose the others' report
-                traceback.print_exc()
-                report["failures"].append({"db": db, "profiles": profiles,
-                                           "error": traceback.format_exc(limit=3)[-1500:]})
-            else:
-                report["runs"].append(run)
-            write_report(report, Path(args.out))
+    for db, profiles, directory_only in points:
+        print(f"==> {db} at {profiles:,} profiles{' (directory)' if directory_only else ''}", flush=True)
+        try:
+            run = measure(db, profiles, args, directory_only)
+            run["directory_only"] = directory_only
+            run["verdicts"] = judge(run) if run["ceiling"] else []
+        except Exception:  # one failed run must not lose the others' report
+            traceback.print_exc()
+            report["failures"].append({"db": db, "profiles": profiles,
+                                       "error": traceback.format_exc(limit=3)[-1500:]})
+        else:
+            report["runs"].append(run)
+        write_report(report, Path(args.out))
     print(f"Report: {Path(args.out) / 'report.md'}")
 
 

@@ -37,8 +37,10 @@ SCENARIOS: list[Scenario] = [
 
 # --- co-creation directory (issue 6) -------------------------------------------------
 SCENARIOS += [
-    Scenario("directory search (3-char word)", fixed("/directory/?q=新規事業"), kind="search"),
-    Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search"),
+    Scenario("directory search (3-char word)", fixed("/directory/?q=新規事業"), kind="search",
+             tags=["directory"]),
+    Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search",
+             tags=["directory"]),
     Scenario("match list", fixed("/directory/matches")),
 ]
 

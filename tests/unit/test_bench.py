@@ -14,7 +14,7 @@ def test_generator_fills_a_small_federation(app):
     assert db.session.scalar(select(func.count(AlumniGroup.id))) == 10
     assert db.session.scalar(select(func.count(User.id))) == 201
     assert authenticate_api_token(gen.BENCH_TOKEN).email == gen.BENCH_EMAIL
-    assert set(timings) == {g.__name__ for g in gen.GENERATORS}
+    assert {g.__name__ for g in gen.GENERATORS} <= set(timings)
     for scenario in SCENARIOS:
         assert scenario.paths(__import__("random").Random(1), made)
 
