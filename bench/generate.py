@@ -518,8 +518,80 @@ def gen_health(conn, scale: dict, made: dict) -> dict:
     return {}
 
 
+KNOWLEDGE_TITLES = ["新規事業の立ち上げ方", "会員を集めるイベント設計", "運営チームの役割分担",
+                    "スポンサー獲得の進め方", "広報とSNS運用", "会費と財務の管理", "オンライン交流会の運営",
+                    "卒業生の活性化施策"]
+KNOWLEDGE_BODIES = ["最初の三か月で運営メンバーを集め、定例会を月一回開きました。",
+                    "参加者アンケートで次回のテーマを決め、リピート率が上がりました。",
+                    "会社の広報部門と連携し、公式な後援を得ることができました。",
+                    "新規事業の相談会を合同で開き、投資家も招きました。"]
+
+
+def gen_knowledge(conn, scale: dict, made: dict) -> dict:
+    """Knowledge-hub articles in every category and audience, indexed the way
+    services.knowledge.index writes documents and tokens."""
+    from federation.models import Article, KnowledgeCategory, KnowledgeDocument, KnowledgeToken
+    from federation.services.knowledge.index import TITLE_WEIGHT
+
+    now = made["now"]
+    rng = made["rng"]
+    categories = list(KnowledgeCategory)
+    audiences = ["members", "practice", "public"]
+    count = max(40, min(2_000, scale["profiles"] // 50))
+    first = (conn.scalar(select(func.max(Article.id))) or 0) + 1
+    articles = []
+    for n in range(count):
+        title = f"{KNOWLEDGE_TITLES[n % len(KNOWLEDGE_TITLES)]} {n}"
+        body = "\n\n".join(rng.sample(KNOWLEDGE_BODIES, 2))
+        articles.append({
+            "id": first + n, "title_ja": title, "title_en": f"Article {n}", "body_ja": body,
+            "body_en": "", "category": categories[n % len(categories)].value, "topic": "",
+            "governance_types": [], "maturity_levels": [1 + n % 5], "visibility": audiences[n % 3],
+            "author_id": made["bench_user_id"], "version": 1,
+            "created_at": now - timedelta(days=n % 400), "updated_at": now - timedelta(days=n % 400)})
+    bulk(conn, Article.__table__, articles)
+    reset_sequence(conn, Article.__table__)
+    first_doc = (conn.scalar(select(func.max(KnowledgeDocument.id))) or 0) + 1
+    bulk(conn, KnowledgeDocument.__table__, ({
+        "id": first_doc + n, "kind": "article", "ref_id": a["id"], "audience": a["visibility"],
+        "updated_at": a["updated_at"]} for n, a in enumerate(articles)))
+    reset_sequence(conn, KnowledgeDocument.__table__)
+
+    def tokens():
+        for n, a in enumerate(articles):
+            weights = {t: 1 for t in _tokens(a["body_ja"])}
+            weights.update({t: TITLE_WEIGHT for t in _tokens(a["title_ja"]) | _tokens(a["title_en"])})
+            weights.update({f"c:{a['category']}": 0, f"m:{a['maturity_levels'][0]}": 0, "d:": 0,
+                            "k:article": 0})
+            for token, weight in weights.items():
+                yield {"document_id": first_doc + n, "token": token, "audience": a["visibility"],
+                       "weight": weight}
+
+    bulk(conn, KnowledgeToken.__table__, tokens())
+    return {}
+
+
+def gen_notifications(conn, scale: dict, made: dict) -> dict:
+    """Inbox notifications: a few for many people and 300 for the bench user
+    (half of them read), so the inbox and the unread count read real rows."""
+    from federation.models import Notification
+
+    now = made["now"]
+    people = made["user_ids"][: max(100, min(20_000, scale["profiles"] // 5))]
+
+    def rows():
+        for n, uid in enumerate([made["bench_user_id"]] * 300 + people * 3):
+            yield {"user_id": uid, "kind": "event_reminder", "subject": f"合同交流会 第{n}回のお知らせ",
+                   "body": "明日の合同交流会のご案内です。", "link": "/events/",
+                   "mail_state": "digested" if n % 2 else "none",
+                   "created_at": now - timedelta(minutes=n), "read_at": now if n % 2 else None}
+
+    bulk(conn, Notification.__table__, rows())
+    return {}
+
+
 GENERATORS = [gen_people_and_groups, gen_directory, gen_events, gen_assets, gen_applications,
-              gen_health]
+              gen_health, gen_knowledge, gen_notifications]
 
 
 # The tables a large run fills; on PostgreSQL their secondary indexes are

@@ -81,3 +81,21 @@ SCENARIOS += [
     Scenario("API: federation health", fixed("/api/v1/federation/health"), auth="token",
              kind="api"),
 ]
+
+# --- what the other issues added (issue 19): the API lists, knowledge search, -----------------
+# the federation health dashboard and a group's own page as its operator sees it.
+
+SCENARIOS += [
+    Scenario("API: events (paginated)", fixed("/api/v1/events?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: groups (paginated)", fixed("/api/v1/groups?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: assets (paginated)", fixed("/api/v1/assets?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: directory search (paginated)", fixed("/api/v1/directory?q=新規事業&per_page=20"),
+             auth="token", kind="api", paginated=True, tags=["directory"]),
+    Scenario("API: notifications (paginated)", fixed("/api/v1/notifications?per_page=20"),
+             auth="token", kind="api", paginated=True),
+    Scenario("knowledge search", fixed("/knowledge/?q=新規事業"), auth="member", kind="search"),
+    Scenario("a group's dashboard (operator)", fixed("/groups/bench-group-0"), auth="member"),
+]
