@@ -98,6 +98,9 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
     ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
+    # One token: its count (up to cap + 1) is already the total; the plan
+    # carries it instead of a query to count again.
+    known = counts[0] if len(tokens) == 1 else None
 
     def has(token, owner_id=index.entity_id):
         # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
@@ -119,10 +122,10 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
         token_model.token == ranked[0], seen(token_model), *[has(t, owner) for t in ranked[1:]]
     )
     if min(counts) <= cap:
-        return select(index.entity_id).where(index.entity_id.in_(driven)), driven
+        return select(index.entity_id).where(index.entity_id.in_(driven)), known if known is not None else driven
     if not walk:
         return None
-    return select(index.entity_id).where(*[has(t) for t in ranked]), driven
+    return select(index.entity_id).where(*[has(t) for t in ranked]), known if known is not None else driven
 
 
 def page_of_ids(
@@ -133,7 +136,10 @@ def page_of_ids(
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
-    found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
+    if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
+        found = count_query
+    else:
+        found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
     offset = (page - 1) * per_page
     limit = min(per_page, cap - offset)
     ids = (
