@@ -122,7 +122,8 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
         token_model.token == ranked[0], seen(token_model), *[has(t, owner) for t in ranked[1:]]
     )
     if min(counts) <= cap:
-        return select(index.entity_id).where(index.entity_id.in_(driven)), known if known is not None else driven
+        counting = known if known is not None else driven
+        return select(index.entity_id).where(index.entity_id.in_(driven)), counting
     if not walk:
         return None
     if known is None and db.session.get_bind().dialect.name == "postgresql":
