@@ -198,7 +198,7 @@ def login_cookie(base_url: str) -> str:
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = _cookies(response)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     from urllib.parse import urlencode
 
@@ -209,7 +209,13 @@ def login_cookie(base_url: str) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"benchmark login failed with {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    return _cookies(response)
+
+
+def _cookies(response) -> str:
+    """Every cookie a response sets, as a Cookie header (getheader would join
+    several Set-Cookie headers with commas, and only the first one was kept)."""
+    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
 
 
 def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
