@@ -102,7 +102,8 @@ def made_from_database(conn) -> dict:
         "group_ids": list(conn.scalars(text("SELECT id FROM alumni_group ORDER BY id"))),
         "bench_user_id": bench_user,
         "event_ids": list(conn.scalars(text(
-            "SELECT id FROM joint_event WHERE status = 'published' AND starts_at > now() ORDER BY id"))),
+            "SELECT id FROM joint_event WHERE status = 'published' AND starts_at > :now ORDER BY id"),
+            {"now": datetime.now(timezone.utc)})),
         "asset_ids": list(conn.scalars(text("SELECT id FROM shared_asset ORDER BY id LIMIT 200"))),
         "profile_ids": list(conn.scalars(text("SELECT id FROM directory_profile ORDER BY id LIMIT 1000"))),
     }
