@@ -366,7 +366,7 @@ def write_report(report: dict, out: Path) -> None:
              f"workers; load from a separate process with {report['concurrency']} connections, "
              f"{report['duration']} s per scenario after {report['warmup']} s warm-up.", ""]
     for run in report["runs"]:
-        if run["scale"]["profiles"] != report["main_profiles"]:
+        if run["scale"]["profiles"] != report["main_profiles"] and not run.get("shown"):
             continue
         s = run["scale"]
         lines += [f"## {run['db']} at {s['profiles']:,} profiles, {s['groups']} groups", "",
