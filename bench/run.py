@@ -2,6 +2,8 @@
 
     python -m bench.run [--db sqlite|postgres|both] [--profiles 100000] [--groups 300]
                         [--curve 1000,10000] [--duration 8] [--concurrency 4] [--out DIR]
+    python -m bench.run --db postgres --directory-curve [--reuse-directory-data]
+                        # adds the 1,000,000-profile point for the directory scenarios
     python -m bench.run compare OLD.json NEW.json
     python -m bench.run render DIR      # rewrite DIR/report.md with the current bench/NOTES.md
 """
@@ -37,10 +39,17 @@ PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 REQUEST_TIMEOUT_S = 30  # gunicorn kills a worker stuck longer; the load client gives up too
 NOTES_FILE = ROOT / "bench" / "NOTES.md"
+# PostgreSQL benchmark databases are named <prefix>_<profiles> (a shared
+# server: each user of it picks their own prefix).
+PG_DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "federation_bench")
+DIRECTORY_CURVE_POINT = 1_000_000
 
 
-def scale_for(profiles: int, groups: int) -> dict:
-    ratio = profiles / 100_000
+def scale_for(profiles: int, groups: int, directory_only: bool = False) -> dict:
+    """How much of everything for a number of profiles; `directory_only`
+    (the 1,000,000 point, which measures the directory alone) keeps the rest
+    at the 100,000 amounts."""
+    ratio = min(profiles, 100_000) / 100_000 if directory_only else profiles / 100_000
     return {
         "profiles": profiles,
         "groups": groups,
@@ -56,7 +65,52 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def database_url_for(kind: str, profiles: int) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{ROOT / 'bench' / 'data' / f'bench-{profiles}.sqlite3'}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB_PREFIX}_{profiles}"
+
+
+def made_file(kind: str, profiles: int) -> Path:
+    """What the generator made (ids the scenarios use), kept next to the data
+    so that --reuse-directory-data can skip generating it again."""
+    return ROOT / "bench" / "data" / f"made-{kind}-{PG_DB_PREFIX if kind == 'postgres' else 'sqlite'}-{profiles}.json"
+
+
+def reusable(kind: str, profiles: int) -> dict | None:
+    """The saved `made` of a complete earlier generation, or None."""
+    path = made_file(kind, profiles)
+    try:
+        engine = create_engine(normalise_database_url(database_url_for(kind, profiles)))
+        with engine.connect() as conn:
+            count = conn.scalar(text("SELECT count(*) FROM directory_profile"))
+            if count != profiles + 1:
+                return None
+            if path.exists():
+                return json.loads(path.read_text())["made"]
+            return made_from_database(conn)
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
+def made_from_database(conn) -> dict:
+    """What the scenarios need, read back from a generated database."""
+    bench_user = conn.scalar(text("SELECT id FROM \"user\" WHERE email = :e"), {"e": gen.BENCH_EMAIL})
+    return {
+        "group_ids": list(conn.scalars(text("SELECT id FROM alumni_group ORDER BY id"))),
+        "bench_user_id": bench_user,
+        "event_ids": list(conn.scalars(text(
+            "SELECT id FROM joint_event WHERE status = 'published' AND starts_at > :now ORDER BY id"),
+            {"now": datetime.now(timezone.utc)})),
+        "asset_ids": list(conn.scalars(text("SELECT id FROM shared_asset ORDER BY id LIMIT 200"))),
+        "profile_ids": list(conn.scalars(text("SELECT id FROM directory_profile ORDER BY id LIMIT 1000"))),
+    }
+
+
 def prepare_database(kind: str, profiles: int) -> str:
+    made_file(kind, profiles).unlink(missing_ok=True)
     if kind == "sqlite":
         data = ROOT / "bench" / "data"
         data.mkdir(parents=True, exist_ok=True)
@@ -64,14 +118,14 @@ def prepare_database(kind: str, profiles: int) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    name = f"federation_bench_{profiles}"
+    name = f"{PG_DB_PREFIX}_{profiles}"
     admin = create_engine(normalise_database_url(PG_ADMIN_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' "
                           "LC_CTYPE 'C.UTF-8' TEMPLATE template0"))
     admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    return database_url_for(kind, profiles)
 
 
 def server_env(database_url: str) -> dict:
@@ -141,11 +195,11 @@ def stop_server(process: subprocess.Popen, grace: float = 20.0) -> str:
 def login_cookie(base_url: str) -> str:
     """Sign the benchmark user in through the real form (with its CSRF token)."""
     host = urlsplit(base_url)
-    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=120)  # a loaded machine
     conn.request("GET", "/auth/login")
     response = conn.getresponse()
     page = response.read().decode()
-    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    cookie = _cookies(response)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     from urllib.parse import urlencode
 
@@ -156,11 +210,16 @@ def login_cookie(base_url: str) -> str:
     response.read()
     if response.status != 302:
         raise RuntimeError(f"benchmark login failed with {response.status}")
-    # Sign-in renews the session and may set more than one cookie (e.g. the
-    # language): send them all back, not just the first header's.
-    cookies = dict(c.split(";")[0].split("=", 1) for c in [cookie, *response.msg.get_all("Set-Cookie", [])]
-                   if c and "=" in c.split(";")[0])
-    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+    # Sign-in renews the session and may set more cookies than the page
+    # before it (which set the device cookie): send them all, the newest kept.
+    merged = dict(part.split("=", 1) for part in f"{cookie}; {_cookies(response)}".split("; ") if "=" in part)
+    return "; ".join(f"{k}={v}" for k, v in merged.items())
+
+
+def _cookies(response) -> str:
+    """Every cookie a response sets, as a Cookie header (getheader would join
+    several Set-Cookie headers with commas, and only the first one was kept)."""
+    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie") or [])
 
 
 def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
@@ -214,29 +273,43 @@ def failed_result(problem: str) -> dict:
             "sample_errors": [problem]}
 
 
-def measure(kind: str, profiles: int, args) -> dict:
-    scale = scale_for(profiles, args.groups)
+def generate_data(kind: str, profiles: int, scale: dict, reuse: bool) -> tuple[dict, float | None]:
+    """(what the generator made, seconds it took; None when reused)."""
+    if reuse and (made := reusable(kind, profiles)) is not None:
+        subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                       env=server_env(database_url_for(kind, profiles)), check=True, capture_output=True)
+        print(f"  reusing {kind} data at {profiles:,} profiles", flush=True)
+        return made, None
     database_url = prepare_database(kind, profiles)
-    env = server_env(database_url)
     subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
-                   env=env, check=True, capture_output=True)
+                   env=server_env(database_url), check=True, capture_output=True)
     engine = create_engine(normalise_database_url(database_url))
     started = time.perf_counter()
     made, timings = gen.generate(engine, scale, generate_password_hash(gen.BENCH_PASSWORD))
     generation_s = round(time.perf_counter() - started, 1)
     with engine.begin() as conn:
-        # The generator bulk-inserts registrations with Core: set the seat
+        # The generator bulk-loads registrations with Core/COPY: set the seat
         # counters the app keeps from them.
         from federation.services.seats import recount_all
 
         recount_all(conn)
-    if kind == "postgres":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            # What autovacuum does on a live database: statistics, and the
-            # visibility map that lets index-only scans skip the table.
-            conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
+    path = made_file(kind, profiles)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = {k: v for k, v in made.items() if k not in ("user_ids", "now", "horizon")}
+    path.write_text(json.dumps({"scale": scale, "timings": timings, "made": kept}))
     print(f"  generated {kind} at {profiles:,} profiles in {generation_s}s {timings}", flush=True)
+    return made, generation_s
+
+
+def measure(kind: str, profiles: int, args, directory_only: bool = False) -> dict:
+    scale = scale_for(profiles, args.groups, directory_only)
+    made, generation_s = generate_data(kind, profiles, scale, args.reuse_directory_data)
+    database_url = database_url_for(kind, profiles)
+    env = server_env(database_url)
+    if args.generate_only:
+        return {"db": kind, "scale": scale, "generation_s": generation_s, "ceiling": {}, "results": {}}
+    scenarios = [s for s in SCENARIOS if "directory" in s.tags] if directory_only else SCENARIOS
 
     app_port, ceiling_port = free_port(), free_port()
     servers = []
@@ -251,7 +324,7 @@ def measure(kind: str, profiles: int, args) -> dict:
             {"name": "ceiling: 50 rows", "method": "GET", "headers": {}, "expect": [200],
              "requests": [{"path": "/rows", "body": None}]},
         ], args)
-        results = run_load(app_url, plan_for(SCENARIOS, made, cookie), args)
+        results = run_load(app_url, plan_for(scenarios, made, cookie), args)
     finally:
         for server in servers:
             stop_server(server)
@@ -302,11 +375,12 @@ def write_report(report: dict, out: Path) -> None:
              f"workers; load from a separate process with {report['concurrency']} connections, "
              f"{report['duration']} s per scenario after {report['warmup']} s warm-up.", ""]
     for run in report["runs"]:
-        if run["scale"]["profiles"] != report["main_profiles"]:
+        if run["scale"]["profiles"] != report["main_profiles"] and not run.get("shown"):
             continue
         s = run["scale"]
         lines += [f"## {run['db']} at {s['profiles']:,} profiles, {s['groups']} groups", "",
-                  f"Data generated in {run['generation_s']} s.", "",
+                  (f"Data generated in {run['generation_s']} s." if run["generation_s"] is not None
+                   else "Data reused from an earlier generation (--reuse-directory-data)."), "",
                   "| scenario | req/s | p50 ms | p95 ms | target p95 | errors | queries/req | req/s ÷ 50-row ceiling | met |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|:---:|"]
         for name, c in run["ceiling"].items():
@@ -384,28 +458,38 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--concurrency", type=int, default=WORKERS,
                         help="load connections; default: one per server worker")
+    parser.add_argument("--directory-curve", action="store_true",
+                        help="PostgreSQL only: add the 1,000,000-profile point for the directory scenarios")
+    parser.add_argument("--reuse-directory-data", action="store_true",
+                        help="reuse a bench database a complete earlier run generated at the same scale")
+    parser.add_argument("--generate-only", action="store_true", help="generate the data, measure nothing")
     parser.add_argument("--out", default=str(ROOT / "bench" / "reports" / "latest"))
     args = parser.parse_args(argv)
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     scales = sorted({int(x) for x in args.curve.split(",") if x.strip()} | {args.profiles})
+    points = [(db, profiles, False) for db in dbs for profiles in scales]
+    if args.directory_curve and "postgres" in dbs and DIRECTORY_CURVE_POINT not in scales:
+        points.append(("postgres", DIRECTORY_CURVE_POINT, True))
+        if args.generate_only:  # prepare the long one ahead, e.g. in the background
+            points = points[-1:]
     report = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{os.cpu_count()} cores", "duration": args.duration,
               "warmup": args.warmup, "concurrency": args.concurrency,
               "main_profiles": args.profiles, "runs": [], "notes": [], "failures": []}
     report["notes"] = read_notes()
-    for db in dbs:
-        for profiles in scales:
-            print(f"==> {db} at {profiles:,} profiles", flush=True)
-            try:
-                run = measure(db, profiles, args)
-                run["verdicts"] = judge(run)
-            except Exception:  # one failed run must not lose the others' report
-                traceback.print_exc()
-                report["failures"].append({"db": db, "profiles": profiles,
-                                           "error": traceback.format_exc(limit=3)[-1500:]})
-            else:
-                report["runs"].append(run)
-            write_report(report, Path(args.out))
+    for db, profiles, directory_only in points:
+        print(f"==> {db} at {profiles:,} profiles{' (directory)' if directory_only else ''}", flush=True)
+        try:
+            run = measure(db, profiles, args, directory_only)
+            run["directory_only"] = directory_only
+            run["verdicts"] = judge(run) if run["ceiling"] else []
+        except Exception:  # one failed run must not lose the others' report
+            traceback.print_exc()
+            report["failures"].append({"db": db, "profiles": profiles,
+                                       "error": traceback.format_exc(limit=3)[-1500:]})
+        else:
+            report["runs"].append(run)
+        write_report(report, Path(args.out))
     print(f"Report: {Path(args.out) / 'report.md'}")
 
 

@@ -37,8 +37,10 @@ SCENARIOS: list[Scenario] = [
 
 # --- co-creation directory (issue 6) -------------------------------------------------
 SCENARIOS += [
-    Scenario("directory search (3-char word)", fixed("/directory/?q=新規事業"), kind="search"),
-    Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search"),
+    Scenario("directory search (3-char word)", fixed("/directory/?q=新規事業"), kind="search",
+             tags=["directory"]),
+    Scenario("directory search (2-char word)", fixed("/directory/?q=投資"), kind="search",
+             tags=["directory"]),
     Scenario("match list", fixed("/directory/matches")),
 ]
 
@@ -78,4 +80,22 @@ SCENARIOS += [
              auth="member"),
     Scenario("API: federation health", fixed("/api/v1/federation/health"), auth="token",
              kind="api"),
+]
+
+# --- what the other issues added (issue 19): the API lists, knowledge search, -----------------
+# the federation health dashboard and a group's own page as its operator sees it.
+
+SCENARIOS += [
+    Scenario("API: events (paginated)", fixed("/api/v1/events?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: groups (paginated)", fixed("/api/v1/groups?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: assets (paginated)", fixed("/api/v1/assets?per_page=20"), auth="token",
+             kind="api", paginated=True),
+    Scenario("API: directory search (paginated)", fixed("/api/v1/directory?q=新規事業&per_page=20"),
+             auth="token", kind="api", paginated=True, tags=["directory"]),
+    Scenario("API: notifications (paginated)", fixed("/api/v1/notifications?per_page=20"),
+             auth="token", kind="api", paginated=True),
+    Scenario("knowledge search", fixed("/knowledge/?q=新規事業"), auth="member", kind="search"),
+    Scenario("a group's dashboard (operator)", fixed("/groups/bench-group-0"), auth="member"),
 ]

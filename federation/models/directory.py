@@ -146,7 +146,9 @@ class SearchToken(Base):
     fields people outside the owner's groups may see."""
 
     __tablename__ = "directory_token"
-    __table_args__ = (Index("ix_directory_token_token", "token", "wide", "profile_id"),)
+    # (token, profile_id): a token's rows in profile order, so the bigrams of a
+    # word intersect by merge joins (migration 0018).
+    __table_args__ = (Index("ix_directory_token_token_profile", "token", "profile_id", "wide"),)
 
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("directory_profile.id", ondelete="CASCADE"), primary_key=True

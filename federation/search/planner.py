@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
 from federation.extensions import db
@@ -98,6 +98,9 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
     ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
+    # One token: its count (up to cap + 1) is already the total; the plan
+    # carries it instead of a query to count again.
+    known = counts[0] if len(tokens) == 1 else None
 
     def has(token, owner_id=index.entity_id):
         # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
@@ -119,10 +122,27 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
         token_model.token == ranked[0], seen(token_model), *[has(t, owner) for t in ranked[1:]]
     )
     if min(counts) <= cap:
-        return select(index.entity_id).where(index.entity_id.in_(driven)), driven
+        counting = known if known is not None else driven
+        return select(index.entity_id).where(index.entity_id.in_(driven)), counting
     if not walk:
         return None
-    return select(index.entity_id).where(*[has(t) for t in ranked]), driven
+    if known is None and db.session.get_bind().dialect.name == "postgresql":
+        # Every token is common: on PostgreSQL count by intersecting the
+        # tokens' rows in owner order ((token, owner) index, migration 0018),
+        # merge joins of index-only scans that stop at the cap, instead of
+        # probing the other tokens for each row of the first.
+        known = intersected(index, ranked, seen)
+    return select(index.entity_id).where(*[has(t) for t in ranked]), known if known is not None else driven
+
+
+def intersected(index: TokenIndex, tokens: list[str], seen: Seen):
+    """The owners carrying every token visibly, in owner order (a select)."""
+    aliases = [aliased(index.token_model) for _ in tokens]
+    first = index.owner_of(aliases[0])
+    query = select(first).where(aliases[0].token == tokens[0], seen(aliases[0]))
+    for alias, token in zip(aliases[1:], tokens[1:], strict=True):
+        query = query.join(alias, and_(index.owner_of(alias) == first, alias.token == token, seen(alias)))
+    return query.order_by(first)
 
 
 def page_of_ids(
@@ -133,7 +153,10 @@ def page_of_ids(
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
-    found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
+    if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
+        found = count_query
+    else:
+        found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
     offset = (page - 1) * per_page
     limit = min(per_page, cap - offset)
     ids = (

@@ -8,7 +8,7 @@ would shadow a submodule of that name.)"""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import NotFound
 from federation.extensions import db
@@ -86,7 +86,7 @@ def load_profiles(ids: list[int]) -> list[DirectoryProfile]:
         for p in db.session.scalars(
             select(DirectoryProfile)
             .where(DirectoryProfile.id.in_(ids))
-            .options(selectinload(DirectoryProfile.user), selectinload(DirectoryProfile.needs))
+            .options(joinedload(DirectoryProfile.user), selectinload(DirectoryProfile.needs))
         )
     }
     return [loaded[i] for i in ids if i in loaded]
