@@ -247,26 +247,6 @@ EVENT_AUDIENCE_LABELS = {
     EventAudience.public: _l("Public"),
 }
 
-EVENT_STATUS_LABELS = {
-    EventStatus.draft: _l("Draft"),
-    EventStatus.proposed: _l("Proposed"),
-    EventStatus.published: _l("Published"),
-    EventStatus.completed: _l("Completed"),
-    EventStatus.cancelled: _l("Cancelled"),
-}
-
-HOST_STATUS_LABELS = {
-    HostStatus.invited: _l("Invited"),
-    HostStatus.confirmed: _l("Confirmed"),
-    HostStatus.declined: _l("Declined"),
-}
-
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.confirmed: _l("Seat confirmed"),
-    RegistrationStatus.waitlisted: _l("Waitlisted"),
-    RegistrationStatus.cancelled: _l("Cancelled"),
-}
-
 DELIVERY_LABELS = {
     Delivery.immediately: _l("Mail at once"),
     Delivery.daily: _l("Daily summary"),
