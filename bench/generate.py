@@ -314,16 +314,16 @@ def gen_directory(conn, scale: dict, made: dict) -> dict:
         for uid, person in everyone() for gid in groups_of(person)))
     first_profile = (conn.scalar(select(func.max(DirectoryProfile.id))) or 0) + 1
 
-    def company(person):
-        stem = COMPANY_STEMS[person.company % len(COMPANY_STEMS)]
-        kind = COMPANY_KINDS[person.company // len(COMPANY_STEMS)][0]
+    def company(index: int) -> str:
+        stem = COMPANY_STEMS[index % len(COMPANY_STEMS)]
+        kind = COMPANY_KINDS[index // len(COMPANY_STEMS)][0]
         return f"{stem}{kind}"
 
     def profiles():
         for n, (uid, person) in enumerate(everyone()):
             fk, gk = FAMILY[person.family][1], GIVEN[person.given][1]
             yield {
-                "id": first_profile + n, "user_id": uid, "organisation": company(person),
+                "id": first_profile + n, "user_id": uid, "organisation": company(person.company),
                 "title": TITLES[person.title], "industries": [INDUSTRIES[i] for i in person.industries],
                 "skills": " ".join(SKILL_WORDS[i] for i in person.skills),
                 "bio": "。".join(BIOS[i] for i in person.bio), "visibility": shared,
@@ -349,34 +349,86 @@ def gen_directory(conn, scale: dict, made: dict) -> dict:
 
     bulk(conn, ProfileNeed.__table__, need_rows())
 
-    def token_sets():
+    # Each profile's tokens are the union of a few components' tokens (its
+    # names, company, title, industries, skills, bios, groups, needs): the
+    # components' token sets are computed once here, and on PostgreSQL the
+    # database expands them (the 69 tokens of each of a million profiles would
+    # otherwise be formatted line by line in Python).
+    component_ids: dict[tuple, int] = {}
+    component_tokens: dict[int, frozenset[str]] = {}
+
+    def tokens_of(key: tuple) -> frozenset[str]:
+        kind, *arg = key
+        if kind == "everyone":
+            return frozenset({"p:"})
+        if kind == "bench-name":
+            return frozenset().union(*(_tokens(t) for t in ("計測", "太郎", "けいそく", "たろう")))
+        if kind in ("family", "given"):
+            return frozenset().union(*(_tokens(t) for t in (FAMILY if kind == "family" else GIVEN)[arg[0]]))
+        if kind == "company":
+            return _tokens(company(arg[0]))
+        if kind == "title":
+            return _tokens(TITLES[arg[0]])
+        if kind == "industry":
+            return _tokens(INDUSTRIES[arg[0]]) | {f"i:{industry_key(INDUSTRIES[arg[0]])}"}
+        if kind == "skill":
+            return _tokens(SKILL_WORDS[arg[0]])
+        if kind == "bio":
+            return _tokens(BIOS[arg[0]])
+        if kind == "group":
+            return group_tokens[arg[0]]
+        need, side = arg
+        value = needs[need].value
+        return frozenset({f"n:{value}", f"{'oa'[side]}:{value}", f"{'oa'[side]}:"}) | _tokens(
+            f"{('offer', 'ask')[side]} {value}")
+
+    def component(key: tuple) -> int:
+        if key not in component_ids:
+            component_ids[key] = len(component_ids)
+            component_tokens[component_ids[key]] = tokens_of(key)
+        return component_ids[key]
+
+    def components():
         for n, (uid, person) in enumerate(everyone()):
-            if uid == made["bench_user_id"]:
-                names = ("計測", "太郎", "けいそく", "たろう")
-            else:
-                names = (*FAMILY[person.family], *GIVEN[person.given])
-            tokens = set().union(
-                *(_tokens(t) for t in names), _tokens(company(person)), _tokens(TITLES[person.title]),
-                *(_tokens(INDUSTRIES[i]) for i in person.industries),
-                *(_tokens(SKILL_WORDS[i]) for i in person.skills), *(_tokens(BIOS[i]) for i in person.bio),
-                *(group_tokens[g] for g in groups_of(person)))
-            tokens.add("p:")
-            tokens.update(f"i:{industry_key(INDUSTRIES[i])}" for i in person.industries)
-            for need, side in picked_needs(n, person):
-                value = needs[need].value
-                tokens.update((f"n:{value}", f"{'oa'[side]}:{value}", f"{'oa'[side]}:"))
-                tokens |= _tokens(f"{('offer', 'ask')[side]} {value}")
-            yield first_profile + n, tokens
+            names = ([("bench-name",)] if uid == made["bench_user_id"]
+                     else [("family", person.family), ("given", person.given)])
+            keys = [("everyone",), *names, ("company", person.company), ("title", person.title),
+                    *(("industry", i) for i in person.industries), *(("skill", i) for i in person.skills),
+                    *(("bio", i) for i in person.bio), *(("group", g) for g in groups_of(person)),
+                    *(("need", need, side) for need, side in picked_needs(n, person))]
+            yield first_profile + n, [component(key) for key in keys]
 
     if conn.dialect.name == "postgresql":
-        copy_lines(conn, "directory_token", "profile_id, token, wide", (
-            "".join(f"{pid}\t{t}\tt\n" for t in tokens) for pid, tokens in token_sets()))
+        expand_tokens(conn, components(), component_tokens)
     else:
         from federation.models import SearchToken
 
         bulk(conn, SearchToken.__table__, (
-            {"profile_id": pid, "token": t, "wide": True} for pid, tokens in token_sets() for t in tokens))
+            {"profile_id": pid, "token": t, "wide": True}
+            for pid, ids in components() for t in frozenset().union(*(component_tokens[i] for i in ids))))
     return {"profile_ids": list(range(first_profile, first_profile + min(1000, total)))}
+
+
+def expand_tokens(conn, components, component_tokens: dict[int, frozenset[str]]) -> None:
+    """PostgreSQL: COPY each profile's component ids (a small array) and the
+    components' tokens (a few hundred rows; filled while the profiles stream,
+    so written second), then let one INSERT … SELECT expand them into the
+    token table, each profile's tokens deduplicated on their own."""
+    conn.execute(text("CREATE TEMP TABLE bench_profile_component (profile_id int, components int[]) "
+                      "ON COMMIT DROP"))
+    copy_lines(conn, "bench_profile_component", "profile_id, components", (
+        f"{pid}\t{{{','.join(map(str, ids))}}}\n" for pid, ids in components))
+    conn.execute(text("CREATE TEMP TABLE bench_component_token (component int, token text) ON COMMIT DROP"))
+    copy_lines(conn, "bench_component_token", "component, token", (
+        f"{cid}\t{_copy_value(token)}\n" for cid, tokens in component_tokens.items() for token in tokens))
+    conn.execute(text("CREATE INDEX ON bench_component_token (component)"))
+    conn.execute(text("ANALYZE bench_profile_component"))
+    conn.execute(text("ANALYZE bench_component_token"))
+    conn.execute(text(
+        "INSERT INTO directory_token (profile_id, token, wide) "
+        "SELECT pc.profile_id, t.token, true FROM bench_profile_component pc "
+        "CROSS JOIN LATERAL (SELECT DISTINCT ct.token FROM bench_component_token ct "
+        "WHERE ct.component = ANY(pc.components)) t"))
 
 
 def gen_events(conn, scale: dict, made: dict) -> dict:

@@ -42,7 +42,7 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
                 headers["Content-Type"] = "application/json"
             started = time.perf_counter()
             try:
-                conn.request(scenario["method"], req["path"], body=body, headers=headers)
+                conn.request(req.get("method", scenario["method"]), req["path"], body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -63,7 +63,9 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
                     queries.append(int(count))
         conn.close()
 
-    threads = [threading.Thread(target=worker, args=(n * 7,)) for n in range(concurrency)]
+    # Even offsets: a scenario of paired requests (register, then cancel the
+    # same registration) keeps each connection on its own pairs.
+    threads = [threading.Thread(target=worker, args=(n * 8,)) for n in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:

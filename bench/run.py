@@ -233,12 +233,14 @@ def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
             headers["Authorization"] = f"Bearer {gen.BENCH_TOKEN}"
         # http.client sends the target as ASCII: Japanese queries must be
         # percent-encoded (unencoded, every request failed before it was sent).
-        paths = [quote(p, safe="/?&=:%+") for p in scenario.paths(rng, made)]
-        bodies = scenario.body(rng, made) if scenario.body else [None] * len(paths)
+        # A target is a path, or (method, path) where a scenario mixes methods.
+        targets = [t if isinstance(t, tuple) else (scenario.method, t) for t in scenario.paths(rng, made)]
+        bodies = scenario.body(rng, made) if scenario.body else [None] * len(targets)
         plans.append({
             "name": scenario.name, "method": scenario.method, "headers": headers,
             "expect": list(scenario.expect),
-            "requests": [{"path": p, "body": b} for p, b in zip(paths, bodies)],
+            "requests": [{"method": m, "path": quote(p, safe="/?&=:%+"), "body": b}
+                         for (m, p), b in zip(targets, bodies)],
         })
     return plans
 

@@ -51,24 +51,42 @@ def is_member(actor: User | None) -> bool:
     cache = _membership_cache()
     if cache is not None and actor.id in cache:
         return cache[actor.id]
-    from sqlalchemy import exists, or_, select
+    from sqlalchemy import exists, select
 
     from federation.extensions import db
-    from federation.models import GroupMembership, GroupOperator
+    from federation.models import GroupOperator
 
-    answer = bool(
-        db.session.scalar(
-            select(
-                or_(
-                    exists().where(GroupMembership.user_id == actor.id),
-                    exists().where(GroupOperator.user_id == actor.id),
-                )
-            )
-        )
+    # The alumni groups first: the directory asks for them in the same
+    # request, so a member's answer costs no query of its own.
+    answer = bool(alumni_group_ids(actor)) or bool(
+        db.session.scalar(select(exists().where(GroupOperator.user_id == actor.id)))
     )
     if cache is not None:
         cache[actor.id] = answer
     return answer
+
+
+GROUP_IDS_CACHE = "_alumni_group_ids"  # in flask.g, see forget_membership
+
+
+def alumni_group_ids(user: User | None) -> list[int]:
+    """The groups the user is an alumnus of; asked once per person and
+    request (forget_membership forgets it after a change)."""
+    if user is None or not user.is_authenticated:
+        return []
+    from flask import g, has_request_context
+    from sqlalchemy import select
+
+    from federation.extensions import db
+    from federation.models import GroupMembership
+
+    cache = g.setdefault(GROUP_IDS_CACHE, {}) if has_request_context() else None
+    if cache is not None and user.id in cache:
+        return list(cache[user.id])
+    ids = list(db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
+    if cache is not None:
+        cache[user.id] = tuple(ids)
+    return ids
 
 
 def _membership_cache() -> dict | None:
@@ -86,7 +104,7 @@ def forget_membership(user: User) -> None:
         cache.pop(user.id, None)
         from flask import g
 
-        g.get("_directory_group_ids", {}).pop(user.id, None)
+        g.get(GROUP_IDS_CACHE, {}).pop(user.id, None)
 
 
 def access_level(actor: User | None) -> str:
@@ -276,6 +294,23 @@ def can_manage_event(actor: User | None, event) -> bool:
 
 def can_approve_event(actor: User | None) -> bool:
     return is_coordinator(actor)
+
+
+def is_confirmed_cohosted(event) -> bool:
+    """Two or more hosts, and every invited co-host has confirmed."""
+    from federation.models import HostStatus
+
+    live = [h for h in event.hosts if h.status != HostStatus.declined]
+    return len(live) >= 2 and all(h.status == HostStatus.confirmed for h in live)
+
+
+def can_publish_event(actor: User | None, event, publish_without_approval: bool) -> bool:
+    """Coordinators publish (approve) any event; with the federation's
+    setting on (`publish_without_approval`, read by the events service), the
+    hosts publish a confirmed co-hosted event themselves."""
+    return can_approve_event(actor) or (
+        publish_without_approval and can_manage_event(actor, event) and is_confirmed_cohosted(event)
+    )
 
 
 def can_see_online_link(viewer: User | None, event) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,13 +17,18 @@ from federation.services import notifications as service
 bp = Blueprint("notifications", __name__)
 
 
+def _unread() -> int:
+    """The viewer's unread count, asked once per request (the layout's badge
+    and the inbox show the same number)."""
+    if "_unread_notifications" not in g:
+        g._unread_notifications = service.unread_count(current_user)
+    return g._unread_notifications
+
+
 @bp.app_context_processor
 def unread_notifications():
     # A callable, so the count is queried only by pages that show it.
-    def count() -> int:
-        return service.unread_count(current_user)
-
-    return {"unread_notifications": count}
+    return {"unread_notifications": _unread}
 
 
 @bp.before_request
@@ -44,7 +49,7 @@ def inbox():
         pagination=pagination,
         unread_only=unread_only,
         form=ConfirmForm(),
-        unread=service.unread_count(current_user),
+        unread=_unread(),
     )
 
 

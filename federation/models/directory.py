@@ -117,6 +117,16 @@ class DirectoryProfile(TimestampMixin, Base):
         passive_deletes=True,
         order_by="(ProfileNeed.side, ProfileNeed.need)",
     )
+    # The person's alumni groups, read-only (memberships are written as
+    # GroupMembership rows): a page of profiles loads them in the same
+    # statement as the profiles.
+    alumni_groups: Mapped[list[AlumniGroup]] = relationship(
+        secondary="group_membership",
+        primaryjoin="DirectoryProfile.user_id == foreign(GroupMembership.user_id)",
+        secondaryjoin="foreign(GroupMembership.group_id) == AlumniGroup.id",
+        order_by="AlumniGroup.sort_key",
+        viewonly=True,
+    )
 
 
 class ProfileNeed(Base):

@@ -153,15 +153,26 @@ def page_of_ids(
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
-    if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
-        found = count_query
-    else:
-        found = db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery()))
     offset = (page - 1) * per_page
     limit = min(per_page, cap - offset)
-    ids = (
-        []
-        if limit <= 0 or offset >= found
-        else list(db.session.scalars(order(ids_query).limit(limit).offset(offset)))
-    )
+    if limit <= 0:
+        found = _count(count_query, cap)
+        return [], min(found, cap), found > cap
+    if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
+        ids = list(db.session.scalars(order(ids_query).limit(limit).offset(offset)))
+        found = count_query
+    else:
+        # The page and its total in one statement: the count is an
+        # uncorrelated scalar subquery, which both databases run once.
+        total = select(func.count()).select_from(count_query.limit(cap + 1).subquery()).scalar_subquery()
+        rows = db.session.execute(order(ids_query.add_columns(total)).limit(limit).offset(offset)).all()
+        ids = [row[0] for row in rows]
+        # Past the last page there is no row to carry the total.
+        found = rows[0][1] if rows else _count(count_query, cap) if offset else 0
     return ids, min(found, cap), found > cap
+
+
+def _count(count_query, cap: int) -> int:
+    if isinstance(count_query, int):
+        return count_query
+    return db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery())) or 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -39,10 +39,13 @@ from federation.text import as_typed
 
 
 def proposal_options():
+    # One statement per collection: each speaker's user and asset, and each
+    # nomination's group, are joined into it.
     return (
-        selectinload(Proposal.speakers).selectinload(ProposalSpeaker.user),
-        selectinload(Proposal.speakers).selectinload(ProposalSpeaker.asset),
-        selectinload(Proposal.nominations).selectinload(Nomination.group),
+        selectinload(Proposal.speakers).options(
+            joinedload(ProposalSpeaker.user), joinedload(ProposalSpeaker.asset)
+        ),
+        selectinload(Proposal.nominations).joinedload(Nomination.group),
     )
 
 

@@ -60,14 +60,9 @@ def matches_query(viewer: User, since: datetime | None = None):
     mine = group_ids_of(viewer)
     near = near_profile_ids(mine) if mine else None
     score = func.count(ProfileNeed.id).label("score")
-    if near is not None:
-        other = func.max(func.cast(ProfileNeed.profile_id.not_in(near), db.Integer)).label("other")
-        seen = or_(ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
-    else:
-        other = func.max(1).label("other")
-        seen = ProfileNeed.wide.is_(True)
+    seen = _need_seen(near)
     query = (
-        select(ProfileNeed.profile_id, other, score)
+        select(ProfileNeed.profile_id, _other_company(near), score)
         .where(_complement_clause(profile.needs), seen, ProfileNeed.profile_id != profile.id)
         .group_by(ProfileNeed.profile_id)
     )
@@ -89,24 +84,39 @@ def _rank(
     needs, then あいうえお order."""
     if not ids:
         return []
-    seen = (
-        ProfileNeed.wide.is_(True)
-        if near is None
-        else or_(ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
-    )
+    seen = _need_seen(near)
     query = (
-        select(ProfileNeed.profile_id, func.count(ProfileNeed.id), DirectoryProfile.sort_key)
+        select(
+            ProfileNeed.profile_id,
+            _other_company(near),
+            func.count(ProfileNeed.id),
+            DirectoryProfile.sort_key,
+        )
         .join(DirectoryProfile, DirectoryProfile.id == ProfileNeed.profile_id)
         .where(ProfileNeed.profile_id.in_(ids), _complement_clause(profile.needs), seen)
         .group_by(ProfileNeed.profile_id, DirectoryProfile.sort_key)
     )
     if since is not None:
         query = query.where(ProfileNeed.created_at > since)
-    scores = {pid: (n, key) for pid, n, key in db.session.execute(query)}
-    same = set() if near is None else set(db.session.scalars(near))
-    rows = [(pid, pid not in same, n) for pid, (n, _key) in scores.items()]
-    rows.sort(key=lambda r: (not r[1], -r[2], scores[r[0]][1], r[0]))
-    return rows
+    scored = db.session.execute(query).all()
+    scored.sort(key=lambda r: (not r[1], -r[2], r[3], r[0]))
+    return [(pid, bool(other), n) for pid, other, n, _key in scored]
+
+
+def _need_seen(near):
+    """An offer or ask counts for the viewer: a wide one, or anyone's who
+    shares one of the viewer's groups."""
+    if near is None:
+        return ProfileNeed.wide.is_(True)
+    return or_(ProfileNeed.wide.is_(True), ProfileNeed.profile_id.in_(near))
+
+
+def _other_company(near):
+    """1 when the candidate shares none of the viewer's groups (an aggregate
+    over the candidate's need rows, which all carry the same answer)."""
+    if near is None:
+        return func.max(1).label("other")
+    return func.max(func.cast(ProfileNeed.profile_id.not_in(near), db.Integer)).label("other")
 
 
 MATCH_WINDOW = 100  # candidates per complementary (need, side)

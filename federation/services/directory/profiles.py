@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -24,7 +24,15 @@ MAX_NEEDS = 16
 
 
 def get_own_profile(actor: User, create: bool = True) -> DirectoryProfile | None:
-    profile = db.session.scalar(select(DirectoryProfile).where(DirectoryProfile.user_id == actor.id))
+    profile = (
+        db.session.scalars(
+            select(DirectoryProfile)
+            .where(DirectoryProfile.user_id == actor.id)
+            .options(joinedload(DirectoryProfile.needs))
+        )
+        .unique()
+        .first()
+    )
     if profile is None and create:
         profile = DirectoryProfile(
             user_id=actor.id, user=actor, sort_key=actor.sort_key, visibility={}, industries=[]

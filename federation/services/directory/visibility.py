@@ -16,28 +16,14 @@ from sqlalchemy import select
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import AlumniGroup, DirectoryProfile, GroupMembership, Side, User, Visibility
-from federation.permissions import is_member
+from federation.permissions import alumni_group_ids, is_member
 
 CONSENT_VERSION = "2025-1"
 VISIBILITY_FIELDS = ("name", "organisation", "industries", "skills", "bio", "affiliations", "offers")
 WIDE = (Visibility.federation.value, Visibility.public.value)
-GROUP_IDS_CACHE = "_directory_group_ids"  # in flask.g, see security.forget_membership
-
-
-def group_ids_of(user: User | None) -> list[int]:
-    """The groups the user is an alumnus of; asked once per person and
-    request (security.forget_membership forgets it after a change)."""
-    if user is None or not user.is_authenticated:
-        return []
-    from flask import g, has_request_context
-
-    cache = g.setdefault(GROUP_IDS_CACHE, {}) if has_request_context() else None
-    if cache is not None and user.id in cache:
-        return list(cache[user.id])
-    ids = list(db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
-    if cache is not None:
-        cache[user.id] = tuple(ids)
-    return ids
+# The groups a person is an alumnus of, asked once per request (the
+# membership rule reads the same answer).
+group_ids_of = alumni_group_ids
 
 
 def near_profile_ids(group_ids: list[int]):
@@ -156,29 +142,14 @@ def groups_of_user(user_id: int) -> list[AlumniGroup]:
     )
 
 
-def _groups_by_user(user_ids: list[int]) -> dict[int, list[AlumniGroup]]:
-    result: dict[int, list[AlumniGroup]] = {uid: [] for uid in user_ids}
-    if not user_ids:
-        return result
-    rows = db.session.execute(
-        select(GroupMembership.user_id, AlumniGroup)
-        .join(AlumniGroup, AlumniGroup.id == GroupMembership.group_id)
-        .where(GroupMembership.user_id.in_(user_ids))
-        .order_by(AlumniGroup.sort_key)
-    )
-    for user_id, group in rows:
-        result[user_id].append(group)
-    return result
-
-
 def views_of(viewer: User | None, profiles: list[DirectoryProfile]) -> list[ProfileView]:
-    """Views of several profiles with a fixed number of queries."""
-    mine = set(group_ids_of(viewer))
-    by_user = _groups_by_user([p.user_id for p in profiles])
+    """Views of several profiles, loaded by searching.load_profiles (their
+    users, needs and groups come with them: no query per profile)."""
+    mine = group_ids_of(viewer)
     views = []
     for profile in profiles:
-        theirs = [g.id for g in by_user[profile.user_id]]
-        rel = relation(viewer, profile, list(mine), theirs)
+        groups = profile.alumni_groups
+        rel = relation(viewer, profile, mine, [g.id for g in groups])
         if field_visible(profile, "name", rel):
-            views.append(view_of(viewer, profile, rel, by_user[profile.user_id]))
+            views.append(view_of(viewer, profile, rel, groups))
     return views

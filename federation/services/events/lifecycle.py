@@ -22,7 +22,14 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.permissions import can_approve_event, can_manage_event, can_manage_group, is_coordinator
+from federation.permissions import (
+    can_approve_event,
+    can_manage_event,
+    can_manage_group,
+    can_publish_event,
+    is_confirmed_cohosted,
+    is_coordinator,
+)
 from federation.services import notifications
 from federation.services.events.attendees import notify_registrants
 from federation.services.events.base import lock_event
@@ -60,18 +67,6 @@ def set_publish_without_approval(actor: User, enabled: bool) -> None:
     else:
         row.value, row.updated_at = int(enabled), utcnow()
     db.session.flush()
-
-
-def is_confirmed_cohosted(event: JointEvent) -> bool:
-    """Two or more hosts, and every invited co-host has confirmed."""
-    live = [h for h in event.hosts if h.status != HostStatus.declined]
-    return len(live) >= 2 and all(h.status == HostStatus.confirmed for h in live)
-
-
-def can_publish(actor: User | None, event: JointEvent) -> bool:
-    return can_approve_event(actor) or (
-        can_manage_event(actor, event) and publish_without_approval() and is_confirmed_cohosted(event)
-    )
 
 
 def _starts_from(action: str, auto_publish: bool) -> tuple[EventStatus, ...]:
@@ -173,7 +168,7 @@ def _proposers(event: JointEvent) -> list[User]:
 def publish_event(actor: User, event: JointEvent) -> JointEvent:
     """A coordinator approves the event for the board; with the setting on,
     a confirmed co-hosted event is published by its hosts."""
-    if not can_publish(actor, event):
+    if not can_publish_event(actor, event, publish_without_approval()):
         raise Forbidden()
     event = lock_event(event)
     require_state(event, "publish")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
@@ -180,15 +180,19 @@ def get_request(viewer: User | None, request_id: int) -> JoinRequest:
     return join_request
 
 
+# Asker and decider come in the page's own statement.
+_LOADED = (joinedload(JoinRequest.user), joinedload(JoinRequest.decided_by))
+
+
 def queue_query(actor: User, group: AlumniGroup, status: str = "pending"):
     """The approvers' queue as a select() to paginate (asker loaded with it)."""
     if not can_decide_join_requests(actor, group):
         raise NotFound()
-    query = (
-        select(JoinRequest)
-        .where(JoinRequest.group_id == group.id)
-        .options(selectinload(JoinRequest.user), selectinload(JoinRequest.decided_by))
-    )
+    return _queue(group, status)
+
+
+def _queue(group: AlumniGroup, status: str):
+    query = select(JoinRequest).where(JoinRequest.group_id == group.id).options(*_LOADED)
     if status in S.__members__:
         query = query.where(JoinRequest.status == S(status))
     order = JoinRequest.created_at.asc() if status == "pending" else JoinRequest.created_at.desc()
@@ -199,11 +203,11 @@ def group_requests_query(actor: User, group: AlumniGroup):
     """For the API list: approvers see the queue (every state); anyone else
     only their own requests to the group."""
     if can_decide_join_requests(actor, group):
-        return queue_query(actor, group, status="")
+        return _queue(group, status="")
     return (
         select(JoinRequest)
         .where(JoinRequest.group_id == group.id, JoinRequest.user_id == actor.id)
-        .options(selectinload(JoinRequest.user), selectinload(JoinRequest.decided_by))
+        .options(*_LOADED)
         .order_by(JoinRequest.created_at.desc(), JoinRequest.id)
     )
 
