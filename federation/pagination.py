@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from federation.errors import Invalid
+from federation.extensions import db
 
 # Beyond this a page is certainly empty; the bound keeps OFFSET inside what
 # every database's integers hold.
@@ -54,10 +56,24 @@ class Page:
 
 def core_page(query, page: int, per_page: int) -> Page:
     """Paginate a Core select of plain rows: one COUNT, one page of rows."""
-    from sqlalchemy import func, select
-
-    from federation.extensions import db
-
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all() if total else []
     return Page(rows, page, per_page, total)
+
+
+def page_with_total(query, page: int, per_page: int) -> tuple[list, int]:
+    """The page's items and the list's total in one statement: the total is
+    an uncorrelated scalar subquery (the same COUNT a paginator runs), which
+    both databases evaluate once. Only a page past the end, which has no row
+    to carry it, counts on its own."""
+    counting = select(func.count()).select_from(query.order_by(None).subquery())
+    rows = (
+        db.session.execute(
+            query.add_columns(counting.scalar_subquery()).limit(per_page).offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
+    if rows:
+        return [row[0] for row in rows], rows[0][-1]
+    return [], (db.session.scalar(counting) or 0) if page > 1 else 0

@@ -9,7 +9,7 @@ the person pastes it into the field shown instead.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -25,15 +25,12 @@ from federation.forms.account import (
 )
 from federation.forms.base import ConfirmForm, submit
 from federation.i18n import current_locale
+from federation.ratelimits import setting
 from federation.security import renew_session, safe_redirect_target
 from federation.security_log import log_event
 from federation.services import accounts
 
 bp = Blueprint("auth", __name__)
-
-
-def _limit(name: str):
-    return lambda: current_app.config[name]
 
 
 def _posted_account() -> str:
@@ -58,7 +55,7 @@ def _failed(response) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_REGISTER"), exempt_when=_only_post)
+@limiter.limit(setting("RATELIMIT_REGISTER"), exempt_when=_only_post)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -104,9 +101,9 @@ def verify():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN"), exempt_when=_only_post, deduct_when=_failed)
+@limiter.limit(setting("RATELIMIT_LOGIN"), exempt_when=_only_post, deduct_when=_failed)
 @limiter.limit(
-    _limit("RATELIMIT_LOGIN_ACCOUNT"),
+    setting("RATELIMIT_LOGIN_ACCOUNT"),
     exempt_when=_only_post_from_unknown_device,
     deduct_when=_failed,
     key_func=_posted_account,
@@ -146,7 +143,7 @@ def logout():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), exempt_when=_only_post)
+@limiter.limit(setting("RATELIMIT_PASSWORD_RESET"), exempt_when=_only_post)
 def forgot_password():
     form = ForgotPasswordForm()
     done, _result = submit(form, lambda: accounts.request_password_reset(form.email.data))
@@ -157,7 +154,7 @@ def forgot_password():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_PASSWORD_RESET"), exempt_when=_only_post)
+@limiter.limit(setting("RATELIMIT_PASSWORD_RESET"), exempt_when=_only_post)
 def reset_password():
     form = ResetPasswordForm()
     done, user = submit(form, lambda: accounts.reset_password(form.token.data, form.password.data))

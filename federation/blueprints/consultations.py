@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -33,6 +33,7 @@ from federation.permissions import (
     consultation_space_for,
     is_federation_operator,
 )
+from federation.ratelimits import per_person, setting
 from federation.services.groups import groups_operated_by
 from federation.services.knowledge import consultations as service
 
@@ -42,10 +43,6 @@ bp = Blueprint("consultations", __name__)
 @bp.context_processor
 def labels():
     return {"category_labels": CATEGORY_LABELS, "space_labels": SPACE_LABELS}
-
-
-def _actor_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr
 
 
 def _only_post() -> bool:
@@ -92,9 +89,7 @@ def _group_choices(form: ConsultationForm) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["RATELIMIT_CONSULTATION_POST"], key_func=_actor_key, exempt_when=_only_post
-)
+@limiter.limit(setting("RATELIMIT_CONSULTATION_POST"), key_func=per_person, exempt_when=_only_post)
 def create():
     space = consultation_space_for(current_user)
     if space is None:
@@ -162,7 +157,7 @@ def detail(consultation_id: int):
 
 @bp.route("/<int:consultation_id>/replies", methods=["POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["RATELIMIT_CONSULTATION_REPLY"], key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_CONSULTATION_REPLY"), key_func=per_person)
 def reply(consultation_id: int):
     consultation = service.get_consultation(current_user, consultation_id)
     if not service.permissions(current_user, consultation).reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins  # this module has a view named `list`
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -28,21 +28,14 @@ from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, S
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.permissions import can_invite_alumni, can_see_abuse_reports, is_member
+from federation.ratelimits import per_person, setting
 from federation.services import accounts, directory, groups, introductions, reads
 
 bp = Blueprint("directory", __name__)
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
 def _only_post() -> bool:
     return request.method != "POST"
-
-
-def _actor_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr
 
 
 def _filters() -> dict:
@@ -68,7 +61,7 @@ def labels():
 
 @bp.route("/")
 @login_required
-@limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
@@ -100,7 +93,7 @@ def detail(profile_id: int):
 
 @bp.route("/<int:profile_id>/introduce", methods=["POST"])
 @login_required
-@limiter.limit(_limit("RATELIMIT_INTRODUCTION"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_INTRODUCTION"), key_func=per_person)
 def introduce(profile_id: int):
     view = directory.get_profile(current_user, profile_id)
     form = IntroductionForm()
@@ -143,7 +136,7 @@ def edit():
 
 @bp.route("/matches")
 @login_required
-@limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 def matches():
     page, per_page = page_args(request.args)
     items, total = directory.list_matches(current_user, page, per_page)

@@ -3,7 +3,7 @@ textbook, and the practice community's profile."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -27,6 +27,7 @@ from federation.permissions import (
     can_write_article,
     is_practice_member,
 )
+from federation.ratelimits import per_person, setting
 from federation.services import applications as application_service
 from federation.services.knowledge import (
     articles,
@@ -59,10 +60,6 @@ def practice_offer_for(application, viewer=None) -> bool:
     return practice.offers_practice(application, viewer)
 
 
-def _actor_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr
-
-
 def _filters() -> dict:
     args = request.args
     return {
@@ -76,7 +73,7 @@ def _filters() -> dict:
 
 
 @bp.route("/")
-@limiter.limit(lambda: current_app.config["RATELIMIT_DIRECTORY_SEARCH"], key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)

@@ -57,13 +57,13 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.globals import current_api
 from flask_smorest.spec.plugins import FlaskPlugin
-from sqlalchemy import func, select
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from federation.errors import BadRequest, Forbidden, Invalid, NotFound, Unauthorized
 from federation.extensions import csrf, db
+from federation.pagination import page_with_total
 from federation.schemas.base import INT_MAX, ErrorSchema
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -306,24 +306,6 @@ def paginate(query_or_items, args: dict, total: int | None = None) -> dict:
     else:
         items, total = page_with_total(query_or_items, page, per_page)
     return {"items": items, "page": page, "per_page": per_page, "total": total}
-
-
-def page_with_total(query, page: int, per_page: int) -> tuple[list, int]:
-    """The page's items and the list's total in one statement: the total is
-    an uncorrelated scalar subquery (the same COUNT a paginator runs), which
-    both databases evaluate once. Only a page past the end, which has no row
-    to carry it, counts on its own."""
-    counting = select(func.count()).select_from(query.order_by(None).subquery())
-    rows = (
-        db.session.execute(
-            query.add_columns(counting.scalar_subquery()).limit(per_page).offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
-    if rows:
-        return [row[0] for row in rows], rows[0][-1]
-    return [], (db.session.scalar(counting) or 0) if page > 1 else 0
 
 
 @bp.before_request

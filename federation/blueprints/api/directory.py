@@ -3,12 +3,12 @@ abuse reports."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request
 from marshmallow import fields
 
 from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.extensions import limiter
 from federation.models import ReadKind
+from federation.ratelimits import per_person, setting
 from federation.schemas.base import PageQuerySchema, page_schema
 from federation.schemas.directory import (
     AbuseReportSchema,
@@ -27,18 +27,9 @@ from federation.services.views import View
 TAGS = ["directory"]
 
 
-def _limit(name: str):
-    return lambda: current_app.config[name]
-
-
-def _actor_key() -> str:
-    actor = g.get("actor")
-    return f"user:{actor.id}" if actor is not None else request.remote_addr
-
-
 @bp.route("/directory", methods=["GET"])
 @authenticated()
-@limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 @bp.arguments(DirectoryQuerySchema, location="query")
 @bp.response(
     200,
@@ -75,7 +66,7 @@ def search_directory(args, actor):
 
 @bp.route("/directory/matches", methods=["GET"])
 @authenticated()
-@limiter.limit(_limit("RATELIMIT_DIRECTORY_SEARCH"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 @bp.arguments(PageQuerySchema, location="query")
 @bp.response(200, page_schema(MatchSchema))
 @errors(304, 404, 422, 429)
@@ -100,7 +91,7 @@ def directory_profile(profile_id, actor):
 
 @bp.route("/introductions", methods=["POST"])
 @authenticated()
-@limiter.limit(_limit("RATELIMIT_INTRODUCTION"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_INTRODUCTION"), key_func=per_person)
 @bp.arguments(IntroductionCreateSchema)
 @bp.response(201, IntroductionSchema)
 @errors(400, 403, 404, 409, 422, 429)

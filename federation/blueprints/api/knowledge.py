@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
-
 from federation.blueprints.api.base import authenticated, bp, errors, paginate
 from federation.errors import Forbidden
 from federation.extensions import limiter
+from federation.ratelimits import per_person, setting
 from federation.schemas.base import PageQuerySchema, page_schema
 from federation.schemas.knowledge import (
     ArticleCreateSchema,
@@ -31,15 +30,6 @@ from federation.schemas.knowledge import (
 from federation.services.knowledge import articles, consultations, textbook
 
 KNOWLEDGE, CONSULTATIONS = ["knowledge"], ["consultations"]
-
-
-def _actor_key() -> str:
-    actor = g.get("actor")
-    return f"user:{actor.id}" if actor is not None else (request.remote_addr or "")
-
-
-def _limit(name: str):
-    return lambda: current_app.config[name]
 
 
 @bp.route("/articles", methods=["GET"])
@@ -117,7 +107,7 @@ def list_consultations(args, actor):
 @bp.response(201, ConsultationSchema)
 @errors(400, 403, 422, 429)
 @bp.doc(summary="Ask for advice", tags=CONSULTATIONS)
-@limiter.limit(_limit("RATELIMIT_CONSULTATION_POST"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_CONSULTATION_POST"), key_func=per_person)
 def create_consultation(data, actor):
     return consultations.post_consultation(actor, data)
 
@@ -137,7 +127,7 @@ def get_consultation(consultation_id, actor):
 @bp.response(201, ReplySchema)
 @errors(400, 403, 404, 422, 429)
 @bp.doc(summary="Reply", tags=CONSULTATIONS)
-@limiter.limit(_limit("RATELIMIT_CONSULTATION_REPLY"), key_func=_actor_key)
+@limiter.limit(setting("RATELIMIT_CONSULTATION_REPLY"), key_func=per_person)
 def create_reply(data, consultation_id, actor):
     consultation = consultations.get_consultation(actor, consultation_id)
     if not consultations.permissions(actor, consultation).reply:

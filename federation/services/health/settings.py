@@ -4,15 +4,15 @@ when, from what to what) as the application thresholds."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from federation.errors import Forbidden, Invalid
+from federation.errors import Forbidden
 from federation.extensions import db
-from federation.models import ScreeningSetting, SettingChange, User, utcnow
+from federation.models import SettingChange, User
 from federation.permissions import can_set_health_thresholds
+from federation.services import setting_store
 
 PREFIX = "health."
 
@@ -47,53 +47,14 @@ def labels() -> dict[str, object]:
 
 
 def get_thresholds() -> dict[str, int]:
-    values = {key: spec[0] for key, spec in SETTINGS.items()}
-    rows = db.session.scalars(select(ScreeningSetting).where(ScreeningSetting.key.like(PREFIX + "%")))
-    for row in rows:
-        key = row.key[len(PREFIX) :]
-        if key in values:
-            values[key] = row.value
-    return values
+    return setting_store.read(SETTINGS, PREFIX)
 
 
 def update_thresholds(actor: User, values: dict[str, int]) -> list[SettingChange]:
     """Change flag thresholds; every change is recorded with who and when."""
     if not can_set_health_thresholds(actor):
         raise Forbidden()
-    errors = {}
-    for key, value in values.items():
-        if key not in SETTINGS:
-            errors[key] = [_("Unknown setting.")]
-            continue
-        _default, low, high, _label = SETTINGS[key]
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            errors[key] = [_("Must be between %(low)d and %(high)d.", low=low, high=high)]
-    if errors:
-        raise Invalid(fields=errors)
-    current = get_thresholds()
-    keys = [PREFIX + key for key in values]
-    rows = {
-        row.key: row
-        for row in db.session.scalars(
-            select(ScreeningSetting).where(ScreeningSetting.key.in_(keys)).with_for_update()
-        )
-    }
-    changes = []
-    for key, value in values.items():
-        if current[key] == value:
-            continue
-        row = rows.get(PREFIX + key)
-        if row is None:
-            db.session.add(ScreeningSetting(key=PREFIX + key, value=value, updated_at=utcnow()))
-        else:
-            row.value, row.updated_at = value, utcnow()
-        change = SettingChange(
-            key=PREFIX + key, old_value=current[key], new_value=value, actor_id=actor.id, created_at=utcnow()
-        )
-        db.session.add(change)
-        changes.append(change)
-    db.session.flush()
-    return changes
+    return setting_store.write(actor, SETTINGS, values, PREFIX)
 
 
 def threshold_changes(limit: int = 50) -> list[SettingChange]:
