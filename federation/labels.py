@@ -324,26 +324,49 @@ def asset_kind_label(value) -> object:
     return ASSET_KIND_LABELS[AssetKind(value)]
 
 
-def _label(table):
-    # The enums are str enums: a stored "pass" finds Verdict.passed too.
-    return lambda value: "" if value is None else table.get(value, value)
+# Each table resolved once per language and process: a page shows the same
+# labels many times, and each lazy label would otherwise look its catalogue
+# up again on every rendering. The catalogues do not change while a process
+# runs; the language is part of the key.
+_RESOLVED: dict[tuple[int, str], dict] = {}
+
+
+def in_language(table: dict | list) -> dict:
+    """The table's labels as plain strings in the current language."""
+    from federation.i18n import current_locale
+
+    key = (id(table), current_locale())
+    resolved = _RESOLVED.get(key)
+    if resolved is None:
+        items = table.items() if isinstance(table, dict) else enumerate(table)
+        resolved = _RESOLVED[key] = {value: str(label) for value, label in items}
+    return resolved
+
+
+def _label(table, convert=None):
+    """A template function: the value's label. With `convert` (an enum), an
+    unknown value is an error; without, it shows as it is stored (the enums
+    are str enums: a stored "pass" finds Verdict.passed too)."""
+    if convert is not None:
+        return lambda value: in_language(table)[convert(value)]
+    return lambda value: "" if value is None else in_language(table).get(value, value)
 
 
 def register(app) -> None:
     app.jinja_env.globals.update(
-        governance_label=lambda value: GOVERNANCE_LABELS[value],
-        role_label=lambda value: ROLE_LABELS[value],
-        mail_status_label=lambda value: MAIL_STATUS_LABELS[value],
-        revenue_label=lambda value: REVENUE_LABELS[value],
-        need_label=lambda value: NEED_LABELS[NeedPair(value)],
-        platform_label=lambda value: PLATFORM_LABELS[Platform(value)],
-        hope_label=lambda value: HOPE_LABELS[CompanyHope(value)],
-        asset_kind_label=asset_kind_label,
-        asset_status_label=lambda value: ASSET_STATUS_LABELS[value],
-        channel_label=lambda value: CHANNEL_LABELS[value],
-        content_label=lambda value: CONTENT_LABELS[value],
-        request_status_label=lambda value: REQUEST_STATUS_LABELS[value],
-        weekday_label=lambda value: WEEKDAY_LABELS[value],
+        governance_label=_label(GOVERNANCE_LABELS, GovernanceType),
+        role_label=_label(ROLE_LABELS, Role),
+        mail_status_label=_label(MAIL_STATUS_LABELS, MailStatus),
+        revenue_label=_label(REVENUE_LABELS, RevenueModel),
+        need_label=_label(NEED_LABELS, NeedPair),
+        platform_label=_label(PLATFORM_LABELS, Platform),
+        hope_label=_label(HOPE_LABELS, CompanyHope),
+        asset_kind_label=_label(ASSET_KIND_LABELS, AssetKind),
+        asset_status_label=_label(ASSET_STATUS_LABELS, AssetStatus),
+        channel_label=_label(CHANNEL_LABELS, ChannelType),
+        content_label=_label(CONTENT_LABELS, ContentType),
+        request_status_label=_label(REQUEST_STATUS_LABELS, RequestStatus),
+        weekday_label=_label(WEEKDAY_LABELS, int),
         application_status_label=_label(APPLICATION_STATUS_LABELS),
         verdict_label=_label(VERDICT_LABELS),
         criterion_label=_label(CRITERION_LABELS),
@@ -353,4 +376,12 @@ def register(app) -> None:
         involvement_label=_label(INVOLVEMENT_LABELS),
         event_kind_label=_label(EVENT_KIND_LABELS),
         introduction_status_label=_label(INTRODUCTION_STATUS_LABELS),
+        event_format_label=_label(EVENT_FORMAT_LABELS, EventFormat),
+        event_audience_label=_label(EVENT_AUDIENCE_LABELS, EventAudience),
+        event_status_label=_label(EVENT_STATUS_LABELS, EventStatus),
+        host_status_label=_label(HOST_STATUS_LABELS, HostStatus),
+        registration_status_label=_label(REGISTRATION_STATUS_LABELS, RegistrationStatus),
+        proposal_format_label=_label(PROPOSAL_FORMAT_LABELS, ProposalFormat),
+        proposal_status_label=_label(PROPOSAL_STATUS_LABELS, ProposalStatus),
+        language_label=_label(LANGUAGE_LABELS),
     )

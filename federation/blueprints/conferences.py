@@ -25,7 +25,6 @@ from federation.forms.conferences import (
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.labels import LANGUAGE_LABELS, PROPOSAL_FORMAT_LABELS, PROPOSAL_STATUS_LABELS
 from federation.models import AssetKind, AssetStatus, SharedAsset, User, utcnow
 from federation.pagination import page_args
 from federation.permissions import can_manage_group, can_review_conference, is_coordinator, is_speaker
@@ -33,15 +32,6 @@ from federation.services import conferences as service
 from federation.services import groups as group_service
 
 bp = Blueprint("conferences", __name__)
-
-
-@bp.app_context_processor
-def conference_labels():
-    return {
-        "proposal_format_label": lambda v: PROPOSAL_FORMAT_LABELS[v],
-        "proposal_status_label": lambda v: PROPOSAL_STATUS_LABELS[v],
-        "language_label": lambda v: LANGUAGE_LABELS.get(v, v),
-    }
 
 
 @bp.route("/")

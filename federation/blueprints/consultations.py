@@ -24,7 +24,7 @@ from federation.forms.knowledge import (
 )
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.labels import CATEGORY_LABELS, SPACE_LABELS
+from federation.labels import CATEGORY_LABELS, SPACE_LABELS, in_language
 from federation.models import ConsultationStatus, KnowledgeCategory
 from federation.pagination import page_args
 from federation.permissions import (
@@ -42,7 +42,7 @@ bp = Blueprint("consultations", __name__)
 
 @bp.context_processor
 def labels():
-    return {"category_labels": CATEGORY_LABELS, "space_labels": SPACE_LABELS}
+    return {"category_labels": in_language(CATEGORY_LABELS), "space_labels": in_language(SPACE_LABELS)}
 
 
 def _only_post() -> bool:

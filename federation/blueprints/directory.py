@@ -24,7 +24,7 @@ from federation.forms.directory import (
     ReportForm,
 )
 from federation.i18n import current_locale
-from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, SIDE_LABELS
+from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, SIDE_LABELS, in_language
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.permissions import can_invite_alumni, can_see_abuse_reports, is_member
@@ -53,9 +53,9 @@ def _filters() -> dict:
 @bp.context_processor
 def labels():
     return {
-        "visibility_labels": PROFILE_VISIBILITY_LABELS,
-        "field_labels": PROFILE_FIELD_LABELS,
-        "side_labels": SIDE_LABELS,
+        "visibility_labels": in_language(PROFILE_VISIBILITY_LABELS),
+        "field_labels": in_language(PROFILE_FIELD_LABELS),
+        "side_labels": in_language(SIDE_LABELS),
     }
 
 

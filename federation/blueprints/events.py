@@ -23,7 +23,7 @@ from federation.forms.events import (
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.labels import EVENT_AUDIENCE_LABELS, EVENT_FORMAT_LABELS, NEED_LABELS
+from federation.labels import EVENT_FORMAT_LABELS, NEED_LABELS
 from federation.links import external_url
 from federation.models import (
     AlumniGroup,
@@ -51,19 +51,6 @@ from federation.services import events as service
 from federation.services import groups as group_service
 
 bp = Blueprint("events", __name__)
-
-
-@bp.app_context_processor
-def event_labels():
-    from federation.labels import EVENT_STATUS_LABELS, HOST_STATUS_LABELS, REGISTRATION_STATUS_LABELS
-
-    return {
-        "event_format_label": lambda v: EVENT_FORMAT_LABELS[EventFormat(v)],
-        "event_audience_label": lambda v: EVENT_AUDIENCE_LABELS[v],
-        "event_status_label": lambda v: EVENT_STATUS_LABELS[v],
-        "host_status_label": lambda v: HOST_STATUS_LABELS[v],
-        "registration_status_label": lambda v: REGISTRATION_STATUS_LABELS[v],
-    }
 
 
 def _filters() -> dict:

@@ -18,7 +18,7 @@ from federation.forms.knowledge import (
     PracticeProfileForm,
 )
 from federation.i18n import current_locale
-from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, SPACE_LABELS
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, SPACE_LABELS, in_language
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
 from federation.permissions import (
@@ -46,9 +46,9 @@ bp = Blueprint("knowledge", __name__)
 @bp.context_processor
 def labels():
     return {
-        "category_labels": CATEGORY_LABELS,
-        "visibility_labels": ARTICLE_VISIBILITY_LABELS,
-        "space_labels": SPACE_LABELS,
+        "category_labels": in_language(CATEGORY_LABELS),
+        "visibility_labels": in_language(ARTICLE_VISIBILITY_LABELS),
+        "space_labels": in_language(SPACE_LABELS),
         "topic_label": topic_label,
         "render_markdown": articles.render_markdown,
     }
