@@ -3,6 +3,7 @@ The Japanese labels are the words the users themselves use."""
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from federation.models import (
@@ -333,9 +334,7 @@ _RESOLVED: dict[tuple[int, str], dict] = {}
 
 def in_language(table: dict | list) -> dict:
     """The table's labels as plain strings in the current language."""
-    from federation.i18n import current_locale
-
-    key = (id(table), current_locale())
+    key = (id(table), str(get_locale()))
     resolved = _RESOLVED.get(key)
     if resolved is None:
         items = table.items() if isinstance(table, dict) else enumerate(table)

@@ -83,7 +83,13 @@ def alumni_group_ids(user: User | None) -> list[int]:
     cache = g.setdefault(GROUP_IDS_CACHE, {}) if has_request_context() else None
     if cache is not None and user.id in cache:
         return list(cache[user.id])
-    ids = list(db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
+    loaded = getattr(user, "loaded_group_ids", None)  # read with the login session
+    if loaded is not None:
+        ids = list(loaded)
+    else:
+        ids = list(
+            db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
+        )
     if cache is not None:
         cache[user.id] = tuple(ids)
     return ids
@@ -99,6 +105,7 @@ def _membership_cache() -> dict | None:
 
 def forget_membership(user: User) -> None:
     """A membership was just added or removed: ask the database again."""
+    user.loaded_group_ids = None
     cache = _membership_cache()
     if cache is not None:
         cache.pop(user.id, None)

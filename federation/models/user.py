@@ -70,6 +70,10 @@ class User(TimestampMixin, Base):
     # random key, not the user id, so ending that session ends the cookie.
     current_session_key = None
     current_session_id = None
+    # Read together with the login session (services/accounts/sessions.py), so
+    # that a page asks no query of its own for them; None when not read.
+    loaded_unread = None  # unread notifications
+    loaded_group_ids = None  # the alumni groups (a tuple of ids)
 
     @property
     def is_authenticated(self) -> bool:

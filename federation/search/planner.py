@@ -146,30 +146,38 @@ def intersected(index: TokenIndex, tokens: list[str], seen: Seen):
 
 
 def page_of_ids(
-    plan, order: Callable[[Any], Any], page: int, per_page: int, cap: int = SEARCH_CAP
-) -> tuple[list[int], int, bool]:
-    """(ids of the page, total up to SEARCH_CAP, whether capped); `order`
-    adds the ORDER BY to the plan's select of ids."""
+    plan,
+    order: Callable[[Any], Any],
+    page: int,
+    per_page: int,
+    cap: int = SEARCH_CAP,
+    load: Callable[[Any], Any] | None = None,
+) -> tuple[list, int, bool]:
+    """(the page, total up to SEARCH_CAP, whether capped). The page is the
+    owner ids, or, with `load` (which turns the plan's select of ids into a
+    select of what a page shows, e.g. the owners themselves), those rows, in
+    the same statement; `order` adds the ORDER BY."""
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
+    query = ids_query if load is None else load(ids_query)
     offset = (page - 1) * per_page
     limit = min(per_page, cap - offset)
     if limit <= 0:
         found = _count(count_query, cap)
         return [], min(found, cap), found > cap
     if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
-        ids = list(db.session.scalars(order(ids_query).limit(limit).offset(offset)))
+        items = list(db.session.scalars(order(query).limit(limit).offset(offset)))
         found = count_query
     else:
         # The page and its total in one statement: the count is an
         # uncorrelated scalar subquery, which both databases run once.
         total = select(func.count()).select_from(count_query.limit(cap + 1).subquery()).scalar_subquery()
-        rows = db.session.execute(order(ids_query.add_columns(total)).limit(limit).offset(offset)).all()
-        ids = [row[0] for row in rows]
+        rows = db.session.execute(order(query.add_columns(total)).limit(limit).offset(offset)).all()
+        items = [row[0] for row in rows]
         # Past the last page there is no row to carry the total.
         found = rows[0][1] if rows else _count(count_query, cap) if offset else 0
-    return ids, min(found, cap), found > cap
+    return items, min(found, cap), found > cap
 
 
 def _count(count_query, cap: int) -> int:

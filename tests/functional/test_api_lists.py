@@ -36,8 +36,9 @@ def assert_bounded(client, count_queries, url, headers, add, expected_total=None
 # No API list runs more statements than this (issue 19), token check included.
 API_LIST_LIMIT = 6
 # Not yet 6: the match list plans each complementary need by its frequency
-# (a count, then the candidates) before ranking them.
-MATCHES_NOW = 7
+# (a count, then the candidates) and ranks them before it loads the page's
+# profiles (with their needs and groups: one statement each).
+MATCHES_NOW = 8
 
 
 def grower(make_one):

@@ -9,6 +9,7 @@ from federation.errors import Invalid, NotFound
 from federation.extensions import db
 from federation.models import ApiToken, User, utcnow
 from federation.security import API_TOKEN_PREFIX, hash_secret, new_secret
+from federation.services.accounts.sessions import alumni_group_ids, keep_alumni_group_ids
 from federation.services.accounts.touch import touch
 from federation.text import (
     normalise,
@@ -47,13 +48,14 @@ def revoke_all_api_tokens(user: User) -> int:
 
 def authenticate_api_token(raw: str) -> User | None:
     row = db.session.execute(
-        select(ApiToken, User)
+        select(ApiToken, User, alumni_group_ids())
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None))
     ).first()
     if row is None:
         return None
-    token, user = row
+    token, user, groups = row
+    keep_alumni_group_ids(user, groups)
     if not user.is_active:
         return None
     now = utcnow()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, func, select
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
-from federation.models import LoginSession, User, utcnow
+from federation.models import GroupMembership, LoginSession, Notification, User, utcnow
 from federation.security import burn_password_check, check_password, hash_secret, new_secret
 from federation.security_log import log_event
 from federation.services.accounts.touch import touch
@@ -54,15 +54,47 @@ def start_login_session(user: User, user_agent: str = "") -> str:
     return raw
 
 
+def alumni_group_ids():
+    """The user's alumni group ids, comma-separated: a column to read with
+    the user when they sign in or call the API (see keep_alumni_group_ids)."""
+    return (
+        select(func.aggregate_strings(cast(GroupMembership.group_id, String), ","))
+        .where(GroupMembership.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+def keep_alumni_group_ids(user: User, joined: str | None) -> None:
+    """What the membership rule and the directory read instead of a query."""
+    user.loaded_group_ids = tuple(int(group_id) for group_id in joined.split(",")) if joined else ()
+
+
 def load_login_session(raw: str) -> User | None:
+    """The signed-in person of a session key, with what every page of theirs
+    shows or asks (unread notifications, alumni groups) in the same query."""
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        select(User, LoginSession.expires_at, LoginSession.id, LoginSession.last_seen_at)
+        select(
+            User,
+            LoginSession.expires_at,
+            LoginSession.id,
+            LoginSession.last_seen_at,
+            unread,
+            alumni_group_ids(),
+        )
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == hash_secret(raw or ""))
     ).first()
     if row is None:
         return None
-    user, expires_at, session_id, last_seen_at = row
+    user, expires_at, session_id, last_seen_at, user.loaded_unread, groups = row
+    keep_alumni_group_ids(user, groups)
     now = utcnow()
     if expires_at <= now or not user.is_active:
         return None

@@ -8,7 +8,7 @@ would shadow a submodule of that name.)"""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from federation.errors import NotFound
 from federation.extensions import db
@@ -73,26 +73,37 @@ def ordered(query, sort: str):
     return query.order_by(DirectoryProfile.sort_key, DirectoryProfile.id)
 
 
-def _page_of_ids(plan, sort: str, page: int, per_page: int) -> tuple[list[int], int, bool]:
-    return planner.page_of_ids(plan, lambda query: ordered(query, sort), page, per_page, cap=SEARCH_CAP)
+# What a card shows: the user joined; needs and alumni groups one statement
+# each for the whole page (joined too, they make SQLite build the whole
+# membership-group join: 6 ms became 96 ms at 10,000 profiles).
+CARD_LOADING = (
+    joinedload(DirectoryProfile.user),
+    selectinload(DirectoryProfile.needs),
+    selectinload(DirectoryProfile.alumni_groups),
+)
+
+
+def _page_of_profiles(plan, sort: str, page: int, per_page: int) -> tuple[list[DirectoryProfile], int, bool]:
+    """The page's profiles themselves (not their ids) in the page's statement."""
+    return planner.page_of_ids(
+        plan,
+        lambda query: ordered(query, sort),
+        page,
+        per_page,
+        cap=SEARCH_CAP,
+        load=lambda ids: ids.with_only_columns(DirectoryProfile).options(*CARD_LOADING),
+    )
 
 
 def load_profiles(ids: list[int]) -> list[DirectoryProfile]:
-    """The profiles of these ids in this order, with what a view needs (user,
-    needs, alumni groups), in one statement."""
+    """The profiles of these ids in this order, with what a view needs."""
     if not ids:
         return []
     loaded = {
         p.id: p
         for p in db.session.scalars(
-            select(DirectoryProfile)
-            .where(DirectoryProfile.id.in_(ids))
-            .options(
-                joinedload(DirectoryProfile.user),
-                joinedload(DirectoryProfile.needs),
-                joinedload(DirectoryProfile.alumni_groups),
-            )
-        ).unique()
+            select(DirectoryProfile).where(DirectoryProfile.id.in_(ids)).options(*CARD_LOADING)
+        )
     }
     return [loaded[i] for i in ids if i in loaded]
 
@@ -105,5 +116,5 @@ def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana
     tokens = search_tokens(viewer, **filters)
     mine = group_ids_of(viewer)
     near = near_profile_ids(mine) if mine else None
-    ids, total, capped = _page_of_ids(visible_matching_ids(tokens, near), sort, page, per_page)
-    return SearchPage(items=load_profiles(ids), page=page, per_page=per_page, total=total, capped=capped)
+    profiles, total, capped = _page_of_profiles(visible_matching_ids(tokens, near), sort, page, per_page)
+    return SearchPage(items=profiles, page=page, per_page=per_page, total=total, capped=capped)

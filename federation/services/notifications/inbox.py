@@ -23,6 +23,8 @@ def inbox_query(user: User, unread_only: bool = False):
 def unread_count(user: User | None) -> int:
     if user is None or not user.is_authenticated:
         return 0
+    if user.loaded_unread is not None:  # read with the login session
+        return user.loaded_unread
     return (
         db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -45,6 +47,7 @@ def mark_read(user: User, notification_id: int) -> Notification:
     row = get_notification(user, notification_id)
     if row.read_at is None:
         row.read_at = utcnow()
+        user.loaded_unread = None
         db.session.flush()
     return row
 
@@ -56,5 +59,6 @@ def mark_all_read(user: User) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
+    user.loaded_unread = None
     db.session.expire_all()
     return count
