@@ -120,6 +120,29 @@ def app_config(request, database_uri, smtp_server):
     return config
 
 
+def _empty_postgres_tables() -> None:
+    """Empty every table and restart every sequence, as TRUNCATE ... RESTART
+    IDENTITY CASCADE of all tables would, at a fraction of its cost: TRUNCATE
+    rewrites each of the ~65 tables' files even when empty (~0.55 s a test),
+    while a test fills only a handful. One query finds the tables that hold
+    rows; they are emptied with DELETE, children before parents; the sequences
+    that were used (rows may have been rolled back or deleted since) restart."""
+    tables = db.metadata.sorted_tables
+    probe = " UNION ALL ".join(
+        f"SELECT {i} WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for i, t in enumerate(tables)
+    )
+    with db.engine.begin() as conn:
+        filled = {row[0] for row in conn.execute(text(probe))}
+        for i in sorted(filled, reverse=True):
+            conn.execute(text(f'DELETE FROM "{tables[i].name}"'))
+        used = conn.execute(text(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+            " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        )).scalars().all()
+        for sequence in used:
+            conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
@@ -135,9 +158,7 @@ def app(app_config):
         yield app
         db.session.remove()
         if ON_POSTGRES:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_postgres_tables()
         db.engine.dispose()
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from federation.extensions import db
 from federation.models import Role
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, _empty_postgres_tables
 
 ROLES = ("anonymous", "unverified", "visitor", "member_a", "operator_a", "operator_b",
          "coordinator", "admin")
@@ -510,12 +510,40 @@ PARAMS = {
 def reset_database(app) -> None:
     db.session.remove()
     if ON_POSTGRES:
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        _empty_postgres_tables()
     else:
         db.drop_all()
         db.create_all()
+
+
+SNAPSHOT = "role_matrix_world"
+
+
+def snapshot_postgres() -> None:
+    """Keep a copy of the built world's rows and sequence positions in a
+    schema of its own (PostgreSQL's counterpart of the SQLite file copy)."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAPSHOT} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {SNAPSHOT}"))
+        for table in db.metadata.sorted_tables:
+            conn.execute(text(f'CREATE TABLE {SNAPSHOT}."{table.name}" AS SELECT * FROM public."{table.name}"'))
+        conn.execute(text(
+            f"CREATE TABLE {SNAPSHOT}._sequences AS SELECT sequencename, last_value"
+            " FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL"))
+
+
+def restore_postgres() -> None:
+    """Put the snapshot's rows back, parents first, and every sequence where
+    it stood; whatever the last request wrote is gone."""
+    db.session.remove()
+    _empty_postgres_tables()
+    with db.engine.begin() as conn:
+        for table in db.metadata.sorted_tables:
+            conn.execute(text(f'INSERT INTO public."{table.name}" SELECT * FROM {SNAPSHOT}."{table.name}"'))
+        conn.execute(text(
+            f"SELECT setval(quote_ident('public') || '.' || quote_ident(sequencename), last_value)"
+            f" FROM {SNAPSHOT}._sequences"))
 
 
 def refused(response, role: str, endpoint: str = "") -> bool:
@@ -586,27 +614,33 @@ def test_role_matrix(app, make, tmp_path):
             .order_by(LoginSession.id.desc()).limit(1))
         return world, clients
 
-    # On SQLite the built world (signed-in sessions included) is kept as a
-    # file and copied back; PostgreSQL builds it again.
+    # The built world (signed-in sessions included) is kept and put back: on
+    # SQLite as a copy of the file, on PostgreSQL as a copy of the rows.
     sqlite_path = None if ON_POSTGRES else db.engine.url.database
+
+    def keep():
+        if sqlite_path:
+            db.session.remove()
+            db.engine.dispose()
+            shutil.copyfile(sqlite_path, sqlite_path + ".world")
+        else:
+            snapshot_postgres()
+
     world, clients = build()
-    if sqlite_path:
-        db.session.remove()
-        db.engine.dispose()
-        shutil.copyfile(sqlite_path, sqlite_path + ".world")
+    keep()
 
     def fresh(signed_out: bool = False):
         nonlocal world, clients
-        if not sqlite_path or signed_out:
+        if signed_out:
             world, clients = build()
-            if sqlite_path:
-                db.session.remove()
-                db.engine.dispose()
-                shutil.copyfile(sqlite_path, sqlite_path + ".world")
+            keep()
             return world, clients
-        db.session.remove()
-        db.engine.dispose()
-        shutil.copyfile(sqlite_path + ".world", sqlite_path)
+        if sqlite_path:
+            db.session.remove()
+            db.engine.dispose()
+            shutil.copyfile(sqlite_path + ".world", sqlite_path)
+        else:
+            restore_postgres()
         write_attachment(app, "matrix-template.docx")
         return world, clients
     mismatches, observed = [], []
@@ -629,6 +663,9 @@ def test_role_matrix(app, make, tmp_path):
             if signed_out or (went_through and method != "GET" and response.status_code < 400):
                 world, clients = fresh(signed_out)
         observed.append(f"{rule.endpoint} {method}: {' '.join(row)}")
+    if ON_POSTGRES:
+        with db.engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {SNAPSHOT} CASCADE"))
     if OBSERVE:
         print("\n".join(observed))
     assert mismatches == [], "\n".join(mismatches)
