@@ -27,14 +27,23 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
     measure_from = time.perf_counter() + warmup
     requests = scenario["requests"]
 
-    def worker(offset: int):
+    def worker(n: int):
         conn = http.client.HTTPConnection(host.hostname, host.port, timeout=timeout)
-        i = offset
+        if scenario.get("partitioned"):
+            # Writes: each connection cycles through its own pairs only; with
+            # shared ones a faster connection laps a slower one and cancels
+            # the registration the other is about to cancel.
+            size = max(2, len(requests) // concurrency // 2 * 2)
+            mine, i = requests[n * size : (n + 1) * size] or requests, 0
+        else:
+            # Reads: every connection goes through the same list, from its
+            # own place in it.
+            mine, i = requests, n * 7
         while True:
             now = time.perf_counter()
             if now >= stop_at:
                 break
-            req = requests[i % len(requests)]
+            req = mine[i % len(mine)]
             i += 1
             body = json.dumps(req["body"]).encode() if req.get("body") is not None else None
             headers = dict(scenario["headers"])
@@ -63,9 +72,7 @@ def run_scenario(base_url: str, scenario: dict, duration: float, concurrency: in
                     queries.append(int(count))
         conn.close()
 
-    # Even offsets: a scenario of paired requests (register, then cancel the
-    # same registration) keeps each connection on its own pairs.
-    threads = [threading.Thread(target=worker, args=(n * 8,)) for n in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:

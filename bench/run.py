@@ -238,7 +238,7 @@ def plan_for(scenarios: list[Scenario], made: dict, cookie: str) -> list[dict]:
         bodies = scenario.body(rng, made) if scenario.body else [None] * len(targets)
         plans.append({
             "name": scenario.name, "method": scenario.method, "headers": headers,
-            "expect": list(scenario.expect),
+            "expect": list(scenario.expect), "partitioned": scenario.partitioned,
             "requests": [{"method": m, "path": quote(p, safe="/?&=:%+"), "body": b}
                          for (m, p), b in zip(targets, bodies)],
         })

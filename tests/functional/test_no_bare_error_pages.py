@@ -176,10 +176,15 @@ class Snapshot:
             db.engine.dispose()
             shutil.copyfile(self.sqlite_path + ".world", self.sqlite_path)
         else:
-            tables = ", ".join(f'public."{t}"' for t in self.tables)
+            # Only the tables that hold rows are emptied (DELETE, with the
+            # foreign-key triggers off): TRUNCATE of all of them cost ~0.5 s.
+            probe = " UNION ALL ".join(
+                f'SELECT {i} WHERE EXISTS (SELECT 1 FROM public."{t}")' for i, t in enumerate(self.tables)
+            )
             with db.engine.begin() as conn:
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
-                conn.execute(text(f"TRUNCATE {tables}"))
+                for i in sorted(row[0] for row in conn.execute(text(probe))):
+                    conn.execute(text(f'DELETE FROM public."{self.tables[i]}"'))
                 for name in self.tables:
                     conn.execute(text(f'INSERT INTO public."{name}" SELECT * FROM walk_world."{name}"'))
                 for sequence, value in self.sequences:
