@@ -62,18 +62,21 @@ def core_page(query, page: int, per_page: int) -> Page:
 
 
 def page_with_total(query, page: int, per_page: int) -> tuple[list, int]:
-    """The page's items and the list's total in one statement: the total is
-    an uncorrelated scalar subquery (the same COUNT a paginator runs), which
-    both databases evaluate once. Only a page past the end, which has no row
-    to carry it, counts on its own."""
+    """The page's items (the first column of each row) and the list's total."""
     counting = select(func.count()).select_from(query.order_by(None).subquery())
+    return rows_with_total(query, counting, per_page, (page - 1) * per_page)
+
+
+def rows_with_total(query, counting, limit: int, offset: int) -> tuple[list, int]:
+    """A slice of `query` and what `counting` (a select of one count) counts,
+    in one statement: the count is an uncorrelated scalar subquery, which
+    both databases evaluate once. Only a slice past the end, which has no row
+    to carry it, counts on its own."""
     rows = (
-        db.session.execute(
-            query.add_columns(counting.scalar_subquery()).limit(per_page).offset((page - 1) * per_page)
-        )
+        db.session.execute(query.add_columns(counting.scalar_subquery()).limit(limit).offset(offset))
         .unique()
         .all()
     )
     if rows:
         return [row[0] for row in rows], rows[0][-1]
-    return [], (db.session.scalar(counting) or 0) if page > 1 else 0
+    return [], (db.session.scalar(counting) or 0) if offset else 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -18,16 +18,14 @@ bp = Blueprint("notifications", __name__)
 
 
 def _unread() -> int:
-    """The viewer's unread count, asked once per request (the layout's badge
-    and the inbox show the same number)."""
-    if "_unread_notifications" not in g:
-        g._unread_notifications = service.unread_count(current_user)
-    return g._unread_notifications
+    # Read with the sign-in (User.loaded_unread): the badge and the inbox
+    # cost no query of their own.
+    return service.unread_count(current_user)
 
 
 @bp.app_context_processor
 def unread_notifications():
-    # A callable, so the count is queried only by pages that show it.
+    # A callable, so the count is asked only by pages that show it.
     return {"unread_notifications": _unread}
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
 from federation.extensions import db
+from federation.pagination import rows_with_total
 
 # A search reaches at most this many owners: enough to browse, not a bulk
 # dump, and it keeps every search bounded at any size. Beyond it the total
@@ -170,17 +171,16 @@ def page_of_ids(
         items = list(db.session.scalars(order(query).limit(limit).offset(offset)))
         found = count_query
     else:
-        # The page and its total in one statement: the count is an
-        # uncorrelated scalar subquery, which both databases run once.
-        total = select(func.count()).select_from(count_query.limit(cap + 1).subquery()).scalar_subquery()
-        rows = db.session.execute(order(query.add_columns(total)).limit(limit).offset(offset)).all()
-        items = [row[0] for row in rows]
-        # Past the last page there is no row to carry the total.
-        found = rows[0][1] if rows else _count(count_query, cap) if offset else 0
+        items, found = rows_with_total(order(query), _counting(count_query, cap), limit, offset)
     return items, min(found, cap), found > cap
+
+
+def _counting(count_query, cap: int):
+    """Counts the plan's owners up to cap + 1 (enough to say "1,000+")."""
+    return select(func.count()).select_from(count_query.limit(cap + 1).subquery())
 
 
 def _count(count_query, cap: int) -> int:
     if isinstance(count_query, int):
         return count_query
-    return db.session.scalar(select(func.count()).select_from(count_query.limit(cap + 1).subquery())) or 0
+    return db.session.scalar(_counting(count_query, cap)) or 0
