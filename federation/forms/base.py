@@ -14,10 +14,13 @@ from federation.extensions import db
 class BaseForm(FlaskForm):
     """CSRF-protected form that can show a service's field errors in place."""
 
+    # A service field shown on another form field (a list the form splits up).
+    error_fields: dict[str, str] = {}
+
     def show_errors(self, error: Invalid) -> None:
         if error.fields:
             for name, messages in error.fields.items():
-                field = getattr(self, name, None)
+                field = getattr(self, self.error_fields.get(name, name), None)
                 if field is not None and hasattr(field, "errors"):
                     field.errors = list(field.errors) + list(messages)
                 else:

@@ -142,6 +142,7 @@ class TopicsForm(BaseForm):
 
 
 class SessionForm(BaseForm):
+    error_fields = {"times": "time_1"}
     helper_id = SelectField(_l("With"), choices=[], validate_choice=False)
     time_1 = StringField(
         _l("Proposed time 1"),

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from federation.text import SORT_KEY_LENGTH
 
+# Instants and months outside these years are refused (forms, API, URL
+# filters): they overflow when converted to UTC near the ends of Python's
+# calendar, and nothing of ours lives there.
+YEAR_MIN, YEAR_MAX = 1900, 2200
+
 # People and accounts
 EMAIL = 254
 PERSON_NAME = 80

@@ -13,13 +13,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from federation.config import Config
 from federation.models.base import TOKYO
+from federation.models.limits import YEAR_MAX, YEAR_MIN
 
 # The widest integer every database column holds (PostgreSQL int4); SQLite
 # stores int8, so this bound keeps both from overflowing.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
-# Instants outside these years are refused: they overflow when converted to
-# UTC near the ends of Python's calendar, and no event of ours lives there.
-YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 def _storable_text(value: str) -> None:
@@ -97,6 +95,21 @@ class Moment(AwareDateTime):
             return super()._deserialize(value, attr, data, **kwargs)
         except (OverflowError, ValueError):
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
+
+
+class Month(fields.String):
+    """A calendar month as YYYY-MM, within sane years."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("metadata", {"example": "2030-04"})
+        super().__init__(*args, **kwargs)
+        self.validators.insert(0, _sane_month)
+
+
+def _sane_month(value: str) -> None:
+    validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Enter a month such as 2030-04.")(value)
+    if not YEAR_MIN <= int(value[:4]) <= YEAR_MAX:
+        raise ValidationError(f"Must be between the years {YEAR_MIN} and {YEAR_MAX}.")
 
 
 class Day(fields.Date):

@@ -15,7 +15,17 @@ from federation.models import (
     limits,
 )
 from federation.schemas import fields
-from federation.schemas.base import ApiSchema, Choice, Int, Moment, PageQuerySchema, Str, enum_field, one_of
+from federation.schemas.base import (
+    ApiSchema,
+    Choice,
+    Int,
+    Moment,
+    Month,
+    PageQuerySchema,
+    Str,
+    enum_field,
+    one_of,
+)
 
 
 class HostSchema(ApiSchema):
@@ -68,9 +78,7 @@ class EventQuerySchema(PageQuerySchema):
     when = Str(load_default="upcoming", validate=validate.OneOf(["upcoming", "past", "all"]))
     group = Str(load_default="", validate=validate.Length(max=limits.GROUP_SLUG))
     format = Str(load_default="", validate=one_of(EventFormat))
-    month = Str(
-        load_default="", validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"), metadata={"example": "2030-04"}
-    )
+    month = Month(load_default="")
     tag = Str(load_default="", validate=one_of(NeedPair))
     q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
 

@@ -19,6 +19,9 @@ from tests.functional.test_events import local, world  # noqa: F401  (fixture)
     ("/api/v1/assets?kind=bogus", "kind"),
     ("/api/v1/assets?capacity=abc", "capacity"),
     ("/api/v1/events?month=2030-13", "month"),
+    # Year 1 in Japan time is before year 1 in UTC: refused, not a 500.
+    ("/api/v1/events?month=0001-01", "month"),
+    ("/api/v1/events?month=9999-12", "month"),
     ("/api/v1/events?when=soon", "when"),
     ("/api/v1/groups?maturity=9", "maturity"),
     ("/api/v1/asset-requests?box=sideways", "box"),

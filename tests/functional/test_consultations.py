@@ -177,6 +177,24 @@ def test_topics_page(client, make, login):
     assert client.get("/consultations/topics").status_code == 403
 
 
+def test_session_form_refuses_times_at_the_ends_of_the_calendar(client, app, make, login):
+    asker, _g = operator(make)
+    helper, _g2 = operator(make)
+    row = consultation(app, asker)
+    with app.test_request_context():
+        service.reply(helper, db.session.get(Consultation, row.id), "ぜひ一度お話ししましょう。")
+        db.session.commit()
+    login(asker)
+    for moment in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        response = client.post(f"/consultations/{row.id}/sessions",
+                               data={"helper_id": str(helper.id), "time_1": moment})
+        body = response.get_data(as_text=True)
+        # Back on the form with the input kept and the reason by the field.
+        assert response.status_code == 422 and moment in body
+        assert "has-error" in body
+    assert db.session.scalar(select(func.count(ConsultationSession.id))) == 0
+
+
 def test_one_to_one_session_accept_and_cancel(client, app, make, login, token_for):
     asker, _g = operator(make)
     helper, _g2 = operator(make)

@@ -327,6 +327,10 @@ def test_board_filters_and_bounded_queries(client, login, world, make, count_que
     assert "オンラインピッチ" not in client.get("/events/?when=past").get_data(as_text=True)
     month = (datetime.now(TOKYO) + timedelta(days=10)).strftime("%Y-%m")
     assert "福岡の交流会" in client.get(f"/events/?month={month}").get_data(as_text=True)
+    # A month at the ends of the calendar is ignored like any other bad value.
+    for edge in ("0001-01", "9999-12"):
+        page = client.get(f"/events/?month={edge}&when=all")
+        assert page.status_code == 200 and "福岡の交流会" in page.get_data(as_text=True)
     for _ in range(1):
         make.event(world["lead"], cohosts=(world["co"],))
     with count_queries() as few:

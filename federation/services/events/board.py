@@ -31,6 +31,7 @@ from federation.models import (
     utcnow,
 )
 from federation.models.base import TOKYO
+from federation.models.limits import YEAR_MAX, YEAR_MIN
 from federation.permissions import (
     event_visibility,
     is_coordinator,
@@ -88,6 +89,18 @@ def get_event(viewer: User | None, event_id: int) -> JointEvent:
     return event
 
 
+def month_window(month: str) -> tuple[datetime, datetime] | None:
+    """The Japan-time bounds of a YYYY-MM month, or None for anything else
+    (a month outside the sane years would overflow when made UTC)."""
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=TOKYO)
+    except ValueError:
+        return None
+    if not YEAR_MIN <= start.year <= YEAR_MAX:
+        return None
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
 def board_query(
     viewer: User | None,
     *,
@@ -121,14 +134,9 @@ def board_query(
         )
     if format in EventFormat.__members__:
         query = query.where(JointEvent.format == EventFormat(format))
-    if month:
-        try:
-            start = datetime.strptime(month, "%Y-%m").replace(tzinfo=TOKYO)
-        except ValueError:
-            start = None
-        if start is not None:
-            end = (start + timedelta(days=32)).replace(day=1)
-            query = query.where(JointEvent.starts_at >= start, JointEvent.starts_at < end)
+    window = month_window(month)
+    if window is not None:
+        query = query.where(JointEvent.starts_at >= window[0], JointEvent.starts_at < window[1])
     if tag in NeedPair.__members__:
         # Tags are a short JSON list of need-pair names; their quoted form is searched.
         query = query.where(cast(JointEvent.tags, String).like(f'%"{tag}"%'))

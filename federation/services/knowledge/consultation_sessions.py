@@ -17,6 +17,7 @@ from federation.ical import calendar_file, vevent
 from federation.links import external_url
 from federation.models import Consultation, ConsultationSession, SessionStatus, User, utcnow
 from federation.models.base import TOKYO
+from federation.models.limits import YEAR_MAX, YEAR_MIN
 from federation.permissions import can_accept_consultation_session, can_solve_consultation
 from federation.services import notifications
 
@@ -37,6 +38,9 @@ def _parse_times(values) -> list[datetime]:
                 ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=TOKYO)
+        if not YEAR_MIN <= moment.year <= YEAR_MAX:
+            # Year 1 or 9999 would overflow when made UTC.
+            raise Invalid(fields={"times": [_("Propose times in the future.")]})
         times.append(moment.astimezone(TOKYO).astimezone(ZoneInfo("UTC")))
     if not 1 <= len(times) <= MAX_PROPOSED_TIMES:
         raise Invalid(fields={"times": [_("Propose one to three times.")]})
