@@ -363,6 +363,15 @@ def test_impact_report_html_and_pdf_in_both_languages(world, client, login):
     assert bad.status_code == 200 and "field-error" in bad.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("start, end", [("0001-01-01", "0001-06-30"), ("9999-01-01", "9999-12-31")])
+def test_impact_report_refuses_periods_at_the_ends_of_the_calendar(world, client, login, start, end):
+    login(world["op_a"])
+    for fmt in ("html", "pdf"):
+        page = client.get("/health/groups/taiyo/report", query_string={"from": start, "to": end, "format": fmt})
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200 and "field-error" in body and start in body
+
+
 def test_api_health_endpoints(world, client, token_for):
     snapshots.compute_snapshots(world["month"])
     db.session.commit()

@@ -28,6 +28,7 @@ from federation.models import (
     utcnow,
 )
 from federation.models.base import TOKYO
+from federation.models.limits import YEAR_MAX, YEAR_MIN
 from federation.permissions import can_see_group_health, can_write_group_highlights
 from federation.services.health.indicators import compute
 from federation.services.health.measures import next_month, tokyo_midnight
@@ -54,10 +55,16 @@ def parse_period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
             values.append(fallback)
             continue
         try:
-            values.append(date.fromisoformat(raw))
+            day = date.fromisoformat(raw)
         except ValueError:
             errors[name] = [_("Must be a date (YYYY-MM-DD).")]
             values.append(fallback)
+            continue
+        # Japan-time midnights of year 1 or 9999 overflow when made UTC.
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            errors[name] = [_("Must be between the years %(low)s and %(high)s.", low=YEAR_MIN, high=YEAR_MAX)]
+            day = fallback
+        values.append(day)
     start, end = values
     if not errors and end < start:
         errors["to"] = [_("The end must not be before the start.")]
