@@ -182,21 +182,7 @@ def can_see_application(actor: User | None, application) -> bool:
 
 def is_alumnus_of(actor: User | None, group) -> bool:
     """A verified alumnus/alumna of the group (linked through an invitation)."""
-    if actor is None or not actor.is_authenticated:
-        return False
-    from sqlalchemy import select
-
-    from federation.extensions import db
-    from federation.models import GroupMembership
-
-    return (
-        db.session.scalar(
-            select(GroupMembership.id).where(
-                GroupMembership.group_id == group.id, GroupMembership.user_id == actor.id
-            )
-        )
-        is not None
-    )
+    return group.id in alumni_group_ids(actor)
 
 
 def can_invite_alumni(actor: User | None, group) -> bool:
@@ -409,6 +395,9 @@ def join_approver_ids(group) -> set[int]:
     from federation.extensions import db
     from federation.models import JoinApprover
 
+    loaded = getattr(group, "loaded_approver_ids", None)  # read with the operators
+    if loaded is not None:
+        return set(loaded)
     operators = {op.user_id for op in group.operators}
     named = set(db.session.scalars(select(JoinApprover.user_id).where(JoinApprover.group_id == group.id)))
     return (named & operators) or operators
@@ -458,6 +447,9 @@ def is_practice_member(actor: User | None) -> bool:
     query per person and request at most (kept in `g`, as for is_member)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
+    loaded = getattr(actor, "loaded_in_practice", None)  # read with the login session
+    if loaded is not None:
+        return loaded
     cache = _practice_cache()
     if cache is not None and actor.id in cache:
         return cache[actor.id]
@@ -489,6 +481,7 @@ def _practice_cache() -> dict | None:
 
 def forget_practice_membership(user: User) -> None:
     """Someone joined or left the practice community: ask the database again."""
+    user.loaded_in_practice = None
     cache = _practice_cache()
     if cache is not None:
         cache.pop(user.id, None)

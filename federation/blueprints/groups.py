@@ -14,8 +14,7 @@ from federation.guards import parse_id
 from federation.models import AssetKind, GovernanceType, NeedPair
 from federation.pagination import page_args
 from federation.permissions import can_export_registry, can_manage_group, is_member
-from federation.services import assets, events, groups
-from federation.services.applications import confirmed_endorsements
+from federation.services import assets, groups
 
 bp = Blueprint("groups", __name__)
 
@@ -65,20 +64,20 @@ def export():
 
 @bp.route("/<slug>")
 def detail(slug: str):
-    group = groups.get_group(current_user, slug)
     if not is_member(current_user):
-        return render_template("groups/public.html", group=group)
-    manage = can_manage_group(current_user, group)
+        return render_template("groups/public.html", group=groups.get_group(current_user, slug))
+    page = groups.group_page(current_user, slug)
     return render_template(
         "groups/detail.html",
-        group=group,
-        operators=groups.group_operators(group),
-        assets=assets.group_assets(group, include_paused=manage),
-        balance=groups.give_balance(group),
-        can_manage=manage,
+        group=page.group,
+        operators=page.operators,
+        assets=page.assets,
+        balance=page.balance,
+        can_manage=page.can_manage,
+        joining=page.joining,
         kinds=AssetKind,
-        upcoming_events=events.group_upcoming_events(current_user, group),
-        endorsements=confirmed_endorsements(group),
+        upcoming_events=page.upcoming_events,
+        endorsements=page.endorsements,
     )
 
 

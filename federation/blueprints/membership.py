@@ -17,7 +17,6 @@ from federation.permissions import (
     can_ask_to_join,
     can_decide_join_requests,
     can_manage_group,
-    can_see_group_members,
     join_approver_ids,
     may_see_birth_date,
 )
@@ -311,15 +310,7 @@ def introduction(slug: str):
 
 @bp.app_context_processor
 def join_helpers():
-    def join_links(group: AlumniGroup) -> dict:
-        """What a group's page offers this viewer about joining."""
-        mine = group.id in membership.my_group_ids(current_user)
-        return {
-            "can_ask": can_ask_to_join(current_user) and not mine and membership.settings_of(group).is_open,
-            "can_decide": can_decide_join_requests(current_user, group),
-            "can_manage": can_manage_group(current_user, group),
-            "can_see_members": can_see_group_members(current_user, group),
-            "is_mine": mine,
-        }
+    def join_links(group: AlumniGroup) -> membership.JoinActions:
+        return membership.join_actions(current_user, group)
 
     return {"join_links": join_links}

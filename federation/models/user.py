@@ -74,6 +74,7 @@ class User(TimestampMixin, Base):
     # that a page asks no query of its own for them; None when not read.
     loaded_unread = None  # unread notifications
     loaded_group_ids = None  # the alumni groups (a tuple of ids)
+    loaded_in_practice = None  # in the practice community (a bool)
 
     @property
     def is_authenticated(self) -> bool:

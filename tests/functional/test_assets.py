@@ -179,6 +179,9 @@ def test_request_accept_flow_with_mails_and_balance(client, app, make, login, tw
     from federation.services.groups import give_balance
     assert give_balance(group_a)["given"]["venue"] == 1
     assert give_balance(group_b)["received"]["venue"] == 1
+    # Each side once: what one group gave is not also counted as received.
+    assert give_balance(group_a)["received"]["venue"] == 0
+    assert give_balance(group_b)["given"]["venue"] == 0
 
     # Answering twice: 409, nothing changes.
     assert client.post(f"/assets/requests/{request_row.id}/decline").status_code == 302  # back to the page, the reason flashed

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import String, cast, delete, exists, func, select
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
-from federation.models import GroupMembership, LoginSession, Notification, User, utcnow
+from federation.models import GroupMembership, LoginSession, Notification, PracticeMembership, User, utcnow
 from federation.security import burn_password_check, check_password, hash_secret, new_secret
 from federation.security_log import log_event
 from federation.services.accounts.touch import touch
@@ -65,6 +65,16 @@ def alumni_group_ids():
     )
 
 
+def in_practice_community():
+    """Whether the user is in the practice community: a column read with the
+    user at sign-in, as the navigation asks it on every page."""
+    return (
+        exists()
+        .where(PracticeMembership.user_id == User.id, PracticeMembership.left_at.is_(None))
+        .correlate(User)
+    )
+
+
 def keep_alumni_group_ids(user: User, joined: str | None) -> None:
     """What the membership rule and the directory read instead of a query."""
     user.loaded_group_ids = tuple(int(group_id) for group_id in joined.split(",")) if joined else ()
@@ -72,7 +82,8 @@ def keep_alumni_group_ids(user: User, joined: str | None) -> None:
 
 def load_login_session(raw: str) -> User | None:
     """The signed-in person of a session key, with what every page of theirs
-    shows or asks (unread notifications, alumni groups) in the same query."""
+    shows or asks (unread notifications, alumni groups, the practice
+    community) in the same query."""
     unread = (
         select(func.count(Notification.id))
         .where(Notification.user_id == User.id, Notification.read_at.is_(None))
@@ -87,14 +98,16 @@ def load_login_session(raw: str) -> User | None:
             LoginSession.last_seen_at,
             unread,
             alumni_group_ids(),
+            in_practice_community(),
         )
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == hash_secret(raw or ""))
     ).first()
     if row is None:
         return None
-    user, expires_at, session_id, last_seen_at, user.loaded_unread, groups = row
+    user, expires_at, session_id, last_seen_at, user.loaded_unread, groups, practice = row
     keep_alumni_group_ids(user, groups)
+    user.loaded_in_practice = bool(practice)
     now = utcnow()
     if expires_at <= now or not user.is_active:
         return None

@@ -160,7 +160,8 @@ def board_query(
 
 
 def group_upcoming_events(viewer: User | None, group: AlumniGroup, limit: int = 10):
-    return list(db.session.scalars(board_query(viewer, group=group.slug).limit(limit)))
+    # Titles and times only: the hosts are not shown, so not read.
+    return list(db.session.scalars(board_query(viewer, group=group.slug, with_options=False).limit(limit)))
 
 
 def seat_counts(events) -> dict[int, int]:

@@ -2,7 +2,7 @@
 filters, member-count history, the give-first balance and the CSV export.
 
 Modules: search (LIKE patterns), registry (visibility, the list, filter
-options), operators, profile (editing, member counts), balance (give-first),
+options), operators, page (a group's own page), profile (editing, member counts), balance (give-first),
 export (CSV). This package re-exports their public names, so callers keep
 `from federation.services import groups` and `groups.get_group(...)`.
 """
@@ -16,6 +16,7 @@ from federation.services.groups.operators import (
     groups_operated_by,
     operators_of,
 )
+from federation.services.groups.page import GroupPage, group_page
 from federation.services.groups.profile import (
     PROFILE_FIELDS,
     REQUIRED,
@@ -49,7 +50,9 @@ __all__ = [
     "export_registry_csv",
     "federation_overview",
     "get_group",
+    "GroupPage",
     "give_balance",
+    "group_page",
     "group_operators",
     "group_options",
     "groups_operated_by",

@@ -3,7 +3,7 @@ shared assets."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from federation.extensions import db
 from federation.models import (
@@ -17,22 +17,21 @@ from federation.models import (
 
 def give_balance(group: AlumniGroup) -> dict[str, dict[str, int]]:
     """Accepted requests by asset kind: what the group gave (its assets used by
-    others) and what it received (others' assets it used)."""
+    others) and what it received (others' assets it used), in one statement."""
     balance = {"given": {k.value: 0 for k in AssetKind}, "received": {k.value: 0 for k in AssetKind}}
-    accepted = AssetRequest.status == RequestStatus.accepted
-    given = db.session.execute(
-        select(SharedAsset.kind, func.count(AssetRequest.id))
+    gave = SharedAsset.group_id == group.id
+    received = AssetRequest.requester_group_id == group.id
+    rows = db.session.execute(
+        select(
+            SharedAsset.kind,
+            func.sum(case((gave, 1), else_=0)),
+            func.sum(case((received, 1), else_=0)),
+        )
         .join(AssetRequest.asset)
-        .where(SharedAsset.group_id == group.id, accepted)
+        .where(AssetRequest.status == RequestStatus.accepted, or_(gave, received))
         .group_by(SharedAsset.kind)
     )
-    received = db.session.execute(
-        select(SharedAsset.kind, func.count(AssetRequest.id))
-        .join(AssetRequest.asset)
-        .where(AssetRequest.requester_group_id == group.id, accepted)
-        .group_by(SharedAsset.kind)
-    )
-    for side, rows in (("given", given), ("received", received)):
-        for kind, count in rows:
-            balance[side][kind.value] = count
+    for kind, given_count, received_count in rows:
+        balance["given"][kind.value] = int(given_count or 0)
+        balance["received"][kind.value] = int(received_count or 0)
     return balance

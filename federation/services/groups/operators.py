@@ -3,13 +3,15 @@ concerns a group."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from federation.extensions import db
 from federation.models import (
     AlumniGroup,
     GroupOperator,
+    JoinApprover,
     User,
 )
 
@@ -45,12 +47,26 @@ def add_operator(group: AlumniGroup, user: User) -> GroupOperator:
 
 
 def group_operators(group: AlumniGroup) -> list[GroupOperator]:
-    return list(
-        db.session.scalars(
-            select(GroupOperator)
-            .where(GroupOperator.group_id == group.id)
-            .options(selectinload(GroupOperator.user))
-            .join(User)
-            .order_by(User.sort_key)
-        )
+    """The group's operators with their accounts, in one statement that also
+    says which of them the group named as join approvers. The group keeps
+    both, so the permission rules that read `group.operators` and
+    `join_approver_ids(group)` ask nothing more."""
+    named = (
+        exists()
+        .where(JoinApprover.group_id == GroupOperator.group_id, JoinApprover.user_id == GroupOperator.user_id)
+        .label("named")
     )
+    rows = db.session.execute(
+        select(GroupOperator, named)
+        .join(GroupOperator.user)
+        .options(contains_eager(GroupOperator.user))
+        .where(GroupOperator.group_id == group.id)
+        .order_by(User.sort_key, User.id)
+    ).all()
+    operators = [operator for operator, _named in rows]
+    set_committed_value(group, "operators", operators)
+    # The rule of permissions.join_approver_ids: the named operators, or all.
+    group.loaded_approver_ids = frozenset(
+        {operator.user_id for operator, is_named in rows if is_named} or {o.user_id for o in operators}
+    )
+    return operators

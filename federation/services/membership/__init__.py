@@ -25,12 +25,14 @@ from federation.services.membership.digest import (
 )
 from federation.services.membership.join_requests import (
     ANSWER_LIMIT,
+    JoinActions,
     JoinRequestConflict,
     S,
     allowed_actions,
     ask_to_join,
     get_request,
     group_requests_query,
+    join_actions,
     joinable_group,
     my_group_ids,
     my_requests,
@@ -83,6 +85,8 @@ __all__ = [
     "get_request",
     "group_members_query",
     "group_requests_query",
+    "JoinActions",
+    "join_actions",
     "joinable_group",
     "my_group_ids",
     "my_requests",

@@ -7,6 +7,7 @@ transitions a viewer may make (pages and the API ask it)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -17,10 +18,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.labels import JOIN_REQUEST_STATUS_LABELS
-from federation.models import AlumniGroup, GroupMembership, JoinRequest, JoinRequestStatus, JoinSettings, User
+from federation.models import AlumniGroup, JoinRequest, JoinRequestStatus, JoinSettings, User
 from federation.permissions import (
+    alumni_group_ids,
     can_ask_to_join,
     can_decide_join_requests,
+    can_manage_group,
+    can_see_group_members,
     can_see_join_request,
     is_alumnus_of,
     may_see_birth_date,
@@ -76,9 +80,35 @@ def my_requests(user: User) -> list[JoinRequest]:
 
 
 def my_group_ids(user: User | None) -> set[int]:
-    if user is None or not user.is_authenticated:
-        return set()
-    return set(db.session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id)))
+    return set(alumni_group_ids(user))
+
+
+@dataclass(frozen=True)
+class JoinActions:
+    """What a group's page offers the viewer about joining."""
+
+    can_ask: bool
+    can_decide: bool
+    can_manage: bool
+    can_see_members: bool
+    is_mine: bool
+
+
+def join_actions(viewer: User | None, group: AlumniGroup, *, is_open: bool | None = None) -> JoinActions:
+    """`is_open` is the group's setting when the caller read it already (the
+    group's page reads it with the group); otherwise it is asked only when
+    the viewer could ask to join."""
+    mine = group.id in alumni_group_ids(viewer)
+    may_ask = can_ask_to_join(viewer) and not mine
+    if may_ask and is_open is None:
+        is_open = settings_of(group).is_open
+    return JoinActions(
+        can_ask=may_ask and bool(is_open),
+        can_decide=can_decide_join_requests(viewer, group),
+        can_manage=can_manage_group(viewer, group),
+        can_see_members=can_see_group_members(viewer, group),
+        is_mine=mine,
+    )
 
 
 def pending_request(user: User, group: AlumniGroup) -> JoinRequest | None:
