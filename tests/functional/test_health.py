@@ -233,6 +233,32 @@ def test_snapshot_job_dashboards_and_permissions(world, client, login, runner, m
     assert client.get("/health/groups/aoba").status_code == 200
 
 
+def test_cached_dashboard_follows_the_numbers_and_the_language(world, client, login, make):
+    """The coordinators' table and charts are cached by what they show: a
+    changed number or name shows at once, and each language has its own."""
+    snapshots.compute_snapshots(world["month"])
+    db.session.commit()
+    login(world["coordinator"])
+    first = client.get("/health/").get_data(as_text=True)
+    assert "大洋商事" in first and "<caption>Governance types</caption>" not in first
+    assert client.get("/health/").get_data(as_text=True) == first  # served again, the same
+    world["coordinator"].locale = "en"
+    db.session.commit()
+    english = client.get("/health/").get_data(as_text=True)
+    assert "<caption>Governance types</caption>" in english and "No group matches" not in english
+    world["coordinator"].locale = "ja"
+    world["a"].name_ja = "大洋商事アルムナイ改め"
+    make.group(slug="newcomer", name_ja="新星会")
+    db.session.commit()
+    snapshots.compute_snapshots(world["month"])
+    db.session.commit()
+    after = client.get("/health/").get_data(as_text=True)
+    assert "大洋商事アルムナイ改め" in after and "新星会" in after
+    charts_before = [part for part in first.split('"') if part.startswith("data:image/svg+xml")]
+    charts_after = [part for part in after.split('"') if part.startswith("data:image/svg+xml")]
+    assert len(charts_after) == 4 and charts_after != charts_before  # one more group counted
+
+
 def test_dashboards_read_snapshots_in_bounded_queries(world, client, login, make,
                                                       count_queries, token_for):
     snapshots.compute_snapshots(world["month"])

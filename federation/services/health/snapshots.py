@@ -3,6 +3,7 @@ dashboards (a bounded number of queries, whatever the number of groups)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, exists, func, select
@@ -181,6 +182,46 @@ def complementary_groups(group: AlumniGroup, limit: int = 3) -> list[dict]:
         .limit(limit)
     ).all()
     return [{"group": g, "shared_needs": n, "venue": bool(v)} for g, n, v in rows]
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One group's line of the coordinators' table: the values shown, and
+    nothing else, so that the rendered table can be cached by them."""
+
+    slug: str
+    name_ja: str
+    name_en: str
+    governance: GovernanceType
+    maturity: int
+    members: int
+    events_held: int | None
+    attended: int | None
+    repeat_rate: int | None
+    newcomer_share: int | None
+    flag_codes: tuple[str, ...]
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+
+def dashboard_rows(rows: list[tuple[AlumniGroup, HealthSnapshot | None]]) -> list[DashboardRow]:
+    return [
+        DashboardRow(
+            slug=g.slug,
+            name_ja=g.name_ja,
+            name_en=g.name_en or "",
+            governance=g.governance_type,
+            maturity=g.maturity_level,
+            members=s.members if s else g.registered_members,
+            events_held=s.events_held if s else None,
+            attended=s.attended if s else None,
+            repeat_rate=s.repeat_rate if s else None,
+            newcomer_share=s.newcomer_share if s else None,
+            flag_codes=tuple(f["code"] for f in (s.flags or [])) if s else (),
+        )
+        for g, s in rows
+    ]
 
 
 def federation_table(
