@@ -60,8 +60,7 @@ def federation():
         "health/federation.html",
         table=table,
         rows=snapshots.dashboard_rows(table["rows"]),
-        chart_numbers=_chart_numbers(table),
-        draw_charts=lambda: _draw_federation_charts(table),
+        charts=_federation_charts(table),
         governance_types=GovernanceType,
         governance_labels=GOVERNANCE_LABELS,
         size_bands=[b[2] for b in snapshots.SIZE_BANDS],
@@ -71,19 +70,7 @@ def federation():
     )
 
 
-def _chart_numbers(table: dict) -> tuple:
-    """Everything the dashboard's charts show. Drawing them was half the
-    page's time, and they are the same for every coordinator until a number
-    changes: the template caches them by these numbers and the language."""
-    return (
-        tuple(table["governance"].items()),
-        tuple(table["maturity"].items()),
-        tuple(table["sizes"].items()),
-        tuple((month, tuple(values.items())) for month, values in table["trend"].items()),
-    )
-
-
-def _draw_federation_charts(table: dict) -> list[charts.Chart]:
+def _federation_charts(table: dict) -> list[charts.Chart]:
     gov_labels = [str(GOVERNANCE_LABELS[g]) for g in GovernanceType]
     trend_labels = [m.strftime("%Y-%m") for m in table["trend"]]
     return [

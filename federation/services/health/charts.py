@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pygal
 from pygal.style import Style
@@ -35,20 +37,31 @@ STYLE = Style(
 
 @dataclass
 class Chart:
+    """A chart's numbers, and its SVG drawn on first use. Drawing is most of
+    a dashboard's time and the same numbers draw the same picture, so the
+    template caches the rendered figure by `key` (every input of the
+    drawing) and reads `src` only on a miss."""
+
     title: str
-    src: str  # data: URL of the SVG
     headers: list[str]
     rows: list[list[str]]
+    key: tuple
+    draw: Callable[[], str] = field(repr=False, compare=False)
+
+    @cached_property
+    def src(self) -> str:
+        """The data: URL of the SVG."""
+        svg = self.draw()
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _finish(chart, title: str, headers: list[str], rows: list[list]) -> Chart:
-    svg = chart.render(is_unicode=True)
-    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def _finish(build, kind: str, title: str, headers: list[str], rows: list[list], inputs: tuple) -> Chart:
     return Chart(
         title=title,
-        src=src,
         headers=headers,
         rows=[[str(c) if c is not None else "—" for c in r] for r in rows],
+        key=(kind, title, inputs),
+        draw=lambda: build().render(is_unicode=True),
     )
 
 
@@ -82,26 +95,34 @@ def _config(cls, title: str, values=(), **extra):
 
 
 def bar(title: str, labels: list[str], values: list[int | float | None], value_header: str) -> Chart:
-    chart = _config(pygal.Bar, title, values)
-    chart.x_labels = labels
-    chart.add(value_header, values)
+    def build():
+        chart = _config(pygal.Bar, title, values)
+        chart.x_labels = labels
+        chart.add(value_header, values)
+        return chart
+
+    rows = [[lab, v] for lab, v in zip(labels, values, strict=True)]
     return _finish(
-        chart, title, ["", value_header], [[lab, v] for lab, v in zip(labels, values, strict=True)]
+        build, "bar", title, ["", value_header], rows, (tuple(labels), tuple(values), value_header)
     )
 
 
 def line(title: str, labels: list[str], series: dict[str, list[int | float | None]]) -> Chart:
-    chart = _config(
-        pygal.Line,
-        title,
-        [v for vs in series.values() for v in vs],
-        show_legend=len(series) > 1,
-        x_label_rotation=35,
-        allow_interruptions=True,
-    )
-    chart.x_labels = labels
-    for name, values in series.items():
-        chart.add(name, values)
+    def build():
+        chart = _config(
+            pygal.Line,
+            title,
+            [v for vs in series.values() for v in vs],
+            show_legend=len(series) > 1,
+            x_label_rotation=35,
+            allow_interruptions=True,
+        )
+        chart.x_labels = labels
+        for name, values in series.items():
+            chart.add(name, values)
+        return chart
+
     headers = [""] + list(series)
     rows = [[lab] + [series[name][i] for name in series] for i, lab in enumerate(labels)]
-    return _finish(chart, title, headers, rows)
+    inputs = (tuple(labels), tuple((name, tuple(values)) for name, values in series.items()))
+    return _finish(build, "line", title, headers, rows, inputs)
