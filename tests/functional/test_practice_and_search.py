@@ -190,7 +190,12 @@ def test_relevance_puts_title_hits_first_and_recent_sorts_by_date(app, make):
         articles.update_article(author, body_hit, {"body_ja": "承認の話を追記しました。"})
         db.session.commit()
         recent = index.search(author, q="承認", sort="recent")
+        relevant = index.search(author, q="承認", sort="relevance")
+        faceted = index.search(author, q="承認", kind="article", sort="relevance")
     assert [h.item.id for h in recent.items] == [body_hit.id, title_hit.id]
+    # The newer body hit still ranks below the title hit, with a facet too.
+    assert [h.item.id for h in relevant.items] == [title_hit.id, body_hit.id]
+    assert [h.item.id for h in faceted.items] == [title_hit.id, body_hit.id] and faceted.total == 2
 
 
 def test_search_never_reveals_what_the_viewer_may_not_see(app, make):
