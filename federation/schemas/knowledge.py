@@ -11,10 +11,11 @@ from federation.models import (
     ConsultationStatus,
     GovernanceType,
     KnowledgeCategory,
+    SessionStatus,
     limits,
 )
 from federation.schemas import fields
-from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str
+from federation.schemas.base import ApiSchema, Int, Moment, PageQuerySchema, Str, enum_field
 
 CATEGORIES = [c.value for c in KnowledgeCategory]
 GOVERNANCE = [kind.value for kind in GovernanceType]
@@ -39,11 +40,11 @@ class ArticleSummarySchema(ApiSchema):
     id = fields.Integer()
     title_ja = fields.String()
     title_en = fields.String()
-    category = fields.Function(lambda a: a.category.value)
+    category = enum_field(KnowledgeCategory)
     topic = fields.String()
     governance_types = fields.List(fields.String())
     maturity_levels = fields.List(fields.Integer())
-    visibility = fields.Function(lambda a: a.visibility.value)
+    visibility = enum_field(ArticleVisibility)
     version = fields.Integer()
     author = fields.Nested(PersonSchema, allow_none=True)
     created_at = fields.AwareDateTime()
@@ -81,8 +82,8 @@ class VersionSchema(ApiSchema):
     title_en = fields.String()
     body_ja = fields.String()
     body_en = fields.String()
-    category = fields.Function(lambda v: v.category.value)
-    visibility = fields.Function(lambda v: v.visibility.value)
+    category = enum_field(KnowledgeCategory)
+    visibility = enum_field(ArticleVisibility)
     note = fields.String()
     author = fields.Nested(PersonSchema, allow_none=True)
     created_at = fields.AwareDateTime()
@@ -124,9 +125,9 @@ class ReplySchema(ApiSchema):
 class ConsultationSummarySchema(ApiSchema):
     id = fields.Integer()
     title = fields.String()
-    category = fields.Function(lambda c: c.category.value)
-    space = fields.Function(lambda c: c.space.value)
-    status = fields.Function(lambda c: c.status.value)
+    category = enum_field(KnowledgeCategory)
+    space = enum_field(ConsultationSpace)
+    status = enum_field(ConsultationStatus)
     context = fields.Nested(ContextSchema)
     asker = fields.Nested(PersonSchema, allow_none=True)
     article_id = fields.Integer(allow_none=True)
@@ -175,7 +176,7 @@ class ConsultationSessionSchema(ApiSchema):
     proposed_times = fields.List(fields.String())
     starts_at = fields.AwareDateTime(allow_none=True)
     minutes = fields.Integer()
-    status = fields.Function(lambda s: s.status.value)
+    status = enum_field(SessionStatus)
     # The other person's contact details, once accepted.
     asker_email = fields.Function(lambda s: s.asker.email if s.status.value == "accepted" else None)
     helper_email = fields.Function(lambda s: s.helper.email if s.status.value == "accepted" else None)

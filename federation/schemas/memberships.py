@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import limits
+from federation.models import JoinRequestStatus, limits
 from federation.schemas import fields
-from federation.schemas.base import ApiSchema, ErrorBodySchema, Str
+from federation.schemas.base import ApiSchema, ErrorBodySchema, Str, enum_field
 
 
 class JoinRequestCreateSchema(ApiSchema):
@@ -28,7 +28,7 @@ class JoinRequestSchema(ApiSchema):
     id = fields.Integer()
     group = fields.Function(lambda r: r.group.slug)
     person = fields.Function(lambda r: {"id": r.user_id, "name": r.user.display_name})
-    status = fields.Function(lambda r: r.status.value)
+    status = enum_field(JoinRequestStatus)
     answers = fields.Dict(keys=fields.String(), values=fields.String())
     created_at = fields.AwareDateTime()
     decided_at = fields.AwareDateTime(allow_none=True)

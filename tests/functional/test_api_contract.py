@@ -268,3 +268,19 @@ def test_every_operation_documents_the_servers_414(client):
         if method in {"get", "post", "put", "patch", "delete"} and "414" not in operation["responses"]
     ]
     assert undocumented == []
+
+
+def test_every_get_documents_its_304_and_every_status_is_an_enum(client):
+    """Every successful GET answers 304 on a matching ETag (api_headers), so
+    each lists it; a status a client branches on is a typed enum."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    without_304 = [path for path, operations in doc["paths"].items()
+                   if "get" in operations and "304" not in operations["get"]["responses"]]
+    assert without_304 == []
+    untyped = [name for name, schema in doc["components"]["schemas"].items()
+               if "status" in schema.get("properties", {})
+               and "enum" not in schema["properties"]["status"]
+               and "$ref" not in str(schema["properties"]["status"])]
+    assert untyped == []
+    assert "MethodNotAllowed" in doc["components"]["responses"]
+    assert "431" in doc["paths"]["/tokens"]["post"]["responses"]

@@ -193,6 +193,7 @@ _DESCRIPTIONS = {
     409: "Conflict with the current state",
     413: "Body too large",
     414: "Request line too long (answered by the server in front of the app)",
+    431: "Request headers too large (answered by the server in front of the app)",
     422: "Validation error",
     429: "Rate limited (see Retry-After)",
 }
@@ -230,6 +231,21 @@ def existing_on_conflict(schema):
         return bp.doc(**{"x-conflict-or-existing": True})(view)
 
     return decorator
+
+
+def _document_conditional_gets(document: dict) -> dict:
+    # api_headers makes every successful GET conditional (ETag, 304 on a
+    # match), so every GET lists 304; a method a path does not offer answers
+    # 405 in the error shape, documented once as a reusable response.
+    for operations in document.get("paths", {}).values():
+        get = operations.get("get")
+        if isinstance(get, dict):
+            get["responses"].setdefault("304", {"description": _DESCRIPTIONS[304]})
+    document.setdefault("components", {}).setdefault("responses", {})["MethodNotAllowed"] = {
+        "description": _DESCRIPTIONS[405] + " (the Allow header lists those the path offers)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    return document
 
 
 def _document_existing_on_conflict(document: dict) -> dict:
@@ -289,8 +305,9 @@ def authenticated(required: bool = True, allow=None):
             handler = errors(403)(handler)
         # Any request may be malformed (NUL in its query, JSON nested too deep:
         # guards.py), carry too large a body, or a query past the request-line
-        # limit (gunicorn answers 414 in the error shape: gunicorn_errors.py).
-        handler = errors(400, 413, 414)(handler)
+        # limit or headers past theirs (gunicorn answers 414 or 431 in the
+        # error shape: gunicorn_errors.py).
+        handler = errors(400, 413, 414, 431)(handler)
         security = [{"bearerAuth": []}] if required else [{"bearerAuth": []}, {}]
         return bp.doc(security=security)(handler)
 
@@ -413,7 +430,7 @@ def register_api(app, prefix: str) -> None:
 def openapi():
     document = current_app.extensions.get("federation_openapi")
     if document is None:
-        document = current_app.extensions["federation_openapi"] = _document_existing_on_conflict(
-            current_api.spec.to_dict()
+        document = current_app.extensions["federation_openapi"] = _document_conditional_gets(
+            _document_existing_on_conflict(current_api.spec.to_dict())
         )
     return jsonify(document)
