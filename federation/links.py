@@ -27,3 +27,13 @@ def external_url(endpoint: str, **values) -> str:
 def external_host() -> str:
     """The host of EXTERNAL_URL (for calendar UIDs and the like)."""
     return _base()[1]
+
+
+def site_path(link: str) -> str | None:
+    """The path of an absolute link into this site (one external_url built),
+    or None for a link elsewhere."""
+    scheme, netloc, path = _base()
+    base = f"{scheme}://{netloc}{path}"
+    if link.startswith(base + "/"):
+        return link[len(base) :]
+    return None

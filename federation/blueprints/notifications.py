@@ -10,6 +10,7 @@ from federation.extensions import db
 from federation.forms.base import ConfirmForm, submit
 from federation.forms.notifications import settings_form
 from federation.labels import DELIVERY_LABELS
+from federation.links import site_path
 from federation.pagination import page_args
 from federation.security import is_safe_redirect
 from federation.services import notifications as service
@@ -95,11 +96,7 @@ def settings():
 def _local(link: str) -> str:
     """The path of a notification's link on this site (links are stored
     absolute, from the configured external URL); anything else goes to the inbox."""
-    from flask import current_app
-
-    base = current_app.config["EXTERNAL_URL"].rstrip("/")
-    if link.startswith(base + "/"):
-        path = link[len(base) :]
-        if is_safe_redirect(path, request.host_url):
-            return path
+    path = site_path(link)
+    if path is not None and is_safe_redirect(path, request.host_url):
+        return path
     return url_for("notifications.inbox")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from sqlalchemy import select
 
 from federation.blueprints.api.base import authenticated, bp, errors, paginate
+from federation.links import external_url
 from federation.models import ApiToken
 from federation.schemas.account import (
     CalendarFeedSchema,
@@ -92,5 +92,4 @@ def reset_calendar_feed(actor):
 
 
 def _feed_url(secret: str) -> str:
-    # From the configured external URL, never from the request's Host.
-    return current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("calendar.feed", secret=secret)
+    return external_url("calendar.feed", secret=secret)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from federation.extensions import db
+from federation.links import external_url
 from federation.models import (
     Delivery,
     MailState,
@@ -75,12 +76,8 @@ def notify(
 
 
 def link_to(endpoint: str, **values) -> str:
-    """An absolute link for a notification, from the configured external URL
-    (never from the request), with or without a request context."""
-    from flask import current_app
-
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["EXTERNAL_URL"].rstrip("/") + path
+    """An absolute link for a notification (links.external_url)."""
+    return external_url(endpoint, **values)
 
 
 def coordinators() -> list[User]:
