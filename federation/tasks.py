@@ -102,7 +102,7 @@ def _in_app(fn: Callable[..., Any]) -> Callable[..., Any]:
         token = logs.bind_request_id(kwargs.pop(REQUEST_ID_KWARG, None))
         app = _flask_app()
         try:
-            with app.app_context(), app.test_request_context(base_url=app.config["EXTERNAL_URL"]), writing():
+            with app.app_context(), writing():
                 try:
                     result = fn(*args, **kwargs)
                     db.session.commit()

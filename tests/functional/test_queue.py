@@ -179,3 +179,30 @@ def test_reminders_fire_on_schedule_by_the_scheduler_clock(queue_app, run_worker
     time.sleep(2)  # the next ticks (still 11:00) run it again: still one mail
     assert len(db.session.scalars(select(OutboxMail).where(
         OutboxMail.template == "event_reminder")).all()) == 1
+
+
+def test_every_periodic_job_runs_outside_any_request(queue_app, make):
+    """The worker gives a job the app and nothing of a request: every
+    scheduled job runs so, and the links it mails come from EXTERNAL_URL."""
+    from flask import has_request_context
+
+    from federation.tasks import SCHEDULE
+
+    operator = make.user(role=Role.operator)
+    group = make.group(operators=(operator,))
+    tomorrow = (datetime.now(TOKYO) + timedelta(days=1)).replace(hour=19, minute=0, second=0,
+                                                                 microsecond=0)
+    event = make.event(group, starts_at=tomorrow.astimezone(timezone.utc))
+    event_id = event.id
+    make.registration(event, make.user(email="attendee@alumni.example.jp"))
+    @job(retries=0, name=f"probe-{uuid.uuid4().hex}")
+    def probe():
+        return has_request_context()
+
+    assert probe.call_local() is False  # no made-up request inside a job
+    for task in SCHEDULE:
+        task.call_local()
+    db.session.remove()
+    reminder = db.session.scalar(select(OutboxMail).where(OutboxMail.template == "event_reminder"))
+    assert reminder is not None
+    assert queue_app.config["EXTERNAL_URL"].rstrip("/") + f"/events/{event_id}" in reminder.body_text
