@@ -81,13 +81,17 @@ def calendar_file(
     return calendar.to_ical()
 
 
-def ics_response(body: bytes, filename: str, conditional: bool = True) -> Response:
+def ics_response(body: bytes, filename: str, conditional: bool = True, personal: bool = False) -> Response:
     """A calendar file as a download, conditional: calendar apps poll feeds,
     and an unchanged one (its DTSTAMPs are stable) answers 304 to their
-    If-None-Match."""
+    If-None-Match. A personal one (a secret URL, no cookie) is kept out of
+    shared caches and revalidated."""
     response = Response(
         body, mimetype="text/calendar", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
     )
+    if personal:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
     if not conditional:
         return response
     response.add_etag()

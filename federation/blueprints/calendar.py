@@ -16,7 +16,7 @@ bp = Blueprint("calendar", __name__)
 @bp.route("/<secret>.ics")
 def feed(secret: str):
     user = calendars.user_for_secret(secret)
-    return ics_response(calendars.personal_feed(user), "joint-events.ics")
+    return ics_response(calendars.personal_feed(user), "joint-events.ics", personal=True)
 
 
 @bp.route("/groups/<slug>.ics")

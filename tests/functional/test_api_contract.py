@@ -179,6 +179,7 @@ def test_personal_calendar_feed_url_reset_and_conditional_get(client, world, mak
     again = client.get(path)
     assert again.data == feed.data  # DTSTAMP does not move between fetches
     assert client.get(path, headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    assert {"private", "no-cache"} <= {d.strip() for d in feed.headers["Cache-Control"].split(",")}
     new_url = client.post("/api/v1/me/calendar/reset", headers=headers).get_json()["url"]
     assert new_url != url
     assert client.get(path).status_code == 404
