@@ -164,6 +164,7 @@ def detail(event_id: int, return_form=None):
         event=event,
         manage=manage,
         mine=mine,
+        my_actions=service.registration_actions(event, mine),
         waiting=service.waitlist_reason(event, mine),
         title=event.title_for(current_locale()),
         description=service.render_markdown(event.description_for(current_locale())),

@@ -204,6 +204,29 @@ def test_registration_closed_and_state_conflicts(client, login, world, make):
     assert db.session.scalar(select(func.count(EventRegistration.id))) == 0
 
 
+def test_the_page_offers_to_cancel_only_while_the_service_would(client, login, world, make):
+    """The cancel link follows the rule cancel_registration checks: shown for
+    a published event still to come, not once it has begun; nothing once
+    the registration is cancelled."""
+    event = make.event(world["lead"], capacity=5)
+    login(world["member"])
+    client.post(f"/events/{event.id}/register")
+    unregister = f"/events/{event.id}/unregister\""
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="my-registration"' in page and unregister in page
+    event.starts_at = datetime.now(timezone.utc) - timedelta(minutes=5)
+    db.session.commit()
+    begun = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="my-registration"' in begun and unregister not in begun
+    assert client.post(f"/events/{event.id}/unregister").status_code in (302, 409)
+    event.starts_at = datetime.now(timezone.utc) + timedelta(days=3)
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    db.session.commit()
+    assert client.post(f"/events/{event.id}/unregister").status_code == 302
+    cancelled = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert 'id="my-registration"' not in cancelled and unregister not in cancelled
+
+
 def test_change_of_time_or_cancellation_mails_every_registrant(client, login, world, make):
     event = make.event(world["lead"], cohosts=(world["co"],), capacity=1)
     make.registration(event, world["member"])

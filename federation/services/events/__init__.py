@@ -9,7 +9,6 @@ This package re-exports their public names, so callers keep
 `from federation.services import events` and `events.register(...)`.
 """
 
-from federation.links import external_url
 from federation.models.base import TOKYO
 from federation.services.events.attendees import (
     check_in,
@@ -71,14 +70,12 @@ from federation.services.events.registration import (
     cancel_registration,
     promote_waitlist,
     register,
+    registration_actions,
     registration_open,
     waitlist_position,
     waitlist_reason,
 )
 from federation.services.events.resources import request_speaker, request_venue
-
-# The old private name of the link builder; links.external_url is its home.
-_link = external_url
 
 __all__ = [
     "ALLOWED_TAGS",
@@ -94,6 +91,7 @@ __all__ = [
     "event_actions",
     "cancel_event",
     "cancel_registration",
+    "registration_actions",
     "check_in",
     "complete_event",
     "confirm_host",

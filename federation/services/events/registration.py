@@ -144,6 +144,19 @@ def _ics_attachment(user: User, event: JointEvent) -> tuple[tuple[str, str, byte
     )
 
 
+def _cancellable(event: JointEvent) -> bool:
+    return event.status == EventStatus.published and event.starts_at > utcnow()
+
+
+def registration_actions(event: JointEvent, registration: EventRegistration | None) -> frozenset[str]:
+    """What the event page offers about the viewer's own registration:
+    "show" while it holds a seat or a waitlist place, "cancel" while it may
+    still be cancelled (the rule cancel_registration checks)."""
+    if not seats.is_active(registration):
+        return frozenset()
+    return frozenset({"show", "cancel"} if _cancellable(event) else {"show"})
+
+
 def cancel_registration(actor: User, event: JointEvent) -> EventRegistration:
     """Frees the seat; the first person on the waitlist who fits is promoted
     and mailed."""
@@ -151,7 +164,7 @@ def cancel_registration(actor: User, event: JointEvent) -> EventRegistration:
     registration = my_registration(actor, event)
     if not seats.is_active(registration):
         raise NotFound()
-    if event.status != EventStatus.published or event.starts_at <= utcnow():
+    if not _cancellable(event):
         raise Conflict(_("This registration can no longer be cancelled."))
     seats.release(registration)
     promote_waitlist(event)
