@@ -146,6 +146,7 @@ def _render_detail(consultation, status: int = 200, **forms):
         action_form=ConfirmForm(),
         sessions=service.sessions_for(current_user, consultation),
         proposed_times=lambda s: [datetime.fromisoformat(t) for t in s.proposed_times],
+        session_actions=lambda s: service.session_actions(current_user, s),
     ), status
 
 

@@ -216,6 +216,10 @@ def test_one_to_one_session_accept_and_cancel(client, app, make, login, token_fo
     assert created.status_code == 201, created.get_json()
     session_id = created.get_json()["id"]
     assert created.get_json()["helper_email"] is None
+    proposed = db.session.get(ConsultationSession, session_id)
+    assert service.session_actions(helper, proposed) == {"accept", "cancel"}
+    assert service.session_actions(asker, proposed) == {"cancel"}
+    assert service.session_actions(stranger, proposed) == frozenset()
     assert _mails("consultation_session_request")[0].recipient == helper.email
     # The asker cannot accept; someone else cannot even see it.
     assert client.post(f"/api/v1/consultation-sessions/{session_id}/accept", headers=headers,
@@ -258,7 +262,11 @@ def test_one_to_one_session_accept_and_cancel(client, app, make, login, token_fo
     assert b"METHOD:CANCEL" in client.get(f"/consultations/sessions/{session_id}/invite.ics").data
     assert client.post(f"/api/v1/consultation-sessions/{session_id}/cancel",
                        headers=helper_headers).status_code == 409
-    assert db.session.get(ConsultationSession, session_id).status.value == "cancelled"
+    ended = db.session.get(ConsultationSession, session_id)
+    assert ended.status.value == "cancelled"
+    assert service.session_actions(asker, ended) == service.session_actions(helper, ended) == frozenset()
+    page = client.get(f"/consultations/{row.id}").get_data(as_text=True)
+    assert f"/consultations/sessions/{session_id}/cancel" not in page
 
 
 def test_reports_go_to_the_directorys_queue(client, app, make, login):

@@ -140,8 +140,23 @@ def accept_session(actor: User, session: ConsultationSession, time) -> Consultat
     return session
 
 
+def _is_party(actor: User | None, session: ConsultationSession) -> bool:
+    return actor is not None and actor.is_authenticated and actor.id in (session.asker_id, session.helper_id)
+
+
+def session_actions(actor: User | None, session: ConsultationSession) -> frozenset[str]:
+    """What the consultation page offers `actor` on a 1:1 session: accept a
+    proposed time (the helper), cancel (either person, until cancelled)."""
+    actions = set()
+    if session.status == SessionStatus.proposed and can_accept_consultation_session(actor, session):
+        actions.add("accept")
+    if session.status != SessionStatus.cancelled and _is_party(actor, session):
+        actions.add("cancel")
+    return frozenset(actions)
+
+
 def cancel_session(actor: User, session: ConsultationSession) -> ConsultationSession:
-    if actor.id not in (session.asker_id, session.helper_id):
+    if not _is_party(actor, session):
         raise Forbidden()
     won = db.session.execute(
         update(ConsultationSession)

@@ -23,6 +23,7 @@ from federation.services.knowledge.consultation_sessions import (
     cancel_session,
     get_session,
     request_session,
+    session_actions,
     session_ics,
     sessions_for,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "TITLE_LIMIT",
     "accept_session",
     "cancel_session",
+    "session_actions",
     "consultations_query",
     "context_of",
     "get_consultation",
