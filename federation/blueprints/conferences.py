@@ -25,7 +25,7 @@ from federation.forms.conferences import (
 from federation.guards import parse_id
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.models import AssetKind, AssetStatus, SharedAsset, User, utcnow
+from federation.models import AssetKind, AssetStatus, SharedAsset, User
 from federation.pagination import page_args
 from federation.permissions import can_manage_group, can_review_conference, is_coordinator, is_speaker
 from federation.services import conferences as service
@@ -77,17 +77,15 @@ def detail(year: int):
     edition = service.get_edition(year)
     mine = service.my_registration(current_user, edition)
     days = service.programme(edition)
-    signups = {}
-    if mine is not None:
-        for _day, sessions in days:
-            for s in sessions:
-                signups[s.id] = service.my_signup(current_user, s)
+    scheduled = [s for _day, sessions in days for s in sessions]
+    signups = service.my_signups(current_user, scheduled) if mine is not None else {}
     return render_template(
         "conferences/detail.html",
         edition=edition,
         days=days,
         mine=mine,
         signups=signups,
+        session_actions=service.programme_actions(current_user, edition, mine, scheduled, signups),
         theme=edition.theme_for(current_locale()),
         archived=service.is_archived(edition),
         seats_left=service.seats_left(edition),
@@ -97,7 +95,6 @@ def detail(year: int):
         coordinator=is_coordinator(current_user),
         action=ConfirmForm(),
         content_form=ContentForm(),
-        now_past=utcnow(),
     )
 
 

@@ -1,7 +1,7 @@
 """The annual conference: windows, proposals, quotas, blind review, ranking,
 decisions, clashes, registration with a waitlist, the archive and the API."""
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -355,6 +355,51 @@ def test_limited_session_sign_up_with_a_waitlist(client, people, make, login):
     from federation.models import SessionSignup
     statuses = sorted(s.status.value for s in db.session.scalars(select(SessionSignup)))
     assert statuses == ["confirmed", "waitlisted"]
+
+
+def test_programme_offers_what_the_services_allow_in_bounded_queries(client, people, make, login,
+                                                                     count_queries):
+    """A registered member's programme: a seat they hold shows with its
+    cancel button, a session still to come offers a sign-up, one that has
+    begun offers nothing; their seats are read in one statement however
+    many sessions there are."""
+    edition = make.edition(phase="decided")
+    now = datetime.now(timezone.utc)
+
+    def add_session(n, starts_at=None):
+        proposal = _accepted(make, edition, people)
+        start = starts_at or slot(edition, 9 + n)
+        row = ConferenceSession(edition_id=edition.id, proposal=proposal, room=f"Room {n}",
+                                capacity=5, starts_at=start, ends_at=start + timedelta(minutes=50))
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    held, open_seat = add_session(0), add_session(1)
+    begun = add_session(2, starts_at=now - timedelta(minutes=10))
+    login(people["member"])
+    client.post("/conferences/2031/register")
+    assert client.post(f"/conferences/sessions/{held.id}/signup").status_code == 302
+    page = client.get("/conferences/2031").get_data(as_text=True)
+
+    def row_of(session):
+        start = page.index(f'id="session-{session.id}"')
+        return page[start:page.index("</tr>", start)]
+
+    assert f"/conferences/sessions/{held.id}/cancel" in row_of(held)
+    assert f"/conferences/sessions/{open_seat.id}/signup" in row_of(open_seat)
+    assert "/signup" not in row_of(begun) and "/cancel" not in row_of(begun)
+
+    def statements():
+        client.get("/conferences/2031")
+        with count_queries() as seen:
+            assert client.get("/conferences/2031").status_code == 200
+        return len(seen)
+
+    few = statements()
+    for n in range(3, 9):
+        add_session(n)
+    assert statements() == few
 
 
 def test_no_overbooking_under_concurrent_registrations(app, make, people):

@@ -25,7 +25,7 @@ from federation.models import (
 from federation.models.base import TOKYO
 from federation.permissions import is_coordinator, is_member
 from federation.services import notifications, seats
-from federation.services.conferences._common import require_window
+from federation.services.conferences._common import is_archived, require_window
 from federation.text import normalise
 
 
@@ -169,6 +169,52 @@ def my_signup(actor: User | None, session: ConferenceSession):
     return db.session.scalar(
         select(SessionSignup).where(SessionSignup.session_id == session.id, SessionSignup.user_id == actor.id)
     )
+
+
+def my_signups(actor: User | None, sessions: list[ConferenceSession]) -> dict[int, SessionSignup]:
+    """The actor's active seats in these sessions, by session id: one statement."""
+    if actor is None or not actor.is_authenticated or not sessions:
+        return {}
+    return {
+        signup.session_id: signup
+        for signup in db.session.scalars(
+            select(SessionSignup).where(
+                SessionSignup.user_id == actor.id, SessionSignup.session_id.in_([s.id for s in sessions])
+            )
+        )
+        if seats.is_active(signup)
+    }
+
+
+def programme_actions(
+    actor: User | None,
+    edition: ConferenceEdition,
+    registration,
+    sessions: list[ConferenceSession],
+    seated: dict[int, SessionSignup],
+) -> dict[int, frozenset[str]]:
+    """What the programme offers `actor` on each session, by the rules the
+    services check: "seat" (shows their seat), "cancel_seat" and "sign_up"
+    (sign_up, cancel_signup), "unschedule" (scheduling.unschedule) and
+    "content" (scheduling.attach_content). `seated` is my_signups."""
+    now = utcnow()
+    registered = registration is not None and registration.status == RegistrationStatus.confirmed
+    coordinator = is_coordinator(actor)
+    actions: dict[int, frozenset[str]] = {}
+    for session in sessions:
+        allowed = set()
+        begun = session.starts_at <= now
+        if session.capacity is not None and registered and not is_archived(edition):
+            if session.id in seated:
+                allowed |= {"seat"} if begun else {"seat", "cancel_seat"}
+            elif not begun:
+                allowed.add("sign_up")
+        if coordinator and not begun:
+            allowed.add("unschedule")
+        if coordinator and session.ends_at <= now:
+            allowed.add("content")
+        actions[session.id] = frozenset(allowed)
+    return actions
 
 
 def session_seats_left(session: ConferenceSession) -> int | None:
