@@ -177,13 +177,20 @@ def test_topics_page(client, make, login):
     assert client.get("/consultations/topics").status_code == 403
 
 
-def test_session_form_refuses_times_at_the_ends_of_the_calendar(client, app, make, login):
+def answered_consultation(app, make):
+    """(asker, helper, consultation): an operator's consultation another
+    operator has replied to, so the asker may propose a 1:1 session."""
     asker, _g = operator(make)
     helper, _g2 = operator(make)
     row = consultation(app, asker)
     with app.test_request_context():
         service.reply(helper, db.session.get(Consultation, row.id), "ぜひ一度お話ししましょう。")
         db.session.commit()
+    return asker, helper, row
+
+
+def test_session_form_refuses_times_at_the_ends_of_the_calendar(client, app, make, login):
+    asker, helper, row = answered_consultation(app, make)
     login(asker)
     for moment in ("0001-01-01T00:00", "9999-12-31T23:59"):
         response = client.post(f"/consultations/{row.id}/sessions",
@@ -196,12 +203,7 @@ def test_session_form_refuses_times_at_the_ends_of_the_calendar(client, app, mak
 
 
 def test_one_to_one_session_accept_and_cancel(client, app, make, login, token_for):
-    asker, _g = operator(make)
-    helper, _g2 = operator(make)
-    row = consultation(app, asker)
-    with app.test_request_context():
-        service.reply(helper, db.session.get(Consultation, row.id), "ぜひ一度お話ししましょう。")
-        db.session.commit()
+    asker, helper, row = answered_consultation(app, make)
     soon = (datetime.now(timezone.utc) + timedelta(days=3)).replace(microsecond=0, second=0)
     times = [(soon + timedelta(hours=h)).isoformat() for h in (0, 2, 4)]
     headers = token_for(asker)
