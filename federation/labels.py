@@ -270,6 +270,20 @@ PROFILE_FIELD_LABELS = {
     "offers": _l("Offers and asks"),
 }
 
+# The fields of an alumni import (services/alumni_import.py): a column maps
+# to one of these keys.
+IMPORT_FIELD_LABELS = {
+    "full_name": _l("Full name (family and given, split at the space)"),
+    "family_name": _l("Family name"),
+    "given_name": _l("Given name"),
+    "full_kana": _l("Full name in kana (split at the space)"),
+    "family_name_kana": _l("Family name (kana)"),
+    "given_name_kana": _l("Given name (kana)"),
+    "email": _l("Email address"),
+    "year_left": _l("Year left"),
+    "organisation": _l("Current organisation"),
+}
+
 SIDE_LABELS = {Side.offer: _l("Offer"), Side.ask: _l("Ask")}
 
 JOIN_REQUEST_STATUS_LABELS = {
@@ -297,12 +311,54 @@ HEALTH_SECTION_LABELS = {
     "highlights": _l("Highlights"),
 }
 
+# The failure patterns of the founding statement (and leader dependence):
+# the names of the health flags, keyed by flag code (services/health/flags).
+FLAG_PATTERN_LABELS = {
+    "signups": _l("Hard to get sign-ups and attendance"),
+    "operators_only": _l("Only the operators start anything"),
+    "repeat_drop": _l("Repeat attendance is dropping"),
+    "wrong_audience": _l("The people who sign up do not come"),
+    "no_outcome": _l('No measurable outcome ("is this worth it?")'),
+    "leader_dependence": _l("Depends on one leader"),
+}
+
 CATEGORY_LABELS = {
     KnowledgeCategory.mindset: _l("Mindset"),
     KnowledgeCategory.governance: _l("Governance"),
     KnowledgeCategory.operations: _l("Operations"),
     KnowledgeCategory.activation: _l("Activation"),
     KnowledgeCategory.promotion: _l("Promotion"),
+}
+
+# The sub-topics of each category of practical knowledge (the founding
+# statement's): the keys are the topics an article may have.
+TOPIC_LABELS = {
+    KnowledgeCategory.mindset: {},
+    KnowledgeCategory.governance: {
+        "concept": _l("Concept"),
+        "governance_types": _l("Governance types"),
+        "eligibility": _l("Eligibility"),
+        "decision_rules": _l("Decision rules"),
+        "guidelines": _l("Guidelines"),
+        "team_building": _l("Team building"),
+    },
+    KnowledgeCategory.operations: {
+        "processes": _l("Processes"),
+        "manuals": _l("Manuals"),
+        "templates": _l("Templates"),
+        "tools": _l("Tools"),
+    },
+    KnowledgeCategory.activation: {
+        "value_design": _l("Value design"),
+        "event_planning": _l("Event planning"),
+        "member_driven": _l("Member-driven activity"),
+        "facilitation": _l("Facilitation"),
+    },
+    KnowledgeCategory.promotion: {
+        "content": _l("Content"),
+        "media": _l("Media"),
+        "external_collaboration": _l("External collaboration"),
+    },
 }
 
 ARTICLE_VISIBILITY_LABELS = {
@@ -323,6 +379,10 @@ def outcome_label(value) -> object:
 
 def asset_kind_label(value) -> object:
     return ASSET_KIND_LABELS[AssetKind(value)]
+
+
+def topic_label(category, topic: str) -> str:
+    return str(TOPIC_LABELS.get(KnowledgeCategory(category), {}).get(topic, "")) if topic else ""
 
 
 # Each table resolved once per language and process: a page shows the same

@@ -12,7 +12,7 @@ from federation.errors import Conflict
 from federation.extensions import db
 from federation.forms.base import BaseForm, ConfirmForm, choices, max_length, required, submit
 from federation.labels import ROLE_LABELS
-from federation.models import MailStatus, OutboxMail, Role, User
+from federation.models import MailStatus, OutboxMail, Role, User, limits
 from federation.pagination import page_args
 from federation.security_log import log_event
 from federation.services import accounts, admin
@@ -23,7 +23,7 @@ bp = Blueprint("admin", __name__)
 
 class RemoveAccountForm(BaseForm):
     confirm_email = StringField(
-        _l("Type the account's email address to confirm"), validators=[required(), max_length(254)]
+        _l("Type the account's email address to confirm"), validators=[required(), max_length(limits.EMAIL)]
     )
     submit = SubmitField(_l("Remove the account"))
 

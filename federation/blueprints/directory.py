@@ -24,7 +24,13 @@ from federation.forms.directory import (
     ReportForm,
 )
 from federation.i18n import current_locale
-from federation.labels import PROFILE_FIELD_LABELS, PROFILE_VISIBILITY_LABELS, SIDE_LABELS, in_language
+from federation.labels import (
+    IMPORT_FIELD_LABELS,
+    PROFILE_FIELD_LABELS,
+    PROFILE_VISIBILITY_LABELS,
+    SIDE_LABELS,
+    in_language,
+)
 from federation.models import NeedPair, ReadKind, Side
 from federation.pagination import page_args
 from federation.permissions import can_invite_alumni, can_see_abuse_reports, is_member
@@ -243,8 +249,6 @@ def _preview_page(group, import_form, text: str, mapping: builtins.list[str] | N
     preview = directory.preview_import(current_user, group, text, mapping)
     db.session.rollback()
     confirm = ConfirmImportForm(prefix="confirm", content=text)
-    from federation.services.alumni_import import FIELDS
-
     return render_template(
         "directory/import_preview.html",
         group=group,
@@ -252,7 +256,7 @@ def _preview_page(group, import_form, text: str, mapping: builtins.list[str] | N
         rows=preview.rows,
         form=confirm,
         import_form=import_form,
-        fields=FIELDS,
+        fields=IMPORT_FIELD_LABELS,
         content=text,
     ), 422 if preview.missing else 200
 

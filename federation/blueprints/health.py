@@ -15,7 +15,7 @@ from federation.csvfiles import csv_response
 from federation.errors import Invalid
 from federation.forms.base import submit
 from federation.forms.health import ConsentForm, HighlightsForm, OutcomeForm, ThresholdsForm
-from federation.labels import GOVERNANCE_LABELS, HEALTH_SECTION_LABELS, OUTCOME_LABELS
+from federation.labels import FLAG_PATTERN_LABELS, GOVERNANCE_LABELS, HEALTH_SECTION_LABELS, OUTCOME_LABELS
 from federation.models import GovernanceType, IntroductionStatus
 from federation.permissions import (
     can_manage_event,
@@ -26,7 +26,6 @@ from federation.permissions import (
 )
 from federation.services import events, groups
 from federation.services.health import charts, export, outcomes, report, settings, snapshots
-from federation.services.health.flags import PATTERNS
 from federation.services.health.indicators import DEFINITIONS, event_breakdown
 
 bp = Blueprint("health", __name__)
@@ -64,7 +63,7 @@ def federation():
         governance_types=GovernanceType,
         governance_labels=GOVERNANCE_LABELS,
         size_bands=[b[2] for b in snapshots.SIZE_BANDS],
-        patterns=PATTERNS,
+        patterns=FLAG_PATTERN_LABELS,
         pct=_pct,
         args=args,
     )

@@ -18,7 +18,13 @@ from federation.forms.knowledge import (
     PracticeProfileForm,
 )
 from federation.i18n import current_locale
-from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, SPACE_LABELS, in_language
+from federation.labels import (
+    ARTICLE_VISIBILITY_LABELS,
+    CATEGORY_LABELS,
+    SPACE_LABELS,
+    in_language,
+    topic_label,
+)
 from federation.models import GovernanceType, KnowledgeCategory
 from federation.pagination import page_args
 from federation.permissions import (
@@ -38,7 +44,7 @@ from federation.services.knowledge import (
     textbook,
 )
 from federation.services.knowledge import attachments as files
-from federation.services.knowledge.taxonomy import MATURITY_LEVELS, topic_label
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS
 
 bp = Blueprint("knowledge", __name__)
 

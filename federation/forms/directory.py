@@ -75,7 +75,7 @@ for _field in PROFILE_FIELD_LABELS:
     )
 for _need, _side, _name in ProfileForm.need_field_names():
     setattr(ProfileForm, _name + "_on", BooleanField(_l("Yes")))
-    setattr(ProfileForm, _name, StringField(_l("Detail"), validators=[max_length(200)]))
+    setattr(ProfileForm, _name, StringField(_l("Detail"), validators=[max_length(limits.NEED_DETAIL)]))
 
 
 class InviteForm(NameFields, BaseForm):

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Optional
 
 from federation.forms.base import BaseForm, choices, max_length
 from federation.labels import OUTCOME_LABELS
-from federation.services.health.outcomes import NOTE_LIMIT
+from federation.models import limits
 from federation.services.health.report import HIGHLIGHTS_LIMIT
 from federation.services.health.settings import SETTINGS
 
@@ -31,7 +31,9 @@ class OutcomeForm(BaseForm):
         choices=choices((k.value, v) for k, v in OUTCOME_LABELS.items()),
         validators=[InputRequired(message=_l("Choose what came of it."))],
     )
-    note = TextAreaField(_l("A line about it (optional)"), validators=[Optional(), max_length(NOTE_LIMIT)])
+    note = TextAreaField(
+        _l("A line about it (optional)"), validators=[Optional(), max_length(limits.OUTCOME_NOTE)]
+    )
     named = BooleanField(
         _l("The federation may name me with this outcome (otherwise it only counts in totals)")
     )

@@ -19,9 +19,9 @@ from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from federation.forms.base import BaseForm, choices, max_length, required
-from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, GOVERNANCE_LABELS
+from federation.labels import ARTICLE_VISIBILITY_LABELS, CATEGORY_LABELS, GOVERNANCE_LABELS, TOPIC_LABELS
 from federation.models import ArticleVisibility, GovernanceType, KnowledgeCategory, limits
-from federation.services.knowledge.taxonomy import MATURITY_LEVELS, TOPICS
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -36,7 +36,7 @@ def category_choices(blank: bool = False):
 
 def topic_choices():
     pairs = [("", _l("No sub-topic"))]
-    for category, topics in TOPICS.items():
+    for category, topics in TOPIC_LABELS.items():
         for value, label in topics.items():
             # Lazy, so the label is joined in the reader's language, not at import.
             pairs.append((value, LazyString(lambda c=category, t=label: f"{CATEGORY_LABELS[c]} › {t}")))

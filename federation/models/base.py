@@ -64,3 +64,21 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, server_default=func.now())
+
+
+class SeatMixin:
+    """The columns of a seat with a waitlist, the rows services/seats.py
+    takes, releases and promotes (event RSVPs, conference attendees and
+    limited-session sign-ups): waitlist order and when it was given up."""
+
+    queued_at: Mapped[datetime]  # waitlist order
+    cancelled_at: Mapped[datetime | None]
+
+
+class CheckInMixin:
+    """A seat whose holder is checked in at the door (services/seats.py
+    check_in): event RSVPs and conference attendees, declared after
+    SeatMixin (`class Row(SeatMixin, CheckInMixin, Base)`) so the columns
+    keep the tables' order."""
+
+    checked_in_at: Mapped[datetime | None]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models import limits
 from federation.models.asset import AssetRequest, SharedAsset
-from federation.models.base import Base, TimestampMixin, utcnow
+from federation.models.base import Base, CheckInMixin, SeatMixin, TimestampMixin, utcnow
 from federation.models.event import RegistrationStatus
 from federation.models.group import AlumniGroup
 from federation.models.user import User, enum_column
@@ -251,7 +251,7 @@ class ConferenceSession(Base):
     proposal: Mapped[Proposal] = relationship()
 
 
-class ConferenceRegistration(Base):
+class ConferenceRegistration(SeatMixin, CheckInMixin, Base):
     """An attendee of the edition (the rules of joint-event registrations)."""
 
     __tablename__ = "conference_registration"
@@ -266,15 +266,12 @@ class ConferenceRegistration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus, "conference_registration_status")
     )
-    queued_at: Mapped[datetime]
-    cancelled_at: Mapped[datetime | None]
-    checked_in_at: Mapped[datetime | None]
 
     edition: Mapped[ConferenceEdition] = relationship()
     user: Mapped[User | None] = relationship()
 
 
-class SessionSignup(Base):
+class SessionSignup(SeatMixin, Base):
     """A registered attendee's seat in a limited session."""
 
     __tablename__ = "conference_session_signup"
@@ -289,8 +286,6 @@ class SessionSignup(Base):
     status: Mapped[RegistrationStatus] = mapped_column(
         enum_column(RegistrationStatus, "conference_signup_status")
     )
-    queued_at: Mapped[datetime]
-    cancelled_at: Mapped[datetime | None]
 
     session: Mapped[ConferenceSession] = relationship()
     user: Mapped[User | None] = relationship()

@@ -143,7 +143,7 @@ class ProfileNeed(Base):
     profile_id: Mapped[int] = mapped_column(ForeignKey("directory_profile.id", ondelete="CASCADE"))
     need: Mapped[NeedPair] = mapped_column(enum_column(NeedPair, "need_pair"))
     side: Mapped[Side] = mapped_column(enum_column(Side, "need_side"))
-    detail: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(limits.NEED_DETAIL), default="")
     wide: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models import limits
 from federation.models.asset import AssetRequest
-from federation.models.base import Base, TimestampMixin, utcnow
+from federation.models.base import Base, CheckInMixin, SeatMixin, TimestampMixin, utcnow
 from federation.models.group import AlumniGroup
 from federation.models.user import User, enum_column
 
@@ -159,7 +159,7 @@ class EventSpeaker(Base):
     asset_request: Mapped[AssetRequest] = relationship()
 
 
-class EventRegistration(Base):
+class EventRegistration(SeatMixin, CheckInMixin, Base):
     """One person's RSVP. Cancelled rows stay (a new registration reuses the
     row); an erased account's rows stay anonymised, so statistics stay right."""
 
@@ -179,10 +179,8 @@ class EventRegistration(Base):
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "registration_status"))
     listed: Mapped[bool] = mapped_column(default=False)  # agreed to be shown to attendees
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
-    queued_at: Mapped[datetime]  # waitlist order
-    cancelled_at: Mapped[datetime | None]
-    checked_in_at: Mapped[datetime | None]
-    reminded_at: Mapped[datetime | None]
+    # After the seat columns (a mixin's come last), where the table has it.
+    reminded_at: Mapped[datetime | None] = mapped_column(sort_order=1)
 
     event: Mapped[JointEvent] = relationship()
     user: Mapped[User | None] = relationship()

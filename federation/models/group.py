@@ -73,7 +73,7 @@ class AlumniGroup(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    slug: Mapped[str] = mapped_column(String(limits.GROUP_SLUG), unique=True)
     name_ja: Mapped[str] = mapped_column(String(limits.GROUP_NAME))
     name_en: Mapped[str] = mapped_column(String(limits.GROUP_NAME), default="")
     name_kana: Mapped[str] = mapped_column(String(limits.GROUP_NAME_KANA), default="")

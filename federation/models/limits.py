@@ -25,6 +25,7 @@ SORT_KEY = SORT_KEY_LENGTH  # the widest stored ICU sort key (federation.text)
 ORGANISATION = 120
 PROFILE_TITLE = 120
 TOPICS = 500
+NEED_DETAIL = 200  # a directory profile's line on an offer or an ask
 
 # Groups and applications
 GROUP_NAME = 120
@@ -40,6 +41,9 @@ PLATFORMS = 2000
 ROLE_DESCRIPTION = 4000
 CRITERION = 32
 KEY = 40
+# The API's cap on the registry's long texts (Text columns: eligibility rule,
+# endorsement, descriptions, equipment, house rules, speaker bio).
+REGISTRY_TEXT = 20000
 
 # Assets
 ASSET_TITLE = 160
@@ -70,6 +74,8 @@ DECISION_MESSAGE = 8000
 REVIEW_NOTE = 4000
 MAIL_SUBJECT = 255
 NOTIFICATION_KIND = 60
+JOIN_ANSWER = 1000  # one answer of a join request
+OUTCOME_NOTE = 1000  # the line on an introduction's outcome
 
 # Search
 SEARCH_QUERY = 100

@@ -35,7 +35,7 @@ class OutboxMail(Base):
     dedup_key: Mapped[str] = mapped_column(String(400), unique=True)
     template: Mapped[str] = mapped_column(String(80))
     locale: Mapped[str] = mapped_column(String(limits.LOCALE))
-    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    recipient: Mapped[str] = mapped_column(String(limits.EMAIL), index=True)
     subject: Mapped[str] = mapped_column(String(limits.MAIL_SUBJECT))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from federation.models import limits
 from federation.models.base import Base
 from federation.models.group import AlumniGroup
 from federation.models.user import User, enum_column
@@ -31,7 +32,7 @@ class JoinSettings(Base):
     is_open: Mapped[bool] = mapped_column(default=True)
     # [{"key": ..., "label": ..., "kind": "text"|"textarea"|"date", "required": bool}]
     questions: Mapped[list] = mapped_column(JSON, default=list)
-    founding_statement_url: Mapped[str] = mapped_column(String(500), default="")
+    founding_statement_url: Mapped[str] = mapped_column(String(limits.URL), default="")
     approve_template: Mapped[str] = mapped_column(Text, default="")
     decline_template: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -42,7 +42,7 @@ class Notification(Base):
     # template: the inbox says exactly what the mail says.
     subject: Mapped[str] = mapped_column(String(limits.MAIL_SUBJECT))
     body: Mapped[str] = mapped_column(Text, default="")
-    link: Mapped[str] = mapped_column(String(500), default="")
+    link: Mapped[str] = mapped_column(String(limits.URL), default="")
     mail_state: Mapped[MailState] = mapped_column(
         enum_column(MailState, "notification_mail_state"), default=MailState.none
     )

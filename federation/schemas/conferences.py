@@ -53,7 +53,7 @@ class EditionSchema(ApiSchema):
     )
     venue_group = Str(
         load_only=True,
-        validate=validate.Length(max=64),
+        validate=validate.Length(max=limits.GROUP_SLUG),
         metadata={"description": "slug of the group asking for the venue"},
     )
     venue_starts_at = Moment(load_only=True)
@@ -107,7 +107,7 @@ class RankedProposalSchema(ProposalSchema):
 class ReviewSchema(ApiSchema):
     id = fields.Integer(dump_only=True)
     proposal_id = fields.Integer(dump_only=True)
-    scores = fields.Dict(keys=Str(validate=validate.Length(max=40)), values=Int(), required=True)
+    scores = fields.Dict(keys=Str(validate=validate.Length(max=limits.KEY)), values=Int(), required=True)
     comment = Str(load_default="", validate=validate.Length(max=limits.MESSAGE))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import OutcomeKind
+from federation.models import OutcomeKind, limits
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, Day, Str
 
@@ -82,7 +82,7 @@ class ImpactReportSchema(ApiSchema):
 class OutcomeInSchema(ApiSchema):
     outcome = Str(required=True, validate=validate.OneOf([k.value for k in OutcomeKind]))
     named = fields.Boolean(load_default=False)
-    note = Str(load_default="", validate=validate.Length(max=1000))
+    note = Str(load_default="", validate=validate.Length(max=limits.OUTCOME_NOTE))
 
 
 class OutcomeSchema(ApiSchema):

@@ -14,7 +14,7 @@ class JoinRequestCreateSchema(ApiSchema):
     # {question key: answer}; the group's questions decide which keys count.
     answers = fields.Dict(
         keys=Str(validate=validate.Length(max=40)),
-        values=Str(validate=validate.Length(max=1000)),
+        values=Str(validate=validate.Length(max=limits.JOIN_ANSWER)),
         load_default=dict,
         validate=validate.Length(max=20),
     )

@@ -32,7 +32,7 @@ from federation.schemas.base import (
     one_of,
 )
 
-TEXT = validate.Length(max=20000)
+TEXT = validate.Length(max=limits.REGISTRY_TEXT)
 
 
 class MemberCountSchema(ApiSchema):
@@ -142,7 +142,7 @@ class AssetQuerySchema(PageQuerySchema):
     group = Str(load_default="", validate=validate.Length(max=limits.GROUP_SLUG))
     q = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
     area = Str(load_default="", validate=validate.Length(max=limits.AREA))
-    topic = Str(load_default="", validate=validate.Length(max=100))
+    topic = Str(load_default="", validate=validate.Length(max=limits.SEARCH_QUERY))
     capacity = QueryInt(load_default=None, validate=validate.Range(0, 1_000_000))
 
 

@@ -2,7 +2,8 @@
 column mapping the operator confirms in the preview.
 
 Real member lists have headers such as 氏名, フリガナ, カナ, 退職年 or 所属, in
-any order: each column is mapped to one of FIELDS, guessed from common
+any order: each column is mapped to one of the fields (the keys of
+federation.labels.IMPORT_FIELD_LABELS), guessed from common
 Japanese and English headers, or from what this group's operators chose last
 time (remembered per group, keyed by the folded header text). A full-name
 column is split at the first space (half- or full-width).
@@ -16,26 +17,14 @@ import re
 import zipfile
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from federation.errors import Invalid
 from federation.extensions import db
+from federation.labels import IMPORT_FIELD_LABELS
 from federation.models import AlumniGroup, ImportMapping, utcnow
 from federation.text import normalise
 
 MAX_IMPORT_ROWS = 2000
-
-FIELDS = {
-    "full_name": _l("Full name (family and given, split at the space)"),
-    "family_name": _l("Family name"),
-    "given_name": _l("Given name"),
-    "full_kana": _l("Full name in kana (split at the space)"),
-    "family_name_kana": _l("Family name (kana)"),
-    "given_name_kana": _l("Given name (kana)"),
-    "email": _l("Email address"),
-    "year_left": _l("Year left"),
-    "organisation": _l("Current organisation"),
-}
 
 _ALIASES = {
     "full_name": ("氏名", "名前", "お名前", "フルネーム", "会員名", "name", "fullname"),
@@ -170,7 +159,7 @@ def guess(header: list[str], known: dict[str, str]) -> list[str]:
 def clean_mapping(header: list[str], values: list[str]) -> list[str]:
     """The operator's choices from the form: unknown values are ignored
     columns; a field chosen twice is an error."""
-    mapping = [v if v in FIELDS else "" for v in values[: len(header)]]
+    mapping = [v if v in IMPORT_FIELD_LABELS else "" for v in values[: len(header)]]
     mapping += [""] * (len(header) - len(mapping))
     chosen = [m for m in mapping if m]
     if len(chosen) != len(set(chosen)):
@@ -183,9 +172,9 @@ def missing(mapping: list[str]) -> list[str]:
     have = set(mapping)
     needs = []
     if "full_name" not in have and not {"family_name", "given_name"} <= have:
-        needs.append(str(FIELDS["full_name"]))
+        needs.append(str(IMPORT_FIELD_LABELS["full_name"]))
     if "email" not in have:
-        needs.append(str(FIELDS["email"]))
+        needs.append(str(IMPORT_FIELD_LABELS["email"]))
     return needs
 
 

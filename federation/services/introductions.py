@@ -20,13 +20,12 @@ from federation.models import (
     Introduction,
     IntroductionStatus,
     User,
+    limits,
     utcnow,
 )
 from federation.permissions import can_see_abuse_reports, is_member
 from federation.services import directory, notifications
 from federation.services.mail import queue_mail
-
-MESSAGE_LIMIT = 2000
 
 
 def request_introduction(actor: User, profile_id: int, message: str) -> Introduction:
@@ -39,8 +38,8 @@ def request_introduction(actor: User, profile_id: int, message: str) -> Introduc
     message = (message or "").strip()
     if not message:
         raise Invalid(fields={"message": [_("This field is required.")]})
-    if len(message) > MESSAGE_LIMIT:
-        raise Invalid(fields={"message": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
+    if len(message) > limits.SHORT_MESSAGE:
+        raise Invalid(fields={"message": [_("Use at most %(n)d characters.", n=limits.SHORT_MESSAGE)]})
     cap = current_app.config["DIRECTORY_INTRODUCTIONS_PER_DAY"]
     sent_today = db.session.scalar(
         select(func.count(Introduction.id)).where(
@@ -167,8 +166,8 @@ def report(actor: User, introduction: Introduction, reason: str) -> AbuseReport:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(fields={"reason": [_("This field is required.")]})
-    if len(reason) > MESSAGE_LIMIT:
-        raise Invalid(fields={"reason": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
+    if len(reason) > limits.SHORT_MESSAGE:
+        raise Invalid(fields={"reason": [_("Use at most %(n)d characters.", n=limits.SHORT_MESSAGE)]})
     return file_abuse_report(actor, introduction.sender, reason, introduction_id=introduction.id)
 
 

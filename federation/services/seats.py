@@ -1,8 +1,9 @@
 """Seats with a waitlist: the one set of rules shared by joint-event RSVPs and
 the annual conference (attendees and limited sessions).
 
-A registration row has `status` (confirmed / waitlisted / cancelled),
-`queued_at` (waitlist order) and `cancelled_at`. No overbooking: the caller
+A registration row has `status` (confirmed / waitlisted / cancelled) and the
+columns of models.base.SeatMixin: `queued_at` (waitlist order) and
+`cancelled_at` (CheckInMixin adds `checked_in_at`). No overbooking: the caller
 first locks the parent row (`lock`: SELECT ... FOR UPDATE on PostgreSQL; on
 SQLite the request's BEGIN IMMEDIATE transaction already serialises writers),
 then counts and writes inside that same transaction.

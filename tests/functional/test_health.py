@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from federation.extensions import db
 from federation.models import (EventHost, EventRegistration, EventStatus, GroupMemberCount,
-                               GroupNeed, HostStatus, Introduction, IntroductionOutcome,
-                               IntroductionStatus, JointEvent, NeedPair, OutboxMail,
-                               RegistrationStatus, Role, SettingChange, utcnow)
+                               GroupNeed, GroupOperator, HostStatus, Introduction,
+                               IntroductionOutcome, IntroductionStatus, JointEvent, NeedPair,
+                               OutboxMail, RegistrationStatus, Role, SettingChange, utcnow)
 from federation.services.health import flags, outcomes, settings, snapshots
 from federation.services.health.indicators import (TOKYO, compute, event_breakdown,
                                                    month_bounds, months_back)
@@ -104,6 +104,18 @@ def test_each_indicator_on_hand_built_data(world):
     assert (v["leader_top"], v["leader_events"], v["leader_share"]) == (2, 3, 0.667)
     assert (v["bench"], v["operators"]) == (1, 1)
     assert v["assets_given"]["venue"] == 0 and v["introductions_requested"] == 0
+
+
+def test_deactivated_operator_is_not_counted(world, make):
+    # A second operator of the group, signed in lately, then deactivated:
+    # the operators and the bench count the active operators only.
+    former = make.user(role=Role.operator, email="op-former@alumni.example.jp")
+    db.session.add(GroupOperator(group_id=world["a"].id, user_id=former.id))
+    former.last_login_at = former.deactivated_at = utcnow()
+    db.session.commit()
+    start, end = month_bounds(world["month"])
+    v = compute(world["a"], start, end, repeat_window=5)
+    assert (v["bench"], v["operators"]) == (1, 1)
 
 
 def test_joint_event_breakdown_by_group(world):

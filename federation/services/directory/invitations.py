@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
+from federation.labels import IMPORT_FIELD_LABELS
 from federation.links import external_url
 from federation.models import AlumniGroup, AlumniInvitation, GroupMembership, User, utcnow
 from federation.permissions import can_invite_alumni, forget_membership
@@ -141,7 +142,7 @@ class ImportRow:
 @dataclass
 class ImportPreview:
     header: list[str]
-    mapping: list[str]  # a field of alumni_import.FIELDS per column, "" to ignore
+    mapping: list[str]  # a field of labels.IMPORT_FIELD_LABELS per column, "" to ignore
     rows: list[ImportRow]
     missing: list[str]  # required fields no column gives (labels); then no rows
 
@@ -202,15 +203,7 @@ def preview_import(
 
 
 def _field_label(key: str) -> str:
-    return {
-        "family_name": _("Family name"),
-        "given_name": _("Given name"),
-        "family_name_kana": _("Family name (kana)"),
-        "given_name_kana": _("Given name (kana)"),
-        "email": _("Email address"),
-        "year_left": _("Year left"),
-        "organisation": _("Current organisation"),
-    }.get(key, key)
+    return str(IMPORT_FIELD_LABELS.get(key, key))
 
 
 def import_alumni(

@@ -11,6 +11,7 @@ from federation.csvfiles import FORMULA_STARTS, csv_safe
 from federation.services.groups.balance import give_balance
 from federation.services.groups.export import CSV_COLUMNS, export_registry_csv
 from federation.services.groups.operators import (
+    active_operator_ids,
     add_operator,
     group_operators,
     groups_operated_by,
@@ -45,6 +46,7 @@ __all__ = [
     "TEXT_LIMITS",
     "GroupOption",
     "GroupOptions",
+    "active_operator_ids",
     "add_operator",
     "csv_safe",
     "export_registry_csv",

@@ -3,7 +3,7 @@ concerns a group."""
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,15 +27,21 @@ def groups_operated_by(user: User) -> list[AlumniGroup]:
     )
 
 
+def active_operator_ids(group_id: int) -> Select[tuple[int]]:
+    """The user ids of a group's active operators (a deactivated account no
+    longer runs the group), as a select to run or to use inside a larger
+    statement: the one rule of who a group's operators are."""
+    return (
+        select(GroupOperator.user_id)
+        .join(User, User.id == GroupOperator.user_id)
+        .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
+    )
+
+
 def operators_of(group_id: int) -> list[User]:
     """The active operators of a group: who is told of what concerns it."""
     return list(
-        db.session.scalars(
-            select(User)
-            .join(GroupOperator, GroupOperator.user_id == User.id)
-            .where(GroupOperator.group_id == group_id, User.deactivated_at.is_(None))
-            .order_by(User.id)
-        )
+        db.session.scalars(select(User).where(User.id.in_(active_operator_ids(group_id))).order_by(User.id))
     )
 
 

@@ -1,20 +1,14 @@
 """The five failure patterns of the founding statement (and leader
 dependence) as flags. Each rule reads a group's monthly indicators, oldest
 first with the month being judged last, and the coordinators' thresholds; a
-fired flag carries the numbers that made it fire, so pages can say why."""
+fired flag carries the numbers that made it fire, so pages can say why.
+The patterns' names are federation.labels.FLAG_PATTERN_LABELS."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-PATTERNS = {
-    "signups": _l("Hard to get sign-ups and attendance"),
-    "operators_only": _l("Only the operators start anything"),
-    "repeat_drop": _l("Repeat attendance is dropping"),
-    "wrong_audience": _l("The people who sign up do not come"),
-    "no_outcome": _l('No measurable outcome ("is this worth it?")'),
-    "leader_dependence": _l("Depends on one leader"),
-}
+from federation.labels import FLAG_PATTERN_LABELS
 
 RULES = {
     "signups": _l(
@@ -210,7 +204,7 @@ def describe(flag: dict, thresholds: dict[str, int]) -> dict:
     numbers = _Numbers(flag.get("numbers") or {})
     return {
         "code": code,
-        "pattern": str(PATTERNS[code]),
+        "pattern": str(FLAG_PATTERN_LABELS[code]),
         "rule": str(RULES[code]) % _Numbers(thresholds),
         "why": str(WHY[code]) % numbers,
         "next_step": str(NEXT_STEP[code]),

@@ -22,7 +22,7 @@ its pattern. The knowledge hub registers a provider:
     def articles_for(pattern: str, locale: str, limit: int) -> list[dict]:
         return [{"title": ..., "url": ...}]
 
-Pattern codes are the keys of federation.services.health.flags.PATTERNS.
+Pattern codes are the keys of federation.labels.FLAG_PATTERN_LABELS.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from federation.models import (
     utcnow,
 )
 from federation.models.base import TOKYO
+from federation.services.groups.operators import active_operator_ids
 from federation.services.health.definitions import DEFINITIONS, empty_indicators
 from federation.services.health.event_attendance import event_breakdown
 from federation.services.health.hooks import MEMBER_ACTIVITY_SOURCES
@@ -105,7 +106,7 @@ def compute(
     """The indicators of `group` for [start, end): a fixed number of queries."""
     now = now or utcnow()
     gid = group.id
-    operator_ids = set(db.session.scalars(select(GroupOperator.user_id).where(GroupOperator.group_id == gid)))
+    operator_ids = set(db.session.scalars(active_operator_ids(gid)))
     result: dict = {}
 
     # --- members --------------------------------------------------------------

@@ -13,12 +13,18 @@ from sqlalchemy.orm import selectinload
 from federation.errors import Conflict, Invalid, NotFound
 from federation.extensions import db
 from federation.links import external_url
-from federation.models import Introduction, IntroductionOutcome, IntroductionStatus, OutcomeKind, User, utcnow
+from federation.models import (
+    Introduction,
+    IntroductionOutcome,
+    IntroductionStatus,
+    OutcomeKind,
+    User,
+    limits,
+    utcnow,
+)
 from federation.services import notifications
 from federation.services.health.settings import get_thresholds
 from federation.services.privacy import eraser, exporter
-
-NOTE_LIMIT = 1000
 
 
 def ask_for_outcomes(now: datetime | None = None, limit: int = 500) -> int:
@@ -95,8 +101,8 @@ def answer(
     except ValueError:
         raise Invalid(fields={"outcome": [_("Choose what came of it.")]}) from None
     note = (note or "").strip()
-    if len(note) > NOTE_LIMIT:
-        raise Invalid(fields={"note": [_("Use at most %(n)d characters.", n=NOTE_LIMIT)]})
+    if len(note) > limits.OUTCOME_NOTE:
+        raise Invalid(fields={"note": [_("Use at most %(n)d characters.", n=limits.OUTCOME_NOTE)]})
     if row is None:
         row = IntroductionOutcome(introduction_id=introduction.id, user_id=actor.id, asked_at=utcnow())
         db.session.add(row)

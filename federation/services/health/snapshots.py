@@ -11,6 +11,7 @@ from sqlalchemy.orm import defer, load_only, selectinload
 
 from federation.errors import Forbidden
 from federation.extensions import db
+from federation.labels import FLAG_PATTERN_LABELS
 from federation.models import (
     AlumniGroup,
     AssetKind,
@@ -136,7 +137,7 @@ def group_health(actor: User, group: AlumniGroup, locale: str = "ja") -> dict:
     described = [
         flag_rules.describe(f, thresholds)
         for f in (current.flags if current else [])
-        if f.get("code") in flag_rules.PATTERNS
+        if f.get("code") in FLAG_PATTERN_LABELS
     ]
     partners = complementary_groups(group) if described else []
     for flag in described:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
+from federation.labels import TOPIC_LABELS
 from federation.models import (
     Article,
     ArticleAttachment,
@@ -26,7 +27,7 @@ from federation.permissions import can_edit_article, can_write_article, knowledg
 from federation.services.events import render_markdown
 from federation.services.knowledge import attachments as files
 from federation.services.knowledge import index
-from federation.services.knowledge.taxonomy import MATURITY_LEVELS, TOPICS
+from federation.services.knowledge.taxonomy import MATURITY_LEVELS
 from federation.text import normalise
 
 LIMITS = {"title_ja": 200, "title_en": 200, "body_ja": 50000, "body_en": 50000}
@@ -86,7 +87,7 @@ def _clean(data: dict, current: Article | None) -> dict:
     else:
         clean["category"] = KnowledgeCategory(category)
         topic = data.get("topic", current.topic if current else "") or ""
-        if topic and topic not in TOPICS[clean["category"]]:
+        if topic and topic not in TOPIC_LABELS[clean["category"]]:
             errors["topic"] = [_("Choose one of the options.")]
         clean["topic"] = topic
     if data.get("governance_types") is not None:

@@ -24,7 +24,6 @@ from federation.services.membership.digest import (
     send_approver_digests,
 )
 from federation.services.membership.join_requests import (
-    ANSWER_LIMIT,
     JoinActions,
     JoinRequestConflict,
     S,
@@ -53,7 +52,6 @@ from federation.services.membership.settings import (
     DEFAULT_DIGEST_WEEKDAYS,
     DEFAULT_QUESTIONS,
     MAX_CUSTOM_QUESTIONS,
-    MESSAGE_LIMIT,
     WEEKDAYS,
     approver_weekdays,
     default_template,
@@ -64,14 +62,12 @@ from federation.services.membership.settings import (
 )
 
 __all__ = [
-    "ANSWER_LIMIT",
     "BUILTIN_QUESTIONS",
     "DEFAULT_DIGEST_WEEKDAYS",
     "DEFAULT_QUESTIONS",
     "INTRODUCTION_LIMIT",
     "JoinRequestConflict",
     "MAX_CUSTOM_QUESTIONS",
-    "MESSAGE_LIMIT",
     "S",
     "JOIN_REQUEST_STATUS_LABELS",
     "TOKYO",

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.links import external_url
-from federation.models import GroupMembership, JoinRequest, JoinRequestStatus, User, utcnow
+from federation.models import GroupMembership, JoinRequest, JoinRequestStatus, User, limits, utcnow
 from federation.permissions import can_decide_join_requests, forget_membership
 from federation.services import notifications
 from federation.services.membership.join_requests import JoinRequestConflict, S, status_label
-from federation.services.membership.settings import MESSAGE_LIMIT, default_template, settings_of
+from federation.services.membership.settings import default_template, settings_of
 
 
 def _transition(join_request: JoinRequest, to: JoinRequestStatus, actor: User, message: str) -> None:
@@ -40,8 +40,8 @@ def _transition(join_request: JoinRequest, to: JoinRequestStatus, actor: User, m
 
 def _clean_message(message: str | None) -> str:
     text = (message or "").strip().replace("\x00", "")
-    if len(text) > MESSAGE_LIMIT:
-        raise Invalid(fields={"message": [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]})
+    if len(text) > limits.SHORT_MESSAGE:
+        raise Invalid(fields={"message": [_("Use at most %(n)d characters.", n=limits.SHORT_MESSAGE)]})
     return text
 
 

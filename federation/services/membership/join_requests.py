@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from federation.errors import Conflict, Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.labels import JOIN_REQUEST_STATUS_LABELS
-from federation.models import AlumniGroup, JoinRequest, JoinRequestStatus, JoinSettings, User
+from federation.models import AlumniGroup, JoinRequest, JoinRequestStatus, JoinSettings, User, limits
 from federation.permissions import (
     alumni_group_ids,
     can_ask_to_join,
@@ -34,7 +34,6 @@ from federation.services.views import View
 from federation.text import normalise
 
 S = JoinRequestStatus
-ANSWER_LIMIT = 1000
 
 
 class JoinRequestConflict(Conflict):
@@ -149,8 +148,8 @@ def _clean_answers(settings: JoinSettings, raw: dict) -> tuple[dict, date | None
         text = text.replace("\x00", "")
         if not text and question["required"]:
             errors[key] = [_("This field is required.")]
-        elif len(text) > ANSWER_LIMIT:
-            errors[key] = [_("Use at most %(n)d characters.", n=ANSWER_LIMIT)]
+        elif len(text) > limits.JOIN_ANSWER:
+            errors[key] = [_("Use at most %(n)d characters.", n=limits.JOIN_ANSWER)]
         elif text:
             answers[key] = text
     if errors:

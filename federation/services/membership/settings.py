@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
-from federation.models import AlumniGroup, JoinApprover, JoinSettings, User, utcnow
+from federation.models import AlumniGroup, JoinApprover, JoinSettings, User, limits, utcnow
 from federation.permissions import can_decide_join_requests, can_manage_group, join_approver_ids
 from federation.text import normalise
 
@@ -28,7 +28,6 @@ BUILTIN_QUESTIONS = {
 }
 DEFAULT_QUESTIONS = [{"key": key, "required": True} for key in BUILTIN_QUESTIONS]
 MAX_CUSTOM_QUESTIONS = 5
-MESSAGE_LIMIT = 2000
 DEFAULT_DIGEST_WEEKDAYS = [0, 3]  # Monday and Thursday: "two approvers, twice a week"
 WEEKDAYS = range(7)
 
@@ -107,11 +106,11 @@ def update_settings(actor: User, group: AlumniGroup, data: dict) -> JoinSettings
     elif any(len(line) > 200 for line in custom_lines):
         errors["custom"] = [_("Use at most %(n)d characters.", n=200)]
     url = (data.get("founding_statement_url") or "").strip()
-    if url and (not url.startswith(("https://", "http://")) or len(url) > 500 or " " in url):
+    if url and (not url.startswith(("https://", "http://")) or len(url) > limits.URL or " " in url):
         errors["founding_statement_url"] = [_("Enter a URL starting with https://.")]
     for field in ("approve_template", "decline_template"):
-        if len((data.get(field) or "").strip()) > MESSAGE_LIMIT:
-            errors[field] = [_("Use at most %(n)d characters.", n=MESSAGE_LIMIT)]
+        if len((data.get(field) or "").strip()) > limits.SHORT_MESSAGE:
+            errors[field] = [_("Use at most %(n)d characters.", n=limits.SHORT_MESSAGE)]
     operators = {op.user_id for op in group.operators}
     approvers = {int(a) for a in (data.get("approvers") or []) if str(a).isdigit()}
     if not approvers <= operators:

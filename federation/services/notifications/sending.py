@@ -14,6 +14,7 @@ from federation.models import (
     OutboxAttachment,
     Role,
     User,
+    limits,
     utcnow,
 )
 from federation.services.mail import queue_mail, render_mail
@@ -64,9 +65,9 @@ def notify(
     row = Notification(
         user_id=user.id,
         kind=kind.name,
-        subject=subject[:255],
+        subject=subject[: limits.MAIL_SUBJECT],
         body=body,
-        link=link[:500],
+        link=link[: limits.URL],
         mail_state=state,
         created_at=utcnow(),
     )
