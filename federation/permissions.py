@@ -395,12 +395,11 @@ def join_approver_ids(group) -> set[int]:
     from federation.extensions import db
     from federation.models import JoinApprover
 
-    loaded = getattr(group, "loaded_approver_ids", None)  # read with the operators
-    if loaded is not None:
-        return set(loaded)
     operators = {op.user_id for op in group.operators}
-    named = set(db.session.scalars(select(JoinApprover.user_id).where(JoinApprover.group_id == group.id)))
-    return (named & operators) or operators
+    named = getattr(group, "loaded_named_approver_ids", None)  # read with the operators
+    if named is None:
+        named = set(db.session.scalars(select(JoinApprover.user_id).where(JoinApprover.group_id == group.id)))
+    return (set(named) & operators) or operators
 
 
 def can_decide_join_requests(actor: User | None, group) -> bool:

@@ -124,7 +124,7 @@ class AlumniGroup(TimestampMixin, Base):
 
     # Read with the operators (services/groups/operators.group_operators), so
     # that the join-approver rule asks no query of its own; None when not read.
-    loaded_approver_ids = None  # a frozenset of user ids
+    loaded_named_approver_ids = None  # a frozenset of user ids
 
     def name_for(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name_ja

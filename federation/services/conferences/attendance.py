@@ -199,12 +199,13 @@ def programme_actions(
     "content" (scheduling.attach_content). `seated` is my_signups."""
     now = utcnow()
     registered = registration is not None and registration.status == RegistrationStatus.confirmed
+    may_take_seats = registered and not is_archived(edition)
     coordinator = is_coordinator(actor)
     actions: dict[int, frozenset[str]] = {}
     for session in sessions:
         allowed = set()
         begun = session.starts_at <= now
-        if session.capacity is not None and registered and not is_archived(edition):
+        if session.capacity is not None and may_take_seats:
             if session.id in seated:
                 allowed |= {"seat"} if begun else {"seat", "cancel_seat"}
             elif not begun:

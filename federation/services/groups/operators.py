@@ -71,8 +71,5 @@ def group_operators(group: AlumniGroup) -> list[GroupOperator]:
     ).all()
     operators = [operator for operator, _named in rows]
     set_committed_value(group, "operators", operators)
-    # The rule of permissions.join_approver_ids: the named operators, or all.
-    group.loaded_approver_ids = frozenset(
-        {operator.user_id for operator, is_named in rows if is_named} or {o.user_id for o in operators}
-    )
+    group.loaded_named_approver_ids = frozenset(operator.user_id for operator, is_named in rows if is_named)
     return operators
