@@ -173,7 +173,7 @@ class EventRegistration(SeatMixin, CheckInMixin, Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("joint_event.id", ondelete="CASCADE"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # Who an erased person was, as an opaque key (so repeat attendance still counts).
-    anonymous_key: Mapped[str | None] = mapped_column(String(40))
+    anonymous_key: Mapped[str | None] = mapped_column(String(40), index=True)
     # The attendee's group (counted against that host group's seat quota).
     group_id: Mapped[int | None] = mapped_column(ForeignKey("alumni_group.id", ondelete="SET NULL"))
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "registration_status"))

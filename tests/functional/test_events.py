@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from federation.extensions import db
@@ -337,6 +338,35 @@ def test_statistics_after_the_event_in_bounded_queries(app, world, make, count_q
     db.session.commit()
     db.session.expire_all()
     assert service.event_stats(world["coordinator"], now_event)["repeat"] == 1
+
+
+def test_repeat_attendance_is_looked_up_by_index_not_by_scanning(app, world, make):
+    """The statistics' "came before" check runs once per attendee: each of
+    its lookups (by account, by an erased account's key) must use an index,
+    or an event page costs a scan of every registration per attendee."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    event = make.event(world["lead"], status="published",
+                       starts_at=datetime.now(timezone.utc) - timedelta(hours=3))
+    make.registration(event, make.member(), checked_in=True)
+    seen: list[tuple] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "earlier" in statement:
+            seen.append((statement, parameters))
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert service.event_stats(world["coordinator"], event)["attended"] == 1
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) == 1
+    statement, parameters = seen[0]
+    plan = [row[-1] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters)]
+    lookups = [step for step in plan if "earlier" in step]
+    assert len(lookups) == 2, plan
+    assert all(step.startswith("SEARCH earlier USING") for step in lookups), plan
 
 
 def test_board_filters_and_bounded_queries(client, login, world, make, count_queries):

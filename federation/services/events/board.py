@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -59,8 +60,11 @@ ALLOWED_TAGS = {
 }
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
-    """Markdown to HTML, sanitised: no scripts, no styles, safe links only."""
+    """Markdown to HTML, sanitised: no scripts, no styles, safe links only.
+    A pure function of the text, so the last texts shown are kept rendered
+    (an event's or article's page converted it on every request)."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"])
     clean = nh3.clean(
         html,
