@@ -15,6 +15,7 @@ make it visit many owners.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Callable
 
 from sqlalchemy import and_, func, literal, select
@@ -76,26 +77,46 @@ class SearchPage:
 Seen = Callable[[Any], Any]  # token alias -> SQL condition "this row counts for the viewer"
 
 
-def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = True, cap: int = SEARCH_CAP):
+def token_counts(index: TokenIndex, tokens: list[str], seen: Seen, cap: int = SEARCH_CAP) -> list[int]:
+    """How many owners visibly carry each token, counted up to cap + 1 (one
+    statement, through the (token, ...) index)."""
+    token_model = index.token_model
+    return list(
+        db.session.execute(
+            select(
+                *[
+                    select(func.count())
+                    .select_from(
+                        select(index.owner_of(token_model))
+                        .where(token_model.token == token, seen(token_model))
+                        .limit(cap + 1)
+                        .subquery()
+                    )
+                    .scalar_subquery()
+                    for token in tokens
+                ]
+            )
+        ).one()
+    )
+
+
+def matching_ids(
+    index: TokenIndex,
+    tokens: list[str],
+    seen: Seen,
+    walk: bool = True,
+    cap: int = SEARCH_CAP,
+    counted: dict[str, int] | None = None,
+):
     """(select of the owner ids carrying every token visibly, select to
     count them), or None when nobody can match (see the module's docstring).
-    `cap` is the caller's SEARCH_CAP."""
+    `cap` is the caller's SEARCH_CAP; `counted` the tokens' token_counts
+    when the caller already has them (one search over several token sets)."""
     token_model = index.token_model
-    counts = db.session.execute(
-        select(
-            *[
-                select(func.count())
-                .select_from(
-                    select(index.owner_of(token_model))
-                    .where(token_model.token == token, seen(token_model))
-                    .limit(cap + 1)
-                    .subquery()
-                )
-                .scalar_subquery()
-                for token in tokens
-            ]
-        )
-    ).one()
+    if counted is not None:
+        counts = [counted[t] for t in tokens]
+    else:
+        counts = token_counts(index, tokens, seen, cap)
     ranked = [t for _n, t in sorted(zip(counts, tokens, strict=True))]
     if min(counts) == 0:
         return None
@@ -103,11 +124,12 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
     # carries it instead of a query to count again.
     known = counts[0] if len(tokens) == 1 else None
 
+    alias = _probe_alias(token_model)
+
     def has(token, owner_id=index.entity_id):
         # A scalar subquery, not EXISTS: PostgreSQL turns an EXISTS into a
         # hash semi-join over every row of the token (its estimate of how
         # words co-occur is far too low), which is what the walk avoids.
-        alias = aliased(token_model)
         return (
             select(literal(1))
             .where(index.owner_of(alias) == owner_id, alias.token == token, seen(alias))
@@ -134,6 +156,15 @@ def matching_ids(index: TokenIndex, tokens: list[str], seen: Seen, walk: bool = 
         # probing the other tokens for each row of the first.
         known = intersected(index, ranked, seen)
     return select(index.entity_id).where(*[has(t) for t in ranked]), known if known is not None else driven
+
+
+@cache
+def _probe_alias(token_model):
+    """The token table's alias the per-token probes read. One serves every
+    probe of a statement, each being its own scalar subquery (its own
+    scope), and every statement: making an alias per probe cost a search
+    more than its SQL (about 10 ms of a directory search's Python)."""
+    return aliased(token_model, name=f"probe_{token_model.__tablename__}")
 
 
 def intersected(index: TokenIndex, tokens: list[str], seen: Seen):

@@ -80,6 +80,30 @@ def test_match_list(client, make, viewer, count_queries):
     assert_flat(client, count_queries, "/directory/matches", grower(one))
 
 
+def test_match_list_statements_do_not_grow_with_my_needs(client, make, viewer, count_queries):
+    """Each complementary need is a window of candidates: all of them are
+    planned and read in a fixed number of statements, for one need as for
+    five (a window's count and read were two statements each)."""
+    from federation.services import directory
+
+    for n, need in enumerate(["investment_fundraising", "job_hiring", "pr", "networking",
+                              "sales_procurement"]):
+        make.alumnus(make.group(), make.user(), **make.shared(),
+                     needs=[{"need": need, "side": "offer", "detail": f"提供{n}"},
+                            {"need": need, "side": "ask", "detail": f"相談{n}"}])
+    one = statements(client, count_queries, "/directory/matches")
+    needs = [{"need": need, "side": "ask", "detail": "相談したい"}
+             for need in ["investment_fundraising", "job_hiring", "pr", "networking",
+                          "sales_procurement"]]
+    with client.application.test_request_context():
+        directory.update_profile(viewer["user"], {"needs": needs})
+    db.session.commit()
+    five = statements(client, count_queries, "/directory/matches")
+    page = client.get("/directory/matches").get_data(as_text=True)
+    assert page.count("directory-card") == 5
+    assert five == one <= LIMIT, f"{one} statements for one need, {five} for five"
+
+
 def test_directory_search(client, make, viewer, count_queries):
     def one(n):
         make.alumnus(make.group(), make.user(), bio="新規事業の立ち上げ", **make.shared())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 
 from federation.errors import NotFound
 from federation.extensions import db
@@ -18,6 +18,7 @@ from federation.services.directory.searching import (
     load_profiles,
     ordered,
     visible_matching_ids,
+    visible_token_counts,
 )
 from federation.services.directory.visibility import (
     ProfileView,
@@ -129,20 +130,33 @@ def _match_candidates(profile: DirectoryProfile, near) -> tuple[list[int], bool]
     one of them (the best possible score), so those are not crowded out."""
     pairs = sorted({pair for n in profile.needs for pair in complements(n.need, n.side)})
     tokens = [f"{side.value[0]}:{need.value}" for need, side in pairs]
-    found: dict[int, None] = {}
-    capped = False
-    for group in ([tokens] if len(tokens) > 1 else []) + [[t] for t in tokens]:
-        plan = visible_matching_ids(group, near, walk=len(group) == 1)
+    counted = visible_token_counts(tokens, near)  # one statement plans every window
+    windows = []
+    for n, group in enumerate(([tokens] if len(tokens) > 1 else []) + [[t] for t in tokens]):
+        plan = visible_matching_ids(group, near, walk=len(group) == 1, counted=counted)
         if plan is None:
             continue
-        query = plan[0]
-        ids = list(
-            db.session.scalars(
-                ordered(query.where(DirectoryProfile.id != profile.id), "kana").limit(MATCH_WINDOW + 1)
+        window = (
+            ordered(
+                plan[0].add_columns(DirectoryProfile.sort_key).where(DirectoryProfile.id != profile.id),
+                "kana",
             )
+            .limit(MATCH_WINDOW + 1)
+            .subquery()
         )
-        capped = capped or len(ids) > MATCH_WINDOW
-        found.update(dict.fromkeys(ids[:MATCH_WINDOW]))
+        windows.append(select(literal(n).label("window"), window.c.id, window.c.sort_key))
+    found: dict[int, None] = {}
+    capped = False
+    if windows:
+        # Every window in one statement, whatever the number of needs.
+        rows = db.session.execute(union_all(*windows) if len(windows) > 1 else windows[0]).all()
+        per_window: dict[int, list[tuple[str, int]]] = {}
+        for n, profile_id, sort_key in rows:
+            per_window.setdefault(n, []).append((sort_key, profile_id))
+        for window_rows in per_window.values():
+            # A union keeps no order: each window's first ones again by kana.
+            capped = capped or len(window_rows) > MATCH_WINDOW
+            found.update(dict.fromkeys(pid for _key, pid in sorted(window_rows)[:MATCH_WINDOW]))
     return list(found), capped
 
 

@@ -58,13 +58,21 @@ def _seen(token, near):
     return or_(token.wide.is_(True), token.profile_id.in_(near))
 
 
-def visible_matching_ids(tokens: list[str], near, walk: bool = True):
+def visible_matching_ids(tokens: list[str], near, walk: bool = True, counted: dict[str, int] | None = None):
     """(select of the profile ids carrying every token visibly, select to
     count them), or None when nobody can match; planned by token frequency
-    in federation.search.planner."""
+    in federation.search.planner (`counted`: visible_token_counts, when the
+    caller plans several token sets)."""
     return planner.matching_ids(
-        PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk, cap=SEARCH_CAP
+        PROFILE_TOKENS, tokens, lambda token: _seen(token, near), walk, cap=SEARCH_CAP, counted=counted
     )
+
+
+def visible_token_counts(tokens: list[str], near) -> dict[str, int]:
+    """How many profiles visibly carry each token (up to SEARCH_CAP + 1), in
+    one statement."""
+    counts = planner.token_counts(PROFILE_TOKENS, tokens, lambda token: _seen(token, near), cap=SEARCH_CAP)
+    return dict(zip(tokens, counts, strict=True))
 
 
 def ordered(query, sort: str):
