@@ -34,3 +34,18 @@ def test_pages_in_both_languages_show_their_own_labels(client, make, login):
         client.post("/auth/logout")
     assert all("会社主催型" in page and "Company-hosted" not in page for page in seen["ja"])
     assert "Company-hosted" in seen["en"][0] and "会社主催型" not in seen["en"][0]
+
+
+def test_templates_follow_a_forced_language_within_one_request(app):
+    """The templates' catalogue is kept for the request: a mail rendered for
+    a person of the other language (force_locale) is in their language, and
+    the page after it in the page's own."""
+    from flask import render_template_string
+
+    text = "{{ _('Member groups') }}"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        page = render_template_string(text)
+        with force_locale("ja"):
+            mail = render_template_string(text)
+        after = render_template_string(text)
+    assert (page, mail, after) == ("Member groups", "参加グループ", "Member groups")

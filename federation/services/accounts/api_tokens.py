@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
@@ -46,22 +48,29 @@ def revoke_all_api_tokens(user: User) -> int:
     ).rowcount
 
 
-def authenticate_api_token(raw: str) -> User | None:
-    row = db.session.execute(
-        select(ApiToken, User, alumni_group_ids())
+@cache
+def _token_query():
+    """The token check, built once (it runs on every API request): the
+    token's id and last use, not the token row itself."""
+    return (
+        select(User, ApiToken.id, ApiToken.last_used_at, alumni_group_ids())
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == hash_secret(raw or ""), ApiToken.revoked_at.is_(None))
-    ).first()
+        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    )
+
+
+def authenticate_api_token(raw: str) -> User | None:
+    row = db.session.execute(_token_query(), {"token_hash": hash_secret(raw or "")}).first()
     if row is None:
         return None
-    token, user, groups = row
+    user, token_id, last_used_at, groups = row
     keep_alumni_group_ids(user, groups)
     if not user.is_active:
         return None
     now = utcnow()
     # Record use at most once a minute, so reads do not turn into writes.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        touch(ApiToken, token.id, ApiToken.last_used_at, now, token)
+    if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+        touch(ApiToken, token_id, ApiToken.last_used_at, now)
     return user
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, delete, exists, func, select
+from sqlalchemy import String, bindparam, cast, delete, exists, func, select
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
@@ -80,17 +82,17 @@ def keep_alumni_group_ids(user: User, joined: str | None) -> None:
     user.loaded_group_ids = tuple(int(group_id) for group_id in joined.split(",")) if joined else ()
 
 
-def load_login_session(raw: str) -> User | None:
-    """The signed-in person of a session key, with what every page of theirs
-    shows or asks (unread notifications, alumni groups, the practice
-    community) in the same query."""
+@cache
+def _signed_in_query():
+    """The sign-in statement, built once (every request of a signed-in person
+    runs it; building its subqueries cost more than running it)."""
     unread = (
         select(func.count(Notification.id))
         .where(Notification.user_id == User.id, Notification.read_at.is_(None))
         .correlate(User)
         .scalar_subquery()
     )
-    row = db.session.execute(
+    return (
         select(
             User,
             LoginSession.expires_at,
@@ -101,8 +103,15 @@ def load_login_session(raw: str) -> User | None:
             in_practice_community(),
         )
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.key_hash == hash_secret(raw or ""))
-    ).first()
+        .where(LoginSession.key_hash == bindparam("key_hash"))
+    )
+
+
+def load_login_session(raw: str) -> User | None:
+    """The signed-in person of a session key, with what every page of theirs
+    shows or asks (unread notifications, alumni groups, the practice
+    community) in the same query."""
+    row = db.session.execute(_signed_in_query(), {"key_hash": hash_secret(raw or "")}).first()
     if row is None:
         return None
     user, expires_at, session_id, last_seen_at, user.loaded_unread, groups, practice = row
