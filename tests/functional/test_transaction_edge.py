@@ -33,3 +33,44 @@ def test_a_success_or_redirect_commits_an_error_rolls_back(app, client, make):
         db.session.expire_all()
         after = db.session.get(User, user.id).given_name
         assert after == (f"s{status}" if kept else before), status
+
+
+def _turn_is_free(path: str) -> bool:
+    """Whether another process could take the writers' turn now."""
+    import fcntl
+    import os
+
+    fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing gives back a turn taken here
+    return True
+
+
+def test_sqlite_writers_take_turns_through_the_file_lock(app, make):
+    """A writing transaction holds the writers' turn from BEGIN IMMEDIATE to
+    its end, committed or rolled back, so the next writer (another worker)
+    is woken by the lock instead of SQLite's sleeping retries; a reading
+    transaction never takes it."""
+    import pytest
+
+    from federation.extensions import writing
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the writers' turn is SQLite's")
+    path = db.engine.url.database
+    user = make.user(email="turns@example.jp")
+    db.session.commit()
+    db.session.get(User, user.id)  # a read
+    assert _turn_is_free(path)
+    db.session.rollback()
+    for end in (db.session.commit, db.session.rollback):
+        with writing():
+            db.session.get(User, user.id).given_name = "turn"
+            db.session.flush()
+            assert not _turn_is_free(path), end.__name__
+            end()
+        assert _turn_is_free(path), end.__name__
