@@ -42,7 +42,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
   echo "$digest" > "$stamp"
 fi
 
-# Compiled catalogues are build output, never committed.
-.venv/bin/pybabel compile -d federation/translations -D messages >/dev/null 2>&1 \
-  || .venv/bin/pybabel compile -d federation/translations -D messages
+# Compiled catalogues are build output, never committed; compiled again only
+# when a catalogue is newer than its compiled file (a suite that starts while
+# another runs never rewrites the files the other is reading).
+stale=0
+for po in federation/translations/*/LC_MESSAGES/messages.po; do
+  [ "${po%.po}.mo" -nt "$po" ] || stale=1
+done
+if [ "$stale" = 1 ]; then
+  .venv/bin/pybabel compile -d federation/translations -D messages >/dev/null 2>&1 \
+    || .venv/bin/pybabel compile -d federation/translations -D messages
+fi
 mkdir -p instance
