@@ -113,8 +113,12 @@ def test_focus_ring_error_summary_and_skip_link(live_server, page, site):
     with page.expect_navigation():
         page.locator("main form input[type=submit]").last.click()
     # Chromium applies autofocus at a rendering update after load, not at once.
-    page.wait_for_function("document.activeElement.classList.contains('error-summary')",
-                           timeout=5000)
+    # (Awaited by the locator, not by wait_for_function: a string predicate is
+    # compiled inside the page, and the page's CSP, which forbids eval, may
+    # refuse it; it did when the machine was busy.)
+    from playwright.sync_api import expect
+
+    expect(page.locator(".error-summary").first).to_be_focused(timeout=5000)
 
     # One Tab stop skips the event filters.
     page.goto(live_server + "/events/")
