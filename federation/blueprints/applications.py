@@ -58,9 +58,7 @@ def list():
     except ValueError:
         older = 0
     page, per_page = page_args(request.args)
-    pagination = db.paginate(
-        service.applications_query(current_user, status, older), page=page, per_page=per_page, error_out=False
-    )
+    pagination = service.queue_page(current_user, status, older, page, per_page)
     return render_template(
         "applications/list.html",
         pagination=pagination,

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from federation.csvfiles import csv_response
-from federation.extensions import db
 from federation.forms.base import submit
 from federation.forms.registry import AssetForm, GroupForm
 from federation.guards import parse_id
@@ -38,9 +37,7 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = db.paginate(
-        groups.registry_query(current_user, **filters), page=page, per_page=per_page, error_out=False
-    )
+    pagination = groups.registry_page(current_user, page, per_page, **filters)
     url_args = {
         k: (int(v) if isinstance(v, bool) else v) for k, v in filters.items() if v not in (None, "", False)
     }

@@ -118,8 +118,7 @@ class DirectoryProfile(TimestampMixin, Base):
         order_by="(ProfileNeed.side, ProfileNeed.need)",
     )
     # The person's alumni groups, read-only (memberships are written as
-    # GroupMembership rows): a page of profiles loads them in the same
-    # statement as the profiles.
+    # GroupMembership rows).
     alumni_groups: Mapped[list[AlumniGroup]] = relationship(
         secondary="group_membership",
         primaryjoin="DirectoryProfile.user_id == foreign(GroupMembership.user_id)",
@@ -127,6 +126,12 @@ class DirectoryProfile(TimestampMixin, Base):
         order_by="AlumniGroup.sort_key",
         viewonly=True,
     )
+
+    # A page of profiles reads its needs and groups as plain rows
+    # (services/directory/searching.load_card_parts), in the relationships'
+    # order; None when not read, and the relationships are used instead.
+    loaded_needs = None  # a list of CardNeed
+    loaded_groups = None  # a list of CardGroup
 
 
 class ProfileNeed(Base):

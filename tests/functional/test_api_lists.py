@@ -89,6 +89,23 @@ def test_events(client, make, token_for, count_queries):
     assert body["items"][0]["online_url"] and body["items"][0]["seats_left"] == 4
 
 
+def test_an_event_in_the_list_is_the_event_itself(client, make, token_for):
+    """The list reads its hosts as rows, the event's own address as objects:
+    both answer the same hosts, quotas and lead group."""
+    lead = make.group(slug="lead-host", name_ja="主催商事 アルムナイ")
+    cohost = make.group(slug="co-host", name_ja="共催物産 OB会")
+    event = make.event(lead, cohosts=(cohost,), quotas={"co-host": 7})
+    headers = token_for(make.member())
+
+    listed = client.get("/api/v1/events", headers=headers).get_json()["items"]
+    single = client.get(f"/api/v1/events/{event.id}", headers=headers).get_json()
+
+    assert listed == [single]
+    assert single["lead_group"] == "lead-host"
+    assert [(h["group"], h["name"], h["status"], h["seat_quota"]) for h in single["hosts"]] == [
+        ("lead-host", "主催商事 アルムナイ", "confirmed", None), ("co-host", "共催物産 OB会", "confirmed", 7)]
+
+
 def test_groups(client, make, token_for, count_queries):
     # The registry is members-only: the viewer's own group is the first item.
     home = make.group()
@@ -130,6 +147,32 @@ def test_directory(client, make, token_for, count_queries):
     people(50)
     many, body = statements_for(client, count_queries, URL.format("/directory"), headers)
     assert len(body["items"]) == 51 and many == few and few <= API_LIST_LIMIT
+
+
+def test_a_profile_in_the_search_is_the_profile_itself(client, make, token_for):
+    """The search reads a page's needs and groups as rows, a profile's own
+    address as objects: both answer the same offers, asks and affiliations,
+    in the same order, for a viewer who shares a group and for one who does
+    not (who sees only what is shared beyond the groups)."""
+    from federation.models import GroupMembership
+
+    first = make.group(slug="kita-alumni", name_kana="きた")
+    second = make.group(slug="minami-ob", name_kana="みなみ")
+    needs = [{"need": "pr", "side": "ask", "detail": "広報の相談"},
+             {"need": "learning_speaking", "side": "offer", "detail": "登壇"},
+             {"need": "investment_fundraising", "side": "offer", "detail": "シード投資"}]
+    person = make.alumnus(second, make.user(), **make.shared(), organisation="北光商事", needs=needs)
+    db.session.add(GroupMembership(group_id=first.id, user_id=person.id, verified_at=utcnow()))
+    db.session.commit()
+    for viewer in (make.alumnus(first, make.user(), **make.shared()), make.member()):
+        headers = token_for(viewer)
+        found = client.get("/api/v1/directory?q=北光商事", headers=headers).get_json()["items"]
+        assert len(found) == 1, found
+        single = client.get(f"/api/v1/directory/{found[0]['id']}", headers=headers).get_json()
+        assert found == [single]
+    assert single["affiliations"] == ["kita-alumni", "minami-ob"]
+    assert [n["need"] for n in single["offers"]] == ["investment_fundraising", "learning_speaking"]
+    assert single["asks"] == [{"need": "pr", "side": "ask", "detail": "広報の相談"}]
 
 
 def test_directory_matches(client, make, token_for, count_queries):

@@ -99,3 +99,66 @@ def test_a_board_card_follows_its_event_seats_and_hosts(client, make, login):
 
 def _seats_line(html: str) -> str:
     return re.search(r'<p class="small">([^<]*)</p>', html).group(1)
+
+
+def _registry_row(html: str, slug: str) -> str:
+    return re.search(rf'<tr>\s*<th scope="row"><a href="/groups/{slug}">.*?</tr>', html, re.S).group(0)
+
+
+def test_a_registry_row_follows_its_group_and_the_viewers_language(app, make, login):
+    """Cached registry rows are keyed by every column they show: a renamed
+    group, a new member count and a need pair added (which changes no column
+    of the group itself) show at once, and an English reader gets the English
+    row, never the cached Japanese one."""
+    from federation.models import GroupNeed, NeedPair
+
+    group = make.group(slug="rowcache", name_ja="大洋商事 アルムナイ", name_en="Taiyo Alumni",
+                       registered_members=800)
+    db.session.add(GroupNeed(group_id=group.id, need=NeedPair.networking))
+    db.session.commit()
+    japanese, english = app.test_client(), app.test_client()
+    login(make.member(locale="ja"), on=japanese)
+    login(make.member(locale="en"), on=english)
+
+    first = _registry_row(japanese.get("/groups/").get_data(as_text=True), "rowcache")
+    group.name_ja, group.registered_members = "大洋商事 OB会", 1200
+    db.session.commit()
+    renamed = _registry_row(japanese.get("/groups/").get_data(as_text=True), "rowcache")
+    db.session.add(GroupNeed(group_id=group.id, need=NeedPair.investment_fundraising))
+    db.session.commit()
+    with_need = _registry_row(japanese.get("/groups/").get_data(as_text=True), "rowcache")
+    in_english = _registry_row(english.get("/groups/").get_data(as_text=True), "rowcache")
+
+    assert "大洋商事 アルムナイ" in first and "800" in first and "交流" in first
+    assert "大洋商事 OB会" in renamed and "1,200" in renamed and "大洋商事 アルムナイ" not in renamed
+    assert "出資" in with_need and "出資" not in renamed
+    assert "Taiyo Alumni" in in_english and "Investment ↔ fundraising" in in_english
+    assert "大洋商事" not in in_english.split("</a>")[0]
+
+
+def _queue_row(html: str, application_id: int) -> str:
+    return re.search(rf'<tr>\s*<td><a href="/applications/{application_id}">.*?</tr>', html, re.S).group(0)
+
+
+def test_a_queue_row_follows_its_application_and_applicant(app, make, login):
+    """Cached queue rows are keyed by every column they show: a decision, an
+    applicant's new name and a group name given in the application show at
+    once, and an English reader gets English labels."""
+    from federation.models import ApplicationStatus
+
+    application = make.application(name_ja="北海商事 アルムナイ", name_en="Hokkai Alumni")
+    japanese, english = app.test_client(), app.test_client()
+    login(make.user(role=Role.coordinator, locale="ja"), on=japanese)
+    login(make.user(role=Role.coordinator, locale="en"), on=english)
+
+    first = _queue_row(japanese.get("/applications/").get_data(as_text=True), application.id)
+    application.applicant.family_name = "御手洗"
+    application.name_ja = "北海商事 OB会"
+    application.status = ApplicationStatus.approved
+    db.session.commit()
+    changed = _queue_row(japanese.get("/applications/").get_data(as_text=True), application.id)
+    in_english = _queue_row(english.get("/applications/").get_data(as_text=True), application.id)
+
+    assert "北海商事 アルムナイ" in first and "status-pending" in first and "御手洗" not in first
+    assert "北海商事 OB会" in changed and "御手洗" in changed and "status-approved" in changed
+    assert "Hokkai Alumni" in in_english and "Approved" in in_english

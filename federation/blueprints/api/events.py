@@ -21,20 +21,18 @@ TAGS = ["events"]
 @errors(304, 422)
 @bp.doc(summary="The joint-event board (what your audience allows)", tags=TAGS)
 def list_events(args, actor):
-    page = paginate(
-        events.board_query(
-            actor,
-            when=args["when"],
-            group=args["group"],
-            format=args["format"],
-            month=args["month"],
-            tag=args["tag"],
-            q=args["q"],
-        ),
-        args,
+    items, total = events.event_list_page(
+        actor,
+        args["page"],
+        args["per_page"],
+        when=args["when"],
+        group=args["group"],
+        format=args["format"],
+        month=args["month"],
+        tag=args["tag"],
+        q=args["q"],
     )
-    page["items"] = events.event_views(actor, page["items"])
-    return page
+    return paginate(items, args, total=total)
 
 
 @bp.route("/events", methods=["POST"])

@@ -33,6 +33,7 @@ from federation.services.applications.queries import (
     applications_query,
     get_application,
     precedents_query,
+    queue_page,
     suggested_precedents,
 )
 from federation.services.applications.records import reassess
@@ -72,6 +73,7 @@ __all__ = [
     "SETTINGS",
     "application_views",
     "applications_query",
+    "queue_page",
     "assess",
     "assessment_of",
     "confirm_endorsement",

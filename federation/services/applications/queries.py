@@ -3,7 +3,8 @@ the precedents suggested for an application."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
+    AlumniGroup,
     ApplicationEvent,
     ApplicationStatus,
     EventKind,
@@ -19,6 +21,8 @@ from federation.models import (
     Verdict,
     utcnow,
 )
+from federation.models.user import ordered_name
+from federation.pagination import Page, core_page
 from federation.permissions import can_see_application, is_coordinator
 from federation.services.applications.screening import assessment_of
 from federation.services.views import View
@@ -31,13 +35,16 @@ def applications_query(
     """Coordinators see every application, others their own; oldest first.
     Applicant and group come in the same query; the overrides behind the
     assessment only when asked (the API shows it, the queue page does not)."""
-    query = (
-        select(OperatorApplication)
-        .options(joinedload(OperatorApplication.applicant), joinedload(OperatorApplication.group))
-        .order_by(OperatorApplication.submitted_at, OperatorApplication.id)
+    query = _queue_filtered(select(OperatorApplication), viewer, status, older_than_days).options(
+        joinedload(OperatorApplication.applicant), joinedload(OperatorApplication.group)
     )
     if with_assessment:
         query = query.options(selectinload(OperatorApplication.overrides))
+    return query
+
+
+def _queue_filtered(query, viewer: User, status: str, older_than_days: int | None):
+    query = query.order_by(OperatorApplication.submitted_at, OperatorApplication.id)
     if not is_coordinator(viewer):
         query = query.where(OperatorApplication.applicant_id == viewer.id)
     if status in ApplicationStatus.__members__:
@@ -45,6 +52,62 @@ def applications_query(
     if older_than_days:
         query = query.where(OperatorApplication.submitted_at <= utcnow() - timedelta(days=older_than_days))
     return query
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """An application as the queue's row shows it, and nothing more: plain
+    columns (no ORM objects), and complete, so that the row is also the key
+    of its cached rendering."""
+
+    id: int
+    status: ApplicationStatus
+    submitted_at: datetime
+    name_ja: str
+    name_en: str
+    group_name_ja: str | None
+    group_name_en: str | None
+    family_name: str
+    given_name: str
+    name_order: str
+
+    def group_name_for(self, locale: str) -> str:
+        """As OperatorApplication.group_name_for: the registered group's
+        name, else the name the application gives."""
+        if self.group_name_ja is not None:
+            return self.group_name_en if locale == "en" and self.group_name_en else self.group_name_ja
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+    @property
+    def applicant_name(self) -> str:
+        return ordered_name(self.family_name, self.given_name, self.name_order)
+
+
+def queue_page(viewer: User, status: str, older_than_days: int | None, page: int, per_page: int) -> Page:
+    """A page of the queue as rows: one COUNT, one select of the shown
+    columns with the applicant and the group joined."""
+    query = _queue_filtered(
+        select(
+            OperatorApplication.id,
+            OperatorApplication.status,
+            OperatorApplication.submitted_at,
+            OperatorApplication.name_ja,
+            OperatorApplication.name_en,
+            AlumniGroup.name_ja.label("group_name_ja"),
+            AlumniGroup.name_en.label("group_name_en"),
+            User.family_name,
+            User.given_name,
+            User.name_order,
+        )
+        .join(User, User.id == OperatorApplication.applicant_id)
+        .outerjoin(AlumniGroup, AlumniGroup.id == OperatorApplication.group_id),
+        viewer,
+        status,
+        older_than_days,
+    )
+    result = core_page(query, page, per_page)
+    result.items = [QueueRow(*row) for row in result.items]
+    return result
 
 
 def get_application(viewer: User, application_id: int) -> OperatorApplication:

@@ -105,7 +105,7 @@ def view_of(
     viewer: User | None,
     profile: DirectoryProfile,
     rel: str | None = None,
-    groups: list[AlumniGroup] | None = None,
+    groups: list | None = None,  # AlumniGroup objects, or searching.CardGroup rows
 ) -> ProfileView:
     rel = rel or relation(viewer, profile)
     if not field_visible(profile, "name", rel):
@@ -126,8 +126,9 @@ def view_of(
     if shown("affiliations"):
         view.affiliations = groups if groups is not None else groups_of_user(profile.user_id)
     if shown("offers"):
-        view.offers = [n for n in profile.needs if n.side == Side.offer]
-        view.asks = [n for n in profile.needs if n.side == Side.ask]
+        needs = profile.needs if profile.loaded_needs is None else profile.loaded_needs
+        view.offers = [n for n in needs if n.side == Side.offer]
+        view.asks = [n for n in needs if n.side == Side.ask]
     return view
 
 
@@ -148,7 +149,7 @@ def views_of(viewer: User | None, profiles: list[DirectoryProfile]) -> list[Prof
     mine = group_ids_of(viewer)
     views = []
     for profile in profiles:
-        groups = profile.alumni_groups
+        groups = profile.alumni_groups if profile.loaded_groups is None else profile.loaded_groups
         rel = relation(viewer, profile, mine, [g.id for g in groups])
         if field_visible(profile, "name", rel):
             views.append(view_of(viewer, profile, rel, groups))

@@ -33,6 +33,7 @@ from federation.models import (
 )
 from federation.models.base import TOKYO
 from federation.models.limits import YEAR_MAX, YEAR_MIN
+from federation.pagination import core_page, page_with_total
 from federation.permissions import (
     event_visibility,
     is_coordinator,
@@ -175,6 +176,7 @@ def seat_counts(events) -> dict[int, int]:
 
 @dataclass
 class CardGroup:
+    slug: str
     name_ja: str
     name_en: str
     updated_at: datetime
@@ -185,9 +187,45 @@ class CardGroup:
 
 @dataclass
 class CardHost:
+    """A host as a board card and the API's event list show it."""
+
     group_id: int
     status: HostStatus
+    seat_quota: int | None
     group: CardGroup
+
+
+def hosts_of(event_ids: list[int]) -> dict[int, list[CardHost]]:
+    """The hosts of these events with their groups' names, in one Core
+    statement: as ORM objects (each host and its whole group row) they cost
+    a page of 20 events more than the events themselves."""
+    hosts: dict[int, list[CardHost]] = {i: [] for i in event_ids}
+    if not event_ids:
+        return hosts
+    for row in db.session.execute(
+        select(
+            EventHost.event_id,
+            EventHost.group_id,
+            EventHost.status,
+            EventHost.seat_quota,
+            AlumniGroup.slug,
+            AlumniGroup.name_ja,
+            AlumniGroup.name_en,
+            AlumniGroup.updated_at,
+        )
+        .join(AlumniGroup, AlumniGroup.id == EventHost.group_id)
+        .where(EventHost.event_id.in_(event_ids))
+        .order_by(EventHost.id)
+    ):
+        hosts[row.event_id].append(
+            CardHost(
+                row.group_id,
+                row.status,
+                row.seat_quota,
+                CardGroup(row.slug, row.name_ja, row.name_en, row.updated_at),
+            )
+        )
+    return hosts
 
 
 @dataclass
@@ -233,29 +271,9 @@ CARD_COLUMNS = (
 def board_page(viewer: User | None, page: int, per_page: int, **filters):
     """A page of the board as cards: one COUNT, one select of the shown
     columns, one of the hosts with their groups' names."""
-    from federation.pagination import core_page
-
     query = board_query(viewer, **filters, with_options=False).with_only_columns(*CARD_COLUMNS)
     result = core_page(query, page, per_page)
-    ids = [row.id for row in result.items]
-    hosts: dict[int, list[CardHost]] = {i: [] for i in ids}
-    if ids:
-        for row in db.session.execute(
-            select(
-                EventHost.event_id,
-                EventHost.group_id,
-                EventHost.status,
-                AlumniGroup.name_ja,
-                AlumniGroup.name_en,
-                AlumniGroup.updated_at,
-            )
-            .join(AlumniGroup, AlumniGroup.id == EventHost.group_id)
-            .where(EventHost.event_id.in_(ids))
-            .order_by(EventHost.id)
-        ):
-            hosts[row.event_id].append(
-                CardHost(row.group_id, row.status, CardGroup(row.name_ja, row.name_en, row.updated_at))
-            )
+    hosts = hosts_of([row.id for row in result.items])
     result.items = [EventCard(**row._asdict(), hosts=hosts[row.id]) for row in result.items]
     return result
 
@@ -298,11 +316,22 @@ def speakers_of(event: JointEvent) -> list[SharedAsset]:
     return [s.asset_request.asset for s in event.speakers if s.asset_request.status == RequestStatus.accepted]
 
 
-def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
+def event_list_page(viewer: User | None, page: int, per_page: int, **filters) -> tuple[list[View], int]:
+    """A page of the board for the API, and the board's total: the events as
+    objects (the schema dumps most of their columns) in the statement that
+    counts them, their hosts in one Core statement (hosts_of)."""
+    events, total = page_with_total(board_query(viewer, with_options=False, **filters), page, per_page)
+    return event_views(viewer, events, hosts_of([e.id for e in events])), total
+
+
+def event_views(
+    viewer: User | None, events: list[JointEvent], hosts: dict[int, list[CardHost]] | None = None
+) -> list[View]:
     """Events as one viewer sees them: with the seats left and the online
-    link only for hosts and confirmed attendees."""
+    link only for hosts and confirmed attendees. With `hosts` (hosts_of),
+    the views show those instead of the events' own host objects."""
     # A fixed number of queries for a whole page (hosts and their groups come
-    # with the events, see _options).
+    # with the events, see _options, or as `hosts`).
     events = list(events)
     if not events:
         return []
@@ -318,7 +347,10 @@ def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
             managed = {
                 e.id
                 for e in events
-                if any(h.status != HostStatus.declined and h.group_id in mine for h in e.hosts)
+                if any(
+                    h.status != HostStatus.declined and h.group_id in mine
+                    for h in (e.hosts if hosts is None else hosts[e.id])
+                )
             }
         confirmed = set(
             db.session.scalars(
@@ -329,7 +361,7 @@ def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
                 )
             )
         )
-    return [
+    views = [
         View(
             e,
             seats_left=max(e.capacity - counts[e.id], 0),
@@ -337,6 +369,14 @@ def event_views(viewer: User | None, events: list[JointEvent]) -> list[View]:
         )
         for e in events
     ]
+    if hosts is not None:
+        for view, e in zip(views, events, strict=True):
+            view.hosts = hosts[e.id]
+            # The lead group is one of the hosts; should it not be, its object.
+            view.lead_group = next((h.group for h in view.hosts if h.group_id == e.lead_group_id), None) or (
+                e.lead_group
+            )
+    return views
 
 
 def event_view(viewer: User | None, event: JointEvent) -> View:

@@ -32,6 +32,7 @@ from federation.services.groups.registry import (
     federation_overview,
     get_group,
     group_options,
+    registry_page,
     registry_query,
     visible_groups_query,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "like_pattern",
     "operators_of",
     "record_member_count",
+    "registry_page",
     "registry_query",
     "search_pattern",
     "update_group",

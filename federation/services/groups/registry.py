@@ -4,6 +4,7 @@ and its filters, the groups of a filter drop-down, the overview."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from federation.models import (
     SharedAsset,
     User,
 )
+from federation.pagination import Page, core_page
 from federation.permissions import can_view_group, is_member
 from federation.services.groups.search import search_pattern
 
@@ -94,7 +96,65 @@ def federation_overview(viewer: User | None) -> dict:
     }
 
 
-def registry_query(
+def registry_query(viewer: User | None, **filters):
+    """The registry list as a select() of groups with their needs, for the
+    API and the export. Unknown filter values are ignored rather than
+    refused (they come from a URL)."""
+    return _registry_select(viewer, **filters).options(selectinload(AlumniGroup.needs))
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """A group as a registry row shows it, and nothing more: read as plain
+    columns (no ORM object), and complete, so that the row is also the key of
+    its cached rendering."""
+
+    id: int
+    slug: str
+    name_ja: str
+    name_en: str
+    company_name: str
+    governance_type: GovernanceType
+    maturity_level: int
+    registered_members: int
+    founded_on: date | None
+    need_pairs: tuple[NeedPair, ...]
+
+    def name_for(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_ja
+
+
+REGISTRY_COLUMNS = (
+    AlumniGroup.id,
+    AlumniGroup.slug,
+    AlumniGroup.name_ja,
+    AlumniGroup.name_en,
+    AlumniGroup.company_name,
+    AlumniGroup.governance_type,
+    AlumniGroup.maturity_level,
+    AlumniGroup.registered_members,
+    AlumniGroup.founded_on,
+)
+
+
+def registry_page(viewer: User | None, page: int, per_page: int, **filters) -> Page:
+    """A page of the registry as rows: one COUNT, one select of the shown
+    columns, one of the page's needs."""
+    query = _registry_select(viewer, **filters).with_only_columns(*REGISTRY_COLUMNS)
+    result = core_page(query, page, per_page)
+    needs: dict[int, list[NeedPair]] = {row.id: [] for row in result.items}
+    if needs:
+        for group_id, need in db.session.execute(
+            select(GroupNeed.group_id, GroupNeed.need)
+            .where(GroupNeed.group_id.in_(needs))
+            .order_by(GroupNeed.group_id, GroupNeed.need)
+        ):
+            needs[group_id].append(need)
+    result.items = [RegistryRow(**row._asdict(), need_pairs=tuple(needs[row.id])) for row in result.items]
+    return result
+
+
+def _registry_select(
     viewer: User | None,
     *,
     q: str = "",
@@ -105,9 +165,7 @@ def registry_query(
     has_speaker: bool = False,
     sort: str = "kana",
 ):
-    """The registry list as a select() to paginate. Unknown filter values are
-    ignored rather than refused (they come from a URL)."""
-    query = visible_groups_query(viewer).order_by(None).options(selectinload(AlumniGroup.needs))
+    query = visible_groups_query(viewer).order_by(None)
     pattern = search_pattern(q)
     if pattern:
         query = query.where(AlumniGroup.search_text.like(pattern, escape="\\"))
