@@ -15,7 +15,8 @@ from federation.labels import ROLE_LABELS
 from federation.models import MailStatus, OutboxMail, Role, User, limits
 from federation.pagination import page_args
 from federation.security_log import log_event
-from federation.services import accounts, admin
+from federation.services import admin
+from federation.services.accounts import administration
 from federation.services.mail import retry_mail
 
 bp = Blueprint("admin", __name__)
@@ -57,7 +58,7 @@ def set_role(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm()
     if form.validate_on_submit():
-        accounts.grant_role(current_user, user, Role(form.role.data))
+        administration.grant_role(current_user, user, Role(form.role.data))
         flash(_("%(name)s is now: %(role)s", name=user.display_name, role=ROLE_LABELS[user.role]), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", "")))
 
@@ -76,7 +77,7 @@ def deactivate(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.deactivate_account(current_user, user)
+            administration.deactivate_account(current_user, user)
         except Conflict as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -97,7 +98,7 @@ def reactivate(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            accounts.reactivate_account(current_user, user)
+            administration.reactivate_account(current_user, user)
         except Conflict as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -110,7 +111,9 @@ def reactivate(user_id: int):
 def remove(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = RemoveAccountForm()
-    done, _r = submit(form, lambda: accounts.remove_account(current_user, user, form.confirm_email.data))
+    done, _r = submit(
+        form, lambda: administration.remove_account(current_user, user, form.confirm_email.data)
+    )
     if done:
         flash(_("The account is removed."), "success")
         return redirect(url_for("admin.users"))

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from federation.i18n import current_locale
 from federation.ical import ics_response
-from federation.services import calendars
 from federation.services import groups as group_service
+from federation.services.events import calendars
 
 bp = Blueprint("calendar", __name__)
 

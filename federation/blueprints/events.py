@@ -46,9 +46,10 @@ from federation.permissions import (
     is_coordinator,
     is_member,
 )
-from federation.services import calendars, reads
 from federation.services import events as service
 from federation.services import groups as group_service
+from federation.services import reads
+from federation.services.events import calendars
 
 bp = Blueprint("events", __name__)
 

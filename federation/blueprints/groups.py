@@ -14,6 +14,7 @@ from federation.models import AssetKind, GovernanceType, NeedPair
 from federation.pagination import page_args
 from federation.permissions import can_export_registry, can_manage_group, is_member
 from federation.services import assets, groups
+from federation.services.groups import page as group_pages
 
 bp = Blueprint("groups", __name__)
 
@@ -63,7 +64,7 @@ def export():
 def detail(slug: str):
     if not is_member(current_user):
         return render_template("groups/public.html", group=groups.get_group(current_user, slug))
-    page = groups.group_page(current_user, slug)
+    page = group_pages.group_page(current_user, slug)
     return render_template(
         "groups/detail.html",
         group=page.group,

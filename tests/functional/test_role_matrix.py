@@ -351,7 +351,8 @@ OBSERVE = os.environ.get("MATRIX_OBSERVE") == "1"
 def build_world(app, make) -> dict:
     """The same objects with the same ids every time it is built."""
     from federation.models import AssetPhoto, OutboxMail
-    from federation.services import accounts, calendars, directory
+    from federation.services import accounts, directory
+    from federation.services.events import calendars
 
     people = {}
     with app.test_request_context():

@@ -4,9 +4,15 @@ Every import counts: at the top of a module, inside a function (a lazy import
 still ties the two modules together) and `importlib.import_module("literal")`.
 An edge goes to the module named: `from federation.services import accounts`
 is an edge to `federation.services.accounts`, `from federation.models import
-User` one to `federation.models` (the package's `__init__`). A package that
+User` one to `federation.models` (the package's `__init__`). And, as Python
+runs a package's `__init__` before any of its modules, an edge goes to every
+package the module lies in that the importer does not lie in itself:
+`from federation.services.groups.search import like_pattern` in
+`federation.services.events.board` is an edge to `federation.services.groups`
+too (the importer's own packages are already being imported). A package that
 re-exports its submodules imports them; a submodule that imported its own
-package back would close a circle, so siblings import each other directly.
+package back would close a circle, so siblings import each other directly,
+and a package re-exports only modules that need no capability importing it.
 
 A lower layer that needs an upper one takes a parameter, a hook or a signal
 instead of importing it (see the README's Layout section).
@@ -70,7 +76,15 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
         ):
             targets.add(node.args[0].value)
     resolved = {_resolve(target, known) for target in targets if target.split(".")[0] == PACKAGE}
-    return {target for target in resolved if target and target != name}
+    own = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 2)}
+    initialised = {
+        package
+        for target in resolved
+        if target
+        for package in (".".join(target.split(".")[:i]) for i in range(1, target.count(".") + 1))
+        if package in known and package not in own
+    }
+    return {target for target in resolved | initialised if target and target != name}
 
 
 def import_graph(root: Path = ROOT) -> dict[str, set[str]]:
@@ -148,12 +162,31 @@ def test_the_graph_sees_lazy_relative_and_submodule_imports(tmp_path):
     (package / "d.py").write_text("from federation.sub import b as again\n")
     (package / "e.py").write_text("import federation.c\nfrom federation.sub import NAME\nimport flask\n")
     graph = import_graph(tmp_path)
-    assert graph["federation"] == {"federation.sub.b"}
+    assert graph["federation"] == {"federation.sub.b", "federation.sub"}
     assert graph["federation.sub.b"] == {"federation.c"}
     assert graph["federation.c"] == {"federation.d"}
-    assert graph["federation.d"] == {"federation.sub.b"}
+    assert graph["federation.d"] == {"federation.sub.b", "federation.sub"}
     assert graph["federation.e"] == {"federation.c", "federation.sub"}
     assert cycles(graph) == [["federation.c", "federation.d", "federation.sub.b"]]
+
+
+def test_importing_a_module_imports_the_packages_it_lies_in(tmp_path):
+    """caps.one imports caps.two's helper module only, but Python runs
+    caps/two/__init__ first, which re-exports a page that imports caps.one:
+    importing caps.one first fails half-initialised. The graph sees it."""
+    package = tmp_path / PACKAGE
+    for folder in ("caps/one", "caps/two"):
+        (package / folder).mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "caps" / "__init__.py").write_text("")
+    (package / "caps" / "one" / "__init__.py").write_text("from federation.caps.two.helper import h\n")
+    (package / "caps" / "two" / "__init__.py").write_text("from federation.caps.two.page import p\n")
+    (package / "caps" / "two" / "helper.py").write_text("def h():\n    pass\n")
+    (package / "caps" / "two" / "page.py").write_text("from federation.caps.one import h as p\n")
+    graph = import_graph(tmp_path)
+    assert graph["federation.caps.one"] == {"federation.caps.two.helper", "federation.caps.two"}
+    assert graph["federation.caps.two.page"] == {"federation.caps.one"}  # its own packages: none
+    assert cycles(graph) == [["federation.caps.one", "federation.caps.two", "federation.caps.two.page"]]
 
 
 def test_no_module_of_the_package_imports_itself_through_others():

@@ -15,7 +15,8 @@ from federation.schemas.account import (
     UserUpdateSchema,
 )
 from federation.schemas.base import PageQuerySchema, page_schema
-from federation.services import accounts, calendars
+from federation.services import accounts
+from federation.services.events import calendars
 
 NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
 

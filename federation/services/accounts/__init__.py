@@ -4,19 +4,17 @@ API tokens, language and roles.
 Modules: validation (what a person types), one_time_tokens (verification and
 reset links), registration (and the profile's names), sessions (signing in and
 out), touch (last-used times), api_tokens, credentials (password, address,
-language), administration (roles, deactivation, removal). This package
-re-exports their public names, so callers keep `from federation.services
-import accounts` and `accounts.sign_in(...)`; its modules import each other
-directly, never the package.
+language). This package re-exports their public names, so callers keep
+`from federation.services import accounts` and `accounts.sign_in(...)`; its
+modules import each other directly, never the package.
+
+administration (roles, deactivation, removal) is imported on its own (`from
+federation.services.accounts import administration`): removing an account
+removes its personal data through services/privacy, which reads the
+directory, whose invitations create accounts; re-exported here it would
+close that circle whenever the directory is imported first.
 """
 
-from federation.services.accounts.administration import (
-    count_users,
-    deactivate_account,
-    grant_role,
-    reactivate_account,
-    remove_account,
-)
 from federation.services.accounts.api_tokens import (
     active_api_tokens,
     authenticate_api_token,
@@ -68,21 +66,16 @@ __all__ = [
     "change_password",
     "check_names",
     "check_password_strength",
-    "count_users",
     "create_api_token",
-    "deactivate_account",
     "end_all_login_sessions",
     "end_login_session",
     "end_my_login_session",
     "find_user_by_email",
-    "grant_role",
     "load_login_session",
     "login_sessions_of",
     "name_order_for",
     "normalise_email",
-    "reactivate_account",
     "register_user",
-    "remove_account",
     "request_email_change",
     "request_password_reset",
     "reset_password",

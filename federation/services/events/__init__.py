@@ -4,9 +4,12 @@ registrations with a waitlist, host tools, reminders and statistics.
 Modules, lowest first: base (time zone, the event row lock), board (reading),
 attendees (host tools and mails to registrants), registration (seats and the
 waitlist), lifecycle (the states and their changes), planning (drafting,
-co-hosts), resources (venue and speakers), personal (data export and erasure).
-This package re-exports their public names, so callers keep
-`from federation.services import events` and `events.register(...)`.
+co-hosts), resources (venue and speakers), personal (data export and erasure),
+calendars (iCalendar files and feeds). This package re-exports their public
+names, so callers keep `from federation.services import events` and
+`events.register(...)`; calendars is imported on its own (`from
+federation.services.events import calendars`), as its functions' names say
+little without it.
 """
 
 from federation.models.base import TOKYO

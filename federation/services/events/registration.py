@@ -23,6 +23,7 @@ from federation.services import notifications, seats
 from federation.services.events.attendees import my_registration
 from federation.services.events.base import lock_event
 from federation.services.events.board import place_text, seats_left
+from federation.services.events.calendars import event_ics
 
 
 def _attendee_group_id(actor: User, event: JointEvent) -> int | None:
@@ -133,13 +134,11 @@ def waitlist_reason(event: JointEvent, registration: EventRegistration | None) -
 
 
 def _ics_attachment(user: User, event: JointEvent) -> tuple[tuple[str, str, bytes], ...]:
-    from federation.services import calendars
-
     return (
         (
             f"event-{event.id}.ics",
             "text/calendar; charset=utf-8; method=PUBLISH",
-            calendars.event_ics(user, event, user.locale),
+            event_ics(user, event, user.locale),
         ),
     )
 

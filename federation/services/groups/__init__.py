@@ -2,9 +2,14 @@
 filters, member-count history, the give-first balance and the CSV export.
 
 Modules: search (LIKE patterns), registry (visibility, the list, filter
-options), operators, page (a group's own page), profile (editing, member counts), balance (give-first),
+options), operators, profile (editing, member counts), balance (give-first),
 export (CSV). This package re-exports their public names, so callers keep
 `from federation.services import groups` and `groups.get_group(...)`.
+
+page (a group's own page) is imported on its own (`from
+federation.services.groups import page`): it gathers the group's events,
+assets and applications, whose services import this package, so re-exported
+here it would close a circle whenever one of them is imported first.
 """
 
 from federation.csvfiles import FORMULA_STARTS, csv_safe
@@ -17,7 +22,6 @@ from federation.services.groups.operators import (
     groups_operated_by,
     operators_of,
 )
-from federation.services.groups.page import GroupPage, group_page
 from federation.services.groups.profile import (
     PROFILE_FIELDS,
     REQUIRED,
@@ -53,9 +57,7 @@ __all__ = [
     "export_registry_csv",
     "federation_overview",
     "get_group",
-    "GroupPage",
     "give_balance",
-    "group_page",
     "group_operators",
     "group_options",
     "groups_operated_by",

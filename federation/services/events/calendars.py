@@ -66,8 +66,8 @@ def reset_feed_secret(user: User) -> str:
 
 def user_for_secret(secret: str) -> User:
     try:
-        user_id, generation, signature = secret.split("-", 2)
-        user_id, generation = int(user_id), int(generation)
+        user_part, generation_part, signature = secret.split("-", 2)
+        user_id, generation = int(user_part), int(generation_part)
     except ValueError:
         raise NotFound() from None
     user = db.session.get(User, user_id)
