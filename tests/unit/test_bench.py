@@ -41,6 +41,30 @@ def test_report_judges_targets_and_ratios(tmp_path):
     assert "**no**" in text and slow in text and (tmp_path / "report.json").exists()
 
 
+def test_ratios_divide_by_the_faster_of_the_two_ceilings(tmp_path):
+    """A ceiling measured while the app's workers still boot came out at
+    half its speed once; the run measures it before and after the
+    scenarios, and judges against the faster."""
+    from bench.run import faster_ceiling
+
+    def rate(rps):
+        return {"rps": rps, "p50_ms": 1.0, "p95_ms": 2.0, "errors": 0}
+
+    before = {"ceiling: hello": rate(2000.0), "ceiling: 50 rows": rate(500.0)}
+    after = {"ceiling: hello": rate(1800.0), "ceiling: 50 rows": rate(1000.0)}
+    page = {"rps": 400.0, "p50_ms": 5.0, "p95_ms": 9.0, "errors": 0, "queries_per_request": 3.0}
+    paginated = next(s for s in SCENARIOS if s.paginated)
+    run = {"db": "sqlite", "scale": scale_for(1000, 10), "generation_s": None,
+           "ceiling": faster_ceiling(before, after), "ceiling_runs": [before, after],
+           "results": {paginated.name: page}}
+    run["verdicts"] = judge(run)
+    assert run["ceiling"]["ceiling: hello"]["rps"] == 2000.0
+    assert run["verdicts"][0]["rps_vs_rows_ceiling"] == 0.4 and run["verdicts"][0]["met"] is False
+    write_report({"started_at": "now", "machine": "2 cores", "duration": 1, "warmup": 0,
+                  "concurrency": 2, "main_profiles": 1000, "runs": [run], "notes": []}, tmp_path)
+    assert "before and after the scenarios (500.0 and 1000.0 req/s)" in (tmp_path / "report.md").read_text()
+
+
 def test_a_server_that_ignores_sigterm_is_killed(tmp_path):
     import subprocess
     import sys
