@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from federation.extensions import db
 from federation.models import OutboxMail, Role
+from tests.browser.waits import shows
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def test_invite_join_offer_found_and_introduced(live_server, page, make, screens
     page.locator("#invite-family_name_kana").fill("ほしの")
     page.locator("#invite-given_name_kana").fill("ひかる")
     page.get_by_role("button", name="招待を送る").click()
-    assert "招待を送りました" in page.content()
+    shows(page, "招待を送りました")
     page.get_by_role("button", name="ログアウト").click()
 
     link = re.search(r"https?://\S*/directory/join/\S+", last_mail_to("newbie@alumni.example.jp"))
@@ -60,16 +61,17 @@ def test_invite_join_offer_found_and_introduced(live_server, page, make, screens
     sign_in(page, live_server, seeker.email)
     page.goto(live_server + "/directory/?q=投資")
     page.get_by_role("link", name="星野 光").click()
+    page.get_by_role("heading", name="星野 光").wait_for()
     assert "newbie@alumni.example.jp" not in page.content()
     page.get_by_label("メッセージ").fill("資金調達のご相談をさせてください。")
     page.get_by_role("button", name="紹介を依頼").click()
-    assert "依頼を送りました" in page.content()
+    shows(page, "依頼を送りました")
     page.get_by_role("button", name="ログアウト").click()
 
     sign_in(page, live_server, "newbie@alumni.example.jp", "a long enough password")
     page.goto(live_server + "/directory/introductions")
     assert "資金調達のご相談" in page.content()
     page.get_by_role("button", name="承諾").click()
-    assert "承諾しました" in page.content()
+    shows(page, "承諾しました")
     screenshot("introduction-accepted")
     assert "newbie@alumni.example.jp" in last_mail_to("seeker@alumni.example.jp")

@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from federation.models import Role
 from tests.browser.test_venue_booking_in_browser import sign_in
+from tests.browser.waits import gone, shows
 
 pytestmark = pytest.mark.browser
 
@@ -40,12 +41,13 @@ def test_cohost_publish_register_download_ics(live_server, page, make, screensho
     event_url = page.url
     page.get_by_label("共催グループ").select_option("co")
     page.get_by_role("button", name="招待", exact=True).click()
-    assert "招待中" in page.content()
+    shows(page, "招待中")
     sign_out(page)
 
     sign_in(page, live_server, co_op.email)
     page.goto(event_url)
     page.get_by_role("button", name="共催を承諾").click()
+    gone(page.get_by_role("button", name="共催を承諾"))
     assert "共催を承諾" not in page.content()
     sign_out(page)
 

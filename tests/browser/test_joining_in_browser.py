@@ -7,6 +7,7 @@ from federation.extensions import db
 from federation.models import Role
 from federation.services import directory
 from federation.services.mail import deliver_outbox
+from tests.browser.waits import shows
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,7 @@ def test_stranger_joins_a_group_and_finds_people(app, live_server, page, smtp, m
     page.goto(live_server + f"/groups/{toko.slug}")
     page.get_by_role("link", name="入会申請", exact=True).click()
     page.get_by_role("link", name="新井 実").click()
-    assert "1986" in page.content()  # the approver sees the birth date
+    shows(page, "1986")  # the approver sees the birth date
     screenshot("join-request-decision")
     page.get_by_role("button", name="承認", exact=True).click()
     page.get_by_text("承認しました").wait_for()

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from federation.extensions import db, writing
 from federation.models import Article, Consultation, OutboxMail, TextbookChapter, TextbookEntry
 from federation.services.knowledge import consultations
-from tests.functional.knowledge_helpers import article, operator, practice_member
+from tests.browser.waits import shows
 from tests.factories import PASSWORD
+from tests.functional.knowledge_helpers import article, operator, practice_member
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +70,7 @@ def test_practice_member_asks_operator_answers_it_becomes_an_article(live_server
     page.goto(live_server + "/consultations" + link.split("/consultations", 1)[1])
     page.get_by_label("回答", exact=True).fill("まず設立趣意書を作り、人事部のアルムナイ担当に見せましょう。")
     page.get_by_role("button", name="回答する").click()
-    assert "回答を投稿しました" in page.content()
+    shows(page, "回答を投稿しました")
     page.get_by_role("button", name="ログアウト").click()
 
     sign_in(page, live_server, beginner.email)

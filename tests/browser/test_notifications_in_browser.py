@@ -10,6 +10,7 @@ from federation.models import Role
 from federation.services.mail import deliver_outbox
 from tests.browser.test_events_in_browser import sign_out
 from tests.browser.test_venue_booking_in_browser import sign_in
+from tests.browser.waits import shows
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def test_proposal_returned_with_a_reason_reaches_the_proposer(live_server, page,
     reason = "会場が未定です。会場を確保してから再度ご提案ください。"
     page.get_by_label("主催者への差し戻し理由").fill(reason)
     page.get_by_role("button", name="主催者に差し戻す").click()
-    assert "差し戻しました" in page.content()
+    shows(page, "差し戻しました")
     assert page.locator("#event-status").inner_text() == "下書き"
     sign_out(page)
 
