@@ -22,6 +22,7 @@ from federation.forms.applications import (
 from federation.forms.base import choices, submit
 from federation.i18n import current_locale
 from federation.models import AlumniGroup, ApplicationStatus, ReadKind
+from federation.models.base import name_in
 from federation.pagination import page_args
 from federation.permissions import is_coordinator
 from federation.services import applications as service
@@ -44,7 +45,7 @@ def _group_choices(form: ApplicationForm) -> None:
     locale = current_locale()
     form.group_id.choices = choices(
         [("", _("A new group (described below)"))]
-        + [(str(gid), (en if locale == "en" and en else ja)) for gid, ja, en in rows]
+        + [(str(gid), name_in(locale, ja, en)) for gid, ja, en in rows]
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models import limits
-from federation.models.base import Base, TimestampMixin, utcnow
+from federation.models.base import Base, TimestampMixin, name_in, utcnow
 from federation.models.group import AlumniGroup, GovernanceType
 from federation.models.user import User, enum_column
 
@@ -143,7 +143,7 @@ class OperatorApplication(TimestampMixin, Base):
     def group_name_for(self, locale: str) -> str:
         if self.group is not None:
             return self.group.name_for(locale)
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
+        return name_in(locale, self.name_ja, self.name_en)
 
 
 class CriterionOverride(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, func
@@ -59,6 +60,24 @@ class Base(DeclarativeBase):
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
         type_annotation_map={datetime: UTCDateTime()},
     )
+
+
+def name_in(locale: str, name_ja: str, name_en: str | None) -> str:
+    """The English name for English readers when there is one, else the
+    Japanese name: how every two-language name in the federation reads."""
+    return name_en if locale == "en" and name_en else name_ja
+
+
+class BilingualName:
+    """name_for(locale) of anything with name_ja and name_en (models, and
+    the plain rows lists read)."""
+
+    if TYPE_CHECKING:  # declared by each class (a mapped column or a field)
+        name_ja: str
+        name_en: str
+
+    def name_for(self, locale: str) -> str:
+        return name_in(locale, self.name_ja, self.name_en)
 
 
 class TimestampMixin:

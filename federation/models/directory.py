@@ -131,7 +131,7 @@ class DirectoryProfile(TimestampMixin, Base):
     # (services/directory/searching.load_card_parts), in the relationships'
     # order; None when not read, and the relationships are used instead.
     loaded_needs = None  # a list of CardNeed
-    loaded_groups = None  # a list of CardGroup
+    loaded_groups = None  # a list of ProfileGroup
 
 
 class ProfileNeed(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from federation.models import limits
-from federation.models.base import Base, TimestampMixin
+from federation.models.base import Base, BilingualName, TimestampMixin
 from federation.models.user import User, enum_column
 from federation.text import group_sort_key, search_key
 
@@ -65,7 +65,7 @@ class CompanyHope(str, enum.Enum):
     information = "information"  # 情報収集
 
 
-class AlumniGroup(TimestampMixin, Base):
+class AlumniGroup(BilingualName, TimestampMixin, Base):
     __tablename__ = "alumni_group"
     __table_args__ = (
         CheckConstraint("maturity_level BETWEEN 1 AND 5", name="maturity_level_range"),
@@ -125,9 +125,6 @@ class AlumniGroup(TimestampMixin, Base):
     # Read with the operators (services/groups/operators.group_operators), so
     # that the join-approver rule asks no query of its own; None when not read.
     loaded_named_approver_ids = None  # a frozenset of user ids
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
     @property
     def need_pairs(self) -> list[NeedPair]:

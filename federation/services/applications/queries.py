@@ -21,6 +21,7 @@ from federation.models import (
     Verdict,
     utcnow,
 )
+from federation.models.base import name_in
 from federation.models.user import ordered_name
 from federation.pagination import Page, core_page
 from federation.permissions import can_see_application, is_coordinator
@@ -75,8 +76,8 @@ class QueueRow:
         """As OperatorApplication.group_name_for: the registered group's
         name, else the name the application gives."""
         if self.group_name_ja is not None:
-            return self.group_name_en if locale == "en" and self.group_name_en else self.group_name_ja
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
+            return name_in(locale, self.group_name_ja, self.group_name_en)
+        return name_in(locale, self.name_ja, self.name_en)
 
     @property
     def applicant_name(self) -> str:

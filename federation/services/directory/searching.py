@@ -24,6 +24,7 @@ from federation.models import (
     Side,
     User,
 )
+from federation.models.base import BilingualName
 from federation.permissions import is_member
 from federation.search import planner
 from federation.search.planner import SearchPage, TokenIndex
@@ -110,16 +111,13 @@ class CardNeed:
 
 
 @dataclass(frozen=True)
-class CardGroup:
+class ProfileGroup(BilingualName):
     """An alumni group as a profile's affiliations show it."""
 
     id: int
     slug: str
     name_ja: str
     name_en: str
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
 def load_card_parts(profiles: list[DirectoryProfile]) -> list[DirectoryProfile]:
@@ -135,7 +133,7 @@ def load_card_parts(profiles: list[DirectoryProfile]) -> list[DirectoryProfile]:
         .order_by(ProfileNeed.side, ProfileNeed.need)
     ):
         needs[row.profile_id].append(CardNeed(row.need, row.side, row.detail))
-    groups: dict[int, list[CardGroup]] = {p.user_id: [] for p in profiles}
+    groups: dict[int, list[ProfileGroup]] = {p.user_id: [] for p in profiles}
     for row in db.session.execute(
         select(
             GroupMembership.user_id,
@@ -148,7 +146,7 @@ def load_card_parts(profiles: list[DirectoryProfile]) -> list[DirectoryProfile]:
         .where(GroupMembership.user_id.in_(groups))
         .order_by(AlumniGroup.sort_key)
     ):
-        groups[row.user_id].append(CardGroup(row.id, row.slug, row.name_ja, row.name_en))
+        groups[row.user_id].append(ProfileGroup(row.id, row.slug, row.name_ja, row.name_en))
     for profile in profiles:
         profile.loaded_needs = needs[profile.id]
         profile.loaded_groups = groups[profile.user_id]

@@ -105,7 +105,7 @@ def view_of(
     viewer: User | None,
     profile: DirectoryProfile,
     rel: str | None = None,
-    groups: list | None = None,  # AlumniGroup objects, or searching.CardGroup rows
+    groups: list | None = None,  # AlumniGroup objects, or searching.ProfileGroup rows
 ) -> ProfileView:
     rel = rel or relation(viewer, profile)
     if not field_visible(profile, "name", rel):

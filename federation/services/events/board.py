@@ -31,7 +31,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.models.base import TOKYO
+from federation.models.base import TOKYO, BilingualName
 from federation.models.limits import YEAR_MAX, YEAR_MIN
 from federation.pagination import core_page, page_with_total
 from federation.permissions import (
@@ -175,14 +175,11 @@ def seat_counts(events) -> dict[int, int]:
 
 
 @dataclass
-class CardGroup:
+class CardGroup(BilingualName):
     slug: str
     name_ja: str
     name_en: str
     updated_at: datetime
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
 @dataclass

@@ -22,6 +22,7 @@ from federation.models import (
     SharedAsset,
     User,
 )
+from federation.models.base import BilingualName
 from federation.pagination import Page, core_page
 from federation.permissions import can_view_group, is_member
 from federation.services.groups.search import search_pattern
@@ -39,15 +40,12 @@ def visible_groups_query(viewer: User | None):
 
 
 @dataclass(frozen=True)
-class GroupOption:
+class GroupOption(BilingualName):
     """A group in a filter drop-down: what the option shows, nothing more."""
 
     slug: str
     name_ja: str
     name_en: str
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
 class GroupOptions(tuple):
@@ -104,7 +102,7 @@ def registry_query(viewer: User | None, **filters):
 
 
 @dataclass(frozen=True)
-class RegistryRow:
+class RegistryRow(BilingualName):
     """A group as a registry row shows it, and nothing more: read as plain
     columns (no ORM object), and complete, so that the row is also the key of
     its cached rendering."""
@@ -119,9 +117,6 @@ class RegistryRow:
     registered_members: int
     founded_on: date | None
     need_pairs: tuple[NeedPair, ...]
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
 REGISTRY_COLUMNS = (

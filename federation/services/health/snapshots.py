@@ -23,7 +23,7 @@ from federation.models import (
     User,
     utcnow,
 )
-from federation.models.base import TOKYO
+from federation.models.base import TOKYO, BilingualName
 from federation.permissions import can_see_federation_health, can_see_group_health
 from federation.services.health import flags as flag_rules
 from federation.services.health.hooks import knowledge_for
@@ -186,7 +186,7 @@ def complementary_groups(group: AlumniGroup, limit: int = 3) -> list[dict]:
 
 
 @dataclass(frozen=True)
-class DashboardRow:
+class DashboardRow(BilingualName):
     """One group's line of the coordinators' table: the values shown, and
     nothing else, so that the rendered table can be cached by them."""
 
@@ -201,9 +201,6 @@ class DashboardRow:
     repeat_rate: int | None
     newcomer_share: int | None
     flag_codes: tuple[str, ...]
-
-    def name_for(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_ja
 
 
 def dashboard_rows(rows: list[tuple[AlumniGroup, HealthSnapshot | None]]) -> list[DashboardRow]:
