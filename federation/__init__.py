@@ -67,7 +67,7 @@ def register_security_log(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from federation import models  # noqa: F401  (one metadata for Alembic)
+    from federation import listcache, models  # noqa: F401  (one metadata; the list versions' hooks)
     from federation.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from federation.i18n import select_locale, select_timezone
 

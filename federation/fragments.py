@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -30,30 +31,45 @@ from markupsafe import Markup
 
 logger = logging.getLogger("federation.fragments")
 LOCAL_MAX = 2048
+# Whole lists are tens of kilobytes: a worker keeps at most this much text.
+LOCAL_MAX_CHARS = 16_000_000
 
 
 class LocalStore:
-    """In-process: a bounded LRU dict, and versions per namespace."""
+    """In-process: a bounded LRU dict (entries may expire), and versions
+    per namespace."""
 
-    def __init__(self, max_items: int = LOCAL_MAX):
-        self._items: OrderedDict[str, str] = OrderedDict()
+    def __init__(self, max_items: int = LOCAL_MAX, max_chars: int = LOCAL_MAX_CHARS):
+        self._items: OrderedDict[str, tuple[float | None, str]] = OrderedDict()
+        self._chars = 0
         self._versions: dict[str, int] = {}
         self._lock = threading.Lock()
         self.max_items = max_items
+        self.max_chars = max_chars
 
     def get(self, key: str) -> str | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
+            entry = self._items.get(key)
+            if entry is None:
+                return None
+            expires, value = entry
+            if expires is not None and expires < time.monotonic():
+                self._drop(key)
+                return None
+            self._items.move_to_end(key)
             return value
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
         with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_items:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._drop(key)
+            self._items[key] = (None if ttl is None else time.monotonic() + ttl, value)
+            self._chars += len(value)
+            while self._items and (len(self._items) > self.max_items or self._chars > self.max_chars):
+                self._drop(next(iter(self._items)))
+
+    def _drop(self, key: str) -> None:
+        self._chars -= len(self._items.pop(key)[1])
 
     def version(self, namespace: str) -> int:
         return self._versions.get(namespace, 0)
@@ -65,6 +81,7 @@ class LocalStore:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._chars = 0
 
 
 class RedisStore:
@@ -87,9 +104,9 @@ class RedisStore:
             return None
         return value.decode() if value is not None else None
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
         try:
-            self._redis.set(self._prefix + key, value, ex=self.TTL)
+            self._redis.set(self._prefix + key, value, ex=int(ttl or self.TTL))
         except Exception:
             logger.warning("fragment cache unreachable", exc_info=True)
 
@@ -132,7 +149,8 @@ def init_app(app: Flask) -> None:
     app.extensions["fragments_release"] = _release()
 
 
-def _store():
+def store():
+    """This app's store (Redis or in-process)."""
     return current_app.extensions["fragments"]
 
 
@@ -142,10 +160,10 @@ def _version(namespace: str) -> int:
     request (a job, a mail) it is read every time: an app context may live
     long."""
     if not has_request_context():
-        return _store().version(namespace)
+        return store().version(namespace)
     versions = g.setdefault("_fragment_versions", {})
     if namespace not in versions:
-        versions[namespace] = _store().version(namespace)
+        versions[namespace] = store().version(namespace)
     return versions[namespace]
 
 
@@ -158,17 +176,17 @@ def cached(namespace: str, parts: tuple, build: Callable[[], str]) -> str:
     """The value for (namespace, parts), built once; `parts` must hold every
     input `build` reads."""
     key = key_for(namespace, parts)
-    store = _store()
-    value = store.get(key)
+    cache = store()
+    value = cache.get(key)
     if value is None:
         value = str(build())
-        store.set(key, value)
+        cache.set(key, value)
     return value
 
 
 def invalidate(namespace: str) -> None:
     """Something the namespace's fragments show was written."""
-    _store().bump(namespace)
+    store().bump(namespace)
     if has_request_context():
         g.get("_fragment_versions", {}).pop(namespace, None)
 

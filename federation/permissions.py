@@ -253,6 +253,17 @@ def event_visibility(viewer: User | None):
     )
 
 
+def event_visibility_scope(viewer: User | None) -> tuple:
+    """Every input of event_visibility(viewer): what a cached list of events
+    is keyed by (federation/listcache.py). A member's condition reads their
+    own groups, so their lists are their own."""
+    if is_coordinator(viewer):
+        return ("coordinator",)
+    if not is_member(viewer):
+        return ("public",)
+    return ("member", viewer.id)
+
+
 def manageable_group_ids(actor: User | None):
     from sqlalchemy import select
 

@@ -222,12 +222,26 @@ def token_for(app):
 
 @pytest.fixture
 def count_queries(app):
-    """Count SQL statements run inside a `with count_queries() as n:` block."""
+    """Count SQL statements run inside a `with count_queries() as n:` block.
+
+    Lists served from the list cache (federation/listcache.py) are built
+    again inside the block, so that a count is a list's whole cost, not a
+    cache hit's; `count_queries(rebuild_lists=False)` counts what runs."""
     from contextlib import contextmanager
 
+    from federation.models import ListVersion
+    from federation.models.cache import EPOCH, new_epoch
+
     @contextmanager
-    def counter():
+    def counter(rebuild_lists: bool = True):
         statements: list[str] = []
+        if rebuild_lists:  # a new epoch: no list cached before is found
+            epoch = db.session.get(ListVersion, EPOCH)
+            if epoch is None:  # PostgreSQL's tables are emptied between tests
+                db.session.add(ListVersion(name=EPOCH, version=new_epoch()))
+            else:
+                epoch.version += 1
+            db.session.commit()
 
         def record(conn, cursor, statement, *args):
             if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from federation import listcache
 from federation.errors import Forbidden, Invalid
 from federation.extensions import db
 from federation.forms.applications import (
@@ -59,15 +60,19 @@ def list():
     except ValueError:
         older = 0
     page, per_page = page_args(request.args)
-    pagination = service.queue_page(current_user, status, older, page, per_page)
-    return render_template(
-        "applications/list.html",
-        pagination=pagination,
-        status=status,
-        older_than=older,
-        statuses=[s for s in ApplicationStatus],
-        coordinator=is_coordinator(current_user),
-    )
+
+    def build() -> str:
+        return render_template(
+            "applications/_queue.html",
+            pagination=service.queue_page(current_user, status, older, page, per_page),
+            status=status,
+            older_than=older,
+            statuses=[s for s in ApplicationStatus],
+            coordinator=is_coordinator(current_user),
+        )
+
+    body = listcache.page(service.QUEUE_LIST, service.queue_scope(current_user, older), build)
+    return render_template("applications/list.html", body=body)
 
 
 @bp.route("/new", methods=["GET", "POST"])

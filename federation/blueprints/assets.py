@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation import listcache
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
 from federation.forms.registry import AnswerForm, AssetForm, PhotoForm, RequestForm
 from federation.guards import parse_id
 from federation.i18n import current_locale
-from federation.models import AssetKind, AssetStatus, RequestStatus, SharedAsset
+from federation.models import AssetKind, AssetStatus, RequestStatus, SharedAsset, limits
 from federation.models.base import TOKYO
 from federation.pagination import page_args
 from federation.permissions import can_manage_group
@@ -32,20 +33,30 @@ def list():
     capacity = args.get("capacity", "")
     filters = {
         "kind": args.get("kind", ""),
-        "q": args.get("q", "")[:100],
-        "area": args.get("area", "")[:80],
-        "topic": args.get("topic", "")[:80],
+        # The API's bounds (schemas/registry.py AssetQuerySchema), as cuts.
+        "q": args.get("q", "")[: limits.SEARCH_QUERY],
+        "area": args.get("area", "")[: limits.AREA],
+        "topic": args.get("topic", "")[: limits.SEARCH_QUERY],
         "min_capacity": parse_id(capacity),
-        "group": args.get("group", "")[:64],
+        "group": args.get("group", "")[: limits.GROUP_SLUG],
     }
     page, per_page = page_args(args)
-    pagination = db.paginate(
-        assets.assets_query(current_user, **filters), page=page, per_page=per_page, error_out=False
-    )
-    url_args = {("capacity" if k == "min_capacity" else k): v for k, v in filters.items() if v}
-    return render_template(
-        "assets/list.html", pagination=pagination, filters=filters, url_args=url_args, kinds=AssetKind
-    )
+
+    def build() -> str:
+        pagination = db.paginate(
+            assets.assets_query(current_user, **filters), page=page, per_page=per_page, error_out=False
+        )
+        url_args = {("capacity" if k == "min_capacity" else k): v for k, v in filters.items() if v}
+        return render_template(
+            "assets/_catalogue.html",
+            pagination=pagination,
+            filters=filters,
+            url_args=url_args,
+            kinds=AssetKind,
+        )
+
+    body = listcache.page(assets.CATALOGUE_LIST, assets.catalogue_scope(current_user), build)
+    return render_template("assets/list.html", body=body)
 
 
 def _request_form(asset) -> RequestForm:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation import listcache
 from federation.csvfiles import csv_response
 from federation.extensions import db
 from federation.forms.base import ConfirmForm, choices, flash_errors, submit
@@ -70,21 +71,27 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = service.board_page(current_user, page, per_page, **filters)
-    url_args = {k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")}
+
+    def build() -> str:
+        pagination = service.board_page(current_user, page, per_page, **filters)
+        return render_template(
+            "events/_board.html",
+            pagination=pagination,
+            filters=filters,
+            url_args={k: v for k, v in filters.items() if v and not (k == "when" and v == "upcoming")},
+            seats=service.seat_counts(pagination.items),
+            card_key=service.card_key,
+            formats=EVENT_FORMAT_LABELS,
+            needs=NEED_LABELS,
+            groups=group_service.group_options(current_user) if is_member(current_user) else [],
+        )
+
     setting = None
     if is_coordinator(current_user):
         setting = SettingForm(enabled=service.publish_without_approval())
     return render_template(
         "events/list.html",
-        pagination=pagination,
-        filters=filters,
-        url_args=url_args,
-        seats=service.seat_counts(pagination.items),
-        card_key=service.card_key,
-        formats=EVENT_FORMAT_LABELS,
-        needs=NEED_LABELS,
-        groups=group_service.group_options(current_user) if is_member(current_user) else [],
+        body=listcache.page(service.BOARD_LIST, service.board_scope(current_user), build),
         setting=setting,
         can_create=is_coordinator(current_user)
         or bool(is_member(current_user) and group_service.groups_operated_by(current_user)),

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation import listcache
 from federation.csvfiles import csv_response
 from federation.forms.base import submit
 from federation.forms.registry import AssetForm, GroupForm
@@ -38,19 +39,28 @@ def _filters() -> dict:
 def list():
     filters = _filters()
     page, per_page = page_args(request.args)
-    pagination = groups.registry_page(current_user, page, per_page, **filters)
-    url_args = {
-        k: (int(v) if isinstance(v, bool) else v) for k, v in filters.items() if v not in (None, "", False)
-    }
-    return render_template(
-        "groups/list.html",
-        pagination=pagination,
-        filters=filters,
-        url_args=url_args,
-        governance_types=GovernanceType,
-        need_pairs=NeedPair,
-        can_export=can_export_registry(current_user),
-    )
+    can_export = can_export_registry(current_user)
+
+    def build() -> str:
+        pagination = groups.registry_page(current_user, page, per_page, **filters)
+        url_args = {
+            k: (int(v) if isinstance(v, bool) else v)
+            for k, v in filters.items()
+            if v not in (None, "", False)
+        }
+        return render_template(
+            "groups/_registry.html",
+            pagination=pagination,
+            filters=filters,
+            url_args=url_args,
+            governance_types=GovernanceType,
+            need_pairs=NeedPair,
+            can_export=can_export,
+        )
+
+    scope = (*groups.registry_scope(current_user), can_export)
+    body = listcache.page(groups.REGISTRY_LIST, scope, build)
+    return render_template("groups/list.html", body=body)
 
 
 @bp.route("/export.csv")

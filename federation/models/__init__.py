@@ -28,6 +28,7 @@ from federation.models.asset import (
 )
 from federation.models.audit import PersonalDataRead, ReadKind
 from federation.models.base import Base, utcnow
+from federation.models.cache import ListVersion
 from federation.models.conference import (
     ConferenceEdition,
     ConferenceRegistration,
@@ -223,3 +224,4 @@ __all__ += ["Delivery", "MailState", "Notification", "NotificationPreference", "
 from federation.models.imports import ImportMapping  # noqa: E402
 
 __all__ += ["ImportMapping"]
+__all__ += ["ListVersion"]

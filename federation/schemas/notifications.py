@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from federation.models import Delivery
+from federation.models import Delivery, limits
 from federation.schemas import fields
 from federation.schemas.base import ApiSchema, PageQuerySchema, Str
 
@@ -31,7 +31,7 @@ class NotificationSettingsSchema(ApiSchema):
 
 class NotificationSettingsUpdateSchema(ApiSchema):
     settings = fields.Dict(
-        keys=Str(validate=validate.Length(max=64)),
+        keys=Str(validate=validate.Length(max=limits.NOTIFICATION_KIND)),
         values=Str(validate=validate.OneOf([d.value for d in Delivery])),
         required=True,
         metadata={

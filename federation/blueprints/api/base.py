@@ -40,6 +40,10 @@ carry the input bounds). A handler, top to bottom::
   on the viewer or needs a count is computed by a service for the whole page
   (see `services.events.event_views`) and read from the view object.
 - Every list gets a query-count test at 1 and at 50 items.
+- A list that many callers ask for alike is served from the list cache:
+  `return cached_page(LIST, scope, page_schema(ItemSchema), build)`, where
+  LIST names the tables it reads (`listcache.register`) and `scope` what
+  decides the viewer's rows (see federation/listcache.py).
 """
 
 from __future__ import annotations
@@ -323,6 +327,21 @@ def paginate(query_or_items, args: dict, total: int | None = None) -> dict:
     else:
         items, total = page_with_total(query_or_items, page, per_page)
     return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def cached_page(name: str, scope: tuple, schema: type, build) -> Response:
+    """A list's answer served from the list cache (federation/listcache.py):
+    `build()` (the envelope, as `paginate` returns it) is run, dumped by
+    `schema` and serialised once per version of the list's tables; `scope`
+    holds what decides the viewer's rows (listcache.request_parts adds the
+    query, the language and the path). The ETag and the headers are added
+    as for any answer (api_headers)."""
+    from federation import listcache
+
+    body = listcache.cached(
+        name, listcache.request_parts(scope), lambda: current_app.json.dumps(schema().dump(build()))
+    )
+    return current_app.response_class(f"{body}\n", mimetype="application/json")
 
 
 @bp.before_request

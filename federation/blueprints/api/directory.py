@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from federation.blueprints.api.base import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, cached_page, errors, paginate
 from federation.extensions import limiter
 from federation.models import ReadKind
 from federation.ratelimits import per_person, setting
@@ -27,41 +27,44 @@ from federation.services.views import View
 TAGS = ["directory"]
 
 
+SEARCH_PAGE = page_schema(
+    ProfileSchema,
+    total_capped=fields.Boolean(
+        required=True,
+        metadata={
+            "description": "A search reaches at most a bounded number of "
+            "people: then `total` is that bound and there are "
+            "more (narrow the search to see them)."
+        },
+    ),
+)
+
+
 @bp.route("/directory", methods=["GET"])
 @authenticated()
 @limiter.limit(setting("RATELIMIT_DIRECTORY_SEARCH"), key_func=per_person)
 @bp.arguments(DirectoryQuerySchema, location="query")
-@bp.response(
-    200,
-    page_schema(
-        ProfileSchema,
-        total_capped=fields.Boolean(
-            required=True,
-            metadata={
-                "description": "A search reaches at most a bounded number of "
-                "people: then `total` is that bound and there are "
-                "more (narrow the search to see them)."
-            },
-        ),
-    ),
-)
+@bp.response(200, SEARCH_PAGE)
 @errors(304, 404, 422, 429)
 @bp.doc(summary="Search the co-creation directory (members only)", tags=TAGS)
 def search_directory(args, actor):
-    found = directory.search(
-        actor,
-        args["page"],
-        args["per_page"],
-        q=args["q"],
-        need=args["need"],
-        side=args["side"],
-        group=args["group"],
-        industry=args["industry"],
-        sort=args["sort"],
-    )
-    page = paginate(directory.views_of(actor, found.items), args, total=found.total)
-    page["total_capped"] = found.capped
-    return page
+    def build() -> dict:
+        found = directory.search(
+            actor,
+            args["page"],
+            args["per_page"],
+            q=args["q"],
+            need=args["need"],
+            side=args["side"],
+            group=args["group"],
+            industry=args["industry"],
+            sort=args["sort"],
+        )
+        page = paginate(directory.views_of(actor, found.items), args, total=found.total)
+        page["total_capped"] = found.capped
+        return page
+
+    return cached_page(directory.SEARCH_LIST, directory.search_scope(actor), SEARCH_PAGE, build)
 
 
 @bp.route("/directory/matches", methods=["GET"])

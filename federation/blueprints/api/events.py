@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from federation.blueprints.api.base import authenticated, bp, errors, existing_on_conflict, paginate
+from federation.blueprints.api.base import (
+    authenticated,
+    bp,
+    cached_page,
+    errors,
+    existing_on_conflict,
+    paginate,
+)
 from federation.errors import Invalid
 from federation.schemas.base import page_schema
 from federation.schemas.events import EventCreateSchema, EventQuerySchema, EventSchema, RegistrationSchema
@@ -21,18 +28,21 @@ TAGS = ["events"]
 @errors(304, 422)
 @bp.doc(summary="The joint-event board (what your audience allows)", tags=TAGS)
 def list_events(args, actor):
-    items, total = events.event_list_page(
-        actor,
-        args["page"],
-        args["per_page"],
-        when=args["when"],
-        group=args["group"],
-        format=args["format"],
-        month=args["month"],
-        tag=args["tag"],
-        q=args["q"],
-    )
-    return paginate(items, args, total=total)
+    def build() -> dict:
+        items, total = events.event_list_page(
+            actor,
+            args["page"],
+            args["per_page"],
+            when=args["when"],
+            group=args["group"],
+            format=args["format"],
+            month=args["month"],
+            tag=args["tag"],
+            q=args["q"],
+        )
+        return paginate(items, args, total=total)
+
+    return cached_page(events.BOARD_LIST, events.board_scope(actor), page_schema(EventSchema), build)
 
 
 @bp.route("/events", methods=["POST"])

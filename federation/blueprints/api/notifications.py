@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api.base import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, cached_page, errors, paginate
 from federation.schemas.base import page_schema
 from federation.schemas.notifications import (
     NotificationQuerySchema,
@@ -22,7 +22,12 @@ TAGS = ["notifications"]
 @errors(422)
 @bp.doc(summary="My notifications, newest first", tags=TAGS)
 def list_notifications(args, actor):
-    return paginate(notifications.inbox_query(actor, args["unread"]), args)
+    return cached_page(
+        notifications.INBOX_LIST,
+        notifications.inbox_scope(actor),
+        page_schema(NotificationSchema),
+        lambda: paginate(notifications.inbox_query(actor, args["unread"]), args),
+    )
 
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from federation.blueprints.api.base import authenticated, bp, errors, paginate
+from federation.blueprints.api.base import authenticated, bp, cached_page, errors, paginate
 from federation.errors import Invalid, NotFound
 from federation.models import AlumniGroup
 from federation.permissions import is_member
@@ -31,17 +31,20 @@ from federation.services import assets, groups
 @errors(304, 422)
 @bp.doc(summary="The registry of member groups", tags=["registry"])
 def list_groups(args, actor):
-    query = groups.registry_query(
-        actor,
-        q=args["q"],
-        governance=args["governance"],
-        maturity=args["maturity"],
-        need=args["need"],
-        has_venue=args["has_venue"],
-        has_speaker=args["has_speaker"],
-        sort=args["sort"],
-    ).options(selectinload(AlumniGroup.member_counts))
-    return paginate(query, args)
+    def build() -> dict:
+        query = groups.registry_query(
+            actor,
+            q=args["q"],
+            governance=args["governance"],
+            maturity=args["maturity"],
+            need=args["need"],
+            has_venue=args["has_venue"],
+            has_speaker=args["has_speaker"],
+            sort=args["sort"],
+        ).options(selectinload(AlumniGroup.member_counts))
+        return paginate(query, args)
+
+    return cached_page(groups.REGISTRY_LIST, groups.registry_scope(actor), page_schema(GroupSchema), build)
 
 
 @bp.route("/groups/<slug>", methods=["GET"])
@@ -71,8 +74,8 @@ def update_group(data, slug, actor):
 @errors(304, 404, 422)
 @bp.doc(summary="Shared assets across groups", tags=["assets"])
 def list_assets(args, actor):
-    return paginate(
-        assets.assets_query(
+    def build() -> dict:
+        query = assets.assets_query(
             actor,
             kind=args["kind"],
             group=args["group"],
@@ -80,9 +83,10 @@ def list_assets(args, actor):
             area=args["area"],
             topic=args["topic"],
             min_capacity=args["capacity"],
-        ),
-        args,
-    )
+        )
+        return paginate(query, args)
+
+    return cached_page(assets.CATALOGUE_LIST, assets.catalogue_scope(actor), page_schema(AssetSchema), build)
 
 
 @bp.route("/groups/<slug>/assets", methods=["POST"])

@@ -29,11 +29,13 @@ from federation.services.applications.endorsements import (
 )
 from federation.services.applications.queries import (
     PRECEDENT_WINDOW,
+    QUEUE_LIST,
     application_views,
     applications_query,
     get_application,
     precedents_query,
     queue_page,
+    queue_scope,
     suggested_precedents,
 )
 from federation.services.applications.records import reassess
@@ -73,7 +75,9 @@ __all__ = [
     "SETTINGS",
     "application_views",
     "applications_query",
+    "QUEUE_LIST",
     "queue_page",
+    "queue_scope",
     "assess",
     "assessment_of",
     "confirm_endorsement",

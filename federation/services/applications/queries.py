@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from federation import listcache
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
@@ -82,6 +83,18 @@ class QueueRow:
     @property
     def applicant_name(self) -> str:
         return ordered_name(self.family_name, self.given_name, self.name_order)
+
+
+# The queue (the page and the API) reads these, and is cached by them.
+QUEUE_LIST = listcache.register("application-queue", ("operator_application", "user", "alumni_group"))
+
+
+def queue_scope(viewer: User, older_than_days: int | None) -> tuple:
+    """What decides which applications the viewer's queue lists: all of
+    them for a coordinator, else the viewer's own. "Waiting at least N days"
+    moves with the clock: such a list is kept for the minute."""
+    minute = int(utcnow().timestamp() // 60) if older_than_days else None
+    return (is_coordinator(viewer), None if is_coordinator(viewer) else viewer.id, minute)
 
 
 def queue_page(viewer: User, status: str, older_than_days: int | None, page: int, per_page: int) -> Page:

@@ -27,11 +27,13 @@ from federation.services.assets.bookings import (
     venue_bookings,
 )
 from federation.services.assets.catalogue import (
+    CATALOGUE_LIST,
     COMMON_TEXT,
     KIND_NUMBERS,
     KIND_REQUIRED,
     KIND_TEXT,
     assets_query,
+    catalogue_scope,
     create_asset,
     get_asset,
     group_assets,
@@ -62,7 +64,9 @@ __all__ = [
     "SEARCH_DAYS",
     "TOKYO",
     "accept_request",
+    "CATALOGUE_LIST",
     "assets_query",
+    "catalogue_scope",
     "cancel_request",
     "check_slot",
     "clean_windows",

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
+from federation import listcache
 from federation.errors import Forbidden, Invalid, NotFound
 from federation.extensions import db
 from federation.models import (
@@ -61,6 +62,16 @@ KIND_REQUIRED = {
     AssetKind.content: ("title", "content_type"),
     AssetKind.speaker: ("title", "speaker_name", "speaker_name_kana"),
 }
+
+
+# The catalogue (the page and the API) reads these, and is cached by them.
+CATALOGUE_LIST = listcache.register("asset-catalogue", ("shared_asset", "alumni_group"))
+
+
+def catalogue_scope(viewer: User | None) -> tuple:
+    """What decides what the viewer's catalogue holds: members see every
+    active asset, anyone else nothing (the list answers 404)."""
+    return (is_member(viewer),)
 
 
 def assets_query(

@@ -49,8 +49,10 @@ from federation.services.directory.profiles import (
 from federation.services.directory.searching import (
     PROFILE_TOKENS,
     SEARCH_CAP,
+    SEARCH_LIST,
     SORTS,
     search,
+    search_scope,
     search_tokens,
 )
 from federation.services.directory.visibility import (
@@ -105,7 +107,9 @@ __all__ = [
     "preview_import",
     "reindex",
     "relation",
+    "SEARCH_LIST",
     "search",
+    "search_scope",
     "search_text",
     "search_tokens",
     "send_digests",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from federation import listcache
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
@@ -177,6 +178,27 @@ def load_profiles(ids: list[int]) -> list[DirectoryProfile]:
         )
     }
     return load_card_parts([loaded[i] for i in ids if i in loaded])
+
+
+# A search (the API's) reads these, and is cached by them.
+SEARCH_LIST = listcache.register(
+    "directory-search",
+    (
+        "directory_profile",
+        "directory_token",
+        "profile_need",
+        "group_membership",
+        "alumni_group",
+        "user",
+        "directory_block",
+    ),
+)
+
+
+def search_scope(viewer: User) -> tuple:
+    """A search's results and what each profile shows depend on who asks
+    (the groups they share, the blocks between them): a viewer's own."""
+    return (viewer.id,)
 
 
 def search(viewer: User, page: int = 1, per_page: int = 20, *, sort: str = "kana", **filters) -> SearchPage:

@@ -27,8 +27,10 @@ from federation.services.events.attendees import (
 from federation.services.events.base import lock_event
 from federation.services.events.board import (
     ALLOWED_TAGS,
+    BOARD_LIST,
     board_page,
     board_query,
+    board_scope,
     card_key,
     event_list_page,
     event_view,
@@ -89,7 +91,9 @@ __all__ = [
     "TEXT_LIMITS",
     "TOKYO",
     "anonymise_registrations",
+    "BOARD_LIST",
     "board_page",
+    "board_scope",
     "board_query",
     "EVENT_ACTIONS",
     "event_actions",

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from federation import listcache
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
@@ -36,6 +37,7 @@ from federation.models.limits import YEAR_MAX, YEAR_MIN
 from federation.pagination import core_page, page_with_total
 from federation.permissions import (
     event_visibility,
+    event_visibility_scope,
     is_coordinator,
     manageable_group_ids,
 )
@@ -263,6 +265,21 @@ CARD_COLUMNS = (
     JointEvent.seats_taken,
     JointEvent.updated_at,
 )
+
+
+# The board (the page and the API's list, which shows a confirmed attendee
+# the online link) reads these, and is cached by them.
+BOARD_LIST = listcache.register(
+    "event-board",
+    ("joint_event", "event_host", "alumni_group", "group_operator", "group_membership", "event_registration"),
+)
+
+
+def board_scope(viewer: User | None) -> tuple:
+    """Every input of the board's rows besides its tables: who the viewer is
+    to the audience rule, and the minute (upcoming and past move with the
+    clock, so a cached board lives for the minute at most)."""
+    return (*event_visibility_scope(viewer), int(utcnow().timestamp() // 60))
 
 
 def board_page(viewer: User | None, page: int, per_page: int, **filters):

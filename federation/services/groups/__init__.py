@@ -30,6 +30,7 @@ from federation.services.groups.profile import (
     update_group,
 )
 from federation.services.groups.registry import (
+    REGISTRY_LIST,
     SORTS,
     GroupOption,
     GroupOptions,
@@ -38,6 +39,7 @@ from federation.services.groups.registry import (
     group_options,
     registry_page,
     registry_query,
+    registry_scope,
     visible_groups_query,
 )
 from federation.services.groups.search import like_pattern, search_pattern
@@ -46,6 +48,7 @@ __all__ = [
     "CSV_COLUMNS",
     "FORMULA_STARTS",
     "PROFILE_FIELDS",
+    "REGISTRY_LIST",
     "REQUIRED",
     "SORTS",
     "TEXT_LIMITS",
@@ -66,6 +69,7 @@ __all__ = [
     "record_member_count",
     "registry_page",
     "registry_query",
+    "registry_scope",
     "search_pattern",
     "update_group",
     "visible_groups_query",

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
+from federation import listcache
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
@@ -130,6 +131,18 @@ REGISTRY_COLUMNS = (
     AlumniGroup.registered_members,
     AlumniGroup.founded_on,
 )
+
+
+# The registry list (the page, and the API with each group's member counts)
+# reads these, and is cached by them.
+REGISTRY_LIST = listcache.register(
+    "registry", ("alumni_group", "group_need", "shared_asset", "group_member_count")
+)
+
+
+def registry_scope(viewer: User | None) -> tuple:
+    """What decides which groups the viewer's registry lists."""
+    return (is_member(viewer),)
 
 
 def registry_page(viewer: User | None, page: int, per_page: int, **filters) -> Page:

@@ -41,8 +41,10 @@ modules import each other directly, never the package.
 
 from federation.services.notifications.digest import DIGEST_BATCH, DIGEST_ITEMS, send_daily_digests
 from federation.services.notifications.inbox import (
+    INBOX_LIST,
     get_notification,
     inbox_query,
+    inbox_scope,
     mark_all_read,
     mark_read,
     unread_count,
@@ -121,7 +123,9 @@ __all__ = [
     "erase_notifications",
     "export_notifications",
     "get_notification",
+    "INBOX_LIST",
     "inbox_query",
+    "inbox_scope",
     "link_to",
     "mark_all_read",
     "mark_read",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from federation import listcache
 from federation.errors import NotFound
 from federation.extensions import db
 from federation.models import (
@@ -11,6 +12,14 @@ from federation.models import (
     User,
     utcnow,
 )
+
+# The inbox (the API's list) reads this table, and is cached by it.
+INBOX_LIST = listcache.register("inbox", ("notification",))
+
+
+def inbox_scope(user: User) -> tuple:
+    """An inbox is its owner's alone."""
+    return (user.id,)
 
 
 def inbox_query(user: User, unread_only: bool = False):
