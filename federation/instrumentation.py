@@ -26,9 +26,12 @@ def register(app: Flask) -> None:
         event.listen(Engine, "before_cursor_execute", _count)
         _listening = True
 
-    @app.before_request
     def start_counting():
         g.query_count = 0
+
+    # First of the before-request hooks: the sign-in runs in one of them
+    # (the unverified-account gate reads the user) and is counted too.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_counting)
 
     @app.after_request
     def report_count(response):

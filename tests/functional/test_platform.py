@@ -216,6 +216,33 @@ def test_query_count_header_for_the_benchmark(app_config):
         db.engine.dispose()
 
 
+def test_the_query_count_header_counts_every_statement_of_a_signed_in_request(app, app_config, make):
+    # The sign-in runs in a before-request hook: it is counted too.
+    from sqlalchemy import event
+
+    from tests import factories
+
+    member = make.member()
+    counted = create_app({**app_config, "QUERY_COUNT_HEADER": True})
+    with counted.app_context():
+        client = counted.test_client()
+        client.post("/auth/login", data={"email": member.email, "password": factories.PASSWORD})
+        seen = []
+
+        def record(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = client.get("/groups/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert response.status_code == 200
+        assert int(response.headers["X-Query-Count"]) == len(seen) >= 2
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.mark.rate_limited
 def test_rate_limits_can_live_in_redis(app_config, make):
     """With RATELIMIT_STORAGE_URI set, limits are shared through Redis
