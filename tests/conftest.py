@@ -229,19 +229,21 @@ def count_queries(app):
     cache hit's; `count_queries(rebuild_lists=False)` counts what runs."""
     from contextlib import contextmanager
 
+    from sqlalchemy import delete, insert
+
     from federation.models import ListVersion
     from federation.models.cache import EPOCH, new_epoch
 
     @contextmanager
     def counter(rebuild_lists: bool = True):
         statements: list[str] = []
-        if rebuild_lists:  # a new epoch: no list cached before is found
-            epoch = db.session.get(ListVersion, EPOCH)
-            if epoch is None:  # PostgreSQL's tables are emptied between tests
-                db.session.add(ListVersion(name=EPOCH, version=new_epoch()))
-            else:
-                epoch.version += 1
-            db.session.commit()
+        if rebuild_lists:
+            # A new epoch: no list cached before is found. On a connection of
+            # its own, so that the test's objects are not expired (reloading
+            # them would be counted).
+            with db.engine.begin() as conn:
+                conn.execute(delete(ListVersion).where(ListVersion.name == EPOCH))
+                conn.execute(insert(ListVersion).values(name=EPOCH, version=new_epoch()))
 
         def record(conn, cursor, statement, *args):
             if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
