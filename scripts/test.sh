@@ -8,11 +8,14 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh requirements-test.txt
 
 # Browser tests drive Debian's Chromium; Japanese pages need CJK fonts.
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+# grep without -q reads fc-list to the end: with -q it exits at the first
+# match, fc-list dies of SIGPIPE, and under pipefail the fonts looked missing
+# (with the suites side by side, two apt-get runs then met on apt's lock).
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     echo "==> Installing chromium and fonts-noto-cjk"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    apt-get -o DPkg::Lock::Timeout=300 update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium fonts-noto-cjk >/dev/null
   elif command -v sudo >/dev/null 2>&1; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
