@@ -11,6 +11,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from federation import listcache
 from federation.csvfiles import csv_response
 from federation.errors import Invalid
 from federation.forms.base import submit
@@ -45,28 +46,34 @@ def federation():
     if not can_see_federation_health(current_user):
         abort(403)
     args = request.args
-    maturity = args.get("maturity", "")
-    table = snapshots.federation_table(
-        current_user,
-        governance=args.get("governance", ""),
-        maturity=int(maturity) if maturity.isdigit() else None,
-        size=args.get("size", ""),
-        flagged=args.get("flagged") == "1",
-        sort=args.get("sort", "flags"),
-        descending=args.get("order", "desc") != "asc",
-    )
-    return render_template(
-        "health/federation.html",
-        table=table,
-        rows=snapshots.dashboard_rows(table["rows"]),
-        charts=_federation_charts(table),
-        governance_types=GovernanceType,
-        governance_labels=GOVERNANCE_LABELS,
-        size_bands=[b[2] for b in snapshots.SIZE_BANDS],
-        patterns=FLAG_PATTERN_LABELS,
-        pct=_pct,
-        args=args,
-    )
+
+    def build() -> str:
+        maturity = args.get("maturity", "")
+        table = snapshots.federation_table(
+            current_user,
+            governance=args.get("governance", ""),
+            maturity=int(maturity) if maturity.isdigit() else None,
+            size=args.get("size", ""),
+            flagged=args.get("flagged") == "1",
+            sort=args.get("sort", "flags"),
+            descending=args.get("order", "desc") != "asc",
+        )
+        return render_template(
+            "health/_federation.html",
+            table=table,
+            rows=snapshots.dashboard_rows(table["rows"]),
+            charts=_federation_charts(table),
+            governance_types=GovernanceType,
+            governance_labels=GOVERNANCE_LABELS,
+            size_bands=[b[2] for b in snapshots.SIZE_BANDS],
+            patterns=FLAG_PATTERN_LABELS,
+            pct=_pct,
+            args=args,
+        )
+
+    scope = snapshots.federation_health_scope(current_user)
+    body = listcache.page(snapshots.FEDERATION_HEALTH_LIST, scope, build)
+    return render_template("health/federation.html", body=body)
 
 
 def _federation_charts(table: dict) -> list[charts.Chart]:

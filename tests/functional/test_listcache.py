@@ -241,6 +241,33 @@ def test_a_cached_catalogue_is_still_refused_to_an_outsider(app, make, login):
         assert response.status_code == 404 and "会議室アルファ" not in response.get_data(as_text=True)
 
 
+def test_a_cached_federation_health_is_still_refused_to_an_operator_and_shows_a_snapshot_at_once(
+    app, make, login, client, token_for
+):
+    from federation.services.health import snapshots
+
+    coordinator = make.user(role=Role.coordinator)
+    operator = make.user()
+    make.group(name_ja="青葉銀行 OB・OG会", operators=(operator,))
+    coordinator_headers, operator_headers = token_for(coordinator), token_for(operator)
+    login(coordinator)
+    assert client.get("/api/v1/federation/health", headers=coordinator_headers).get_json()["month"] is None
+    first = page(client, "/health/")
+    assert "青葉銀行 OB・OG会" in first and "対象月: " not in first
+    operator_client = app.test_client()
+    login(operator, on=operator_client)
+    for _ in range(2):
+        refused = operator_client.get("/health/")
+        assert refused.status_code == 403 and "青葉銀行" not in refused.get_data(as_text=True)
+        answer = client.get("/api/v1/federation/health", headers=operator_headers)
+        assert answer.status_code == 403 and answer.get_json()["error"]["code"] == "forbidden"
+    snapshots.compute_snapshots()
+    db.session.commit()
+    served = client.get("/api/v1/federation/health", headers=coordinator_headers).get_json()
+    assert served["month"] is not None and served["groups"][0]["snapshot"] is not None
+    assert "対象月: " in page(client, "/health/")
+
+
 def test_the_api_event_list_shows_the_online_link_only_to_a_confirmed_attendee(app, make, client, token_for):
     group = make.group()
     event = make.event(group, online_url="https://meet.example.jp/room-42")
@@ -333,6 +360,7 @@ def tables_read_while_building(app, name: str, request) -> set[str]:
 def test_each_list_is_versioned_by_every_table_it_reads(app, make, login, client):
     from federation.models import Notification, utcnow
     from federation.services import applications, assets, directory, events, groups, notifications
+    from federation.services.health import snapshots
 
     coordinator = make.user(role=Role.coordinator)
     group = make.group(operators=(coordinator,))
@@ -343,6 +371,8 @@ def test_each_list_is_versioned_by_every_table_it_reads(app, make, login, client
     make.asset(group)
     make.event(group, cohosts=(make.group(),))
     make.application(coordinator)
+    snapshots.compute_snapshots()
+    db.session.commit()
     login(coordinator)
 
     lists = [
@@ -356,6 +386,8 @@ def test_each_list_is_versioned_by_every_table_it_reads(app, make, login, client
         (directory.SEARCH_LIST, "/api/v1/directory?q=新規事業"),
         (directory.SEARCH_LIST, "/api/v1/directory"),
         (notifications.INBOX_LIST, "/api/v1/notifications?unread=true"),
+        (snapshots.FEDERATION_HEALTH_LIST, "/health/?sort=name&size=<300"),
+        (snapshots.FEDERATION_HEALTH_LIST, "/api/v1/federation/health"),
     ]
     for name, path in lists:
         read = tables_read_while_building(app, name, lambda path=path: client.get(path))

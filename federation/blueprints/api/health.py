@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from federation.blueprints.api.base import authenticated, bp, errors
+from federation.blueprints.api.base import authenticated, bp, cached_page, errors
+from federation.errors import Forbidden
+from federation.permissions import can_see_federation_health
 from federation.schemas.health import (
     FederationHealthSchema,
     GroupHealthSchema,
@@ -32,20 +34,27 @@ def group_health(slug, actor):
 @errors(403)
 @bp.doc(summary="Every group's latest snapshot (coordinators)", tags=TAGS)
 def federation_health(actor):
-    table = snapshots.federation_table(actor, with_indicators=True)
-    return {
-        "month": table["month"],
-        "computed_at": table["computed_at"],
-        "groups": [
-            {
-                "group": g.slug,
-                "governance_type": g.governance_type.value,
-                "maturity_level": g.maturity_level,
-                "snapshot": s,
-            }
-            for g, s in table["rows"]
-        ],
-    }
+    if not can_see_federation_health(actor):
+        raise Forbidden()
+
+    def build() -> dict:
+        table = snapshots.federation_table(actor, with_indicators=True)
+        return {
+            "month": table["month"],
+            "computed_at": table["computed_at"],
+            "groups": [
+                {
+                    "group": g.slug,
+                    "governance_type": g.governance_type.value,
+                    "maturity_level": g.maturity_level,
+                    "snapshot": s,
+                }
+                for g, s in table["rows"]
+            ],
+        }
+
+    scope = snapshots.federation_health_scope(actor)
+    return cached_page(snapshots.FEDERATION_HEALTH_LIST, scope, FederationHealthSchema, build)
 
 
 @bp.route("/groups/<slug>/impact-report", methods=["GET"])

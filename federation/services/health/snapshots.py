@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import defer, load_only, selectinload
 
+from federation import listcache
 from federation.errors import Forbidden
 from federation.extensions import db
 from federation.labels import FLAG_PATTERN_LABELS
@@ -220,6 +221,18 @@ def dashboard_rows(rows: list[tuple[AlumniGroup, HealthSnapshot | None]]) -> lis
         )
         for g, s in rows
     ]
+
+
+# The coordinators' dashboard and the API's federation health read these, and
+# are cached by them: the same for every coordinator until a snapshot or a
+# group changes.
+FEDERATION_HEALTH_LIST = listcache.register("federation-health", ("alumni_group", "health_snapshot"))
+
+
+def federation_health_scope(viewer: User | None) -> tuple:
+    """What decides what the viewer's federation table shows: it is the
+    coordinators' (everyone else is refused before it is read)."""
+    return (can_see_federation_health(viewer),)
 
 
 def federation_table(
