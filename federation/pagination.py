@@ -80,3 +80,13 @@ def rows_with_total(query, counting, limit: int, offset: int) -> tuple[list, int
     if rows:
         return [row[0] for row in rows], rows[0][-1]
     return [], (db.session.scalar(counting) or 0) if offset else 0
+
+
+def rows_with_window_total(query, counting, limit: int, offset: int) -> tuple[list, int]:
+    """rows_with_total for a query that reads every row before it slices
+    (a ranking that groups all the matches): the total is a window count
+    over the rows it read, not a second pass that finds them again."""
+    rows = db.session.execute(query.add_columns(func.count().over()).limit(limit).offset(offset)).all()
+    if rows:
+        return [row[0] for row in rows], rows[0][-1]
+    return [], (db.session.scalar(counting) or 0) if offset else 0

@@ -305,10 +305,11 @@ class KnowledgeDocument(Base):
 class KnowledgeToken(Base):
     """One token of a knowledge document (see federation.search); `audience`
     repeats the document's so the planner checks visibility on the index;
-    `weight` is 3 for title tokens, 1 otherwise (the relevance sort)."""
+    `weight` is 3 for title tokens, 1 otherwise (the relevance sort, which
+    then reads the index alone)."""
 
     __tablename__ = "knowledge_token"
-    __table_args__ = (Index("ix_knowledge_token_token", "token", "audience", "document_id"),)
+    __table_args__ = (Index("ix_knowledge_token_token_weight", "token", "audience", "document_id", "weight"),)
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("knowledge_document.id", ondelete="CASCADE"), primary_key=True

@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
 from federation.extensions import db
-from federation.pagination import rows_with_total
+from federation.pagination import rows_with_total, rows_with_window_total
 
 # A search reaches at most this many owners: enough to browse, not a bulk
 # dump, and it keeps every search bounded at any size. Beyond it the total
@@ -184,11 +184,14 @@ def page_of_ids(
     per_page: int,
     cap: int = SEARCH_CAP,
     load: Callable[[Any], Any] | None = None,
+    counted_by_window: bool = False,
 ) -> tuple[list, int, bool]:
     """(the page, total up to SEARCH_CAP, whether capped). The page is the
     owner ids, or, with `load` (which turns the plan's select of ids into a
     select of what a page shows, e.g. the owners themselves), those rows, in
-    the same statement; `order` adds the ORDER BY."""
+    the same statement; `order` adds the ORDER BY. `counted_by_window`: the
+    ids select reads every match anyway (a ranking), so the total is counted
+    over its rows rather than by the plan's count."""
     if plan is None:
         return [], 0, False
     ids_query, count_query = plan
@@ -201,6 +204,8 @@ def page_of_ids(
     if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
         items = list(db.session.scalars(order(query).limit(limit).offset(offset)))
         found = count_query
+    elif counted_by_window:
+        items, found = rows_with_window_total(order(query), _counting(count_query, cap), limit, offset)
     else:
         items, found = rows_with_total(order(query), _counting(count_query, cap), limit, offset)
     return items, min(found, cap), found > cap

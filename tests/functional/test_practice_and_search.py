@@ -198,6 +198,24 @@ def test_relevance_puts_title_hits_first_and_recent_sorts_by_date(app, make):
     assert [h.item.id for h in faceted.items] == [title_hit.id, body_hit.id] and faceted.total == 2
 
 
+def test_a_ranked_search_counts_what_the_viewer_may_see_on_every_page(app, make):
+    """The relevance order counts its matches over the rows it ranks; a page
+    past the end still says how many there are, and what the viewer may not
+    read is in neither the rows nor the total."""
+    author, _g = operator(make)
+    for n in range(5):
+        article(app, author, title_ja=f"承認の手順 その{n}", visibility="public")
+    article(app, author, title_ja="会員向けの承認手順", visibility="members")
+    article(app, author, title_ja="運営の記録", body_ja="手順だけ。")
+    beginner = practice_member(make)
+    with app.test_request_context():
+        pages = [index.search(beginner, page=n, per_page=2, q="承認 手順") for n in (1, 2, 3, 4)]
+        member_total = index.search(author, q="承認 手順", per_page=2).total
+    assert [len(p.items) for p in pages] == [2, 2, 1, 0]
+    assert [p.total for p in pages] == [5, 5, 5, 5] and not any(p.capped for p in pages)
+    assert member_total == 6
+
+
 def test_search_never_reveals_what_the_viewer_may_not_see(app, make):
     author, _g = operator(make)
     article(app, author, title_ja="会員向けの承認手順", visibility="members")

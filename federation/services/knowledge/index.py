@@ -140,10 +140,11 @@ def search(
 
     plan = matching_ids(DOCUMENT_TOKENS, tokens, seen)
     order = _by_recency
-    if plan is not None and sort == "relevance" and words:
+    ranked = plan is not None and sort == "relevance" and bool(words)
+    if ranked:
         ids_query, order = _by_relevance(tokens, words, audiences)
-        plan = (ids_query, plan[1])  # the planner's count stays
-    ids, total, capped = page_of_ids(plan, order, page, per_page)
+        plan = (ids_query, plan[1])  # the planner's count stays (a page past the end)
+    ids, total, capped = page_of_ids(plan, order, page, per_page, counted_by_window=ranked)
     return SearchPage(items=_hits(ids), page=page, per_page=per_page, total=total, capped=capped)
 
 
