@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from federation import listcache
 from federation.errors import NotFound
@@ -98,8 +98,9 @@ def ordered(query, sort: str):
 # each for the whole page (load_card_parts). Joined too, they make SQLite
 # build the whole membership-group join (6 ms became 96 ms at 10,000
 # profiles); as ORM collections (selectinload) the 40 needs and 20 groups of
-# a page took 2.6 ms of CPU, the profiles and users themselves 0.6 ms.
-CARD_LOADING = (joinedload(DirectoryProfile.user),)
+# a page took 2.6 ms of CPU, the profiles and users themselves 0.6 ms. The
+# search document (every searched field, folded) is never shown.
+CARD_LOADING = (joinedload(DirectoryProfile.user), defer(DirectoryProfile.search_document))
 
 
 @dataclass(frozen=True)
