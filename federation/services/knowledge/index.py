@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import load_only
 
 from federation.extensions import db
 from federation.models import (
@@ -180,22 +180,27 @@ def _by_relevance(tokens: list[str], words: list[str], audiences: list[str]):
     return ids, order
 
 
+# What a hit shows (knowledge/list.html): its title, facets and date; not its
+# text nor its author (a page of 20 articles read their whole bodies).
+HIT_COLUMNS = {
+    "article": (Article.title_ja, Article.title_en, Article.category, Article.topic, Article.updated_at),
+    "consultation": (Consultation.title, Consultation.category, Consultation.created_at),
+}
+
+
 def _hits(document_ids: list[int]) -> list[Hit]:
     """The articles and consultations of these documents, in order: two
-    queries (each kind joined to its documents, with its author or asker),
+    queries (each kind joined to its documents, with what a hit shows),
     whatever the page holds."""
     if not document_ids:
         return []
     found: dict[int, Hit] = {}
-    for kind, model, person in (
-        ("article", Article, Article.author),
-        ("consultation", Consultation, Consultation.asker),
-    ):
+    for kind, model in (("article", Article), ("consultation", Consultation)):
         rows = db.session.execute(
             select(KnowledgeDocument.id, model)
             .join(model, model.id == KnowledgeDocument.ref_id)
             .where(KnowledgeDocument.id.in_(document_ids), KnowledgeDocument.kind == kind)
-            .options(joinedload(person))
+            .options(load_only(*HIT_COLUMNS[kind]))
         )
         for document_id, item in rows:
             found[document_id] = Hit(kind, item)
