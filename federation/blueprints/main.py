@@ -5,16 +5,26 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from federation import listcache
 from federation.forms.account import LanguageForm
 from federation.security import is_safe_redirect
 from federation.services import accounts, groups
 
 bp = Blueprint("main", __name__)
 
+OVERVIEW_PARTS = "<!--overview-tiles-->"  # where main/_overview.html's two parts meet
+
 
 @bp.route("/")
 def home():
-    return render_template("main/home.html", overview=groups.federation_overview(current_user))
+    def build() -> str:
+        return render_template("main/_overview.html", overview=groups.federation_overview(current_user))
+
+    # The numbers and the first groups are the same for every visitor (or
+    # every member); the greeting around them is the viewer's own.
+    overview = listcache.page(groups.HOME_LIST, groups.registry_scope(current_user), build)
+    stats, tiles = overview.split(OVERVIEW_PARTS, 1)
+    return render_template("main/home.html", stats=stats, tiles=tiles)
 
 
 @bp.route("/language", methods=["POST"])

@@ -177,6 +177,24 @@ def test_a_cached_registry_never_shows_the_members_only_groups_to_an_outsider(ap
         assert "非公開アルムナイ" not in outsiders and "公開アルムナイ" in outsiders
 
 
+def test_the_cached_home_page_keeps_private_groups_to_members_and_greets_each_viewer(app, make, login):
+    public = make.group(name_ja="公開の会", is_public=True)
+    make.group(name_ja="非公開の会", is_public=False)
+    alice, bob = make.member(group=public), make.member(group=public)
+    alice.family_name, bob.family_name = "青木", "馬場"
+    db.session.commit()
+    clients = {"visitor": app.test_client(), "alice": app.test_client(), "bob": app.test_client()}
+    login(alice, on=clients["alice"])
+    login(bob, on=clients["bob"])
+    for _ in range(2):
+        seen = {name: page(c, "/") for name, c in clients.items()}
+        assert "非公開の会" in seen["alice"] and "非公開の会" not in seen["visitor"]
+        assert "青木" in seen["alice"] and "青木" not in seen["bob"] and "馬場" in seen["bob"]
+        assert all("公開の会" in text for text in seen.values())
+    make.group(name_ja="新しい会", is_public=True)
+    assert "新しい会" in page(clients["visitor"], "/")
+
+
 def test_a_cached_registry_is_per_language(app, make, login):
     make.group(name_ja="日本語名アルムナイ", name_en="English Name Alumni", is_public=True)
     ja, en = make.member(locale="ja"), make.member(locale="en")
@@ -386,6 +404,7 @@ def test_each_list_is_versioned_by_every_table_it_reads(app, make, login, client
         (directory.SEARCH_LIST, "/api/v1/directory?q=新規事業"),
         (directory.SEARCH_LIST, "/api/v1/directory"),
         (notifications.INBOX_LIST, "/api/v1/notifications?unread=true"),
+        (groups.HOME_LIST, "/"),
         (snapshots.FEDERATION_HEALTH_LIST, "/health/?sort=name&size=<300"),
         (snapshots.FEDERATION_HEALTH_LIST, "/api/v1/federation/health"),
     ]

@@ -30,6 +30,7 @@ from federation.services.groups.profile import (
     update_group,
 )
 from federation.services.groups.registry import (
+    HOME_LIST,
     REGISTRY_LIST,
     SORTS,
     GroupOption,
@@ -48,6 +49,7 @@ __all__ = [
     "CSV_COLUMNS",
     "FORMULA_STARTS",
     "PROFILE_FIELDS",
+    "HOME_LIST",
     "REGISTRY_LIST",
     "REQUIRED",
     "SORTS",

@@ -140,6 +140,10 @@ REGISTRY_LIST = listcache.register(
 )
 
 
+# The home page's overview (the numbers and the first groups) reads these.
+HOME_LIST = listcache.register("home", ("alumni_group", "group_operator"))
+
+
 def registry_scope(viewer: User | None) -> tuple:
     """What decides which groups the viewer's registry lists."""
     return (is_member(viewer),)
