@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 from federation import create_app
 from federation.config import normalise_database_url
 from federation.extensions import db
+from federation.instrumentation import is_transaction_control
 from tests import factories
 
 os.environ["FEDERATION_CONFIG"] = "testing"
@@ -246,7 +247,7 @@ def count_queries(app):
                 conn.execute(insert(ListVersion).values(name=EPOCH, version=new_epoch()))
 
         def record(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+            if not is_transaction_control(statement):
                 statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", record)
