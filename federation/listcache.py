@@ -29,8 +29,9 @@ Where: the fragments' store (Redis when CACHE_URL is set, else in-process).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from flask import current_app
 from sqlalchemy import event, select
@@ -164,3 +165,13 @@ def page(name: str, scope: tuple, build: Callable[[], str]):
     from markupsafe import Markup
 
     return Markup(cached(name, request_parts(scope), build))
+
+
+def page_parts(name: str, scope: tuple, build: Callable[[], Sequence[str]]) -> list:
+    """A page's list in parts that the page places apart (the numbers and
+    the tiles of the home page; the board and a value shown beside it), as
+    markup, built and stored together."""
+    from markupsafe import Markup
+
+    stored = cached(name, request_parts(scope), lambda: json.dumps(list(build()), ensure_ascii=False))
+    return [Markup(part) for part in json.loads(stored)]

@@ -72,9 +72,11 @@ def list():
     filters = _filters()
     page, per_page = page_args(request.args)
 
-    def build() -> str:
+    coordinator = is_coordinator(current_user)
+
+    def build() -> tuple[str, str]:
         pagination = service.board_page(current_user, page, per_page, **filters)
-        return render_template(
+        board = render_template(
             "events/_board.html",
             pagination=pagination,
             filters=filters,
@@ -85,15 +87,16 @@ def list():
             needs=NEED_LABELS,
             groups=group_service.group_options(current_user) if is_member(current_user) else [],
         )
+        # The publishing setting is read with the board, from the same versions.
+        return board, ("1" if service.publish_without_approval() else "0") if coordinator else ""
 
-    setting = None
-    if is_coordinator(current_user):
-        setting = SettingForm(enabled=service.publish_without_approval())
+    body, publishing = listcache.page_parts(service.BOARD_LIST, service.board_scope(current_user), build)
     return render_template(
         "events/list.html",
-        body=listcache.page(service.BOARD_LIST, service.board_scope(current_user), build),
-        setting=setting,
-        can_create=is_coordinator(current_user)
+        body=body,
+        publishing=(publishing == "1") if coordinator else None,
+        setting_form=SettingForm,
+        can_create=coordinator
         or bool(is_member(current_user) and group_service.groups_operated_by(current_user)),
     )
 

@@ -12,18 +12,19 @@ from federation.services import accounts, groups
 
 bp = Blueprint("main", __name__)
 
-OVERVIEW_PARTS = "<!--overview-tiles-->"  # where main/_overview.html's two parts meet
-
 
 @bp.route("/")
 def home():
-    def build() -> str:
-        return render_template("main/_overview.html", overview=groups.federation_overview(current_user))
+    def build() -> tuple[str, str]:
+        overview = groups.federation_overview(current_user)
+        return (
+            render_template("main/_stats.html", overview=overview),
+            render_template("main/_tiles.html", overview=overview),
+        )
 
     # The numbers and the first groups are the same for every visitor (or
     # every member); the greeting around them is the viewer's own.
-    overview = listcache.page(groups.HOME_LIST, groups.registry_scope(current_user), build)
-    stats, tiles = overview.split(OVERVIEW_PARTS, 1)
+    stats, tiles = listcache.page_parts(groups.HOME_LIST, groups.registry_scope(current_user), build)
     return render_template("main/home.html", stats=stats, tiles=tiles)
 
 

@@ -162,6 +162,36 @@ def test_the_board_shows_a_new_event_at_once(app, make, login, client):
 # --- never one person's list to another ---------------------------------------------------------
 
 
+def test_the_publishing_setting_beside_a_cached_board_shows_a_change_at_once_with_each_coordinators_token(
+    app, make, login
+):
+    group = make.group()
+    first, second = make.user(role=Role.coordinator), make.user(role=Role.coordinator)
+    member = make.member(group=group)
+    clients = {name: app.test_client() for name in ("first", "second", "member")}
+    for name, user in (("first", first), ("second", second), ("member", member)):
+        login(user, on=clients[name])
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    def panel(name: str) -> str:
+        text = page(clients[name], "/events/")
+        return text[text.index('id="setting-title"') :] if 'id="setting-title"' in text else ""
+
+    def token(html: str) -> str:
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+    before = panel("first")
+    assert 'name="enabled"' in before and "checked" not in before.split("</form>")[0]
+    assert panel("member") == ""
+    saved = clients["first"].post("/events/settings", data={"csrf_token": token(before), "enabled": "y"})
+    assert saved.status_code == 302
+    after_first, after_second = panel("first"), panel("second")
+    assert "checked" in after_first.split("</form>")[0] and "checked" in after_second.split("</form>")[0]
+    assert token(after_first) != token(after_second)
+    refused = clients["second"].post("/events/settings", data={"csrf_token": token(after_first), "enabled": ""})
+    assert refused.status_code in (302, 400) and "checked" in panel("second").split("</form>")[0]
+
+
 def test_a_cached_registry_never_shows_the_members_only_groups_to_an_outsider(app, make, login):
     hidden = make.group(name_ja="非公開アルムナイ", is_public=False)
     make.group(name_ja="公開アルムナイ", is_public=True)

@@ -271,7 +271,15 @@ CARD_COLUMNS = (
 # the online link) reads these, and is cached by them.
 BOARD_LIST = listcache.register(
     "event-board",
-    ("joint_event", "event_host", "alumni_group", "group_operator", "group_membership", "event_registration"),
+    (
+        "joint_event",
+        "event_host",
+        "alumni_group",
+        "group_operator",
+        "group_membership",
+        "event_registration",
+        "screening_setting",  # the coordinators' publishing setting, shown beside the board
+    ),
 )
 
 
