@@ -180,3 +180,48 @@ def test_every_scenario_answers_on_generated_data(app, client):
         for (method, path), body in [*zip(targets[:2], bodies[:2])] * 2:
             response = target.open(path, method=method, json=body, headers=headers)
             assert response.status_code in scenario.expect, (scenario.name, method, response.status_code)
+
+
+def test_each_list_is_divided_by_the_ceilings_measured_beside_it(monkeypatch, tmp_path):
+    """The machine slowed by a fifth within a run: a list measured minutes
+    after the run's ceiling was divided by a speed the machine no longer had.
+    Each list with the throughput target is measured between two ceilings
+    (consecutive lists share one) and divided by the faster of them."""
+    from bench import run as bench_run
+
+    calls = []
+    ceilings = iter([900.0, 600.0, 500.0, 800.0, 700.0])
+    page = {"rps": 320.0, "p50_ms": 1.0, "p95_ms": 2.0, "errors": 0, "queries_per_request": 2.0}
+
+    def fake_load(base_url, plans, args):
+        calls.append((base_url, [p["name"] for p in plans]))
+        if base_url == "ceiling":
+            return {"ceiling: 50 rows": {"rps": next(ceilings)}}
+        return {p["name"]: dict(page) for p in plans}
+
+    monkeypatch.setattr(bench_run, "run_load", fake_load)
+    lists = [s.name for s in SCENARIOS if s.paginated][:3]
+    others = [s.name for s in SCENARIOS if not s.paginated][:2]
+    order = [others[0], lists[0], lists[1], others[1], lists[2]]
+    results, beside = bench_run.measure_scenarios("app", "ceiling", [{"name": n} for n in order],
+                                                  set(lists), None)
+    ceiling = ("ceiling", ["ceiling: 50 rows"])
+    assert calls == [("app", [others[0]]), ceiling, ("app", [lists[0]]), ceiling, ("app", [lists[1]]),
+                     ceiling, ("app", [others[1]]), ceiling, ("app", [lists[2]]), ceiling]
+    assert beside == {lists[0]: [900.0, 600.0], lists[1]: [600.0, 500.0], lists[2]: [800.0, 700.0]}
+    assert set(results) == set(order)
+
+    def rate(rps):
+        return {"rps": rps, "p50_ms": 1.0, "p95_ms": 2.0, "errors": 0}
+
+    overall = {"ceiling: hello": rate(3000.0), "ceiling: 50 rows": rate(1000.0)}
+    run = {"db": "sqlite", "scale": scale_for(1000, 10), "generation_s": None, "ceiling": overall,
+           "ceiling_runs": [overall, overall], "ceilings_beside": beside, "results": results}
+    run["verdicts"] = judge(run)
+    by_name = {v["name"]: v for v in run["verdicts"]}
+    assert [by_name[n]["rps_vs_rows_ceiling"] for n in lists] == [0.36, 0.53, 0.4]
+    assert [by_name[n]["checks"]["throughput"] for n in lists] == [False, True, False]
+    assert by_name[others[0]]["rps_vs_rows_ceiling"] == 0.32  # a page without the target: the run's
+    write_report({"started_at": "now", "machine": "2 cores", "duration": 1, "warmup": 0,
+                  "concurrency": 2, "main_profiles": 1000, "runs": [run], "notes": []}, tmp_path)
+    assert f"{lists[1]} 600.0 / 500.0" in (tmp_path / "report.md").read_text()
