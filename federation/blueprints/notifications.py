@@ -11,6 +11,7 @@ from federation.forms.base import ConfirmForm, submit
 from federation.forms.notifications import settings_form
 from federation.labels import DELIVERY_LABELS
 from federation.links import site_path
+from federation.models import limits
 from federation.pagination import page_args
 from federation.security import is_safe_redirect
 from federation.services import notifications as service
@@ -28,6 +29,13 @@ def _unread() -> int:
 def unread_notifications():
     # A callable, so the count is asked only by pages that show it.
     return {"unread_notifications": _unread}
+
+
+@bp.app_template_filter("unread")
+def unread_shown(count: int) -> str:
+    """The unread count as the badge and the inbox show it: counted up to a
+    bound, "99+" beyond."""
+    return f"{limits.UNREAD_COUNTED}+" if count > limits.UNREAD_COUNTED else str(count)
 
 
 @bp.before_request

@@ -81,3 +81,7 @@ OUTCOME_NOTE = 1000  # the line on an introduction's outcome
 SEARCH_QUERY = 100
 SEARCH_TOKEN = 64
 SEARCH_AUDIENCE = 20
+
+# Notifications: the badge and the inbox count the unread up to this many,
+# then say "99+" (a count of thousands was most of every page's sign-in).
+UNREAD_COUNTED = 99

@@ -167,3 +167,34 @@ def test_notifications_api(client, make, token_for):
     assert next(s for s in changed["settings"]
                 if s["kind"] == "event_proposed")["delivery"] == "daily"
     assert "/notifications" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_the_unread_count_stops_at_99_whatever_the_inbox_holds(client, login, make, count_queries):
+    """The badge and the inbox say "99+" past 99 unread: the sign-in counts
+    a bounded range of the index, not every unread notification of a busy
+    operator (a count of 1,400 was most of each page's sign-in)."""
+    from federation.models import utcnow
+
+    user = make.member()
+    login(user)
+
+    def add(n: int) -> None:
+        db.session.add_all([Notification(user_id=user.id, kind="event_published", subject=f"件名{i}",
+                                         created_at=utcnow()) for i in range(n)])
+        db.session.commit()
+
+    add(99)
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="badge unread-count">99<' in home
+    assert "未読 99件" in client.get("/notifications/").get_data(as_text=True)
+    with count_queries() as few:
+        client.get("/")
+    add(150)
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="badge unread-count">99+<' in home
+    assert "未読 99+件" in client.get("/notifications/").get_data(as_text=True)
+    with count_queries() as many:
+        client.get("/")
+    assert len(many) == len(few)
+    client.post("/notifications/read-all")
+    assert "unread-count" not in client.get("/").get_data(as_text=True)
