@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from federation.models import limits
@@ -48,6 +48,21 @@ class Notification(Base):
     )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     read_at: Mapped[datetime | None]
+
+    @classmethod
+    def unread_counted(cls, user_id, correlate=None):
+        """A select of how many unread notifications `user_id` (a value, or a
+        column of `correlate`, the enclosing statement's table) has, counted
+        up to limits.UNREAD_COUNTED + 1: whatever the inbox holds, a bounded
+        range of ix_notification_user_read (the badge says "99+" beyond)."""
+        unread = (
+            select(cls.id)
+            .where(cls.user_id == user_id, cls.read_at.is_(None))
+            .limit(limits.UNREAD_COUNTED + 1)
+        )
+        if correlate is not None:
+            unread = unread.correlate(correlate)
+        return select(func.count()).select_from(unread.subquery())
 
 
 class NotificationPreference(Base):

@@ -10,7 +10,7 @@ from sqlalchemy import String, bindparam, cast, delete, exists, func, select
 
 from federation.errors import Invalid, NotFound
 from federation.extensions import db
-from federation.models import GroupMembership, LoginSession, PracticeMembership, User, utcnow
+from federation.models import GroupMembership, LoginSession, Notification, PracticeMembership, User, utcnow
 from federation.security import burn_password_check, check_password, hash_secret, new_secret
 from federation.security_log import log_event
 from federation.services.accounts.touch import touch
@@ -86,9 +86,7 @@ def keep_alumni_group_ids(user: User, joined: str | None) -> None:
 def _signed_in_query():
     """The sign-in statement, built once (every request of a signed-in person
     runs it; building its subqueries cost more than running it)."""
-    from federation.services.notifications.inbox import unread_counted
-
-    unread = unread_counted(User.id, correlate=User).scalar_subquery()
+    unread = Notification.unread_counted(User.id, correlate=User).scalar_subquery()
     return (
         select(
             User,

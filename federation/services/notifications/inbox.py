@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from federation import listcache
 from federation.errors import NotFound
@@ -10,7 +10,6 @@ from federation.extensions import db
 from federation.models import (
     Notification,
     User,
-    limits,
     utcnow,
 )
 
@@ -30,28 +29,13 @@ def inbox_query(user: User, unread_only: bool = False):
     return query.order_by(Notification.id.desc())
 
 
-def unread_counted(user_id, correlate=None):
-    """A select of how many unread notifications `user_id` (a value, or a
-    column of `correlate`, the enclosing statement's table) has, counted up
-    to limits.UNREAD_COUNTED + 1: whatever the inbox holds, a bounded index
-    range."""
-    unread = (
-        select(Notification.id)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .limit(limits.UNREAD_COUNTED + 1)
-    )
-    if correlate is not None:
-        unread = unread.correlate(correlate)
-    return select(func.count()).select_from(unread.subquery())
-
-
 def unread_count(user: User | None) -> int:
     """Unread notifications, up to limits.UNREAD_COUNTED + 1 (shown as "99+")."""
     if user is None or not user.is_authenticated:
         return 0
     if user.loaded_unread is not None:  # read with the login session
         return user.loaded_unread
-    return db.session.scalar(unread_counted(user.id)) or 0
+    return db.session.scalar(Notification.unread_counted(user.id)) or 0
 
 
 def get_notification(user: User, notification_id: int) -> Notification:
