@@ -67,26 +67,15 @@ def page_with_total(query, page: int, per_page: int) -> tuple[list, int]:
     return rows_with_total(query, counting, per_page, (page - 1) * per_page)
 
 
-def rows_with_total(query, counting, limit: int, offset: int) -> tuple[list, int]:
+def rows_with_total(query, counting, limit: int, offset: int, by_window: bool = False) -> tuple[list, int]:
     """A slice of `query` and what `counting` (a select of one count) counts,
     in one statement: the count is an uncorrelated scalar subquery, which
-    both databases evaluate once. Only a slice past the end, which has no row
-    to carry it, counts on its own."""
-    rows = (
-        db.session.execute(query.add_columns(counting.scalar_subquery()).limit(limit).offset(offset))
-        .unique()
-        .all()
-    )
-    if rows:
-        return [row[0] for row in rows], rows[0][-1]
-    return [], (db.session.scalar(counting) or 0) if offset else 0
-
-
-def rows_with_window_total(query, counting, limit: int, offset: int) -> tuple[list, int]:
-    """rows_with_total for a query that reads every row before it slices
-    (a ranking that groups all the matches): the total is a window count
-    over the rows it read, not a second pass that finds them again."""
-    rows = db.session.execute(query.add_columns(func.count().over()).limit(limit).offset(offset)).all()
+    both databases evaluate once; `by_window`, for a query that reads every
+    row before it slices (a ranking that groups all the matches), a window
+    count over the rows it read instead of a second pass. Only a slice past
+    the end, which has no row to carry it, counts on its own."""
+    total = func.count().over() if by_window else counting.scalar_subquery()
+    rows = db.session.execute(query.add_columns(total).limit(limit).offset(offset)).unique().all()
     if rows:
         return [row[0] for row in rows], rows[0][-1]
     return [], (db.session.scalar(counting) or 0) if offset else 0

@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import aliased
 
 from federation.extensions import db
-from federation.pagination import rows_with_total, rows_with_window_total
+from federation.pagination import rows_with_total
 
 # A search reaches at most this many owners: enough to browse, not a bulk
 # dump, and it keeps every search bounded at any size. Beyond it the total
@@ -204,10 +204,10 @@ def page_of_ids(
     if isinstance(count_query, int):  # already counted (up to cap + 1) while planning
         items = list(db.session.scalars(order(query).limit(limit).offset(offset)))
         found = count_query
-    elif counted_by_window:
-        items, found = rows_with_window_total(order(query), _counting(count_query, cap), limit, offset)
     else:
-        items, found = rows_with_total(order(query), _counting(count_query, cap), limit, offset)
+        items, found = rows_with_total(
+            order(query), _counting(count_query, cap), limit, offset, by_window=counted_by_window
+        )
     return items, min(found, cap), found > cap
 
 

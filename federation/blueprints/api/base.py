@@ -333,8 +333,9 @@ def cached_page(name: str, scope: tuple, schema: type, build) -> Response:
     """A list's answer served from the list cache (federation/listcache.py):
     `build()` (the envelope, as `paginate` returns it, or any answer
     `schema` dumps) is run, dumped by `schema` and serialised once per
-    version of the list's tables; `scope` holds what decides the viewer's rows (listcache.request_parts adds the
-    query, the language and the path). The ETag and the headers are added
+    version of the list's tables; `scope` holds what decides the viewer's
+    rows (listcache.request_parts adds the query, the language and the
+    path). The ETag and the headers are added
     as for any answer (api_headers)."""
     from federation import listcache
 
